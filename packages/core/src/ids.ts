@@ -1,0 +1,23 @@
+import { createHash, randomBytes } from "node:crypto";
+
+const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
+
+function base32(bytes: Uint8Array): string {
+  let out = "";
+  for (const byte of bytes) out += ALPHABET[byte & 31];
+  return out;
+}
+
+/** Sortable by creation time, so lists come out newest last without an index. */
+export function newId(): string {
+  return Date.now().toString(36).padStart(9, "0") + base32(randomBytes(11));
+}
+
+/**
+ * An article's id is derived from its normalised original URL, so ingest is
+ * an upsert without a lookup and a notice naming the original URL finds the
+ * article with a get.
+ */
+export function fromUrl(normalizedUrl: string): string {
+  return createHash("sha256").update(normalizedUrl).digest("hex").slice(0, 20);
+}

@@ -1,0 +1,14 @@
+export * as Article from "./article";
+export { config, type Config } from "./config";
+export * as Dispatch from "./dispatch";
+export * as Links from "./links";
+export * as Mail from "./mail";
+export * as Moderation from "./moderation";
+export * as Notice from "./notice";
+export * as Outbox from "./outbox";
+export * as Suppression from "./suppression";
+export * as Table from "./table";
+export * as Token from "./token";
+export * as Url from "./url";
+export { DomainError, type ErrorCode, type FieldIssue } from "./errors";
+export { issuesOf } from "./validation";

@@ -1,0 +1,388 @@
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import * as z from "zod/mini";
+import * as Article from "./article";
+import { dynamo } from "./aws/dynamo";
+import { config } from "./config";
+import * as Db from "./db";
+import { DomainError } from "./errors";
+import * as Ids from "./ids";
+import * as Moderation from "./moderation";
+import * as Outbox from "./outbox";
+import * as Suppression from "./suppression";
+import * as Table from "./table";
+import { slug } from "./text";
+import * as Token from "./token";
+import * as Url from "./url";
+import { parse } from "./validation";
+
+export const MAX_URLS = 50;
+
+const requiredText = (message: string, max: number) =>
+  z.string({ error: message }).check(
+    z.trim(),
+    z.minLength(1, message),
+    z.maxLength(max, `Keep this under ${max.toLocaleString("en")} characters.`),
+  );
+
+const optionalText = (max: number) =>
+  z.optional(
+    z.pipe(
+      z.string().check(z.trim(), z.maxLength(max, `Keep this under ${max} characters.`)),
+      z.transform((value) => value || undefined),
+    ),
+  );
+
+export const Role = z.enum(["author", "publisher", "agent"], {
+  error: "Choose whether you are the author, the publisher or an agent.",
+});
+export const Scope = z.enum(["urls", "author", "source"], {
+  error: "Choose what the notice covers.",
+});
+
+/** One schema for the web form and the JSON API. */
+export const Input = z
+  .object({
+    requester: z.object(
+      {
+        name: requiredText("Enter your full name.", 200),
+        email: z.pipe(
+          z.string({ error: "Enter your email address." }).check(z.trim(), z.toLowerCase()),
+          z.email("Enter a valid email address."),
+        ),
+        organization: optionalText(200),
+        role: Role,
+        address: optionalText(500),
+        phone: optionalText(50),
+      },
+      { error: "Say who is sending the notice." },
+    ),
+    urls: z.array(
+      z.string({ error: "Each URL must be text." }).check(
+        z.trim(),
+        z.maxLength(2048, "This URL is too long."),
+        z.refine((url) => Url.parse(url) !== undefined, "Enter a full web address (https://…)."),
+      ),
+      { error: "List the URLs of the articles." },
+    ).check(
+      z.minLength(1, "List at least one URL."),
+      z.maxLength(MAX_URLS, `A notice may list at most ${MAX_URLS} URLs.`),
+    ),
+    scope: Scope,
+    future: z.boolean({ error: "Say whether future articles should be blocked too." }),
+    work: requiredText("Describe the work that was republished.", 5000),
+    explanation: requiredText("Explain why the republication is not authorised.", 10_000),
+    goodFaith: z.literal(true, { error: "The good-faith statement is required." }),
+    accurate: z.literal(true, { error: "The accuracy and authority statement is required." }),
+    signature: requiredText("Type your full name as your signature.", 200),
+  })
+  .check(
+    z.refine((notice) => slug(notice.signature) === slug(notice.requester.name), {
+      path: ["signature"],
+      message: "Type your full name, as given above, to sign.",
+    }),
+  );
+export type Input = z.input<typeof Input>;
+type Valid = z.output<typeof Input>;
+
+export const Reason = requiredText("Give a reason for the rejection.", 2000);
+
+export type Requester = Valid["requester"];
+export type Status = Moderation.Status;
+
+/** A source (and author there) that the notice's matched articles come from. */
+export type Subject = { sourceDomain: string; sourceName: string; authorKey: string; author: string };
+
+export type Notice = Omit<Valid, "goodFaith" | "accurate" | "urls"> & {
+  id: string;
+  createdAt: string;
+  urls: { url: string; articleId?: string }[];
+  subjects: Subject[];
+  status: Status;
+  decision?: Moderation.State["decision"];
+  events: Moderation.Event[];
+  outbox: Outbox.Outbox;
+  /** Set by an approval until its effects are recorded as applied. */
+  effectsPending?: boolean;
+  version: number;
+};
+
+export type UrlOutcome = "matched" | "not_found" | "hidden" | "rejected";
+
+export function outcomes(notice: Notice): { url: string; outcome: UrlOutcome; articleId?: string }[] {
+  return notice.urls.map(({ url, articleId }) => {
+    const outcome: UrlOutcome = !articleId
+      ? "not_found"
+      : notice.status === "approved"
+        ? "hidden"
+        : notice.status === "rejected"
+          ? "rejected"
+          : "matched";
+    return { url, outcome, articleId };
+  });
+}
+
+function fromItem(item: Record<string, unknown>): Notice {
+  const { pk, sk, gsi2pk, gsi2sk, lease, type, ...notice } = item;
+  return notice as Notice;
+}
+
+export async function find(id: string): Promise<Notice | undefined> {
+  const result = await dynamo().send(
+    new GetCommand({ TableName: Table.name(), Key: Table.key.notice(id), ConsistentRead: true }),
+  );
+  return result.Item ? fromItem(result.Item) : undefined;
+}
+
+export async function get(id: string): Promise<Notice> {
+  const notice = await find(id);
+  if (!notice) throw new DomainError("not_found", "There is no such notice.");
+  return notice;
+}
+
+/** Stores a valid notice and queues its receipt. Nothing is written if it is invalid. */
+export async function file(input: unknown, now = new Date()): Promise<Notice> {
+  const data = parse(Input, input);
+  const candidates = data.urls.map((url) => ({
+    url,
+    id: Article.idForUrl(url, config().publicUrl)!,
+  }));
+  const articles = await Article.getMany(candidates.map((candidate) => candidate.id));
+  const matched = [...new Set(candidates.map((c) => c.id).filter((id) => articles.has(id)))].map(
+    (id) => articles.get(id)!,
+  );
+  const subjects = new Map<string, Subject>(
+    matched.map(({ sourceDomain, sourceName, authorKey, author }) => [
+      `${sourceDomain}/${authorKey}`,
+      { sourceDomain, sourceName, authorKey, author },
+    ]),
+  );
+  const { goodFaith, accurate, ...rest } = data;
+  const filed: Moderation.Event = {
+    type: "filed",
+    at: now.toISOString(),
+    by: data.requester.email,
+    confirmed: false,
+  };
+  const notice: Notice = {
+    ...rest,
+    id: Ids.newId(),
+    createdAt: now.toISOString(),
+    urls: candidates.map(({ url, id }) => ({ url, articleId: articles.has(id) ? id : undefined })),
+    subjects: [...subjects.values()],
+    status: Moderation.derive([filed]).status,
+    events: [filed],
+    outbox: Object.fromEntries([Outbox.queue("receipt", now)]),
+    version: 1,
+  };
+  await dynamo().send(
+    new PutCommand({
+      TableName: Table.name(),
+      Item: { ...Table.key.notice(notice.id), type: "notice", ...notice, ...Table.due.at(now) },
+      ConditionExpression: "attribute_not_exists(pk)",
+    }),
+  );
+  return notice;
+}
+
+/**
+ * Appends `event` and stores the status it leads to, in one write that only
+ * succeeds from the status the transition requires. That condition is what
+ * makes links work once and lets exactly one of two racing operators win.
+ */
+async function transition(
+  id: string,
+  event: Extract<Moderation.Event, { type: "confirmed" | "decided" }>,
+  changes: { set?: Record<string, unknown>; mail: [string, Outbox.Message][] },
+  now: Date,
+): Promise<Notice> {
+  const { from, to } =
+    event.type === "decided"
+      ? Moderation.transitions[event.action]
+      : Moderation.transitions.confirmed;
+  const names: Record<string, string> = { "#status": "status" };
+  const values: Record<string, unknown> = {
+    ":from": from,
+    ":to": to,
+    ":events": [event],
+    ":one": 1,
+    ...Object.fromEntries(Object.entries(Table.due.at(now)).map(([k, v]) => [`:${k}`, v])),
+  };
+  const sets = [
+    "#status = :to",
+    "events = list_append(events, :events)",
+    "gsi2pk = :gsi2pk",
+    "gsi2sk = :gsi2sk",
+  ];
+  Object.entries(changes.set ?? {}).forEach(([field, value], i) => {
+    names[`#f${i}`] = field;
+    values[`:f${i}`] = value;
+    sets.push(`#f${i} = :f${i}`);
+  });
+  changes.mail.forEach(([messageId, message], i) => {
+    names[`#m${i}`] = messageId;
+    values[`:m${i}`] = message;
+    sets.push(`outbox.#m${i} = :m${i}`);
+  });
+  try {
+    const result = await dynamo().send(
+      new UpdateCommand({
+        TableName: Table.name(),
+        Key: Table.key.notice(id),
+        UpdateExpression: `SET ${sets.join(", ")} ADD version :one`,
+        ConditionExpression: "#status = :from",
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    return fromItem(result.Attributes!);
+  } catch (error) {
+    if (!Db.isConditionFailure(error)) throw error;
+    throw refusal(await get(id), event.type);
+  }
+}
+
+/** Why a transition was refused, told from the notice as it now stands. */
+function refusal(notice: Notice, event: Moderation.Event["type"]): DomainError {
+  const details = { notice };
+  if (notice.decision) {
+    const { action, by, at } = notice.decision;
+    return new DomainError("already_decided", `This notice was already ${action} by ${by} at ${at}.`, details);
+  }
+  if (notice.status === "awaiting_confirmation") {
+    return new DomainError("not_confirmed", "This notice has not been confirmed by its sender yet.", details);
+  }
+  return new DomainError(
+    event === "confirmed" ? "already_confirmed" : "already_decided",
+    "This notice has already moved on.",
+    details,
+  );
+}
+
+export type LinkAction = "confirm" | "approve" | "reject";
+
+const EVENT_OF = { confirm: "confirmed", approve: "decided", reject: "decided" } as const;
+
+/** Checks a link from an email: signed, unexpired, and for a current operator. */
+function verifyLink(id: string, action: LinkAction, token: string, now: Date): Token.Claim {
+  const claim = Token.verify(token, { notice: id, action }, now.getTime());
+  if (action !== "confirm" && !config().operatorEmails.includes(claim.actor)) {
+    throw new DomainError("invalid_link", "This link was sent to someone who is no longer an operator.");
+  }
+  return claim;
+}
+
+/**
+ * What a link opens, before anything is done: the notice, if the link is good
+ * and the step it offers is still open. Reads only; GET and HEAD land here.
+ */
+export async function preview(id: string, action: LinkAction, token: string, now = new Date()): Promise<Notice> {
+  verifyLink(id, action, token, now);
+  const notice = await get(id);
+  const open = action === "confirm" ? Moderation.transitions.confirmed : Moderation.transitions.approved;
+  if (notice.status !== open.from) throw refusal(notice, EVENT_OF[action]);
+  return notice;
+}
+
+/** The requester proves their address; operators are told only now. */
+export async function confirm(id: string, token: string, now = new Date()): Promise<Notice> {
+  const claim = verifyLink(id, "confirm", token, now);
+  return transition(
+    id,
+    { type: "confirmed", at: now.toISOString(), by: claim.actor },
+    { mail: config().operatorEmails.map((operator) => Outbox.queue("review", now, operator)) },
+    now,
+  );
+}
+
+export async function decide(
+  id: string,
+  action: Moderation.Decision,
+  token: string,
+  reason: unknown,
+  now = new Date(),
+): Promise<Notice> {
+  const claim = verifyLink(id, action === "approved" ? "approve" : "reject", token, now);
+  const why =
+    action === "rejected" || (typeof reason === "string" && reason.trim())
+      ? parse(z.object({ reason: Reason }), { reason }).reason
+      : undefined;
+  const decision = { action, by: claim.actor, at: now.toISOString(), reason: why };
+  const notice = await transition(
+    id,
+    { type: "decided", ...decision },
+    {
+      set: { decision, ...(action === "approved" ? { effectsPending: true } : {}) },
+      mail: [Outbox.queue("decision", now)],
+    },
+    now,
+  );
+  return action === "approved" ? applyEffects(notice, now) : notice;
+}
+
+/** The rules an approval leaves, one per source or author it covers. */
+function rulesOf(notice: Notice): { sourceDomain: string; authorKey?: string }[] {
+  if (!notice.future) return [];
+  const rules = notice.subjects.map(({ sourceDomain, authorKey }) => ({
+    sourceDomain,
+    authorKey: notice.scope === "source" ? undefined : authorKey,
+  }));
+  return [...new Map(rules.map((rule) => [Suppression.ruleId(rule.sourceDomain, rule.authorKey), rule])).values()];
+}
+
+/**
+ * Hides what an approval covers and leaves its rules. Every step is
+ * idempotent, so a crash halfway is repaired by running it again (the sweep
+ * does, for notices still marked `effectsPending`). Rules are written before
+ * existing articles are looked up; see Article.ingest for the other half.
+ */
+export async function applyEffects(notice: Notice, now = new Date()): Promise<Notice> {
+  if (!notice.effectsPending) return notice;
+  const rules = await Promise.all(
+    rulesOf(notice).map((rule) => Suppression.create(rule.sourceDomain, rule.authorKey, notice.id, now)),
+  );
+  const inScope =
+    notice.scope === "urls"
+      ? []
+      : await Promise.all(
+          notice.subjects.map((subject) =>
+            Article.idsInScope(subject.sourceDomain, notice.scope === "author" ? subject.authorKey : undefined),
+          ),
+        );
+  const targets = [...new Set([...notice.urls.flatMap((u) => u.articleId ?? []), ...inScope.flat()])];
+  const hidden = await Article.hideAll(targets, notice.id, now);
+  const at = now.toISOString();
+  const events: Moderation.Event[] = [
+    ...rules.map((rule): Moderation.Event => ({ type: "rule_created", at, by: "system", rule })),
+    { type: "articles_hidden", at, by: "system", articleIds: hidden },
+  ];
+  try {
+    const result = await dynamo().send(
+      new UpdateCommand({
+        TableName: Table.name(),
+        Key: Table.key.notice(notice.id),
+        UpdateExpression: "SET events = list_append(events, :events) REMOVE effectsPending ADD version :one",
+        ConditionExpression: "attribute_exists(effectsPending)",
+        ExpressionAttributeValues: { ":events": events, ":one": 1 },
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    return fromItem(result.Attributes!);
+  } catch (error) {
+    // Another run recorded the same effects first; ours changed nothing more.
+    if (Db.isConditionFailure(error)) return get(notice.id);
+    throw error;
+  }
+}
+
+/** True when the requester writes from the domain of a source they name. */
+export function writesFromSource(notice: Notice, sourceDomain: string): boolean {
+  const domain = notice.requester.email.split("@")[1] ?? "";
+  return domain === sourceDomain || domain.endsWith(`.${sourceDomain}`);
+}
+
+/** Checks a status capability and returns the notice it opens. */
+export async function withStatusToken(id: string, token: string | undefined): Promise<Notice> {
+  Token.verify(token ?? "", { notice: id, action: "status" });
+  return get(id);
+}

@@ -1,0 +1,77 @@
+/**
+ * The single table: its shape (shared by the SST stack and the local stack)
+ * and every key the code writes or reads. docs/data-model.md lists the access
+ * patterns these keys serve; no other module spells out a key.
+ */
+import { config } from "./config";
+
+export const definition = {
+  fields: {
+    pk: "string",
+    sk: "string",
+    gsi1pk: "string",
+    gsi1sk: "string",
+    gsi2pk: "string",
+    gsi2sk: "string",
+  },
+  primaryIndex: { hashKey: "pk", rangeKey: "sk" },
+  globalIndexes: {
+    gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk" },
+    gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk" },
+  },
+  ttl: "expiresAt",
+} as const;
+
+export type IndexName = keyof typeof definition.globalIndexes;
+
+export function name(): string {
+  return config().tableName;
+}
+
+/** The CreateTable input for engines without SST (dynalite, tests). */
+export function createTableInput() {
+  const attribute = (AttributeName: string) => ({ AttributeName, AttributeType: "S" as const });
+  const keySchema = (index: { hashKey: string; rangeKey: string }) => [
+    { AttributeName: index.hashKey, KeyType: "HASH" as const },
+    { AttributeName: index.rangeKey, KeyType: "RANGE" as const },
+  ];
+  return {
+    TableName: name(),
+    BillingMode: "PAY_PER_REQUEST" as const,
+    AttributeDefinitions: Object.keys(definition.fields).map(attribute),
+    KeySchema: keySchema(definition.primaryIndex),
+    GlobalSecondaryIndexes: Object.entries(definition.globalIndexes).map(([IndexName, index]) => ({
+      IndexName,
+      KeySchema: keySchema(index),
+      Projection: { ProjectionType: "ALL" as const },
+    })),
+  };
+}
+
+export const key = {
+  article: (id: string) => ({ pk: `ARTICLE#${id}`, sk: "ARTICLE" }),
+  notice: (id: string) => ({ pk: `NOTICE#${id}`, sk: "NOTICE" }),
+  sourceRule: (domain: string) => ({ pk: `RULE#SOURCE#${domain}`, sk: "RULE" }),
+  authorRule: (domain: string, author: string) => ({
+    pk: `RULE#AUTHOR#${domain}#${author}`,
+    sk: "RULE",
+  }),
+};
+
+/** gsi1 groups articles by source, sorted by author then date. */
+export const bySource = {
+  index: "gsi1" as const,
+  of: (domain: string, author: string, publishedAt: string, id: string) => ({
+    gsi1pk: `SOURCE#${domain}`,
+    gsi1sk: `AUTHOR#${author}#${publishedAt}#${id}`,
+  }),
+  partition: (domain: string) => `SOURCE#${domain}`,
+  authorPrefix: (author: string) => `AUTHOR#${author}#`,
+};
+
+/** gsi2 is sparse: only items with work still to do (mail, effects) are in it. */
+export const due = {
+  index: "gsi2" as const,
+  partition: "DUE",
+  at: (when: Date) => ({ gsi2pk: "DUE", gsi2sk: when.toISOString() }),
+};

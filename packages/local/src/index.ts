@@ -1,0 +1,3 @@
+export { ensureTable, startDynamo, startSes, type Engine } from "./engines";
+export { serve } from "./serve";
+export { SAMPLE_ARTICLES, seed } from "./seed";

@@ -1,0 +1,28 @@
+import { serve as listen } from "@hono/node-server";
+import { Dispatch } from "@takedown/core";
+import { app } from "@takedown/web";
+
+const SWEEP_MS = 500;
+
+/**
+ * The app on Node, plus the dispatcher that delivers queued mail and retries
+ * it while SES is away.
+ */
+export async function serve(port: number, hostname = "127.0.0.1") {
+  const server = listen({ fetch: app.fetch, port, hostname });
+  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(() => Dispatch.sweep()).catch((error: unknown) => {
+      console.error(JSON.stringify({ level: "warn", msg: "sweep failed", name: (error as Error).name }));
+    });
+  }, SWEEP_MS);
+  return {
+    url: `http://${hostname}:${port}`,
+    close: async () => {
+      clearInterval(timer);
+      await running;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * `npm start`: the whole product on one machine. dynalite and
+ * aws-ses-v2-local stand in for DynamoDB and SES; the same Hono app runs on
+ * Node; a timer does what the table's stream and the schedule do on AWS.
+ */
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { ensureTable, startDynamo, startSes } from "./engines";
+
+const port = Number(process.env.PORT ?? 3000);
+const dataDir = resolve(process.env.DATA_DIR ?? ".data");
+mkdirSync(dataDir, { recursive: true });
+
+const dynamo = await startDynamo({ port: Number(process.env.DYNAMODB_PORT ?? 8000), path: resolve(dataDir, "dynamodb") });
+const ses = await startSes({ port: Number(process.env.SES_PORT ?? 8005) });
+process.env.DYNAMODB_ENDPOINT = dynamo.url;
+process.env.SES_ENDPOINT = ses.url;
+process.env.PUBLIC_URL ??= `http://127.0.0.1:${port}`;
+
+// Configuration is read on first use, so the endpoints above are in place first.
+const { config } = await import("@takedown/core");
+const { seed } = await import("./seed");
+const { serve } = await import("./serve");
+await ensureTable(dynamo.url);
+const [sample] = await seed();
+const server = await serve(port);
+
+console.log(`
+Takedown Desk is running.
+  Removal form     ${config().publicUrl}/takedown
+  Sample article   ${config().publicUrl}/articles/${sample!.id}
+  Mailbox (SES)    ${ses.url}/
+  DynamoDB         ${dynamo.url}  (data in ${dataDir})
+  Ingest token     ${config().ingestToken}
+  Operators        ${config().operatorEmails.join(", ")}
+Press Ctrl-C to stop.`);
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  await server.close();
+  await Promise.all([ses.close(), dynamo.close()]);
+  process.exit(0);
+}
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

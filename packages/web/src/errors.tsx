@@ -1,0 +1,60 @@
+/**
+ * The one place where failures become HTTP responses: domain errors by code,
+ * HTTP errors raised by the edge (415, 400, 413, 401), and anything else as a
+ * 500 that says nothing about the internals.
+ */
+import { DomainError, type ErrorCode, type FieldIssue } from "@takedown/core";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ErrorPage } from "./views/error";
+
+const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+  validation_failed: 422,
+  not_found: 404,
+  invalid_link: 403,
+  expired_link: 410,
+  already_decided: 410,
+  already_confirmed: 410,
+  not_confirmed: 409,
+  unauthorized: 401,
+};
+
+/** An error the edge raises with a code of its own (bad media type, bad JSON…). */
+export class HttpError extends HTTPException {
+  constructor(
+    status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly issues?: FieldIssue[],
+  ) {
+    super(status, { message });
+  }
+}
+
+type Described = { status: ContentfulStatusCode; code: string; message: string; issues?: FieldIssue[] };
+
+function describe(error: Error): Described {
+  if (error instanceof DomainError) {
+    return { status: STATUS[error.code], code: error.code, message: error.message, issues: error.details.issues };
+  }
+  if (error instanceof HttpError) {
+    return { status: error.status as ContentfulStatusCode, code: error.code, message: error.message, issues: error.issues };
+  }
+  if (error instanceof HTTPException) {
+    return { status: error.status as ContentfulStatusCode, code: "http_error", message: error.message || "Request failed." };
+  }
+  return { status: 500, code: "internal_error", message: "Something went wrong on our side. Please try again." };
+}
+
+export function onError(error: Error, c: Context) {
+  const described = describe(error);
+  if (described.status >= 500) {
+    console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), name: error.name, path: c.req.path }));
+  }
+  const { status, code, message, issues } = described;
+  if (c.req.path.startsWith("/api/")) {
+    return c.json({ error: { code, message, ...(issues ? { issues } : {}) } }, status);
+  }
+  return c.html(<ErrorPage status={status} message={message} />, status);
+}

@@ -1,0 +1,1 @@
+export { app, type App } from "./app";

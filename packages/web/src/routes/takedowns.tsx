@@ -1,0 +1,123 @@
+import { Article, DomainError, Links, Notice, type FieldIssue } from "@takedown/core";
+import { Hono, type Context } from "hono";
+import { limitBody, sameOrigin } from "../middleware";
+import { ActionPage, DonePage, StatusPage } from "../views/notice";
+import { TakedownForm, type FormErrors, type FormField, type FormValues } from "../views/takedown-form";
+
+const FIELDS: FormField[] = [
+  "name", "email", "organization", "role", "address", "phone", "urls", "scope",
+  "future", "work", "explanation", "goodFaith", "accurate", "signature",
+];
+
+async function formValues(c: Context): Promise<FormValues> {
+  const body = await c.req.parseBody();
+  return Object.fromEntries(
+    FIELDS.flatMap((field) => (typeof body[field] === "string" ? [[field, body[field]]] : [])),
+  );
+}
+
+/** The form's fields, shaped as the JSON API's body, so one schema checks both. */
+function toInput(v: FormValues): Notice.Input {
+  return {
+    requester: {
+      name: v.name ?? "",
+      email: v.email ?? "",
+      organization: v.organization,
+      role: v.role as Notice.Input["requester"]["role"],
+      address: v.address,
+      phone: v.phone,
+    },
+    urls: (v.urls ?? "").split(/\r?\n/).map((line) => line.trim()).filter(Boolean),
+    scope: (v.scope ?? "urls") as Notice.Input["scope"],
+    future: v.future === "on",
+    work: v.work ?? "",
+    explanation: v.explanation ?? "",
+    goodFaith: (v.goodFaith === "on") as true,
+    accurate: (v.accurate === "on") as true,
+    signature: v.signature ?? "",
+  };
+}
+
+/** Schema paths (`requester.email`, `urls.2`) to the form's fields. */
+function toFormErrors(issues: FieldIssue[], urls: string[]): FormErrors {
+  const errors: FormErrors = {};
+  for (const { path, message } of issues) {
+    const [head, second] = path.split(".");
+    if (head === "urls" && second !== undefined) {
+      errors.urls ??= `Line ${Number(second) + 1} (${urls[Number(second)]}): ${message}`;
+      continue;
+    }
+    const field = (head === "requester" ? second : head) as FormField;
+    errors[field] ??= message;
+  }
+  return errors;
+}
+
+async function articlesOf(notice: Notice.Notice) {
+  return Article.getMany(notice.urls.flatMap((u) => u.articleId ?? []));
+}
+
+const ACTIONS = { approve: "approved", reject: "rejected" } as const;
+
+export const takedowns = new Hono()
+  .use(limitBody, sameOrigin)
+  .get("/takedown", (c) => c.html(<TakedownForm values={{ urls: c.req.query("url") ?? "" }} errors={{}} />))
+  .post("/takedown", async (c) => {
+    const values = await formValues(c);
+    const input = toInput(values);
+    try {
+      const notice = await Notice.file(input);
+      return c.redirect(`${Links.status(notice.id)}&filed=1`, 303);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== "validation_failed") throw error;
+      const errors = toFormErrors(error.details.issues ?? [], input.urls);
+      return c.html(<TakedownForm values={values} errors={errors} />, 422);
+    }
+  })
+  .get("/takedowns/:id", async (c) => {
+    const notice = await Notice.withStatusToken(c.req.param("id"), c.req.query("token"));
+    return c.html(
+      <StatusPage
+        notice={notice}
+        articles={await articlesOf(notice)}
+        statusUrl={Links.status(notice.id)}
+        justFiled={c.req.query("filed") === "1"}
+      />,
+    );
+  })
+  .get("/takedowns/:id/:action{confirm|approve|reject}", async (c) => {
+    const { id, action } = c.req.param();
+    const token = c.req.query("token") ?? "";
+    const notice = await Notice.preview(id, action as Notice.LinkAction, token);
+    const articles = await articlesOf(notice);
+    return c.html(<ActionPage notice={notice} articles={articles} action={action as Notice.LinkAction} token={token} />);
+  })
+  .post("/takedowns/:id/confirm", async (c) => {
+    const body = await c.req.parseBody();
+    const notice = await Notice.confirm(c.req.param("id"), String(body.token ?? ""));
+    return c.html(
+      <DonePage notice={notice} heading="Thank you, your notice is confirmed">
+        <p>Our reviewers have been told. We will email you their decision and its reasons.</p>
+        <p>
+          <a href={Links.status(notice.id)}>Follow the status of your notice</a>
+        </p>
+      </DonePage>,
+    );
+  })
+  .post("/takedowns/:id/:action{approve|reject}", async (c) => {
+    const { id, action } = c.req.param();
+    const body = await c.req.parseBody();
+    const decision = ACTIONS[action as keyof typeof ACTIONS];
+    const notice = await Notice.decide(id, decision, String(body.token ?? ""), body.reason);
+    const hidden = notice.events.flatMap((e) => (e.type === "articles_hidden" ? e.articleIds : [])).length;
+    return c.html(
+      <DonePage notice={notice} heading={decision === "approved" ? "Notice approved" : "Notice rejected"}>
+        <p>
+          {decision === "approved"
+            ? `${hidden} article(s) are now hidden${notice.future ? " and future ones will be blocked at ingest" : ""}.`
+            : "Nothing was hidden."}{" "}
+          The requester will be emailed the decision.
+        </p>
+      </DonePage>,
+    );
+  });
