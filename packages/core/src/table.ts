@@ -29,14 +29,14 @@ export function name(): string {
 }
 
 /** The CreateTable input for engines without SST (dynalite, tests). */
-export function createTableInput() {
+export function createTableInput(tableName = name()) {
   const attribute = (AttributeName: string) => ({ AttributeName, AttributeType: "S" as const });
   const keySchema = (index: { hashKey: string; rangeKey: string }) => [
     { AttributeName: index.hashKey, KeyType: "HASH" as const },
     { AttributeName: index.rangeKey, KeyType: "RANGE" as const },
   ];
   return {
-    TableName: name(),
+    TableName: tableName,
     BillingMode: "PAY_PER_REQUEST" as const,
     AttributeDefinitions: Object.keys(definition.fields).map(attribute),
     KeySchema: keySchema(definition.primaryIndex),

@@ -61,13 +61,13 @@ async function freePort(): Promise<number> {
 }
 
 /** Creates the table from the shared definition unless it exists. */
-export async function ensureTable(endpoint: string): Promise<void> {
+export async function ensureTable(endpoint: string, tableName?: string): Promise<void> {
   const client = new DynamoDBClient({
     endpoint,
     region: "us-east-1",
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
-  const input = Table.createTableInput();
+  const input = Table.createTableInput(tableName);
   try {
     await client.send(new DescribeTableCommand({ TableName: input.TableName }));
   } catch (error) {

@@ -1,0 +1,16 @@
+import { randomBytes } from "node:crypto";
+import { beforeAll, inject } from "vitest";
+import { ensureTable } from "../../packages/local/src/engines";
+
+// Configuration is read lazily, on first use, so this runs before it.
+const tableName = `test-${randomBytes(4).toString("hex")}`;
+process.env.TABLE_NAME = tableName;
+process.env.DYNAMODB_ENDPOINT = inject("dynamoEndpoint");
+process.env.SES_ENDPOINT ??= inject("sesEndpoint");
+process.env.PUBLIC_URL = "http://127.0.0.1:3999";
+process.env.OPERATOR_EMAILS = "ops-one@syndication.example,ops-two@syndication.example";
+process.env.MAIL_FROM = "Takedown Desk <takedowns@syndication.example>";
+process.env.LINK_SECRET = "test-link-secret-0123456789";
+process.env.INGEST_TOKEN = "test-ingest-token";
+
+beforeAll(() => ensureTable(inject("dynamoEndpoint"), tableName));
