@@ -1,0 +1,45 @@
+/** Operators clicking at the same moment: one decision, and the other is told. */
+import { Dispatch, Links, Notice } from "@takedown/core";
+import { app } from "@takedown/web";
+import { describe, expect, it } from "vitest";
+import { ingestSource, noticeInput } from "../support/fixtures";
+import { inbox } from "../support/mailbox";
+
+const ORIGIN = "http://127.0.0.1:3999";
+
+function post(link: string, fields: Record<string, string> = {}) {
+  const url = new URL(link);
+  return app.request(url.pathname, {
+    method: "POST",
+    headers: { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ token: url.searchParams.get("token")!, ...fields }).toString(),
+  });
+}
+
+describe("two operators deciding at once", () => {
+  it("records exactly one decision and tells the other who decided what, and when", async () => {
+    const { articles } = await ingestSource(1);
+    const input = noticeInput([articles[0]!.originalUrl]);
+    const filed = await Notice.file(input);
+    const confirmToken = new URL(Links.act(filed.id, "confirm", input.requester.email)).searchParams.get("token")!;
+    await Notice.confirm(filed.id, confirmToken);
+
+    const responses = await Promise.all([
+      post(Links.act(filed.id, "approve", "ops-one@syndication.example")),
+      post(Links.act(filed.id, "reject", "ops-two@syndication.example"), { reason: "Not the author." }),
+      post(Links.act(filed.id, "approve", "ops-two@syndication.example")),
+    ]);
+    const statuses = responses.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 410, 410]);
+
+    const notice = await Notice.get(filed.id);
+    expect(notice.events.filter((e) => e.type === "decided")).toHaveLength(1);
+    const loser = responses.find((r) => r.status === 410)!;
+    expect(await loser.text()).toContain(`already ${notice.decision!.action} by ${notice.decision!.by}`);
+
+    await Dispatch.sweep();
+    await Dispatch.sweep();
+    const decisions = (await inbox(input.requester.email)).filter((m) => /was (approved|rejected)/.test(m.subject));
+    expect(decisions).toHaveLength(1);
+  });
+});
