@@ -2,19 +2,13 @@
  * Mail leaves through the outbox: with SES away a notice is still accepted,
  * and its mail goes out once SES answers again, exactly once.
  */
-import { createServer } from "node:net";
 import { Dispatch, Notice } from "@takedown/core";
 import { afterAll, describe, expect, it } from "vitest";
-import { startSes, type Engine } from "../../packages/local/src/engines";
+import { freePort, startSes, type Engine } from "../../packages/local/src/engines";
 import { ingestSource, noticeInput } from "../support/fixtures";
 import { inbox } from "../support/mailbox";
 
-const port = await new Promise<number>((resolve) => {
-  const probe = createServer().listen(0, "127.0.0.1", () => {
-    const { port } = probe.address() as { port: number };
-    probe.close(() => resolve(port));
-  });
-});
+const port = await freePort();
 // Read lazily by the core on first use, which is after this line.
 process.env.SES_ENDPOINT = `http://127.0.0.1:${port}`;
 

@@ -48,7 +48,8 @@ export async function startSes(options: { port?: number } = {}): Promise<Engine>
   };
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on right now, for engines that need one named up front. */
+export async function freePort(): Promise<number> {
   const { createServer } = await import("node:net");
   return new Promise((resolve, reject) => {
     const probe = createServer();

@@ -1,3 +1,3 @@
-export { ensureTable, startDynamo, startSes, type Engine } from "./engines";
+export { ensureTable, freePort, startDynamo, startSes, type Engine } from "./engines";
 export { serve } from "./serve";
 export { SAMPLE_ARTICLES, seed } from "./seed";
