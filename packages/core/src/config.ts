@@ -1,9 +1,11 @@
+import { Resource } from "sst/resource";
 import * as z from "zod/mini";
 
 /**
  * Every setting the system reads, parsed once. Locally they come from the
  * environment (with defaults that make `npm start` work out of the box); on
- * Lambda the SST links are exposed to the same names by the function entry.
+ * Lambda the resources SST links (stacks/) take the place of the same names,
+ * and the rest (PUBLIC_URL) is environment set by the stack.
  */
 const emailList = z.pipe(
   z.string(),
@@ -54,10 +56,43 @@ export function load(env: Record<string, string | undefined>): Config {
   };
 }
 
+/** What the stacks link to every function, under the names they give it. */
+type Links = {
+  Table: { name: string };
+  Mailbox: { sender: string };
+  LinkSecret: { value: string };
+  IngestToken: { value: string };
+  OperatorEmails: { value: string };
+};
+
+/** SES sends from a verified address, or from any address at a verified domain. */
+function senderAddress(sender: string): string {
+  return `Takedown Desk <${sender.includes("@") ? sender : `takedowns@${sender}`}>`;
+}
+
+function linked(): Record<string, string> {
+  const { Table, Mailbox, LinkSecret, IngestToken, OperatorEmails } = Resource as unknown as Links;
+  return {
+    TABLE_NAME: Table.name,
+    MAIL_FROM: senderAddress(Mailbox.sender),
+    LINK_SECRET: LinkSecret.value,
+    INGEST_TOKEN: IngestToken.value,
+    OPERATOR_EMAILS: OperatorEmails.value,
+  };
+}
+
+/**
+ * SST marks its functions with SST_RESOURCE_App; only there is the Resource
+ * proxy read (it decrypts the links shipped with the bundle on first use).
+ */
+function onSst(): boolean {
+  return Boolean(process.env.SST_RESOURCE_App);
+}
+
 let current: Config | undefined;
 
 /** Read lazily so that a process can set its environment before first use. */
 export function config(): Config {
-  current ??= load(process.env);
+  current ??= load(onSst() ? { ...process.env, ...linked() } : process.env);
   return current;
 }

@@ -1,0 +1,57 @@
+/**
+ * Bundles a Lambda entry the way SST's Node runtime does at deploy (esbuild,
+ * ESM with a `require` shim, minified, `module` before `main`), so that what
+ * is measured and tested here is what a deploy ships.
+ */
+import { build, type Metafile } from "esbuild";
+import { mkdir } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { handlers, runtime, type FunctionName } from "./handlers";
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+export type Bundle = { name: FunctionName; file: string; handler: string; bytes: number; metafile: Metafile };
+
+const requireShim = [
+  `import { createRequire as topLevelCreateRequire } from "module";`,
+  `const require = topLevelCreateRequire(import.meta.url);`,
+].join("\n");
+
+/** Builds `name` into `outdir`/<file>.mjs; `handler` is what Lambda is told to call. */
+export async function bundle(name: FunctionName, outdir: string): Promise<Bundle> {
+  const [path, exported] = splitHandler(handlers[name]);
+  const base = path.split("/").pop()!;
+  const file = join(outdir, `${base}.mjs`);
+  await mkdir(outdir, { recursive: true });
+  const result = await build({
+    entryPoints: [join(root, `${path}.ts`)],
+    outfile: file,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: runtime.esbuild,
+    mainFields: ["module", "main"],
+    keepNames: true,
+    minify: true,
+    banner: { js: requireShim },
+    metafile: true,
+    logLevel: "error",
+  });
+  const [output] = Object.values(result.metafile.outputs);
+  return { name, file, handler: `${base}.${exported}`, bytes: output!.bytes, metafile: result.metafile };
+}
+
+function splitHandler(handler: string): [path: string, exported: string] {
+  const dot = handler.lastIndexOf(".");
+  return [handler.slice(0, dot), handler.slice(dot + 1)];
+}
+
+/** Every package a bundle pulled in, by name (`@aws-sdk/client-ses`, `hono`…). */
+export function packagesIn(metafile: Metafile): Set<string> {
+  const names = Object.keys(metafile.inputs).flatMap((input) => {
+    const match = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)?.pop();
+    return match ? [match.slice("node_modules/".length)] : [];
+  });
+  return new Set(names);
+}
