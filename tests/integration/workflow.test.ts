@@ -205,6 +205,13 @@ describe("operators deciding from their email", () => {
       body: new URLSearchParams({ token }).toString(),
     });
     expect(crossSite.status).toBe(403);
+    // Under no-referrer, browsers send `Origin: null`; only their Sec-Fetch-Site tells us where from.
+    const opaque = await app.request(noticePath, {
+      method: "POST",
+      headers: { origin: "null", "sec-fetch-site": "cross-site", "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token }).toString(),
+    });
+    expect(opaque.status).toBe(403);
     expect((await app.request(`/articles/${articles[0]!.id}`)).status).toBe(200);
   });
 });

@@ -45,13 +45,19 @@ export const ingestAuth = createMiddleware(async (c, next) => {
 
 /**
  * Form posts must come from our own pages. Mail scanners and other sites
- * can make a browser send a POST, but not with our Origin.
+ * can make a browser send a POST, but not with our Origin. Under our
+ * `Referrer-Policy: no-referrer` browsers send `Origin: null` even from our
+ * own pages; then the browser's own `Sec-Fetch-Site`, which no page can
+ * forge, says whether the post came from our site.
  */
 export const sameOrigin = createMiddleware(async (c, next) => {
   if (c.req.method === "POST") {
     const origin = c.req.header("origin");
     const ours = [new URL(config().publicUrl).origin, new URL(c.req.url).origin];
-    if (!origin || !ours.includes(origin)) {
+    const fromUs =
+      (origin !== undefined && ours.includes(origin)) ||
+      (origin === "null" && c.req.header("sec-fetch-site") === "same-origin");
+    if (!fromUs) {
       throw new HttpError(403, "cross_origin", "This form must be sent from our own site.");
     }
   }
