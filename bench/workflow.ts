@@ -23,7 +23,7 @@ const { Links } = await import("@takedown/core");
 const { app } = await import("@takedown/web");
 
 const timings: Record<string, number[]> = {};
-async function timed<T>(name: string, run: () => Promise<T>): Promise<T> {
+async function timed<T>(name: string, run: () => T | Promise<T>): Promise<T> {
   const start = performance.now();
   const result = await run();
   (timings[name] ??= []).push(performance.now() - start);

@@ -13,10 +13,13 @@ fieldset { border:1px solid var(--line); border-radius:8px; padding:1rem 1.2rem;
 legend { font-weight:600; padding:0 .3rem; }
 .field { margin:0 0 1rem; }
 .field label { display:block; font-weight:600; margin-bottom:.25rem; }
-.field.choice label, .statement label { font-weight:400; display:inline; }
+.field.choice label, .choice label { font-weight:400; display:inline; }
+fieldset.choices { border:0; padding:0; margin:0 0 1rem; background:none; }
+fieldset.choices legend { padding:0; margin-bottom:.25rem; }
+.choice.invalid input[type=checkbox], .choices.invalid input[type=radio] { outline:2px solid var(--bad); outline-offset:2px; }
 input[type=text], input[type=email], input[type=tel], textarea, select { width:100%; padding:.55rem .6rem; font:inherit; border:1px solid #aab3bc; border-radius:6px; background:#fff; }
 textarea { min-height:6rem; }
-.invalid input, .invalid textarea, .invalid select { border-color:var(--bad); }
+.invalid input[type=text], .invalid input[type=email], .invalid input[type=tel], .invalid textarea, .invalid select { border-color:var(--bad); }
 .hint { color:var(--muted); font-size:.9rem; margin:.1rem 0 .35rem; }
 .error { color:var(--bad); font-weight:600; margin:.1rem 0 .35rem; }
 .errors { border:2px solid var(--bad); border-radius:8px; padding:.7rem 1rem; background:#fff5f4; margin-bottom:1.2rem; }

@@ -26,20 +26,81 @@ export function Layout(props: { title: string; children: Child }) {
   );
 }
 
-export function Field(props: { label: string; name: string; error?: string; hint?: string; children: Child }) {
-  const describedBy = [props.hint && `${props.name}-hint`, props.error && `${props.name}-error`]
-    .filter(Boolean)
-    .join(" ");
+type FieldProps = { label: string; name: string; error?: string; hint?: string };
+
+/** The ids of a field's hint and error, for the control's aria-describedby. */
+function describedBy({ name, hint, error }: FieldProps): string | undefined {
+  return [hint && `${name}-hint`, error && `${name}-error`].filter(Boolean).join(" ") || undefined;
+}
+
+function Messages({ name, hint, error }: FieldProps) {
+  return (
+    <>
+      {hint && <p class="hint" id={`${name}-hint`}>{hint}</p>}
+      {error && (
+        <p class="error" id={`${name}-error`}>
+          {error}
+        </p>
+      )}
+    </>
+  );
+}
+
+export function TextField(
+  props: FieldProps & { value?: string; type?: "text" | "email" | "tel"; rows?: number; autocomplete?: string; required?: boolean },
+) {
+  const common = {
+    id: props.name,
+    name: props.name,
+    autocomplete: props.autocomplete,
+    required: props.required,
+    "aria-invalid": props.error ? "true" : undefined,
+    "aria-describedby": describedBy(props),
+  };
   return (
     <div class={props.error ? "field invalid" : "field"} data-field={props.name}>
       <label for={props.name}>{props.label}</label>
-      {props.hint && <p class="hint" id={`${props.name}-hint`}>{props.hint}</p>}
-      {props.error && (
-        <p class="error" id={`${props.name}-error`} role="alert">
-          {props.error}
-        </p>
+      <Messages {...props} />
+      {props.rows ? (
+        <textarea {...common} rows={props.rows}>{props.value}</textarea>
+      ) : (
+        <input {...common} type={props.type ?? "text"} value={props.value} />
       )}
-      <div aria-describedby={describedBy || undefined}>{props.children}</div>
+    </div>
+  );
+}
+
+/** Radio buttons, grouped so that the question is read with each choice. */
+export function Choices(props: FieldProps & { value?: string; options: readonly (readonly [string, string])[] }) {
+  return (
+    <fieldset class={props.error ? "choices invalid" : "choices"} data-field={props.name} aria-describedby={describedBy(props)}>
+      <legend>{props.label}</legend>
+      <Messages {...props} />
+      {props.options.map(([value, label]) => (
+        <div class="choice">
+          <input type="radio" id={`${props.name}-${value}`} name={props.name} value={value} checked={props.value === value} />{" "}
+          <label for={`${props.name}-${value}`}>{label}</label>
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
+/** A checkbox the person ticks to make a statement. */
+export function Checkbox(props: FieldProps & { checked: boolean; children: Child }) {
+  return (
+    <div class={props.error ? "field choice invalid" : "field choice"} data-field={props.name}>
+      <Messages {...props} />
+      <input
+        type="checkbox"
+        id={props.name}
+        name={props.name}
+        value="on"
+        checked={props.checked}
+        aria-invalid={props.error ? "true" : undefined}
+        aria-describedby={describedBy(props)}
+      />{" "}
+      <label for={props.name}>{props.children}</label>
     </div>
   );
 }
