@@ -4,11 +4,19 @@
  * for each changed notice and a schedule calls `sweep`; locally a timer calls
  * `sweep`. Both may run at once: a lease on the notice lets one worker at a
  * time send its mail.
+ *
+ * Mail is sent one message at a time, and each is recorded as sent before the
+ * next leaves, so a worker that dies mid-batch leaves at most one message whose
+ * fate is unknown: SES accepted it, the record did not land. The next worker
+ * sends that one again (at least once beats a lost receipt); SES offers no
+ * idempotency key that could close this window. docs/reliability.md.
  */
+import { randomUUID } from "node:crypto";
 import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as Article from "./article";
 import { dynamo } from "./aws/dynamo";
 import * as Db from "./db";
+import * as Log from "./logger";
 import * as Mail from "./mail";
 import type { Event } from "./moderation";
 import * as Notice from "./notice";
@@ -17,77 +25,110 @@ import * as Table from "./table";
 
 const LEASE_MS = 60_000;
 
-async function claim(id: string, now: Date): Promise<Notice.Notice | undefined> {
+type Claim = { notice: Notice.Notice; holder: string };
+
+/**
+ * Takes the notice for `LEASE_MS`. The holder id lets a retried claim whose
+ * first answer was lost succeed, and shows a worker that it is taking over
+ * from one that died (`previousHolder` is only left behind by a crash).
+ */
+async function claim(id: string, now: Date): Promise<Claim | undefined> {
+  const holder = randomUUID();
   try {
     const result = await dynamo().send(
       new UpdateCommand({
         TableName: Table.name(),
         Key: Table.key.notice(id),
-        UpdateExpression: "SET lease = :until ADD version :one",
-        ConditionExpression: "attribute_exists(gsi2pk) AND (attribute_not_exists(lease) OR lease < :now)",
+        UpdateExpression:
+          "SET previousHolder = if_not_exists(holder, :holder), holder = :holder, lease = :until ADD version :one",
+        ConditionExpression:
+          "attribute_exists(gsi2pk) AND (attribute_not_exists(lease) OR lease < :now OR holder = :holder)",
         ExpressionAttributeValues: {
           ":until": now.getTime() + LEASE_MS,
           ":now": now.getTime(),
+          ":holder": holder,
           ":one": 1,
         },
         ReturnValues: "ALL_NEW",
       }),
     );
-    const { pk, sk, gsi2pk, gsi2sk, lease, type, ...notice } = result.Attributes!;
-    return notice as Notice.Notice;
+    const item = result.Attributes!;
+    const notice = Notice.fromItem(item);
+    if (item.previousHolder !== holder) {
+      Log.warn("dispatch.takeover", { notice: id, pending: Object.keys(notice.outbox ?? {}).length });
+    }
+    return { notice, holder };
   } catch (error) {
     if (Db.isConditionFailure(error)) return undefined;
     throw error;
   }
 }
 
-type Outcome = { id: string; message: Outbox.Message; error?: string };
+type Outcome = { id: string; message: Outbox.Message; ref?: string; error?: string };
 
-async function deliver(notice: Notice.Notice, now: Date): Promise<Outcome[]> {
-  const pending = Object.entries(notice.outbox ?? {});
-  const needsArticles = pending.some(([, message]) => message.kind === "review");
-  const articles = needsArticles
-    ? await Article.getMany(notice.urls.flatMap((u) => u.articleId ?? []))
-    : new Map();
-  return Promise.all(
-    pending.map(async ([id, message]) => {
-      try {
-        await Mail.send(Mail.compose(message.kind, notice, message.to, articles, now.getTime()));
-        return { id, message };
-      } catch (error) {
-        return { id, message, error: error instanceof Error ? error.name : "Error" };
-      }
-    }),
-  );
+async function sendOne(
+  notice: Notice.Notice,
+  [id, message]: [string, Outbox.Message],
+  articles: Map<string, Article.Article>,
+  now: Date,
+): Promise<Outcome> {
+  try {
+    const ref = await Mail.send(Mail.compose(message.kind, notice, message.to, articles, now.getTime()));
+    return { id, message, ref };
+  } catch (error) {
+    const name = error instanceof Error ? error.name : "Error";
+    Log.warn("mail.failed", { notice: notice.id, kind: message.kind, error: name, attempts: message.attempts + 1 });
+    return { id, message, error: name };
+  }
+}
+
+function sentEvent(notice: Notice.Notice, { message, ref }: Outcome, at: string): Event {
+  return { type: "mail_sent", at, by: "system", kind: message.kind, to: message.to ?? notice.requester.email, ref };
 }
 
 /**
- * Records what was sent and reschedules what was not. The notice leaves the
- * due index only if nothing changed since the claim; otherwise a transition
- * queued more work and the next sweep will find it.
+ * Moves one sent message from the outbox to the log. Conditional on it still
+ * being queued, so the log never shows a message twice; a failed condition
+ * means a worker that took over sent it as well.
  */
-async function complete(notice: Notice.Notice, outcomes: Outcome[], now: Date): Promise<void> {
-  const sent = outcomes.filter((o) => !o.error);
-  const failed = outcomes.filter((o) => o.error);
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ":one": 1 };
-  const removes = ["lease"];
-  const sets: string[] = [];
-  sent.forEach(({ id }, i) => {
-    names[`#s${i}`] = id;
-    removes.push(`outbox.#s${i}`);
-  });
-  if (sent.length) {
-    const at = now.toISOString();
-    values[":sent"] = sent.map(
-      ({ message }): Event => ({
-        type: "mail_sent",
-        at,
-        by: "system",
-        kind: message.kind,
-        to: message.to ?? notice.requester.email,
+async function recordSent(notice: Notice.Notice, outcome: Outcome, now: Date): Promise<void> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: Table.name(),
+        Key: Table.key.notice(notice.id),
+        UpdateExpression: "REMOVE outbox.#id SET events = list_append(events, :sent)",
+        ConditionExpression: "attribute_exists(outbox.#id)",
+        ExpressionAttributeNames: { "#id": outcome.id },
+        ExpressionAttributeValues: { ":sent": [sentEvent(notice, outcome, now.toISOString())] },
       }),
     );
+  } catch (error) {
+    if (!Db.isConditionFailure(error)) throw error;
+    Log.warn("mail.duplicate", { notice: notice.id, kind: outcome.message.kind });
+  }
+}
+
+/**
+ * Records the last sent message and what failed, and lets the lease go. The
+ * notice leaves the due index only if nothing changed since the claim;
+ * otherwise a transition queued more work and the next sweep will find it.
+ */
+async function complete(
+  notice: Notice.Notice,
+  holder: string,
+  last: Outcome | undefined,
+  failed: Outcome[],
+  now: Date,
+): Promise<void> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ":one": 1, ":holder": holder };
+  const removes = ["lease", "holder", "previousHolder"];
+  const sets: string[] = [];
+  if (last) {
+    names["#sent"] = last.id;
+    removes.push("outbox.#sent");
+    values[":sent"] = [sentEvent(notice, last, now.toISOString())];
     sets.push("events = list_append(events, :sent)");
   }
   failed.forEach(({ id, message, error }, i) => {
@@ -108,13 +149,14 @@ async function complete(notice: Notice.Notice, outcomes: Outcome[], now: Date): 
       update.push("gsi2sk = :retry");
       extra[":retry"] = Table.due.at(retry).gsi2sk;
     }
+    const conditions = ["holder = :holder", ...(leaveIndex ? [] : ["version = :claimed"])];
     return dynamo().send(
       new UpdateCommand({
         TableName: Table.name(),
         Key: Table.key.notice(notice.id),
         UpdateExpression:
           (update.length ? `SET ${update.join(", ")} ` : "") + `REMOVE ${remove.join(", ")} ADD version :one`,
-        ConditionExpression: leaveIndex ? undefined : "version = :claimed",
+        ConditionExpression: conditions.join(" AND "),
         ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
         ExpressionAttributeValues: { ...values, ...extra, ...(leaveIndex ? {} : { ":claimed": notice.version }) },
       }),
@@ -124,7 +166,15 @@ async function complete(notice: Notice.Notice, outcomes: Outcome[], now: Date): 
     await write(false);
   } catch (error) {
     if (!Db.isConditionFailure(error)) throw error;
-    await write(true);
+    try {
+      await write(true);
+    } catch (again) {
+      if (!Db.isConditionFailure(again)) throw again;
+      // The lease is no longer ours: our write landed and its answer was lost,
+      // or we were too slow and a worker took over. Either way, record the sent
+      // message if it still waits, so the other worker does not send it again.
+      if (last) await recordSent(notice, last, now);
+    }
   }
 }
 
@@ -132,9 +182,23 @@ async function complete(notice: Notice.Notice, outcomes: Outcome[], now: Date): 
 export async function process(id: string, now = new Date()): Promise<void> {
   const claimed = await claim(id, now);
   if (!claimed) return;
-  const notice = claimed.effectsPending ? await Notice.applyEffects(claimed, now) : claimed;
-  const outcomes = await deliver(notice, now);
-  await complete(notice, outcomes, now);
+  const notice = claimed.notice.effectsPending
+    ? await Notice.applyEffects(claimed.notice, now)
+    : claimed.notice;
+  const pending = Object.entries(notice.outbox ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  const articles = pending.some(([, message]) => message.kind === "review")
+    ? await Article.getMany(notice.urls.flatMap((u) => u.articleId ?? []))
+    : new Map<string, Article.Article>();
+  const failed: Outcome[] = [];
+  let last: Outcome | undefined;
+  for (const [index, entry] of pending.entries()) {
+    const outcome = await sendOne(notice, entry, articles, now);
+    if (outcome.error) failed.push(outcome);
+    // The last one is recorded with the lease's release: one write fewer.
+    else if (index < pending.length - 1) await recordSent(notice, outcome, now);
+    else last = outcome;
+  }
+  await complete(notice, claimed.holder, last, failed, now);
 }
 
 /** Processes every notice whose work is due; returns how many it looked at. */

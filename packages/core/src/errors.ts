@@ -25,3 +25,31 @@ export class DomainError extends Error {
     this.name = "DomainError";
   }
 }
+
+const UNAVAILABLE = new Set([
+  "ProvisionedThroughputExceededException",
+  "ThrottlingException",
+  "RequestLimitExceeded",
+  "InternalServerError",
+  "ServiceUnavailable",
+  "TimeoutError",
+  "RequestTimeout",
+  "RequestTimeoutException",
+]);
+const NETWORK = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EAI_AGAIN"]);
+
+/**
+ * AWS said "not now" (throttled, failing, out of reach) and the SDK's own
+ * retries ran out. Every write the domain makes is conditional or
+ * idempotent, so the caller may safely try the whole request again later.
+ */
+export function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const aws = error as Error & { code?: string; $fault?: string; $metadata?: { httpStatusCode?: number } };
+  return (
+    UNAVAILABLE.has(aws.name) ||
+    aws.$fault === "server" ||
+    (aws.$metadata?.httpStatusCode ?? 0) >= 500 ||
+    NETWORK.has(aws.code ?? "")
+  );
+}

@@ -186,8 +186,9 @@ export function compose(
   }
 }
 
-export async function send(email: Email): Promise<void> {
-  await ses().send(
+/** Sends through SES and returns its message id. */
+export async function send(email: Email): Promise<string | undefined> {
+  const { MessageId } = await ses().send(
     new SendEmailCommand({
       Source: config().mailFrom,
       Destination: { ToAddresses: [email.to] },
@@ -200,4 +201,5 @@ export async function send(email: Email): Promise<void> {
       },
     }),
   );
+  return MessageId;
 }

@@ -17,7 +17,7 @@ export type Event =
   | (Base & { type: "filed"; confirmed: boolean })
   | (Base & { type: "confirmed" })
   | (Base & { type: "decided"; action: Decision; reason?: string })
-  | (Base & { type: "mail_sent"; kind: MailKind; to: string })
+  | (Base & { type: "mail_sent"; kind: MailKind; to: string; /** SES's message id. */ ref?: string })
   | (Base & { type: "articles_hidden"; articleIds: string[] })
   | (Base & { type: "rule_created"; rule: string });
 

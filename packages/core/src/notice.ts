@@ -4,8 +4,9 @@ import * as Article from "./article";
 import { dynamo } from "./aws/dynamo";
 import { config } from "./config";
 import * as Db from "./db";
-import { DomainError } from "./errors";
+import { DomainError, isUnavailable } from "./errors";
 import * as Ids from "./ids";
+import * as Log from "./logger";
 import * as Moderation from "./moderation";
 import * as Outbox from "./outbox";
 import * as Suppression from "./suppression";
@@ -121,16 +122,22 @@ export function outcomes(notice: Notice): { url: string; outcome: UrlOutcome; ar
   });
 }
 
-function fromItem(item: Record<string, unknown>): Notice {
-  const { pk, sk, gsi2pk, gsi2sk, lease, type, ...notice } = item;
+/** Drops the keys and the bookkeeping of writers and the dispatcher. */
+export function fromItem(item: Record<string, unknown>): Notice {
+  const { pk, sk, gsi2pk, gsi2sk, lease, holder, previousHolder, writeId, type, ...notice } = item;
   return notice as Notice;
 }
 
-export async function find(id: string): Promise<Notice | undefined> {
+async function read(id: string): Promise<Record<string, unknown> | undefined> {
   const result = await dynamo().send(
     new GetCommand({ TableName: Table.name(), Key: Table.key.notice(id), ConsistentRead: true }),
   );
-  return result.Item ? fromItem(result.Item) : undefined;
+  return result.Item;
+}
+
+export async function find(id: string): Promise<Notice | undefined> {
+  const item = await read(id);
+  return item ? fromItem(item) : undefined;
 }
 
 export async function get(id: string): Promise<Notice> {
@@ -174,13 +181,19 @@ export async function file(input: unknown, now = new Date()): Promise<Notice> {
     outbox: Object.fromEntries([Outbox.queue("receipt", now)]),
     version: 1,
   };
-  await dynamo().send(
-    new PutCommand({
-      TableName: Table.name(),
-      Item: { ...Table.key.notice(notice.id), type: "notice", ...notice, ...Table.due.at(now) },
-      ConditionExpression: "attribute_not_exists(pk)",
-    }),
-  );
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: Table.name(),
+        Item: { ...Table.key.notice(notice.id), type: "notice", ...notice, ...Table.due.at(now) },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+  } catch (error) {
+    // The id is new, so only our own first attempt can hold it: the SDK
+    // retried a put whose answer was lost. The notice is stored once.
+    if (!Db.isConditionFailure(error)) throw error;
+  }
   return notice;
 }
 
@@ -199,10 +212,12 @@ async function transition(
     event.type === "decided"
       ? Moderation.transitions[event.action]
       : Moderation.transitions.confirmed;
+  const writeId = Ids.newId();
   const names: Record<string, string> = { "#status": "status" };
   const values: Record<string, unknown> = {
     ":from": from,
     ":to": to,
+    ":writeId": writeId,
     ":events": [event],
     ":one": 1,
     ...Object.fromEntries(Object.entries(Table.due.at(now)).map(([k, v]) => [`:${k}`, v])),
@@ -212,6 +227,7 @@ async function transition(
     "events = list_append(events, :events)",
     "gsi2pk = :gsi2pk",
     "gsi2sk = :gsi2sk",
+    "writeId = :writeId",
   ];
   Object.entries(changes.set ?? {}).forEach(([field, value], i) => {
     names[`#f${i}`] = field;
@@ -238,7 +254,12 @@ async function transition(
     return fromItem(result.Attributes!);
   } catch (error) {
     if (!Db.isConditionFailure(error)) throw error;
-    throw refusal(await get(id), event.type);
+    const item = await read(id);
+    if (!item) throw new DomainError("not_found", "There is no such notice.");
+    // The SDK retries a write whose answer was lost; when the first attempt
+    // landed, the retry fails its condition, yet the transition is ours.
+    if (item.writeId === writeId) return fromItem(item);
+    throw refusal(fromItem(item), event.type);
   }
 }
 
@@ -317,7 +338,17 @@ export async function decide(
     },
     now,
   );
-  return action === "approved" ? applyEffects(notice, now) : notice;
+  if (action !== "approved") return notice;
+  try {
+    return await applyEffects(notice, now);
+  } catch (error) {
+    // The decision is stored, its effects marked pending in the same write;
+    // the dispatcher finishes them. Answering 503 would invite a retry that
+    // can only be refused.
+    if (!isUnavailable(error)) throw error;
+    Log.warn("effects.deferred", { notice: id, error: (error as Error).name });
+    return notice;
+  }
 }
 
 /** The rules an approval leaves, one per source or author it covers. */

@@ -32,8 +32,12 @@ export function parse(input: string): URL | undefined {
 export function normalize(input: string): string | undefined {
   const url = parse(input);
   if (!url) return undefined;
-  const host = url.hostname.toLowerCase().replace(/^www\./, "").replace(/\.$/, "");
-  const port = url.port ? `:${url.port}` : "";
+  // Every leading `www.` goes, but never the last label before the domain:
+  // the result must parse again to itself.
+  const host = url.hostname.toLowerCase().replace(/\.$/, "").replace(/^(?:www\.)+(?=[^.]+\.)/, "");
+  // The scheme is dropped, so 80 and 443 are both defaults: kept, either one
+  // would be read against https and vanish when normalised again.
+  const port = url.port && url.port !== "80" && url.port !== "443" ? `:${url.port}` : "";
   const path = url.pathname.replace(/\/+$/, "");
   const params = [...url.searchParams].filter(([name]) => !isTracking(name));
   params.sort(([a, x], [b, y]) => (a === b ? x.localeCompare(y) : a.localeCompare(b)));

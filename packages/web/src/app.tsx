@@ -3,6 +3,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { stylesheet } from "./assets";
 import { HttpError, onError } from "./errors";
+import { logRequests } from "./logging";
 import { api } from "./routes/api";
 import { articles } from "./routes/articles";
 import { takedowns } from "./routes/takedowns";
@@ -11,6 +12,7 @@ import { Layout } from "./views/layout";
 /** The whole site: pages for people, /api/v1 for systems. Hosts wrap it as is. */
 export const app = new Hono()
   .use(requestId())
+  .use(logRequests)
   .use(
     secureHeaders({
       contentSecurityPolicy: {

@@ -3,7 +3,7 @@
  * HTTP errors raised by the edge (415, 400, 413, 401), and anything else as a
  * 500 that says nothing about the internals.
  */
-import { DomainError, type ErrorCode, type FieldIssue } from "@takedown/core";
+import { DomainError, isUnavailable, Log, type ErrorCode, type FieldIssue } from "@takedown/core";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -32,7 +32,13 @@ export class HttpError extends HTTPException {
   }
 }
 
-type Described = { status: ContentfulStatusCode; code: string; message: string; issues?: FieldIssue[] };
+type Described = {
+  status: ContentfulStatusCode;
+  code: string;
+  message: string;
+  issues?: FieldIssue[];
+  retryAfter?: number;
+};
 
 function describe(error: Error): Described {
   if (error instanceof DomainError) {
@@ -44,15 +50,21 @@ function describe(error: Error): Described {
   if (error instanceof HTTPException) {
     return { status: error.status as ContentfulStatusCode, code: "http_error", message: error.message || "Request failed." };
   }
+  if (isUnavailable(error)) {
+    // Nothing half-done is left behind (every write is one conditional
+    // item write), so the client may simply send the same request again.
+    return { status: 503, code: "unavailable", message: "We are busy right now. Please try again in a moment.", retryAfter: 2 };
+  }
   return { status: 500, code: "internal_error", message: "Something went wrong on our side. Please try again." };
 }
 
 export function onError(error: Error, c: Context) {
   const described = describe(error);
   if (described.status >= 500) {
-    console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), name: error.name, path: c.req.path }));
+    Log.error("request.failed", { name: error.name, status: described.status, path: c.req.path });
   }
-  const { status, code, message, issues } = described;
+  const { status, code, message, issues, retryAfter } = described;
+  if (retryAfter !== undefined) c.header("Retry-After", String(retryAfter));
   if (c.req.path.startsWith("/api/")) {
     return c.json({ error: { code, message, ...(issues ? { issues } : {}) } }, status);
   }

@@ -7,6 +7,12 @@ import { clientOptions } from "./credentials";
 let client: SESClient | undefined;
 
 export function ses(): SESClient {
-  client ??= new SESClient({ ...clientOptions(config().sesEndpoint), maxAttempts: 2 });
+  // A call that hangs must end well inside the dispatcher's lease (60 s), or
+  // a second worker would take the notice over and send the same mail.
+  client ??= new SESClient({
+    ...clientOptions(config().sesEndpoint),
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+  });
   return client;
 }

@@ -114,7 +114,9 @@ export const takedowns = new Hono()
       <DonePage notice={notice} heading={decision === "approved" ? "Notice approved" : "Notice rejected"}>
         <p>
           {decision === "approved"
-            ? `${hidden} article(s) are now hidden${notice.future ? " and future ones will be blocked at ingest" : ""}.`
+            ? notice.effectsPending
+              ? "The articles it covers are being hidden; this takes a moment."
+              : `${hidden} article(s) are now hidden${notice.future ? " and future ones will be blocked at ingest" : ""}.`
             : "Nothing was hidden."}{" "}
           The requester will be emailed the decision.
         </p>
