@@ -7,20 +7,23 @@ import { build, type Metafile } from "esbuild";
 import { mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { handlers, runtime, type FunctionName } from "./handlers";
+import { runtime } from "./handlers";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-export type Bundle = { name: FunctionName; file: string; handler: string; bytes: number; metafile: Metafile };
+export type Bundle = { file: string; handler: string; bytes: number; metafile: Metafile };
 
 const requireShim = [
   `import { createRequire as topLevelCreateRequire } from "module";`,
   `const require = topLevelCreateRequire(import.meta.url);`,
 ].join("\n");
 
-/** Builds `name` into `outdir`/<file>.mjs; `handler` is what Lambda is told to call. */
-export async function bundle(name: FunctionName, outdir: string): Promise<Bundle> {
-  const [path, exported] = splitHandler(handlers[name]);
+/**
+ * Builds a handler ("packages/functions/src/api.handler") into
+ * `outdir`/api.mjs; the returned `handler` ("api.handler") is what Lambda calls.
+ */
+export async function bundle(handler: string, outdir: string): Promise<Bundle> {
+  const [path, exported] = splitHandler(handler);
   const base = path.split("/").pop()!;
   const file = join(outdir, `${base}.mjs`);
   await mkdir(outdir, { recursive: true });
@@ -39,7 +42,7 @@ export async function bundle(name: FunctionName, outdir: string): Promise<Bundle
     logLevel: "error",
   });
   const [output] = Object.values(result.metafile.outputs);
-  return { name, file, handler: `${base}.${exported}`, bytes: output!.bytes, metafile: result.metafile };
+  return { file, handler: `${base}.${exported}`, bytes: output!.bytes, metafile: result.metafile };
 }
 
 function splitHandler(handler: string): [path: string, exported: string] {
@@ -47,9 +50,15 @@ function splitHandler(handler: string): [path: string, exported: string] {
   return [handler.slice(0, dot), handler.slice(dot + 1)];
 }
 
-/** Every package a bundle pulled in, by name (`@aws-sdk/client-ses`, `hono`…). */
+/** The files that put code into the bundle (esbuild also lists those tree-shaking emptied). */
+export function filesIn(metafile: Metafile): string[] {
+  const [output] = Object.values(metafile.outputs);
+  return Object.entries(output!.inputs).flatMap(([file, { bytesInOutput }]) => (bytesInOutput ? [file] : []));
+}
+
+/** Every package whose code is in a bundle, by name (`@aws-sdk/client-ses`, `hono`…). */
 export function packagesIn(metafile: Metafile): Set<string> {
-  const names = Object.keys(metafile.inputs).flatMap((input) => {
+  const names = filesIn(metafile).flatMap((input) => {
     const match = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)?.pop();
     return match ? [match.slice("node_modules/".length)] : [];
   });

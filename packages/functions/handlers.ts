@@ -8,7 +8,5 @@ export const handlers = {
   sweep: "packages/functions/src/sweep.handler",
 } as const;
 
-export type FunctionName = keyof typeof handlers;
-
 /** Lambda's runtime; esbuild targets the same Node version. */
 export const runtime = { lambda: "nodejs22.x", esbuild: "node22" } as const;

@@ -1,0 +1,32 @@
+/// <reference path="./.sst/platform/config.d.ts" />
+
+/**
+ * Takedown Desk on AWS. Each concern has its module in stacks/; this file
+ * names the app and runs them in the order their resources depend on.
+ */
+export default $config({
+  app(input) {
+    const production = input?.stage === "production";
+    return {
+      name: "takedown-desk",
+      home: "aws",
+      // Production keeps its table (the notices and decisions) if the stage is removed.
+      removal: production ? "retain" : "remove",
+      protect: production,
+      // The version SST's platform is built against; a newer one arrives on purpose, not by a fresh install.
+      providers: { aws: { version: "7.20.0" } },
+    };
+  },
+  async run() {
+    await import("./stacks/secrets");
+    const { table } = await import("./stacks/storage");
+    const { mailbox } = await import("./stacks/email");
+    const { api } = await import("./stacks/api");
+    await import("./stacks/jobs");
+    return {
+      api: api.url,
+      table: table.name,
+      mailbox: mailbox.sender,
+    };
+  },
+});
