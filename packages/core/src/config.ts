@@ -27,6 +27,10 @@ const schema = z.object({
   MAIL_FROM: z._default(z.string(), "Takedown Desk <takedowns@syndication.example>"),
   LINK_SECRET: z._default(z.string().check(z.minLength(16)), "local-development-link-secret"),
   INGEST_TOKEN: z._default(z.string().check(z.minLength(8)), "local-ingest-token"),
+  RATE_LIMIT_WINDOW_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 60),
+  RATE_LIMIT_PER_KEY: z._default(z.coerce.number().check(z.int(), z.positive()), 600),
+  RATE_LIMIT_PER_IP: z._default(z.coerce.number().check(z.int(), z.positive()), 60),
+  TRUST_PROXY_HOPS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 0),
 });
 
 export type Config = {
@@ -39,6 +43,10 @@ export type Config = {
   mailFrom: string;
   linkSecret: string;
   ingestToken: string;
+  /** Requests per window, per API key and per client IP (anonymous callers). */
+  rateLimit: { windowSeconds: number; perKey: number; perIp: number };
+  /** Proxies in front of the app that append to X-Forwarded-For; see web's client-ip. */
+  trustProxyHops: number;
 };
 
 export function load(env: Record<string, string | undefined>): Config {
@@ -53,6 +61,12 @@ export function load(env: Record<string, string | undefined>): Config {
     mailFrom: parsed.MAIL_FROM,
     linkSecret: parsed.LINK_SECRET,
     ingestToken: parsed.INGEST_TOKEN,
+    rateLimit: {
+      windowSeconds: parsed.RATE_LIMIT_WINDOW_SECONDS,
+      perKey: parsed.RATE_LIMIT_PER_KEY,
+      perIp: parsed.RATE_LIMIT_PER_IP,
+    },
+    trustProxyHops: parsed.TRUST_PROXY_HOPS,
   };
 }
 

@@ -11,7 +11,11 @@ export type ErrorCode =
   | "already_decided"
   | "already_confirmed"
   | "not_confirmed"
-  | "unauthorized";
+  | "unauthorized"
+  | "forbidden"
+  | "rate_limited"
+  | "idempotency_conflict"
+  | "idempotency_mismatch";
 
 export type FieldIssue = { path: string; message: string };
 
@@ -19,7 +23,8 @@ export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details: { issues?: FieldIssue[]; [key: string]: unknown } = {},
+    /** `retryAfter`: seconds after which the same request may succeed (429, 409). */
+    readonly details: { issues?: FieldIssue[]; retryAfter?: number; [key: string]: unknown } = {},
   ) {
     super(message);
     this.name = "DomainError";

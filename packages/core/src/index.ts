@@ -1,12 +1,15 @@
+export * as ApiKey from "./api-key";
 export * as Article from "./article";
 export { config, type Config } from "./config";
 export * as Dispatch from "./dispatch";
+export * as Idempotency from "./idempotency";
 export * as Links from "./links";
 export * as Log from "./logger";
 export * as Mail from "./mail";
 export * as Moderation from "./moderation";
 export * as Notice from "./notice";
 export * as Outbox from "./outbox";
+export * as RateLimit from "./ratelimit";
 export * as Suppression from "./suppression";
 export * as Table from "./table";
 export * as Token from "./token";

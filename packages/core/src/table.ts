@@ -56,6 +56,15 @@ export const key = {
     pk: `RULE#AUTHOR#${domain}#${author}`,
     sk: "RULE",
   }),
+  /** Its own partition, so that what a key owns later (webhooks) can sit beside it. */
+  apiKey: (id: string) => ({ pk: `APIKEY#${id}`, sk: "APIKEY" }),
+  /** `caller` is `key:<id>` or `ip:<address>`: one caller cannot replay another's response. */
+  idempotency: (caller: string, key: string) => ({ pk: `IDEMPOTENCY#${caller}#${key}`, sk: "IDEMPOTENCY" }),
+  /** One counter per policy, subject and window; a new window is a new item. */
+  rateWindow: (policy: string, subject: string, windowStart: number) => ({
+    pk: `RATE#${policy}#${subject}#${windowStart}`,
+    sk: "RATE",
+  }),
 };
 
 /** gsi1 groups articles by source, sorted by author then date. */
@@ -67,6 +76,23 @@ export const bySource = {
   }),
   partition: (domain: string) => `SOURCE#${domain}`,
   authorPrefix: (author: string) => `AUTHOR#${author}#`,
+};
+
+/** gsi1 also lists every API key, oldest first, for operators. */
+export const apiKeys = {
+  index: "gsi1" as const,
+  partition: "APIKEYS",
+  of: (createdAt: string, id: string) => ({ gsi1pk: "APIKEYS", gsi1sk: `${createdAt}#${id}` }),
+};
+
+/**
+ * gsi1 also lists the notices filed with one API key, by creation time (the
+ * id breaks ties, so pages never reorder). `gsi1sk >= <ISO date>` is "since".
+ */
+export const byKey = {
+  index: "gsi1" as const,
+  partition: (keyId: string) => `KEY#${keyId}`,
+  of: (keyId: string, createdAt: string, id: string) => ({ gsi1pk: `KEY#${keyId}`, gsi1sk: `${createdAt}#${id}` }),
 };
 
 /** gsi2 is sparse: only items with work still to do (mail, effects) are in it. */

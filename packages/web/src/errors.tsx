@@ -18,6 +18,10 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   already_confirmed: 410,
   not_confirmed: 409,
   unauthorized: 401,
+  forbidden: 403,
+  rate_limited: 429,
+  idempotency_conflict: 409,
+  idempotency_mismatch: 422,
 };
 
 /** An error the edge raises with a code of its own (bad media type, bad JSON…). */
@@ -42,7 +46,8 @@ type Described = {
 
 function describe(error: Error): Described {
   if (error instanceof DomainError) {
-    return { status: STATUS[error.code], code: error.code, message: error.message, issues: error.details.issues };
+    const { issues, retryAfter } = error.details;
+    return { status: STATUS[error.code], code: error.code, message: error.message, issues, retryAfter };
   }
   if (error instanceof HttpError) {
     return { status: error.status as ContentfulStatusCode, code: error.code, message: error.message, issues: error.issues };

@@ -1,0 +1,179 @@
+/**
+ * API keys for systems that file notices or ingest articles. A key is shown
+ * once, when it is created; only its SHA-256 is stored, which is enough for a
+ * secret of 256 random bits. The key's id is part of the secret's text, so
+ * checking a key is one read by id rather than an index lookup by hash.
+ *
+ * The workflow's ingest token (INGEST_TOKEN) is a built-in key with
+ * `articles:write`: it lives in configuration, not in the table, so every
+ * environment has it without seeding and rotating it stays a config change.
+ */
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import * as z from "zod/mini";
+import { dynamo } from "./aws/dynamo";
+import { config } from "./config";
+import * as Db from "./db";
+import { DomainError } from "./errors";
+import * as Ids from "./ids";
+import * as Table from "./table";
+import { parse } from "./validation";
+
+export const SCOPES = ["notices:write", "articles:write"] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const INGEST_KEY_ID = "ingest";
+
+/** Who is calling: a stored key, or the built-in ingest key. */
+export type Principal = {
+  id: string;
+  name: string;
+  scopes: Scope[];
+  /** Absent on the built-in key, which has no record to keep it in. */
+  lastUsedAt?: string;
+  builtIn?: true;
+};
+
+export type ApiKey = {
+  id: string;
+  name: string;
+  scopes: Scope[];
+  owner: string;
+  createdAt: string;
+  lastUsedAt?: string;
+  revokedAt?: string;
+};
+
+export const CreateInput = z.object({
+  name: z.string({ error: "Give the key a name." }).check(
+    z.trim(),
+    z.minLength(1, "Give the key a name."),
+    z.maxLength(100, "Keep the name under 100 characters."),
+  ),
+  scopes: z.array(z.enum(SCOPES, { error: `Scopes are ${SCOPES.join(", ")}.` })).check(
+    z.minLength(1, `Give at least one scope: ${SCOPES.join(", ")}.`),
+  ),
+  owner: z.pipe(
+    z.string({ error: "Give the owner's email address." }).check(z.trim(), z.toLowerCase()),
+    z.email("The owner must be an email address."),
+  ),
+});
+export type CreateInput = z.input<typeof CreateInput>;
+
+/** Last-used dates are this coarse, so a busy key costs one write a minute. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
+const PREFIX = "tdk";
+const TOKEN = /^tdk_([0-9a-z]{20})_[A-Za-z0-9_-]{43}$/;
+
+function sha256(value: string): Buffer {
+  return createHash("sha256").update(value).digest();
+}
+
+function fromItem(item: Record<string, unknown>): ApiKey {
+  const { pk, sk, gsi1pk, gsi1sk, type, hash, ...key } = item;
+  return key as ApiKey;
+}
+
+/** Stores a new key and returns it with its secret, which is never readable again. */
+export async function create(input: unknown, now = new Date()): Promise<{ key: ApiKey; secret: string }> {
+  const data = parse(CreateInput, input);
+  const key: ApiKey = {
+    id: Ids.newId(),
+    name: data.name,
+    scopes: [...new Set(data.scopes)],
+    owner: data.owner,
+    createdAt: now.toISOString(),
+  };
+  const secret = `${PREFIX}_${key.id}_${randomBytes(32).toString("base64url")}`;
+  await dynamo().send(
+    new PutCommand({
+      TableName: Table.name(),
+      Item: {
+        ...Table.key.apiKey(key.id),
+        ...Table.apiKeys.of(key.createdAt, key.id),
+        type: "api_key",
+        ...key,
+        hash: sha256(secret).toString("hex"),
+      },
+      ConditionExpression: "attribute_not_exists(pk)",
+    }),
+  );
+  return { key, secret };
+}
+
+export async function list(): Promise<ApiKey[]> {
+  const items = await Db.queryAll({
+    IndexName: Table.apiKeys.index,
+    KeyConditionExpression: "gsi1pk = :keys",
+    ExpressionAttributeValues: { ":keys": Table.apiKeys.partition },
+  });
+  return items.map(fromItem);
+}
+
+/** Revoking twice keeps the first date; an unknown id is not_found. */
+export async function revoke(id: string, now = new Date()): Promise<ApiKey> {
+  const result = await Db.conditional(
+    dynamo().send(
+      new UpdateCommand({
+        TableName: Table.name(),
+        Key: Table.key.apiKey(id),
+        UpdateExpression: "SET revokedAt = if_not_exists(revokedAt, :now)",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":now": now.toISOString() },
+        ReturnValues: "ALL_NEW",
+      }),
+    ),
+  );
+  if (!result) throw new DomainError("not_found", `There is no API key ${id}.`);
+  return fromItem(result.Attributes!);
+}
+
+function ingestKey(token: string): Principal | undefined {
+  // Hashing both sides gives equal lengths, so the comparison leaks nothing.
+  if (!timingSafeEqual(sha256(token), sha256(config().ingestToken))) return undefined;
+  return { id: INGEST_KEY_ID, name: "Ingest token", scopes: ["articles:write"], builtIn: true };
+}
+
+/** The caller a bearer token names; unknown, malformed and revoked keys are unauthorized. */
+export async function authenticate(token: string): Promise<Principal> {
+  const ingest = ingestKey(token);
+  if (ingest) return ingest;
+  const id = TOKEN.exec(token)?.[1];
+  const invalid = new DomainError("unauthorized", "This API key is not valid.");
+  if (!id) throw invalid;
+  // Consistent, so that a revocation holds from the moment it is written.
+  const { Item: item } = await dynamo().send(
+    new GetCommand({ TableName: Table.name(), Key: Table.key.apiKey(id), ConsistentRead: true }),
+  );
+  if (!item || !timingSafeEqual(sha256(token), Buffer.from(item.hash as string, "hex"))) throw invalid;
+  if (item.revokedAt) throw new DomainError("unauthorized", "This API key has been revoked.");
+  const { name, scopes, lastUsedAt } = fromItem(item);
+  return { id, name, scopes, lastUsedAt };
+}
+
+/**
+ * Records that a key was used, at most once per LAST_USED_RESOLUTION_MS: the
+ * condition makes concurrent requests write once, and a fresh date writes
+ * nothing. Callers run it beside the request's own work, not after it.
+ */
+export async function recordUse(principal: Principal, now = new Date()): Promise<void> {
+  const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS).toISOString();
+  if (principal.builtIn || (principal.lastUsedAt && principal.lastUsedAt > stale)) return;
+  await Db.conditional(
+    dynamo().send(
+      new UpdateCommand({
+        TableName: Table.name(),
+        Key: Table.key.apiKey(principal.id),
+        UpdateExpression: "SET lastUsedAt = :now",
+        ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :stale)",
+        ExpressionAttributeValues: { ":now": now.toISOString(), ":stale": stale },
+      }),
+    ),
+  );
+}
+
+/** A name for the audit trail: which key, and what its owner called it. */
+export function label(principal: Pick<Principal, "id" | "name">): string {
+  return `key:${principal.id} (${principal.name})`;
+}

@@ -1,0 +1,63 @@
+/**
+ * Fixed-window rate limits kept in the table, so that every Lambda instance
+ * counts against the same numbers. A check is one conditional UpdateItem: it
+ * adds one to the window's counter only while the counter is under the
+ * limit, and says how many are left. A refused request is not counted, so a
+ * caller hammering a closed window does not push its reset further away.
+ *
+ * Counter items carry `expiresAt` for DynamoDB's TTL; the window start is
+ * part of their key, so an old counter is never read again even where TTL
+ * does not run (dynalite).
+ */
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { dynamo } from "./aws/dynamo";
+import * as Db from "./db";
+import { DomainError } from "./errors";
+import * as Table from "./table";
+
+export type Policy = {
+  /** Short and stable: it names the counters and the RateLimit-Policy item. */
+  name: string;
+  limit: number;
+  windowSeconds: number;
+};
+
+export type Result = {
+  policy: Policy;
+  allowed: boolean;
+  remaining: number;
+  /** Seconds until the window resets (at least 1). */
+  reset: number;
+};
+
+/** Counts one request by `subject` (a key id, an IP address…) against `policy`. */
+export async function consume(subject: string, policy: Policy, now = new Date()): Promise<Result> {
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const windowStart = nowSeconds - (nowSeconds % policy.windowSeconds);
+  const windowEnd = windowStart + policy.windowSeconds;
+  const reset = Math.max(1, windowEnd - nowSeconds);
+  const result = await Db.conditional(
+    dynamo().send(
+      new UpdateCommand({
+        TableName: Table.name(),
+        Key: Table.key.rateWindow(policy.name, subject, windowStart),
+        UpdateExpression: "ADD hits :one SET expiresAt = if_not_exists(expiresAt, :expires)",
+        ConditionExpression: "attribute_not_exists(hits) OR hits < :limit",
+        ExpressionAttributeValues: { ":one": 1, ":limit": policy.limit, ":expires": windowEnd },
+        ReturnValues: "UPDATED_NEW",
+      }),
+    ),
+  );
+  if (!result) return { policy, allowed: false, remaining: 0, reset };
+  const hits = result.Attributes!.hits as number;
+  return { policy, allowed: true, remaining: Math.max(0, policy.limit - hits), reset };
+}
+
+/** The error a refused request answers with; `retryAfter` is when the window resets. */
+export function exceeded(result: Result): DomainError {
+  return new DomainError(
+    "rate_limited",
+    `Too many requests: the limit is ${result.policy.limit} per ${result.policy.windowSeconds} seconds. Try again in ${result.reset} seconds.`,
+    { retryAfter: result.reset },
+  );
+}
