@@ -17,34 +17,39 @@ export const failures = new sst.aws.Queue("JobFailures", {
 });
 const park = { actions: ["sqs:SendMessage"], resources: [failures.arn] };
 
-export const dispatcher = table.subscribe(
-  "Dispatcher",
-  { ...lambda(handlers.dispatch, siteUrl), timeout: "30 seconds", permissions: [park] },
-  {
-    filters: [streamFilter],
-    transform: {
-      eventSourceMapping: {
-        batchSize: 10,
-        // The handler names the records that failed; Lambda splits and retries from there.
-        functionResponseTypes: ["ReportBatchItemFailures"],
-        bisectBatchOnFunctionError: true,
-        maximumRetryAttempts: 3,
-        destinationConfig: { onFailure: { destinationArn: failures.arn } },
-      },
+// Declared apart from their triggers so that their names (and log groups) stay readable.
+export const dispatcher = new sst.aws.Function("Dispatcher", {
+  ...lambda(handlers.dispatch, siteUrl),
+  timeout: "30 seconds",
+  permissions: [park],
+});
+
+table.subscribe("Dispatcher", dispatcher.arn, {
+  filters: [streamFilter],
+  transform: {
+    eventSourceMapping: {
+      batchSize: 10,
+      // The handler names the records that failed; Lambda splits and retries from there.
+      functionResponseTypes: ["ReportBatchItemFailures"],
+      bisectBatchOnFunctionError: true,
+      maximumRetryAttempts: 3,
+      destinationConfig: { onFailure: { destinationArn: failures.arn } },
     },
   },
-);
+});
 
-export const sweep = new sst.aws.Cron("Sweep", {
+export const sweeper = new sst.aws.Function("Sweeper", {
+  ...lambda(handlers.sweep, siteUrl),
+  timeout: "50 seconds",
+  // The next minute's sweep is the retry.
+  retries: 0,
+  permissions: [park],
+  transform: { eventInvokeConfig: { destinationConfig: { onFailure: { destination: failures.arn } } } },
+});
+
+new sst.aws.Cron("Sweep", {
   schedule: "rate(1 minute)",
+  function: sweeper,
   // EventBridge's own scheduled event, rather than SST's constant `{}`.
   transform: { target: (args) => void delete args.input },
-  function: {
-    ...lambda(handlers.sweep, siteUrl),
-    timeout: "50 seconds",
-    // The next minute's sweep is the retry.
-    retries: 0,
-    permissions: [park],
-    transform: { eventInvokeConfig: { destinationConfig: { onFailure: { destination: failures.arn } } } },
-  },
 });

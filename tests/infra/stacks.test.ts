@@ -27,7 +27,7 @@ beforeAll(async () => {
 const table = () => resource(declared, "aws:dynamodb/table:Table", "TableTable");
 const lambda = (name: string) => resource(declared, "aws:lambda/function:Function", `${name}Function`);
 const build = (name: string) => declared.builds.find((b) => b.functionID === name)!;
-const FUNCTIONS = ["SiteFunction", "TableSubscriberDispatcherFunction", "SweepHandler"];
+const FUNCTIONS = ["SiteFunction", "Dispatcher", "Sweeper"];
 
 describe("the table", () => {
   it("has the keys and indexes the local stack creates, a TTL, point-in-time recovery and a stream", () => {
@@ -104,7 +104,7 @@ describe("the jobs", () => {
     const queue = resources(declared, "aws:sqs/queue:Queue")[0]!;
     expect(mapping!.inputs).toMatchObject({
       eventSourceArn: table().state.streamArn,
-      functionName: lambda("TableSubscriberDispatcherFunction").state.arn,
+      functionName: lambda("Dispatcher").state.arn,
       functionResponseTypes: ["ReportBatchItemFailures"],
       bisectBatchOnFunctionError: true,
       maximumRetryAttempts: 3,
@@ -118,7 +118,7 @@ describe("the jobs", () => {
   it("sweep every minute with EventBridge's scheduled event, and park a failed sweep", () => {
     expect(resources(declared, "aws:cloudwatch/eventRule:EventRule").map((r) => r.inputs.scheduleExpression)).toContain("rate(1 minute)");
     const target = resource(declared, "aws:cloudwatch/eventTarget:EventTarget", "SweepTarget");
-    expect(target.inputs.arn).toBe(lambda("SweepHandler").state.arn);
+    expect(target.inputs.arn).toBe(lambda("Sweeper").state.arn);
     expect(target.inputs.input).toBeUndefined();
     const invoke = resources(declared, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig")[0]!;
     expect(invoke.inputs).toMatchObject({
@@ -210,7 +210,7 @@ describe("the built functions on their links", () => {
     expect(statusUrl.startsWith(`${declared.outputs.api}/takedowns/${id}`)).toBe(true);
 
     const batch = await streamBatch(inject("dynamoEndpoint"), linkedTable, [Table.key.notice(id)]);
-    expect(await invoke("TableSubscriberDispatcherFunction", batch)).toEqual({ batchItemFailures: [] });
+    expect(await invoke("Dispatcher", batch)).toEqual({ batchItemFailures: [] });
     const receipt = await waitForMail(input.requester.email, /received your takedown notice/);
     expect(receipt.from).toContain(`takedowns@${SECRETS.MailSender}`);
 
@@ -221,7 +221,7 @@ describe("the built functions on their links", () => {
     expect(createHmac("sha256", SECRETS.LinkSecret).update(payload!).digest("base64url")).toBe(signature);
     const confirmed = await invoke("SiteFunction", http("POST", confirm.pathname, { headers: { origin: SITE }, form: { token } }));
     expect(confirmed.statusCode).toBe(200);
-    await invoke("TableSubscriberDispatcherFunction", await streamBatch(inject("dynamoEndpoint"), linkedTable, [Table.key.notice(id)]));
+    await invoke("Dispatcher", await streamBatch(inject("dynamoEndpoint"), linkedTable, [Table.key.notice(id)]));
     await waitForMail("desk-two@example.org", new RegExp(id));
   }, 60_000);
 });

@@ -116,6 +116,9 @@ function review(notice: Notice, operator: string, articles: Map<string, Article>
           ...(requester.address ? [`Address: ${requester.address}`] : []),
           ...(requester.phone ? [`Phone: ${requester.phone}`] : []),
           `Signed: ${notice.signature}`,
+          ...(notice.filedWith
+            ? [`Filed with API key "${notice.filedWith.name}" (${notice.filedWith.id}), whose owner is vetted: the address was not confirmed by email.`]
+            : []),
         ],
       },
       { heading: "What it covers", lines: [`Scope: ${scopeText(notice)}`] },

@@ -1,5 +1,6 @@
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
+import { label } from "./api-key";
 import * as Article from "./article";
 import { dynamo } from "./aws/dynamo";
 import { config } from "./config";
@@ -17,6 +18,14 @@ import * as Url from "./url";
 import { parse } from "./validation";
 
 export const MAX_URLS = 50;
+/** Keys are vetted, so systems holding one may file in bulk. */
+export const MAX_URLS_WITH_KEY = 1_000;
+/**
+ * A notice is one item, and DynamoDB's limit is 400 KB: 1,000 URLs of 2,048
+ * characters would not fit. A notice stored larger than this is refused, which
+ * leaves room for what its log gathers later (mail, decision, hidden ids).
+ */
+export const MAX_ITEM_BYTES = 300_000;
 
 const requiredText = (message: string, max: number) =>
   z.string({ error: message }).check(
@@ -40,6 +49,19 @@ export const Scope = z.enum(["urls", "author", "source"], {
   error: "Choose what the notice covers.",
 });
 
+const urlList = (max: number) =>
+  z.array(
+    z.string({ error: "Each URL must be text." }).check(
+      z.trim(),
+      z.maxLength(2048, "This URL is too long."),
+      z.refine((url) => Url.parse(url) !== undefined, "Enter a full web address (https://…)."),
+    ),
+    { error: "List the URLs of the articles." },
+  ).check(
+    z.minLength(1, "List at least one URL."),
+    z.maxLength(max, `A notice may list at most ${max.toLocaleString("en")} URLs.`),
+  );
+
 /** One schema for the web form and the JSON API. */
 export const Input = z
   .object({
@@ -57,17 +79,7 @@ export const Input = z
       },
       { error: "Say who is sending the notice." },
     ),
-    urls: z.array(
-      z.string({ error: "Each URL must be text." }).check(
-        z.trim(),
-        z.maxLength(2048, "This URL is too long."),
-        z.refine((url) => Url.parse(url) !== undefined, "Enter a full web address (https://…)."),
-      ),
-      { error: "List the URLs of the articles." },
-    ).check(
-      z.minLength(1, "List at least one URL."),
-      z.maxLength(MAX_URLS, `A notice may list at most ${MAX_URLS} URLs.`),
-    ),
+    urls: urlList(MAX_URLS),
     scope: Scope,
     future: z.boolean({ error: "Say whether future articles should be blocked too." }),
     work: requiredText("Describe the work that was republished.", 5000),
@@ -83,6 +95,7 @@ export const Input = z
     }),
   );
 export type Input = z.input<typeof Input>;
+export const KeyedInput = z.safeExtend(Input, { urls: urlList(MAX_URLS_WITH_KEY) });
 type Valid = z.output<typeof Input>;
 
 export const Reason = requiredText("Give a reason for the rejection.", 2000);
@@ -96,7 +109,8 @@ export type Subject = { sourceDomain: string; sourceName: string; authorKey: str
 export type Notice = Omit<Valid, "goodFaith" | "accurate" | "urls"> & {
   id: string;
   createdAt: string;
-  urls: { url: string; articleId?: string }[];
+  /** `duplicateOf`: a notice that had already hidden the article when this one was filed. */
+  urls: { url: string; articleId?: string; duplicateOf?: string }[];
   subjects: Subject[];
   status: Status;
   decision?: Moderation.State["decision"];
@@ -104,27 +118,35 @@ export type Notice = Omit<Valid, "goodFaith" | "accurate" | "urls"> & {
   outbox: Outbox.Outbox;
   /** Set by an approval until its effects are recorded as applied. */
   effectsPending?: boolean;
+  /** The API key it was filed with; that key may read it and list it. */
+  filedWith?: FiledWith;
   version: number;
 };
 
-export type UrlOutcome = "matched" | "not_found" | "hidden" | "rejected";
+export type FiledWith = { id: string; name: string };
 
-export function outcomes(notice: Notice): { url: string; outcome: UrlOutcome; articleId?: string }[] {
-  return notice.urls.map(({ url, articleId }) => {
+export type UrlOutcome = "matched" | "not_found" | "duplicate" | "hidden" | "rejected";
+
+export type Outcome = { url: string; outcome: UrlOutcome; articleId?: string; duplicateOf?: string };
+
+export function outcomes(notice: Notice): Outcome[] {
+  return notice.urls.map(({ url, articleId, duplicateOf }) => {
     const outcome: UrlOutcome = !articleId
       ? "not_found"
       : notice.status === "approved"
         ? "hidden"
-        : notice.status === "rejected"
-          ? "rejected"
-          : "matched";
-    return { url, outcome, articleId };
+        : duplicateOf
+          ? "duplicate"
+          : notice.status === "rejected"
+            ? "rejected"
+            : "matched";
+    return { url, outcome, articleId, ...(duplicateOf ? { duplicateOf } : {}) };
   });
 }
 
 /** Drops the keys and the bookkeeping of writers and the dispatcher. */
 export function fromItem(item: Record<string, unknown>): Notice {
-  const { pk, sk, gsi2pk, gsi2sk, lease, holder, previousHolder, writeId, type, ...notice } = item;
+  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, lease, holder, previousHolder, writeId, type, ...notice } = item;
   return notice as Notice;
 }
 
@@ -146,9 +168,16 @@ export async function get(id: string): Promise<Notice> {
   return notice;
 }
 
-/** Stores a valid notice and queues its receipt. Nothing is written if it is invalid. */
-export async function file(input: unknown, now = new Date()): Promise<Notice> {
-  const data = parse(Input, input);
+const reviewMail = (now: Date) => config().operatorEmails.map((operator) => Outbox.queue("review", now, operator));
+
+/**
+ * Stores a valid notice; nothing is written if it is invalid. A person's
+ * notice waits for them to confirm their address and queues their receipt.
+ * One filed with an API key goes straight to review: the key's owner was
+ * vetted when the key was made.
+ */
+export async function file(input: unknown, now = new Date(), key?: FiledWith): Promise<Notice> {
+  const data = parse(key ? KeyedInput : Input, input);
   const candidates = data.urls.map((url) => ({
     url,
     id: Article.idForUrl(url, config().publicUrl)!,
@@ -167,25 +196,41 @@ export async function file(input: unknown, now = new Date()): Promise<Notice> {
   const filed: Moderation.Event = {
     type: "filed",
     at: now.toISOString(),
-    by: data.requester.email,
-    confirmed: false,
+    by: key ? label(key) : data.requester.email,
+    confirmed: Boolean(key),
   };
   const notice: Notice = {
     ...rest,
     id: Ids.newId(),
     createdAt: now.toISOString(),
-    urls: candidates.map(({ url, id }) => ({ url, articleId: articles.has(id) ? id : undefined })),
+    urls: candidates.map(({ url, id }) => {
+      const article = articles.get(id);
+      return { url, articleId: article?.id, duplicateOf: article?.hiddenBy[0] };
+    }),
     subjects: [...subjects.values()],
     status: Moderation.derive([filed]).status,
     events: [filed],
-    outbox: Object.fromEntries([Outbox.queue("receipt", now)]),
+    outbox: Object.fromEntries(key ? reviewMail(now) : [Outbox.queue("receipt", now)]),
+    ...(key ? { filedWith: key } : {}),
     version: 1,
   };
+  const item = {
+    ...Table.key.notice(notice.id),
+    type: "notice",
+    ...notice,
+    ...Table.due.at(now),
+    ...(key ? Table.byKey.of(key.id, notice.createdAt, notice.id) : {}),
+  };
+  const size = Db.itemSize(item);
+  if (size > MAX_ITEM_BYTES) {
+    const message = `This notice would take ${Math.ceil(size / 1000)} KB to store; the limit is ${MAX_ITEM_BYTES / 1000} KB. Split its URLs over several notices.`;
+    throw new DomainError("validation_failed", message, { issues: [{ path: "urls", message }] });
+  }
   try {
     await dynamo().send(
       new PutCommand({
         TableName: Table.name(),
-        Item: { ...Table.key.notice(notice.id), type: "notice", ...notice, ...Table.due.at(now) },
+        Item: item,
         ConditionExpression: "attribute_not_exists(pk)",
       }),
     );
@@ -311,7 +356,7 @@ export async function confirm(id: string, token: string, now = new Date()): Prom
   return transition(
     id,
     { type: "confirmed", at: now.toISOString(), by: claim.actor },
-    { mail: config().operatorEmails.map((operator) => Outbox.queue("review", now, operator)) },
+    { mail: reviewMail(now) },
     now,
   );
 }
@@ -416,4 +461,76 @@ export function writesFromSource(notice: Notice, sourceDomain: string): boolean 
 export async function withStatusToken(id: string, token: string | undefined): Promise<Notice> {
   Token.verify(token ?? "", { notice: id, action: "status" });
   return get(id);
+}
+
+/** A notice as the API key that filed it reads it; to any other key it does not exist. */
+export async function filedWith(id: string, keyId: string): Promise<Notice> {
+  const notice = await find(id);
+  if (!notice || notice.filedWith?.id !== keyId) throw new DomainError("not_found", "There is no such notice.");
+  return notice;
+}
+
+const STATUSES = ["awaiting_confirmation", "pending_review", "approved", "rejected"] as const satisfies Status[];
+const LIMIT = "limit is a whole number from 1 to 100.";
+
+export const ListQuery = z.object({
+  status: z.optional(z.enum(STATUSES, { error: `status is one of ${STATUSES.join(", ")}.` })),
+  since: z.optional(z.iso.datetime({ offset: true, error: "since must be an ISO 8601 date-time." })),
+  cursor: z.optional(z.string()),
+  limit: z.optional(z.coerce.number({ error: LIMIT }).check(z.int(LIMIT), z.gte(1, LIMIT), z.lte(100, LIMIT))),
+});
+
+export type ListQuery = z.output<typeof ListQuery>;
+
+export function listQuery(query: unknown): ListQuery {
+  return parse(ListQuery, query);
+}
+
+export type Summary = Pick<Notice, "id" | "status" | "createdAt" | "decision">;
+
+/** The cursor is LastEvaluatedKey, opaque to callers; one from another list is refused. */
+function startKey(cursor: string, partition: string): Record<string, string> {
+  const message = "This cursor does not belong to this list; list again without it.";
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    const shape = z.strictObject({ pk: z.string(), sk: z.string(), gsi1pk: z.literal(partition), gsi1sk: z.string() });
+    return z.parse(shape, key);
+  } catch {
+    throw new DomainError("validation_failed", message, { issues: [{ path: "cursor", message }] });
+  }
+}
+
+/**
+ * One page of the notices filed with an API key, newest first. A status
+ * filter is applied after the page is read, so a page may hold fewer than
+ * `limit` notices and still have a next cursor.
+ */
+export async function listFiledWith(
+  keyId: string,
+  { status, since, cursor, limit }: ListQuery,
+): Promise<{ notices: Summary[]; cursor?: string }> {
+  const partition = Table.byKey.partition(keyId);
+  const page = await dynamo().send(
+    new QueryCommand({
+      TableName: Table.name(),
+      IndexName: Table.byKey.index,
+      KeyConditionExpression: since ? "gsi1pk = :key AND gsi1sk >= :since" : "gsi1pk = :key",
+      FilterExpression: status ? "#status = :status" : undefined,
+      ProjectionExpression: "id, #status, createdAt, decision",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: {
+        ":key": partition,
+        ...(since ? { ":since": new Date(since).toISOString() } : {}),
+        ...(status ? { ":status": status } : {}),
+      },
+      ExclusiveStartKey: cursor ? startKey(cursor, partition) : undefined,
+      Limit: limit ?? 25,
+      ScanIndexForward: false,
+    }),
+  );
+  const next = page.LastEvaluatedKey;
+  return {
+    notices: (page.Items ?? []) as Summary[],
+    ...(next ? { cursor: Buffer.from(JSON.stringify(next)).toString("base64url") } : {}),
+  };
 }

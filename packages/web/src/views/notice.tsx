@@ -14,6 +14,7 @@ const STATUS_TEXT: Record<Notice.Status, string> = {
 const OUTCOME_TEXT: Record<Notice.UrlOutcome, string> = {
   matched: "Found; awaiting decision",
   not_found: "Not found on our site",
+  duplicate: "Already hidden by an earlier notice",
   hidden: "Hidden",
   rejected: "Not removed",
 };
