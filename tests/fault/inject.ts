@@ -9,8 +9,11 @@ import { ses } from "@takedown/core/aws/ses";
 type Fault = {
   /** The command (`UpdateItemCommand`…) and its input as JSON decide whether a call is hit. */
   when: (command: string, input: string) => boolean;
-  /** `error`: throw; `hang`: never answer, as if the process had died at that point. */
-  effect: { error: () => Error } | "hang";
+  /**
+   * `error`: throw; `hang`: never answer, as if the process had died there;
+   * `hold`: wait for the promise, then go on; `notify`: go on, and call it once answered.
+   */
+  effect: { error: () => Error } | "hang" | { hold: Promise<unknown> } | { notify: () => void };
   /** Let the call reach the engine first, then fail: a write that landed with its answer lost. */
   after?: boolean;
   /** Inside the SDK's retry loop (it retries what it may), or outside it (its retries ran out). */
@@ -32,12 +35,22 @@ function install(client: { middlewareStack: Stack }, fault: Fault) {
       const applies = hits < (fault.times ?? Infinity) && fault.when(context.commandName, JSON.stringify(args.input));
       if (!applies) return next(args);
       hits++;
+      const { effect } = fault;
+      if (typeof effect === "object" && "hold" in effect) {
+        await effect.hold;
+        return next(args);
+      }
+      if (typeof effect === "object" && "notify" in effect) {
+        const result = await next(args);
+        effect.notify();
+        return result;
+      }
       if (fault.after) await next(args);
-      if (fault.effect === "hang") {
+      if (effect === "hang") {
         hung();
         return new Promise(() => {});
       }
-      throw fault.effect.error();
+      throw effect.error();
     },
     fault.retried
       ? { step: "finalizeRequest", priority: "low", name }

@@ -1,6 +1,7 @@
 /**
- * Structured logs: one JSON object per line on stdout, which CloudWatch and a
- * terminal both read. Lines carry ids, names and counts only — never an email
+ * Structured logs: one JSON object per line, written to stdout (errors to
+ * stderr) as is: Lambda's console prefixes lines, which would stop CloudWatch
+ * from reading them as JSON. Lines carry ids, names and counts only — never an email
  * address, a link token or anything a requester wrote — so logs can be kept
  * and shared without becoming a store of personal data or of credentials.
  */
@@ -18,8 +19,7 @@ export function withContext<T>(fields: Fields, task: () => T): T {
 
 function write(level: Level, msg: string, fields: Fields = {}) {
   const line = JSON.stringify({ level, msg, time: new Date().toISOString(), ...context.getStore(), ...fields });
-  if (level === "error") console.error(line);
-  else console.log(line);
+  (level === "error" ? process.stderr : process.stdout).write(`${line}\n`);
 }
 
 export const info = (msg: string, fields?: Fields) => write("info", msg, fields);
