@@ -1,7 +1,10 @@
 import { Article, Links, Notice } from "@takedown/core";
 import { Hono } from "hono";
+import { validator } from "hono/validator";
+import { allow, identify, limitApiBody, rateLimit, type ApiEnv } from "../auth";
 import { HttpError } from "../errors";
-import { ingestAuth, jsonBody, limitBody } from "../middleware";
+import { idempotency } from "../idempotency";
+import { jsonInput } from "../middleware";
 
 function articleJson(article: Article.Article) {
   const hidden = Article.isHidden(article);
@@ -18,15 +21,16 @@ function noticeJson(notice: Notice.Notice) {
   return {
     id: notice.id,
     status: notice.status,
+    createdAt: notice.createdAt,
     urls: Notice.outcomes(notice),
     ...(notice.decision ? { decision: notice.decision } : {}),
   };
 }
 
-export const api = new Hono()
-  .use(limitBody)
-  .post("/articles", ingestAuth, async (c) => {
-    const article = await Article.ingest(await jsonBody(c));
+export const api = new Hono<ApiEnv>()
+  .use(identify, rateLimit, limitApiBody, idempotency)
+  .post("/articles", allow("articles:write"), jsonInput<Article.IngestInput>(), async (c) => {
+    const article = await Article.ingest(c.req.valid("json"));
     return c.json(articleJson(article), 200);
   })
   .get("/articles/:id", async (c) => {
@@ -35,11 +39,24 @@ export const api = new Hono()
     const { title, author, sourceName, sourceDomain, originalUrl, publishedAt } = article;
     return c.json({ ...articleJson(article), title, author, sourceName, sourceDomain, originalUrl, publishedAt });
   })
-  .post("/takedowns", async (c) => {
-    const notice = await Notice.file(await jsonBody(c));
+  .post("/takedowns", allow("notices:write", { anonymous: true }), jsonInput<Notice.Input>(), async (c) => {
+    const principal = c.get("principal");
+    const key = principal && { id: principal.id, name: principal.name };
+    const notice = await Notice.file(c.req.valid("json"), new Date(), key);
     return c.json({ id: notice.id, status: notice.status, statusUrl: Links.status(notice.id) }, 202);
   })
+  .get("/takedowns", allow("notices:write"), validator("query", Notice.listQuery), async (c) => {
+    const { notices, cursor } = await Notice.listFiledWith(c.get("principal")!.id, c.req.valid("query"));
+    return c.json({ notices, ...(cursor ? { cursor } : {}) });
+  })
+  // The status link's token opens any notice; without one, a key opens those it filed.
   .get("/takedowns/:id", async (c) => {
-    const notice = await Notice.withStatusToken(c.req.param("id"), c.req.query("token"));
+    const { id } = c.req.param();
+    const token = c.req.query("token");
+    const principal = c.get("principal");
+    const notice =
+      token === undefined && principal
+        ? await Notice.filedWith(id, principal.id)
+        : await Notice.withStatusToken(id, token);
     return c.json(noticeJson(notice));
   });

@@ -1,0 +1,76 @@
+/**
+ * Who calls the API and what they may do: API keys (Authorization: Bearer),
+ * the scope a route needs, and the rate limit every call counts against.
+ */
+import { ApiKey, config, DomainError, RateLimit } from "@takedown/core";
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import { clientIp } from "./client-ip";
+import { limitBody, limitBodyTo } from "./middleware";
+
+export type ApiEnv = { Variables: { principal?: ApiKey.Principal } };
+
+/** Room for 1,000 URLs; what a notice may take to store is bounded by the domain. */
+export const MAX_KEYED_BODY_BYTES = 512 * 1024;
+
+/** The caller as limits and idempotency records know it: its key, or its address. */
+export function caller(c: Context<ApiEnv>): string {
+  const principal = c.get("principal");
+  return principal ? `key:${principal.id}` : `ip:${clientIp(c)}`;
+}
+
+/**
+ * Resolves a bearer key to its principal. No header means an anonymous call;
+ * a key that is sent must be valid, even where anonymous calls are allowed,
+ * so a revoked key is told so instead of quietly losing its rights.
+ */
+export const identify = createMiddleware<ApiEnv>(async (c, next) => {
+  const header = c.req.header("authorization");
+  if (header === undefined) return next();
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+  if (!token) throw new DomainError("unauthorized", "Send the API key as Authorization: Bearer <key>.");
+  const principal = await ApiKey.authenticate(token);
+  c.set("principal", principal);
+  // Alongside the request, not after it: Lambda may freeze as soon as the
+  // response is out. A failure costs only the date, never the request.
+  const recorded = ApiKey.recordUse(principal).catch((error: unknown) => {
+    console.error(JSON.stringify({ level: "warn", msg: "last-used not recorded", name: (error as Error).name }));
+  });
+  await Promise.all([recorded, next()]);
+});
+
+/** 401 without a key (unless anonymous callers are welcome), 403 with a key that lacks `scope`. */
+export const allow = (scope: ApiKey.Scope, options: { anonymous?: true } = {}) =>
+  createMiddleware<ApiEnv>(async (c, next) => {
+    const principal = c.get("principal");
+    if (!principal && !options.anonymous) {
+      throw new DomainError("unauthorized", `This needs an API key with the ${scope} scope (Authorization: Bearer <key>).`);
+    }
+    if (principal && !principal.scopes.includes(scope)) {
+      throw new DomainError("forbidden", `This API key lacks the ${scope} scope.`);
+    }
+    await next();
+  });
+
+/**
+ * Counts the call per key, or per client IP for anonymous callers, and says
+ * where the caller stands on every response (IETF draft RateLimit-Policy and
+ * RateLimit fields); over the limit, 429 with Retry-After.
+ */
+export const rateLimit = createMiddleware<ApiEnv>(async (c, next) => {
+  const { windowSeconds, perKey, perIp } = config().rateLimit;
+  const keyed = c.get("principal") !== undefined;
+  const policy = { name: keyed ? "key" : "ip", limit: keyed ? perKey : perIp, windowSeconds };
+  const result = await RateLimit.consume(caller(c), policy);
+  c.header("RateLimit-Policy", `"${policy.name}";q=${policy.limit};w=${policy.windowSeconds}`);
+  c.header("RateLimit", `"${policy.name}";r=${result.remaining};t=${result.reset}`);
+  if (!result.allowed) throw RateLimit.exceeded(result);
+  await next();
+});
+
+const limitKeyedBody = limitBodyTo(MAX_KEYED_BODY_BYTES);
+
+/** Bulk filing needs larger bodies; only callers with a key may send them. */
+export const limitApiBody = createMiddleware<ApiEnv>((c, next) =>
+  (c.get("principal") ? limitKeyedBody : limitBody)(c, next),
+);
