@@ -73,25 +73,24 @@ describe("a source-wide approval racing the ingest of a new article from that so
    * its rule, then scans the source. Each round forces one interleaving with
    * gates on the two sides' DynamoDB calls, or lets them run free.
    */
+  const ruleCall = (command: string, domain: string) => (c: string, input: string) =>
+    c === command && input.includes(`RULE#SOURCE#${domain}`);
+  /** Holds the calls `waiting` matches until one that `first` matches has been answered. */
+  function ordered(first: ReturnType<typeof ruleCall>, waiting: ReturnType<typeof ruleCall>) {
+    let answered!: () => void;
+    const done = new Promise<void>((resolve) => (answered = resolve));
+    return [
+      intoDynamo({ when: first, effect: { notify: () => answered() } }),
+      intoDynamo({ when: waiting, effect: { hold: done } }),
+    ];
+  }
   const ORDERS = {
     /** The dangerous one: the ingest reads no rule, so the approval's scan must find the article. */
-    "ingest reads before the rule lands": (domain: string) => {
-      let read!: () => void;
-      const ruleRead = new Promise<void>((resolve) => (read = resolve));
-      return [
-        intoDynamo({ when: (c, i) => c === "BatchGetItemCommand" && i.includes(`RULE#SOURCE#${domain}`), effect: { notify: () => read() } }),
-        intoDynamo({ when: (c, i) => c === "UpdateItemCommand" && i.includes(`RULE#SOURCE#${domain}`), effect: { hold: ruleRead } }),
-      ];
-    },
+    "ingest reads before the rule lands": (domain: string) =>
+      ordered(ruleCall("BatchGetItemCommand", domain), ruleCall("UpdateItemCommand", domain)),
     /** The ingest's rule check waits until the rule is stored. */
-    "rule lands before the ingest reads": (domain: string) => {
-      let written!: () => void;
-      const ruleWritten = new Promise<void>((resolve) => (written = resolve));
-      return [
-        intoDynamo({ when: (c, i) => c === "UpdateItemCommand" && i.includes(`RULE#SOURCE#${domain}`), effect: { notify: () => written() } }),
-        intoDynamo({ when: (c, i) => c === "BatchGetItemCommand" && i.includes(`RULE#SOURCE#${domain}`), effect: { hold: ruleWritten } }),
-      ];
-    },
+    "rule lands before the ingest reads": (domain: string) =>
+      ordered(ruleCall("UpdateItemCommand", domain), ruleCall("BatchGetItemCommand", domain)),
     "free-running": () => [],
   };
 
