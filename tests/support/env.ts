@@ -12,5 +12,7 @@ process.env.OPERATOR_EMAILS = "ops-one@syndication.example,ops-two@syndication.e
 process.env.MAIL_FROM = "Takedown Desk <takedowns@syndication.example>";
 process.env.LINK_SECRET = "test-link-secret-0123456789";
 process.env.INGEST_TOKEN = "test-ingest-token";
+// Enough work to exercise the proof of work, little enough to solve at once.
+process.env.POW_BITS ??= "10";
 
 beforeAll(() => ensureTable(inject("dynamoEndpoint"), tableName));

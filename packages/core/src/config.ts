@@ -27,6 +27,7 @@ const schema = z.object({
   MAIL_FROM: z._default(z.string(), "Takedown Desk <takedowns@syndication.example>"),
   LINK_SECRET: z._default(z.string().check(z.minLength(16)), "local-development-link-secret"),
   INGEST_TOKEN: z._default(z.string().check(z.minLength(8)), "local-ingest-token"),
+  POW_BITS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(30)), 18),
   RATE_LIMIT_WINDOW_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 60),
   RATE_LIMIT_PER_KEY: z._default(z.coerce.number().check(z.int(), z.positive()), 600),
   RATE_LIMIT_PER_IP: z._default(z.coerce.number().check(z.int(), z.positive()), 60),
@@ -43,6 +44,8 @@ export type Config = {
   mailFrom: string;
   linkSecret: string;
   ingestToken: string;
+  /** Leading zero bits a proof of work needs; each one doubles the work. */
+  powBits: number;
   /** Requests per window, per API key and per client IP (anonymous callers). */
   rateLimit: { windowSeconds: number; perKey: number; perIp: number };
   /** Proxies in front of the app that append to X-Forwarded-For; see web's client-ip. */
@@ -61,6 +64,7 @@ export function load(env: Record<string, string | undefined>): Config {
     mailFrom: parsed.MAIL_FROM,
     linkSecret: parsed.LINK_SECRET,
     ingestToken: parsed.INGEST_TOKEN,
+    powBits: parsed.POW_BITS,
     rateLimit: {
       windowSeconds: parsed.RATE_LIMIT_WINDOW_SECONDS,
       perKey: parsed.RATE_LIMIT_PER_KEY,

@@ -13,6 +13,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import * as Abuse from "./abuse";
 import * as Article from "./article";
 import { dynamo } from "./aws/dynamo";
 import * as Db from "./db";
@@ -66,14 +67,17 @@ async function claim(id: string, now: Date): Promise<Claim | undefined> {
 
 type Outcome = { id: string; message: Outbox.Message; ref?: string; error?: string };
 
+/** What review mail shows besides the notice: the articles, and the sender's record. */
+type Context = { articles: Map<string, Article.Article>; standing?: Abuse.Standing };
+
 async function sendOne(
   notice: Notice.Notice,
   [id, message]: [string, Outbox.Message],
-  articles: Map<string, Article.Article>,
+  { articles, standing }: Context,
   now: Date,
 ): Promise<Outcome> {
   try {
-    const ref = await Mail.send(Mail.compose(message.kind, notice, message.to, articles, now.getTime()));
+    const ref = await Mail.send(Mail.compose(message.kind, notice, message.to, articles, now.getTime(), standing));
     return { id, message, ref };
   } catch (error) {
     const name = error instanceof Error ? error.name : "Error";
@@ -186,13 +190,16 @@ export async function process(id: string, now = new Date()): Promise<void> {
     ? await Notice.applyEffects(claimed.notice, now)
     : claimed.notice;
   const pending = Object.entries(notice.outbox ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-  const articles = pending.some(([, message]) => message.kind === "review")
-    ? await Article.getMany(notice.urls.flatMap((u) => u.articleId ?? []))
-    : new Map<string, Article.Article>();
+  const context: Context = pending.some(([, message]) => message.kind === "review")
+    ? await Promise.all([
+        Article.getMany(notice.urls.flatMap((u) => u.articleId ?? [])),
+        Abuse.standing(notice.requester.email),
+      ]).then(([articles, standing]) => ({ articles, standing }))
+    : { articles: new Map() };
   const failed: Outcome[] = [];
   let last: Outcome | undefined;
   for (const [index, entry] of pending.entries()) {
-    const outcome = await sendOne(notice, entry, articles, now);
+    const outcome = await sendOne(notice, entry, context, now);
     if (outcome.error) failed.push(outcome);
     // The last one is recorded with the lease's release: one write fewer.
     else if (index < pending.length - 1) await recordSent(notice, outcome, now);

@@ -1,4 +1,5 @@
 export * as ApiKey from "./api-key";
+export * as Abuse from "./abuse";
 export * as Article from "./article";
 export { config, type Config } from "./config";
 export * as Dispatch from "./dispatch";
@@ -9,10 +10,11 @@ export * as Mail from "./mail";
 export * as Moderation from "./moderation";
 export * as Notice from "./notice";
 export * as Outbox from "./outbox";
+export * as Pow from "./pow";
 export * as RateLimit from "./ratelimit";
 export * as Suppression from "./suppression";
 export * as Table from "./table";
 export * as Token from "./token";
 export * as Url from "./url";
 export { DomainError, isUnavailable, type ErrorCode, type FieldIssue } from "./errors";
-export { issuesOf } from "./validation";
+export { issuesOf, parse } from "./validation";

@@ -3,6 +3,7 @@
  * through SES. Everything a requester typed is escaped in the HTML part.
  */
 import { SendEmailCommand } from "@aws-sdk/client-ses";
+import type { Standing } from "./abuse";
 import type { Article } from "./article";
 import { ses } from "./aws/ses";
 import { config } from "./config";
@@ -95,7 +96,7 @@ function receipt(notice: Notice, now: number): Email {
   ]);
 }
 
-function review(notice: Notice, operator: string, articles: Map<string, Article>, now: number): Email {
+function review(notice: Notice, operator: string, articles: Map<string, Article>, now: number, standing?: Standing): Email {
   const { requester } = notice;
   const sources = [...new Set(notice.subjects.map((s) => s.sourceDomain))];
   const fromSource = sources.filter((domain) => writesFromSource(notice, domain));
@@ -107,6 +108,9 @@ function review(notice: Notice, operator: string, articles: Map<string, Article>
         heading: "Who asks",
         lines: [
           `${requester.name} <${requester.email}>${requester.organization ? `, ${requester.organization}` : ""}`,
+          ...(standing?.flagged
+            ? [`WARNING: operators rejected ${standing.unfounded} earlier notices from this address as manifestly unfounded.`]
+            : []),
           `Role: ${requester.role}`,
           sources.length === 0
             ? "Email domain: no listed URL matched an article, so there is no source to compare with."
@@ -178,12 +182,13 @@ export function compose(
   operator: string | undefined,
   articles: Map<string, Article>,
   now = Date.now(),
+  standing?: Standing,
 ): Email {
   switch (kind) {
     case "receipt":
       return receipt(notice, now);
     case "review":
-      return review(notice, operator!, articles, now);
+      return review(notice, operator!, articles, now, standing);
     case "decision":
       return decision(notice);
   }

@@ -16,7 +16,7 @@ type Base = { at: string; by: string };
 export type Event =
   | (Base & { type: "filed"; confirmed: boolean })
   | (Base & { type: "confirmed" })
-  | (Base & { type: "decided"; action: Decision; reason?: string })
+  | (Base & { type: "decided"; action: Decision; reason?: string; /** Manifestly unfounded (DSA Art. 23). */ unfounded?: boolean })
   | (Base & { type: "mail_sent"; kind: MailKind; to: string; /** SES's message id. */ ref?: string })
   | (Base & { type: "articles_hidden"; articleIds: string[] })
   | (Base & { type: "rule_created"; rule: string });
@@ -32,7 +32,7 @@ export type State = {
   status: Status;
   filedAt?: string;
   confirmedAt?: string;
-  decision?: { action: Decision; by: string; at: string; reason?: string };
+  decision?: { action: Decision; by: string; at: string; reason?: string; unfounded?: boolean };
 };
 
 export class InvalidTransition extends Error {
@@ -59,8 +59,8 @@ export function apply(state: State | undefined, event: Event): State {
     case "decided": {
       const { from, to } = transitions[event.action];
       expect(state, from, event);
-      const { action, by, at, reason } = event;
-      return { ...state, status: to, decision: { action, by, at, reason } };
+      const { action, by, at, reason, unfounded } = event;
+      return { ...state, status: to, decision: { action, by, at, reason, ...(unfounded ? { unfounded } : {}) } };
     }
     default:
       // Mail and effects are records of work done; they do not move the notice.

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
 import { label } from "./api-key";
+import * as Abuse from "./abuse";
 import * as Article from "./article";
 import { dynamo } from "./aws/dynamo";
 import { config } from "./config";
@@ -367,23 +368,25 @@ export async function decide(
   token: string,
   reason: unknown,
   now = new Date(),
+  { unfounded = false }: { unfounded?: boolean } = {},
 ): Promise<Notice> {
   const claim = verifyLink(id, action === "approved" ? "approve" : "reject", token, now);
   const why =
     action === "rejected" || (typeof reason === "string" && reason.trim())
       ? parse(z.object({ reason: Reason }), { reason }).reason
       : undefined;
-  const decision = { action, by: claim.actor, at: now.toISOString(), reason: why };
+  const flagged = action === "rejected" && unfounded;
+  const decision = { action, by: claim.actor, at: now.toISOString(), reason: why, ...(flagged ? { unfounded } : {}) };
   const notice = await transition(
     id,
     { type: "decided", ...decision },
     {
-      set: { decision, ...(action === "approved" ? { effectsPending: true } : {}) },
+      set: { decision, ...(action === "approved" || flagged ? { effectsPending: true } : {}) },
       mail: [Outbox.queue("decision", now)],
     },
     now,
   );
-  if (action !== "approved") return notice;
+  if (!notice.effectsPending) return notice;
   try {
     return await applyEffects(notice, now);
   } catch (error) {
@@ -407,13 +410,10 @@ function rulesOf(notice: Notice): { sourceDomain: string; authorKey?: string }[]
 }
 
 /**
- * Hides what an approval covers and leaves its rules. Every step is
- * idempotent, so a crash halfway is repaired by running it again (the sweep
- * does, for notices still marked `effectsPending`). Rules are written before
- * existing articles are looked up; see Article.ingest for the other half.
+ * Hides what an approval covers and leaves its rules. Rules are written
+ * before existing articles are looked up; see Article.ingest for the other half.
  */
-export async function applyEffects(notice: Notice, now = new Date()): Promise<Notice> {
-  if (!notice.effectsPending) return notice;
+async function hideCovered(notice: Notice, now: Date): Promise<Moderation.Event[]> {
   const rules = await Promise.all(
     rulesOf(notice).map((rule) => Suppression.create(rule.sourceDomain, rule.authorKey, notice.id, now)),
   );
@@ -428,10 +428,24 @@ export async function applyEffects(notice: Notice, now = new Date()): Promise<No
   const targets = [...new Set([...notice.urls.flatMap((u) => u.articleId ?? []), ...inScope.flat()])];
   const hidden = await Article.hideAll(targets, notice.id, now);
   const at = now.toISOString();
-  const events: Moderation.Event[] = [
+  return [
     ...rules.map((rule): Moderation.Event => ({ type: "rule_created", at, by: "system", rule })),
     { type: "articles_hidden", at, by: "system", articleIds: hidden },
   ];
+}
+
+/**
+ * Carries out what a decision leads to: an approval hides, a rejection as
+ * unfounded counts against the requester. Every step is idempotent, so a
+ * crash halfway is repaired by running it again (the sweep does, for notices
+ * still marked `effectsPending`).
+ */
+export async function applyEffects(notice: Notice, now = new Date()): Promise<Notice> {
+  if (!notice.effectsPending) return notice;
+  const events =
+    notice.decision?.action === "rejected"
+      ? await Abuse.recordUnfounded(notice.requester.email, notice.id, now).then(() => [])
+      : await hideCovered(notice, now);
   try {
     const result = await dynamo().send(
       new UpdateCommand({

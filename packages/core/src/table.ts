@@ -56,6 +56,10 @@ export const key = {
     pk: `RULE#AUTHOR#${domain}#${author}`,
     sk: "RULE",
   }),
+  /** A redeemed proof-of-work challenge; kept until the challenge expires. */
+  powChallenge: (id: string) => ({ pk: `POW#${id}`, sk: "POW" }),
+  /** What operators concluded about a requester's notices (DSA Art. 23). */
+  requester: (email: string) => ({ pk: `REQUESTER#${email}`, sk: "REQUESTER" }),
   /** Its own partition, so that what a key owns later (webhooks) can sit beside it. */
   apiKey: (id: string) => ({ pk: `APIKEY#${id}`, sk: "APIKEY" }),
   /** `caller` is `key:<id>` or `ip:<address>`: one caller cannot replay another's response. */

@@ -4,6 +4,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { stylesheet } from "./assets";
 import { HttpError, onError } from "./errors";
 import { logRequests } from "./logging";
+import { powAssets } from "./pow";
 import { api } from "./routes/api";
 import { articles } from "./routes/articles";
 import { takedowns } from "./routes/takedowns";
@@ -47,6 +48,7 @@ export const app = new Hono()
     c.header("Cache-Control", "public, max-age=3600");
     return c.body(stylesheet, 200, { "Content-Type": "text/css; charset=utf-8" });
   })
+  .route("/", powAssets)
   .route("/api/v1", api)
   .route("/", articles)
   .route("/", takedowns)

@@ -1,4 +1,4 @@
-import { Article, DomainError, Links, Notice, type FieldIssue } from "@takedown/core";
+import { Abuse, Article, DomainError, Links, Notice, parse, Pow, type FieldIssue } from "@takedown/core";
 import { Hono, type Context } from "hono";
 import { limitBody, sameOrigin } from "../middleware";
 import { ActionPage, DonePage, StatusPage } from "../views/notice";
@@ -6,7 +6,7 @@ import { TakedownForm, type FormErrors, type FormField, type FormValues } from "
 
 const FIELDS: FormField[] = [
   "name", "email", "organization", "role", "address", "phone", "urls", "scope",
-  "future", "work", "explanation", "goodFaith", "accurate", "signature",
+  "future", "work", "explanation", "goodFaith", "accurate", "signature", "proof",
 ];
 
 async function formValues(c: Context): Promise<FormValues> {
@@ -61,17 +61,22 @@ const ACTIONS = { approve: "approved", reject: "rejected" } as const;
 
 export const takedowns = new Hono()
   .use(limitBody, sameOrigin)
-  .get("/takedown", (c) => c.html(<TakedownForm values={{ urls: c.req.query("url") ?? "" }} errors={{}} />))
+  .get("/takedown", (c) =>
+    c.html(<TakedownForm values={{ urls: c.req.query("url") ?? "" }} errors={{}} pow={Pow.issue()} />),
+  )
   .post("/takedown", async (c) => {
     const values = await formValues(c);
     const input = toInput(values);
     try {
+      // Field errors first: a proof of work is spent only on a notice that can be filed.
+      parse(Notice.Input, input);
+      await Pow.redeem(values.proof);
       const notice = await Notice.file(input);
       return c.redirect(`${Links.status(notice.id)}&filed=1`, 303);
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== "validation_failed") throw error;
       const errors = toFormErrors(error.details.issues ?? [], input.urls);
-      return c.html(<TakedownForm values={values} errors={errors} />, 422);
+      return c.html(<TakedownForm values={values} errors={errors} pow={Pow.issue()} />, 422);
     }
   })
   .get("/takedowns/:id", async (c) => {
@@ -89,8 +94,14 @@ export const takedowns = new Hono()
     const { id, action } = c.req.param();
     const token = c.req.query("token") ?? "";
     const notice = await Notice.preview(id, action as Notice.LinkAction, token);
-    const articles = await articlesOf(notice);
-    return c.html(<ActionPage notice={notice} articles={articles} action={action as Notice.LinkAction} token={token} />);
+    // Operators see how often this sender's notices were found unfounded (DSA Art. 23).
+    const [articles, standing] = await Promise.all([
+      articlesOf(notice),
+      action === "confirm" ? undefined : Abuse.standing(notice.requester.email),
+    ]);
+    return c.html(
+      <ActionPage notice={notice} articles={articles} action={action as Notice.LinkAction} token={token} standing={standing} />,
+    );
   })
   .post("/takedowns/:id/confirm", async (c) => {
     const body = await c.req.parseBody();
@@ -108,7 +119,9 @@ export const takedowns = new Hono()
     const { id, action } = c.req.param();
     const body = await c.req.parseBody();
     const decision = ACTIONS[action as keyof typeof ACTIONS];
-    const notice = await Notice.decide(id, decision, String(body.token ?? ""), body.reason);
+    const notice = await Notice.decide(id, decision, String(body.token ?? ""), body.reason, new Date(), {
+      unfounded: body.unfounded === "on",
+    });
     const hidden = notice.events.flatMap((e) => (e.type === "articles_hidden" ? e.articleIds : [])).length;
     return c.html(
       <DonePage notice={notice} heading={decision === "approved" ? "Notice approved" : "Notice rejected"}>

@@ -1,4 +1,4 @@
-import { Notice, type Article, type Moderation } from "@takedown/core";
+import { Notice, type Abuse, type Article, type Moderation } from "@takedown/core";
 import type { Child } from "hono/jsx";
 import { Layout } from "./layout";
 
@@ -194,8 +194,9 @@ export function ActionPage(props: {
   articles?: Map<string, Article.Article>;
   action: "confirm" | "approve" | "reject";
   token: string;
+  standing?: Abuse.Standing;
 }) {
-  const { notice, action, token } = props;
+  const { notice, action, token, standing } = props;
   const title = { confirm: "Confirm your notice", approve: "Approve this notice", reject: "Reject this notice" }[action];
   return (
     <Layout title={title}>
@@ -203,12 +204,26 @@ export function ActionPage(props: {
       {action === "approve" && <p>Approving hides every article this notice covers and tells the sender.</p>}
       {action === "reject" && <p>Rejecting leaves the articles up. The sender receives your reason.</p>}
       {action === "confirm" && <p>Confirm that you sent this notice; our reviewers will then see it.</p>}
+      {standing?.flagged && (
+        <div class="errors" role="alert" id="unfounded-warning">
+          <strong>Warning:</strong> operators rejected {standing.unfounded} earlier notices from{" "}
+          {notice.requester.email} as manifestly unfounded.
+        </div>
+      )}
       <form method="post" action={`/takedowns/${notice.id}/${action}`}>
         <input type="hidden" name="token" value={token} />
         {action === "reject" && (
           <div class="field">
             <label for="reason">Reason (sent to the requester)</label>
             <textarea id="reason" name="reason" rows={3} required></textarea>
+          </div>
+        )}
+        {action === "reject" && (
+          <div class="field choice">
+            <input type="checkbox" id="unfounded" name="unfounded" value="on" />{" "}
+            <label for="unfounded">
+              Manifestly unfounded: this counts against the sender, and their later notices carry a warning.
+            </label>
           </div>
         )}
         <button type="submit" class={action === "reject" ? "danger" : ""} id="act">

@@ -1,11 +1,11 @@
-import { Notice } from "@takedown/core";
+import { Notice, type Pow } from "@takedown/core";
 import { Checkbox, Choices, Layout, TextField } from "./layout";
 
 /** What the person typed, as the form's fields hold it. */
 export type FormValues = Partial<Record<FormField, string>>;
 export type FormField =
   | "name" | "email" | "organization" | "role" | "address" | "phone" | "urls" | "scope"
-  | "future" | "work" | "explanation" | "goodFaith" | "accurate" | "signature";
+  | "future" | "work" | "explanation" | "goodFaith" | "accurate" | "signature" | "proof";
 export type FormErrors = Partial<Record<FormField, string>>;
 
 const ROLES = [
@@ -20,7 +20,7 @@ const SCOPES = [
   ["source", "Everything from the same source site"],
 ] as const;
 
-export function TakedownForm(props: { values: FormValues; errors: FormErrors }) {
+export function TakedownForm(props: { values: FormValues; errors: FormErrors; pow: Pow.Challenge }) {
   const { values: v, errors: e } = props;
   const wrong = Object.values(e).length;
   return (
@@ -34,9 +34,11 @@ export function TakedownForm(props: { values: FormValues; errors: FormErrors }) 
       {wrong > 0 && (
         <div class="errors" role="alert" id="form-errors">
           <strong>{wrong === 1 ? "One field needs" : `${wrong} fields need`} your attention.</strong> Nothing has been sent yet.
+          {e.proof && <p id="proof-error">{e.proof}</p>}
         </div>
       )}
-      <form method="post" action="/takedown" novalidate>
+      <form method="post" action="/takedown" novalidate data-pow={props.pow.challenge} data-pow-bits={String(props.pow.bits)}>
+        <input type="hidden" name="proof" value="" />
         <fieldset>
           <legend>About you</legend>
           <TextField label="Full name" name="name" value={v.name} error={e.name} autocomplete="name" required />
@@ -88,7 +90,15 @@ export function TakedownForm(props: { values: FormValues; errors: FormErrors }) 
           />
         </fieldset>
         <button type="submit">Send the notice</button>
+        <p class="hint" id="pow-status" aria-live="polite"></p>
+        <noscript>
+          <p class="error">
+            This form runs a short anti-abuse check in your browser, which needs JavaScript. Without it, email
+            your notice to the address in the footer of our emails.
+          </p>
+        </noscript>
       </form>
+      <script src="/assets/pow.js" defer></script>
     </Layout>
   );
 }
