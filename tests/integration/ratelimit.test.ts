@@ -1,0 +1,77 @@
+/**
+ * Rate limits per API key and per client IP, counted in the table so that
+ * every instance of the app shares them.
+ */
+import { RateLimit } from "@takedown/core";
+import { describe, expect, it } from "vitest";
+import { call, newKey } from "../support/api";
+import { unique } from "../support/fixtures";
+
+// Read by the core on first use, which is after this line.
+process.env.RATE_LIMIT_PER_IP = "3";
+process.env.RATE_LIMIT_PER_KEY = "4";
+// An hour, so that no test straddles two windows but once in ~36,000 runs.
+process.env.RATE_LIMIT_WINDOW_SECONDS = "3600";
+
+const missing = "/articles/00000000000000000000";
+
+function expectRefused(response: Response, policy: string, limit: number) {
+  expect(response.status).toBe(429);
+  const retryAfter = Number(response.headers.get("retry-after"));
+  expect(retryAfter).toBeGreaterThanOrEqual(1);
+  expect(retryAfter).toBeLessThanOrEqual(3600);
+  expect(response.headers.get("ratelimit-policy")).toBe(`"${policy}";q=${limit};w=3600`);
+  expect(response.headers.get("ratelimit")).toBe(`"${policy}";r=0;t=${retryAfter}`);
+}
+
+describe("rate limits", () => {
+  it("count anonymous calls per client IP, whichever host reports the address", async () => {
+    const ip = `198.51.100.${1 + Math.floor(Math.random() * 250)}`;
+    const seen: (string | null)[] = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await call("GET", missing, { ip });
+      expect(response.status).toBe(404);
+      seen.push(response.headers.get("ratelimit")?.split(";")[1] ?? null);
+    }
+    expect(seen).toEqual(["r=2", "r=1", "r=0"]);
+
+    const refused = await call("GET", missing, { ip });
+    expectRefused(refused, "ip", 3);
+    expect(await refused.json()).toMatchObject({ error: { code: "rate_limited" } });
+    // The same address arriving through API Gateway is the same caller.
+    expectRefused(await call("GET", missing, { sourceIp: ip }), "ip", 3);
+    // Another address is not.
+    expect((await call("GET", missing, { sourceIp: "203.0.113.9" })).status).toBe(404);
+  });
+
+  it("count calls with a key per key, apart from the address they come from", async () => {
+    const [key, other] = await Promise.all([newKey(), newKey()]);
+    const ip = "192.0.2.77";
+    for (let i = 0; i < 4; i++) {
+      expect((await call("GET", "/takedowns", { key: key.secret, ip })).status).toBe(200);
+    }
+    const refused = await call("GET", "/takedowns", { key: key.secret, ip: "192.0.2.78" });
+    expectRefused(refused, "key", 4);
+    // Refused before any work: not even a POST gets through.
+    expectRefused(await call("POST", "/takedowns", { key: key.secret, body: {} }), "key", 4);
+
+    expect((await call("GET", "/takedowns", { key: other.secret, ip })).status).toBe(200);
+    expect((await call("GET", missing, { ip })).status).toBe(404);
+  });
+
+  it("allow the limit per window, say when it resets, and start afresh with the next", async () => {
+    const policy = { name: `test-${unique()}`, limit: 2, windowSeconds: 60 };
+    const start = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 1_000);
+    const at = (seconds: number) => new Date(start.getTime() + seconds * 1000);
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push(await RateLimit.consume("subject", policy, at(i)));
+    expect(results.map((r) => [r.allowed, r.remaining, r.reset])).toEqual([
+      [true, 1, 59],
+      [true, 0, 58],
+      [false, 0, 57],
+      [false, 0, 56],
+      [false, 0, 55],
+    ]);
+    expect(await RateLimit.consume("subject", policy, at(59))).toMatchObject({ allowed: true, remaining: 1 });
+  });
+});
