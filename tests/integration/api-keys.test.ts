@@ -6,6 +6,7 @@
 import { ApiKey, Dispatch, Notice } from "@takedown/core";
 import { describe, expect, it } from "vitest";
 import { approve, call, newKey } from "../support/api";
+import { beforeEachCall } from "../support/dynamo-calls";
 import { ingestSource, noticeInput } from "../support/fixtures";
 import { inbox, waitForMail } from "../support/mailbox";
 
@@ -183,5 +184,18 @@ describe("last use", () => {
     const later = new Date(Date.parse(first!) + 61_000);
     await ApiKey.recordUse(principal, later);
     expect(await lastUsed()).toBe(later.toISOString());
+  });
+
+  it("never fails a request when it cannot be recorded", async () => {
+    const key = await newKey();
+    const stop = beforeEachCall(({ command, input }) => {
+      if (command === "UpdateItemCommand" && input.Key.pk.startsWith("APIKEY#")) throw new Error("The table is away.");
+    });
+    try {
+      expect((await call("GET", "/takedowns", { key: key.secret })).status).toBe(200);
+    } finally {
+      stop();
+    }
+    expect((await ApiKey.list()).find((k) => k.id === key.id)!.lastUsedAt).toBeUndefined();
   });
 });

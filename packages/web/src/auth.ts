@@ -2,7 +2,7 @@
  * Who calls the API and what they may do: API keys (Authorization: Bearer),
  * the scope a route needs, and the rate limit every call counts against.
  */
-import { ApiKey, config, DomainError, RateLimit } from "@takedown/core";
+import { ApiKey, config, DomainError, Log, RateLimit } from "@takedown/core";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { clientIp } from "./client-ip";
@@ -34,7 +34,7 @@ export const identify = createMiddleware<ApiEnv>(async (c, next) => {
   // Alongside the request, not after it: Lambda may freeze as soon as the
   // response is out. A failure costs only the date, never the request.
   const recorded = ApiKey.recordUse(principal).catch((error: unknown) => {
-    console.error(JSON.stringify({ level: "warn", msg: "last-used not recorded", name: (error as Error).name }));
+    Log.warn("apikey.last_used_not_recorded", { keyId: principal.id, name: (error as Error).name });
   });
   await Promise.all([recorded, next()]);
 });
