@@ -18,8 +18,15 @@ export type Event =
   | (Base & { type: "confirmed" })
   | (Base & { type: "decided"; action: Decision; reason?: string; /** Manifestly unfounded (DSA Art. 23). */ unfounded?: boolean })
   | (Base & { type: "mail_sent"; kind: MailKind; to: string; /** SES's message id. */ ref?: string })
-  | (Base & { type: "articles_hidden"; articleIds: string[] })
+  | (Base & { type: "articles_hidden"; count: number; articleIds: string[] })
   | (Base & { type: "rule_created"; rule: string });
+
+/**
+ * How many ids an `articles_hidden` event lists. A source-wide approval can
+ * hide thousands of articles; listing them all would outgrow the notice item
+ * (DynamoDB's 400 KB), and each article names its notices in `hiddenBy`.
+ */
+export const LISTED_IDS = 100;
 
 /** The transitions that move a notice on, with the status each requires. */
 export const transitions = {

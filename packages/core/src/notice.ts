@@ -430,7 +430,13 @@ async function hideCovered(notice: Notice, now: Date): Promise<Moderation.Event[
   const at = now.toISOString();
   return [
     ...rules.map((rule): Moderation.Event => ({ type: "rule_created", at, by: "system", rule })),
-    { type: "articles_hidden", at, by: "system", articleIds: hidden },
+    {
+      type: "articles_hidden",
+      at,
+      by: "system",
+      count: hidden.length,
+      articleIds: hidden.slice(0, Moderation.LISTED_IDS),
+    },
   ];
 }
 

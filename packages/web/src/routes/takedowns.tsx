@@ -122,7 +122,7 @@ export const takedowns = new Hono()
     const notice = await Notice.decide(id, decision, String(body.token ?? ""), body.reason, new Date(), {
       unfounded: body.unfounded === "on",
     });
-    const hidden = notice.events.flatMap((e) => (e.type === "articles_hidden" ? e.articleIds : [])).length;
+    const hidden = notice.events.reduce((sum, e) => sum + (e.type === "articles_hidden" ? e.count : 0), 0);
     return c.html(
       <DonePage notice={notice} heading={decision === "approved" ? "Notice approved" : "Notice rejected"}>
         <p>
