@@ -19,7 +19,7 @@ Object.assign(process.env, {
   OPERATOR_EMAILS: "ops@syndication.example",
 });
 await ensureTable(dynamo.url, "bench");
-const { Links } = await import("@takedown/core");
+const { Links, Pow } = await import("@takedown/core");
 const { app } = await import("@takedown/web");
 
 const timings: Record<string, number[]> = {};
@@ -46,21 +46,26 @@ for (let i = 0; i < rounds; i++) {
     })).json(),
   )) as { id: string };
   const email = `writer${i}@bench.example`;
+  // Each round is another person at another address, as the per-address limits expect;
+  // solving the proof of work is the client's time, not the server's.
+  const from = { incoming: { socket: { remoteAddress: `198.51.${i >> 8}.${i & 255}` } } };
+  const { challenge, bits } = Pow.issue();
+  const proof = { "proof-of-work": Pow.solve(challenge, bits) };
   const notice = (await timed("file", async () =>
     (await app.request("/api/v1/takedowns", {
       method: "POST",
-      headers: json,
+      headers: { ...json, ...proof },
       body: JSON.stringify({
         requester: { name: "Bench Writer", email, role: "author" }, urls: [`https://bench.example/story/${i}`],
         scope: "urls", future: false, work: "w", explanation: "e", goodFaith: true, accurate: true, signature: "Bench Writer",
       }),
-    })).json(),
+    }, from)).json(),
   )) as { id: string };
   await timed("confirm", () =>
     app.request(`/takedowns/${notice.id}/confirm`, {
       method: "POST", headers: form,
       body: `token=${tokenOf(Links.act(notice.id, "confirm", email))}`,
-    }),
+    }, from),
   );
   await timed("approve", () =>
     app.request(`/takedowns/${notice.id}/approve`, {

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { approve, confirmedNotice, deliveries, drain, events, itemsOf, mailAbout, OPERATORS, press } from "../support/desk";
 import { figure } from "../support/figures";
 import { ingestSource, noticeInput } from "../support/fixtures";
+import { proofOfWork } from "../support/pow";
 import { internal, intoDynamo, throttled, throttling, timeout, writesTo } from "./inject";
 
 const faults: { remove: () => void }[] = [];
@@ -23,7 +24,7 @@ afterEach(() => faults.splice(0).forEach((fault) => fault.remove()));
 const fileJson = (body: unknown) =>
   app.request("/api/v1/takedowns", {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...proofOfWork() },
     body: JSON.stringify(body),
   });
 

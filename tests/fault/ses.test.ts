@@ -11,6 +11,7 @@ import { approve, deliveries, drain, events, mailAbout, OPERATORS, press, reject
 import { figure } from "../support/figures";
 import { ingestSource, noticeInput } from "../support/fixtures";
 import type { Mail } from "../support/mailbox";
+import { proofOfWork } from "../support/pow";
 
 const port = await freePort();
 // Read lazily by the core on first use, which is after this line.
@@ -24,7 +25,7 @@ async function fileOne() {
   const input = noticeInput([articles[0]!.originalUrl]);
   const response = await app.request("/api/v1/takedowns", {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...proofOfWork() },
     body: JSON.stringify(input),
   });
   expect(response.status).toBe(202);

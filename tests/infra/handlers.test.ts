@@ -14,6 +14,7 @@ import { handler as dispatch } from "../../packages/functions/src/dispatch";
 import { handler as sweep } from "../../packages/functions/src/sweep";
 import { ingestSource, noticeInput, unique } from "../support/fixtures";
 import { inbox, linkIn, waitForMail } from "../support/mailbox";
+import { proofOfWork } from "../support/pow";
 import { SITE, http, scheduled, streamBatch } from "./support/events";
 
 const INGEST = { authorization: "Bearer test-ingest-token" };
@@ -93,6 +94,7 @@ describe("the site on API Gateway", () => {
           goodFaith: "on",
           accurate: "on",
           signature: "Maya Lindqvist",
+          proof: proofOfWork()["proof-of-work"],
         },
       }),
     );
@@ -132,7 +134,7 @@ describe("the site on API Gateway", () => {
   it("files JSON notices, rejects with a reason, and answers 404 for unknown paths", async () => {
     const { articles } = await ingestSource(1);
     const input = noticeInput([articles[0]!.originalUrl]);
-    const filed = await call(http("POST", "/api/v1/takedowns", { json: input }));
+    const filed = await call(http("POST", "/api/v1/takedowns", { json: input, headers: proofOfWork() }));
     expect(filed.status).toBe(202);
     const { id } = filed.json() as { id: string };
     await dispatch(await streamOf(id));
@@ -156,9 +158,9 @@ describe("the dispatcher on the table's stream", () => {
   it("delivers what a batch makes due and ignores articles and notices another worker holds", async () => {
     const { articles } = await ingestSource(1);
     const due = noticeInput([articles[0]!.originalUrl]);
-    const { id } = (await call(http("POST", "/api/v1/takedowns", { json: due }))).json() as { id: string };
+    const { id } = (await call(http("POST", "/api/v1/takedowns", { json: due, headers: proofOfWork() }))).json() as { id: string };
     const held = noticeInput([articles[0]!.originalUrl]);
-    const heldId = ((await call(http("POST", "/api/v1/takedowns", { json: held }))).json() as { id: string }).id;
+    const heldId = ((await call(http("POST", "/api/v1/takedowns", { json: held, headers: proofOfWork() }))).json() as { id: string }).id;
     await putLease(heldId, Date.now() + 60_000);
 
     const batch = await streamBatch(config().dynamoEndpoint!, config().tableName, [
@@ -175,7 +177,7 @@ describe("the dispatcher on the table's stream", () => {
   it("reports the records of a notice it could not process, so Lambda retries them, and still delivers the rest", async () => {
     const { articles } = await ingestSource(1);
     const input = noticeInput([articles[0]!.originalUrl]);
-    const { id } = (await call(http("POST", "/api/v1/takedowns", { json: input }))).json() as { id: string };
+    const { id } = (await call(http("POST", "/api/v1/takedowns", { json: input, headers: proofOfWork() }))).json() as { id: string };
     const batch = await streamOf(id);
     // A notice the table refuses to update (its key is over DynamoDB's 2 KB limit).
     const broken = structuredClone(batch.Records[0]!);
@@ -190,7 +192,7 @@ describe("the dispatcher on the table's stream", () => {
   it("leaves a retry scheduled for later to the sweep instead of looping through the stream", async () => {
     const { articles } = await ingestSource(1);
     const input = noticeInput([articles[0]!.originalUrl]);
-    const { id } = (await call(http("POST", "/api/v1/takedowns", { json: input }))).json() as { id: string };
+    const { id } = (await call(http("POST", "/api/v1/takedowns", { json: input, headers: proofOfWork() }))).json() as { id: string };
     const batch = await streamOf(id);
     batch.Records[0]!.dynamodb!.NewImage!.gsi2sk = { S: new Date(Date.now() + 60_000).toISOString() };
     expect(await dispatch(batch)).toEqual({ batchItemFailures: [] });
@@ -203,9 +205,9 @@ describe("the sweep on its schedule", () => {
   it("delivers what the stream missed and takes over notices whose lease ran out", async () => {
     const { articles } = await ingestSource(1);
     const missed = noticeInput([articles[0]!.originalUrl]);
-    await call(http("POST", "/api/v1/takedowns", { json: missed }));
+    await call(http("POST", "/api/v1/takedowns", { json: missed, headers: proofOfWork() }));
     const abandoned = noticeInput([articles[0]!.originalUrl]);
-    const { id } = (await call(http("POST", "/api/v1/takedowns", { json: abandoned }))).json() as { id: string };
+    const { id } = (await call(http("POST", "/api/v1/takedowns", { json: abandoned, headers: proofOfWork() }))).json() as { id: string };
     await putLease(id, Date.now() - 1_000);
 
     const { processed } = await sweep(scheduled());

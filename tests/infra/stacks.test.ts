@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { Table } from "@takedown/core";
+import { Pow, Table } from "@takedown/core";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { ensureTable } from "../../packages/local/src/engines";
 import { noticeInput } from "../support/fixtures";
@@ -204,7 +204,10 @@ describe("the built functions on their links", () => {
     );
     expect(ingest.statusCode).toBe(200);
     const input = noticeInput(["https://valleyledger.example/linked"]);
-    const filed = await invoke("SiteFunction", http("POST", "/api/v1/takedowns", { json: input }));
+    // An anonymous filer solves a challenge the stage signed (with its own LinkSecret).
+    const issued = JSON.parse((await invoke("SiteFunction", http("GET", "/api/v1/challenge"))).body) as Pow.Challenge;
+    const proof = { "proof-of-work": Pow.solve(issued.challenge, issued.bits) };
+    const filed = await invoke("SiteFunction", http("POST", "/api/v1/takedowns", { json: input, headers: proof }));
     expect(filed.statusCode).toBe(202);
     const { id, statusUrl } = JSON.parse(filed.body);
     expect(statusUrl.startsWith(`${declared.outputs.api}/takedowns/${id}`)).toBe(true);

@@ -9,6 +9,7 @@ import { approve, call, newKey } from "../support/api";
 import { beforeEachCall } from "../support/dynamo-calls";
 import { ingestSource, noticeInput } from "../support/fixtures";
 import { inbox, waitForMail } from "../support/mailbox";
+import { proofOfWork } from "../support/pow";
 
 const INGEST_TOKEN = "test-ingest-token";
 
@@ -68,7 +69,7 @@ describe("filing with an API key", () => {
   it("still takes anonymous notices, with confirmation, and at most 50 URLs", async () => {
     const { articles } = await ingestSource(1);
     const input = noticeInput([articles[0]!.originalUrl]);
-    const response = await call("POST", "/takedowns", { body: input });
+    const response = await call("POST", "/takedowns", { body: input, headers: proofOfWork() });
     expect(response.status).toBe(202);
     expect(await response.json()).toMatchObject({ status: "awaiting_confirmation" });
     await Dispatch.sweep();

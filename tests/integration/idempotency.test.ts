@@ -10,6 +10,7 @@ import { call, newKey, type Key } from "../support/api";
 import { beforeEachCall, callsDuring } from "../support/dynamo-calls";
 import { ingestSource, noticeInput, unique } from "../support/fixtures";
 import { inbox } from "../support/mailbox";
+import { proofOfWork } from "../support/pow";
 
 const isNoticePut = ({ command, input }: { command: string; input: Record<string, any> }) =>
   command === "PutItemCommand" && input.Item?.type === "notice";
@@ -21,7 +22,10 @@ async function filedWith(key: Key): Promise<string[]> {
 
 async function fileOnce() {
   const { articles } = await ingestSource(1);
-  return { body: noticeInput([articles[0]!.originalUrl]), headers: { "Idempotency-Key": `file-${unique()}` } };
+  return {
+    body: noticeInput([articles[0]!.originalUrl]),
+    headers: { "Idempotency-Key": `file-${unique()}`, ...proofOfWork() },
+  };
 }
 
 describe("retrying with the same Idempotency-Key", () => {
@@ -62,7 +66,10 @@ describe("retrying with the same Idempotency-Key", () => {
     const [a, b] = await Promise.all([newKey(), newKey()]);
     const request = await fileOnce();
     const byKey = await Promise.all([a, b].map((key) => call("POST", "/takedowns", { ...request, key: key.secret })));
-    const byIp = await Promise.all(["192.0.2.1", "192.0.2.2"].map((ip) => call("POST", "/takedowns", { ...request, ip })));
+    // Each anonymous filing spends a proof of work of its own.
+    const byIp = await Promise.all(
+      ["192.0.2.1", "192.0.2.2"].map((ip) => call("POST", "/takedowns", { ...request, ip, headers: { ...request.headers, ...proofOfWork() } })),
+    );
     const ids = await Promise.all([...byKey, ...byIp].map(async (r) => ((await r.json()) as { id: string }).id));
     expect(new Set(ids).size).toBe(4);
   });

@@ -8,6 +8,7 @@ import { app } from "@takedown/web";
 import { describe, expect, it } from "vitest";
 import { ingestSource, noticeInput } from "../support/fixtures";
 import { inbox, linkIn, waitForMail, type Mail } from "../support/mailbox";
+import { proofOfWork } from "../support/pow";
 
 const ORIGIN = "http://127.0.0.1:3999";
 const INGEST = { authorization: "Bearer test-ingest-token", "content-type": "application/json" };
@@ -15,7 +16,7 @@ const INGEST = { authorization: "Bearer test-ingest-token", "content-type": "app
 async function fileJson(body: unknown) {
   const response = await app.request("/api/v1/takedowns", {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...proofOfWork() },
     body: JSON.stringify(body),
   });
   return { response, json: (await response.json()) as Record<string, any> };

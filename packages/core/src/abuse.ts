@@ -1,4 +1,10 @@
 /**
+ * Keeping the desk from being used against others. Anonymous filing and
+ * confirming are rate-limited per address and per requester email, and an
+ * anonymous notice costs a proof of work. The per-email limit on filing is
+ * also the limit on receipts, the mails that ask to confirm: the form cannot
+ * be used to flood someone's inbox.
+ *
  * DSA Art. 23: operators may reject a notice as manifestly unfounded, and a
  * requester who does that often is flagged on every later notice they file,
  * so the operator deciding it knows. One item per requester email holds the
@@ -7,7 +13,40 @@
  */
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "./aws/dynamo";
+import * as Pow from "./pow";
+import * as RateLimit from "./ratelimit";
 import * as Table from "./table";
+
+const HOUR = 3600;
+
+export const LIMITS = {
+  filingsPerIp: { name: "filing-ip", limit: 20, windowSeconds: HOUR },
+  receiptsPerEmail: { name: "receipt-email", limit: 3, windowSeconds: HOUR },
+  confirmationsPerIp: { name: "confirm-ip", limit: 20, windowSeconds: HOUR },
+  confirmationsPerEmail: { name: "confirm-email", limit: 5, windowSeconds: HOUR },
+} satisfies Record<string, RateLimit.Policy>;
+
+/** Counts one request against each limit in turn; the first that is full refuses it (429). */
+export async function limit(checks: [RateLimit.Policy, string][], now = new Date()): Promise<void> {
+  for (const [policy, subject] of checks) {
+    const result = await RateLimit.consume(subject, policy, now);
+    if (!result.allowed) throw RateLimit.exceeded(result);
+  }
+}
+
+/**
+ * Lets an anonymous, already validated notice in. The address's limit and
+ * the proof of work are checked together (a proof that is not valid is
+ * refused before it costs a write); the email's limit only after the work
+ * is proven, so nobody can use up someone else's quota for free.
+ */
+export async function admitAnonymous(
+  { ip, email, proof }: { ip: string; email: string; proof: string | undefined },
+  now = new Date(),
+): Promise<void> {
+  await Promise.all([limit([[LIMITS.filingsPerIp, ip]], now), Pow.redeem(proof, now)]);
+  await limit([[LIMITS.receiptsPerEmail, email]], now);
+}
 
 /** From this many notices rejected as unfounded, a requester's notices carry a warning. */
 export const FLAG_AFTER = 2;

@@ -61,7 +61,8 @@ function refused(message: string): DomainError {
 
 /** Checks a proof and spends its challenge; a second use, a forgery or too little work is refused. */
 export async function redeem(proof: string | undefined, now = new Date()): Promise<void> {
-  const missing = "Our anti-abuse check did not run. Let the page finish its check (it needs JavaScript), then send again.";
+  const missing =
+    "The anti-abuse check is missing or did not pass. Send again: the form runs it for you (it needs JavaScript); API clients send a solved challenge in the Proof-Of-Work header.";
   const match = /^([\w-]{16})\.(\d{1,2})\.(\d{13})\.([\w-]{43}):\d{1,12}$/.exec(proof ?? "");
   if (!match) throw refused(missing);
   const [, id, bits, expires, signature] = match as unknown as [string, string, string, string, string];

@@ -1,7 +1,8 @@
-import { Article, Links, Notice } from "@takedown/core";
+import { Abuse, Article, Links, Notice, parse, Pow } from "@takedown/core";
 import { Hono } from "hono";
 import { validator } from "hono/validator";
 import { allow, identify, limitApiBody, rateLimit, type ApiEnv } from "../auth";
+import { clientIp } from "../client-ip";
 import { HttpError } from "../errors";
 import { idempotency } from "../idempotency";
 import { jsonInput } from "../middleware";
@@ -39,9 +40,17 @@ export const api = new Hono<ApiEnv>()
     const { title, author, sourceName, sourceDomain, originalUrl, publishedAt } = article;
     return c.json({ ...articleJson(article), title, author, sourceName, sourceDomain, originalUrl, publishedAt });
   })
+  // A proof-of-work challenge for anonymous filers; see POST /takedowns.
+  .get("/challenge", (c) => c.json(Pow.issue()))
   .post("/takedowns", allow("notices:write", { anonymous: true }), jsonInput<Notice.Input>(), async (c) => {
     const principal = c.get("principal");
     const key = principal && { id: principal.id, name: principal.name };
+    if (!key) {
+      // Anonymous systems pay what the form pays: a proof of work, and the
+      // per-address and per-email limits, after the fields are known good.
+      const { requester } = parse(Notice.Input, c.req.valid("json"));
+      await Abuse.admitAnonymous({ ip: clientIp(c), email: requester.email, proof: c.req.header("proof-of-work") });
+    }
     const notice = await Notice.file(c.req.valid("json"), new Date(), key);
     return c.json({ id: notice.id, status: notice.status, statusUrl: Links.status(notice.id) }, 202);
   })

@@ -1,5 +1,6 @@
-import { Abuse, Article, DomainError, Links, Notice, parse, Pow, type FieldIssue } from "@takedown/core";
+import { Abuse, Article, DomainError, Links, Notice, parse, Pow, Token, type FieldIssue } from "@takedown/core";
 import { Hono, type Context } from "hono";
+import { clientIp } from "../client-ip";
 import { limitBody, sameOrigin } from "../middleware";
 import { ActionPage, DonePage, StatusPage } from "../views/notice";
 import { TakedownForm, type FormErrors, type FormField, type FormValues } from "../views/takedown-form";
@@ -68,15 +69,20 @@ export const takedowns = new Hono()
     const values = await formValues(c);
     const input = toInput(values);
     try {
-      // Field errors first: a proof of work is spent only on a notice that can be filed.
-      parse(Notice.Input, input);
-      await Pow.redeem(values.proof);
+      // Field errors first: neither a limit nor a proof of work is spent on a notice that cannot be filed.
+      const { requester } = parse(Notice.Input, input);
+      await Abuse.admitAnonymous({ ip: clientIp(c), email: requester.email, proof: values.proof });
       const notice = await Notice.file(input);
       return c.redirect(`${Links.status(notice.id)}&filed=1`, 303);
     } catch (error) {
-      if (!(error instanceof DomainError) || error.code !== "validation_failed") throw error;
-      const errors = toFormErrors(error.details.issues ?? [], input.urls);
-      return c.html(<TakedownForm values={values} errors={errors} pow={Pow.issue()} />, 422);
+      if (!(error instanceof DomainError)) throw error;
+      // Sent back with what was typed, and a new challenge to solve.
+      const again = (errors: FormErrors, status: 422 | 429) =>
+        c.html(<TakedownForm values={values} errors={errors} pow={Pow.issue()} />, status);
+      if (error.code === "validation_failed") return again(toFormErrors(error.details.issues ?? [], input.urls), 422);
+      if (error.code !== "rate_limited") throw error;
+      c.header("Retry-After", String(error.details.retryAfter));
+      return again({ form: error.message }, 429);
     }
   })
   .get("/takedowns/:id", async (c) => {
@@ -105,7 +111,13 @@ export const takedowns = new Hono()
   })
   .post("/takedowns/:id/confirm", async (c) => {
     const body = await c.req.parseBody();
-    const notice = await Notice.confirm(c.req.param("id"), String(body.token ?? ""));
+    const token = String(body.token ?? "");
+    const { actor } = Token.verify(token, { notice: c.req.param("id"), action: "confirm" });
+    await Abuse.limit([
+      [Abuse.LIMITS.confirmationsPerIp, clientIp(c)],
+      [Abuse.LIMITS.confirmationsPerEmail, actor],
+    ]);
+    const notice = await Notice.confirm(c.req.param("id"), token);
     return c.html(
       <DonePage notice={notice} heading="Thank you, your notice is confirmed">
         <p>Our reviewers have been told. We will email you their decision and its reasons.</p>

@@ -6,7 +6,8 @@ export type FormValues = Partial<Record<FormField, string>>;
 export type FormField =
   | "name" | "email" | "organization" | "role" | "address" | "phone" | "urls" | "scope"
   | "future" | "work" | "explanation" | "goodFaith" | "accurate" | "signature" | "proof";
-export type FormErrors = Partial<Record<FormField, string>>;
+/** `form`: a problem with the whole submission (too many of them), not one field. */
+export type FormErrors = Partial<Record<FormField | "form", string>>;
 
 const ROLES = [
   ["author", "I am the author"],
@@ -22,7 +23,7 @@ const SCOPES = [
 
 export function TakedownForm(props: { values: FormValues; errors: FormErrors; pow: Pow.Challenge }) {
   const { values: v, errors: e } = props;
-  const wrong = Object.values(e).length;
+  const wrong = Object.keys(e).filter((name) => name !== "form" && name !== "proof").length;
   return (
     <Layout title="Request removal">
       <h1>Request removal of a republished article</h1>
@@ -31,10 +32,12 @@ export function TakedownForm(props: { values: FormValues; errors: FormErrors; po
         represent the site that first published it, tell us here and a person will review your notice. We
         email you a receipt, then our decision and its reasons.
       </p>
-      {wrong > 0 && (
+      {Object.keys(e).length > 0 && (
         <div class="errors" role="alert" id="form-errors">
-          <strong>{wrong === 1 ? "One field needs" : `${wrong} fields need`} your attention.</strong> Nothing has been sent yet.
+          {wrong > 0 && <strong>{wrong === 1 ? "One field needs" : `${wrong} fields need`} your attention. </strong>}
+          Nothing has been sent yet.
           {e.proof && <p id="proof-error">{e.proof}</p>}
+          {e.form && <p id="form-problem">{e.form}</p>}
         </div>
       )}
       <form method="post" action="/takedown" novalidate data-pow={props.pow.challenge} data-pow-bits={String(props.pow.bits)}>
