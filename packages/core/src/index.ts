@@ -17,4 +17,5 @@ export * as Table from "./table";
 export * as Token from "./token";
 export * as Url from "./url";
 export { DomainError, isUnavailable, type ErrorCode, type FieldIssue } from "./errors";
+export { reveal, revealAll } from "./text";
 export { issuesOf, parse } from "./validation";

@@ -10,6 +10,7 @@ import { config } from "./config";
 import * as Links from "./links";
 import type { MailKind } from "./moderation";
 import { outcomes, writesFromSource, type Notice } from "./notice";
+import { reveal, revealAll } from "./text";
 
 export type Email = { to: string; subject: string; text: string; html: string };
 
@@ -131,7 +132,7 @@ function review(notice: Notice, operator: string, articles: Map<string, Article>
         lines: notice.urls.map(({ url, articleId }) => {
           const article = articleId ? articles.get(articleId) : undefined;
           return article
-            ? `• ${url}\n  → "${article.title}" from ${article.sourceName} (${article.sourceDomain}), by ${article.author}`
+            ? `• ${url}\n  → ${reveal(`"${article.title}" from ${article.sourceName} (${article.sourceDomain}), by ${article.author}`)}`
             : `• ${url}\n  → not found on our site`;
         }),
       },
@@ -184,13 +185,14 @@ export function compose(
   now = Date.now(),
   standing?: Standing,
 ): Email {
+  const shown = revealAll(notice);
   switch (kind) {
     case "receipt":
-      return receipt(notice, now);
+      return receipt(shown, now);
     case "review":
-      return review(notice, operator!, articles, now, standing);
+      return review(shown, operator!, articles, now, standing);
     case "decision":
-      return decision(notice);
+      return decision(shown);
   }
 }
 

@@ -33,3 +33,21 @@ export async function mapLimit<T, R>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/** Controls, bidi overrides and invisible marks: they can hide or reorder what a reader sees. */
+const HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/** Shows each such character as its code point, "[U+202E]", so operators see the trick instead of falling for it. */
+export function reveal(value: string): string {
+  return value.replace(HIDDEN, (char) => `[U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}]`);
+}
+
+/** `reveal` over every string in plain data, such as a notice about to be shown. */
+export function revealAll<T>(value: T): T {
+  if (typeof value === "string") return reveal(value) as T;
+  if (Array.isArray(value)) return value.map(revealAll) as T;
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, revealAll(item)])) as T;
+  }
+  return value;
+}

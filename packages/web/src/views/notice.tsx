@@ -1,4 +1,4 @@
-import { Notice, type Abuse, type Article, type Moderation } from "@takedown/core";
+import { Notice, reveal, revealAll, type Abuse, type Article, type Moderation } from "@takedown/core";
 import type { Child } from "hono/jsx";
 import { Layout } from "./layout";
 
@@ -40,7 +40,8 @@ export function StatusBadge(props: { status: Notice.Status }) {
 
 /** The notice as the people deciding on it see it. */
 export function NoticeFacts(props: { notice: NoticeT; articles?: Map<string, Article.Article>; full?: boolean }) {
-  const { notice, articles } = props;
+  const { articles } = props;
+  const notice = revealAll(props.notice);
   const { requester } = notice;
   return (
     <>
@@ -104,7 +105,7 @@ export function NoticeFacts(props: { notice: NoticeT; articles?: Map<string, Art
                 <td>
                   {article ? (
                     <>
-                      “{article.title}”, {article.sourceName} ({article.sourceDomain}), by {article.author}
+                      {reveal(`“${article.title}”, ${article.sourceName} (${article.sourceDomain}), by ${article.author}`)}
                       {props.full && Notice.writesFromSource(notice, article.sourceDomain) && (
                         <strong> · sender writes from this source's domain</strong>
                       )}
@@ -248,7 +249,7 @@ export function DonePage(props: { notice: NoticeT; heading: string; children?: C
 
 /** What anyone may know of a notice: enough to see why content is gone. */
 export function PublicNoticePage(props: { notice: NoticeT }) {
-  const { notice } = props;
+  const notice = revealAll(props.notice);
   return (
     <Layout title={`Notice ${notice.id}`}>
       <h1>Legal notice {notice.id}</h1>
