@@ -3,10 +3,12 @@ import { app } from "@takedown/web";
 import { ORIGIN } from "../support/desk";
 import { ingestSource, noticeInput } from "../support/fixtures";
 
-/** The form's fields for a notice about a fresh article, from a fresh sender unless `email` is given. */
+let article: Promise<string> | undefined;
+
+/** The form's fields for a notice about this file's article, from a fresh sender unless `email` is given. */
 export async function formFields(email?: string): Promise<Record<string, string>> {
-  const { articles } = await ingestSource(1);
-  const input = noticeInput([articles[0]!.originalUrl]);
+  article ??= ingestSource(1).then(({ articles }) => articles[0]!.originalUrl);
+  const input = noticeInput([await article]);
   return {
     name: input.requester.name,
     email: email ?? input.requester.email,

@@ -82,8 +82,8 @@ describe("confirming", () => {
     const email = `busy-${unique()}@rights.example`;
     const { limit } = Abuse.LIMITS.confirmationsPerEmail;
     const filed: Notice.Notice[] = [];
+    const { articles } = await ingestSource(1);
     for (let i = 0; i <= limit; i++) {
-      const { articles } = await ingestSource(1);
       filed.push(await Notice.file(noticeInput([articles[0]!.originalUrl], { requester: { name: "Jane Writer", email, role: "author" } })));
     }
     const statuses = [];
@@ -96,8 +96,8 @@ describe("confirming", () => {
     const ip = "198.18.0.1";
     const { limit } = Abuse.LIMITS.confirmationsPerIp;
     const statuses = [];
+    const { articles } = await ingestSource(1);
     for (let i = 0; i <= limit; i++) {
-      const { articles } = await ingestSource(1);
       const notice = await Notice.file(noticeInput([articles[0]!.originalUrl]));
       statuses.push((await confirmFrom(ip, notice.id, notice.requester.email)).status);
     }

@@ -68,11 +68,11 @@ describe("any body sent to the JSON API", () => {
           expect(writes).toBe(0);
         }
       }),
-      { seed: SEED, numRuns: 150 },
+      { seed: SEED, numRuns: 100 },
     );
     expect(statuses[202]).toBeGreaterThan(0);
     expect(statuses[422]).toBeGreaterThan(0);
-    figure("property.json-bodies", { runs: 150, statuses, server5xx: 0 });
+    figure("property.json-bodies", { runs: 100, statuses, server5xx: 0 });
   });
 
   it("any article sent to ingest gets a 2xx or a 4xx, never a 5xx", async () => {
@@ -89,9 +89,9 @@ describe("any body sent to the JSON API", () => {
         expect(response.status).toBeLessThan(500);
         if (response.status >= 400) expect(await explains(response)).toBe(true);
       }),
-      { seed: SEED, numRuns: 100 },
+      { seed: SEED, numRuns: 60 },
     );
-    figure("property.ingest-bodies", { runs: 100, statuses, server5xx: 0 });
+    figure("property.ingest-bodies", { runs: 60, statuses, server5xx: 0 });
   });
 });
 
@@ -124,10 +124,10 @@ describe("any form sent to /takedown", () => {
           expect(writes).toBe(0);
         }
       }),
-      { seed: SEED, numRuns: 120 },
+      { seed: SEED, numRuns: 80 },
     );
     expect(statuses[303]).toBeGreaterThan(0);
-    figure("property.form-bodies", { runs: 120, statuses, server5xx: 0 });
+    figure("property.form-bodies", { runs: 80, statuses, server5xx: 0 });
   });
 });
 

@@ -71,10 +71,10 @@ describe("a link's token", () => {
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
         expect(response.status).toBe(403);
       }),
-      { seed: SEED, numRuns: 150 },
+      { seed: SEED, numRuns: 60 },
     );
     expect(await snapshot(notice.id)).toEqual(before);
-    figure("links.edited-tokens-http", { requests: 150, statuses: Object.fromEntries(statuses), noticeChanged: false });
+    figure("links.edited-tokens-http", { requests: 60, statuses: Object.fromEntries(statuses), noticeChanged: false });
   });
 
   it("refuses a token made for another notice, action or person", async () => {
@@ -98,7 +98,7 @@ describe("a link's token", () => {
           refused++;
         },
       ),
-      { seed: SEED, numRuns: 80 },
+      { seed: SEED, numRuns: 40 },
     );
     expect(await snapshot(notice.id)).toEqual(before);
     figure("links.wrong-claims", { refused, noticeChanged: false });
@@ -113,7 +113,7 @@ describe("a link's token", () => {
         expect((await app.request(`/takedowns/${notice.id}/${action}?token=${token}`)).status).toBe(410);
         expect((await press(`http://x/takedowns/${notice.id}/${action}?token=${token}`, { reason: "x" })).status).toBe(410);
       }),
-      { seed: SEED, numRuns: 40 },
+      { seed: SEED, numRuns: 20 },
     );
     expect(await snapshot(notice.id)).toEqual(before);
   });
