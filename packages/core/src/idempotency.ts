@@ -28,7 +28,8 @@ export const LOCK_MS = 60_000;
 /** How long a second request waits for the first one's response by default. */
 export const WAIT_MS = 3_000;
 
-const Key = z.string().check(
+/** The Idempotency-Key header's value; the OpenAPI document declares the header with it. */
+export const Key = z.string().check(
   z.minLength(1, "The Idempotency-Key header is empty."),
   z.maxLength(255, "The Idempotency-Key header must be at most 255 characters."),
   z.regex(/^[\x21-\x7e]+$/, "The Idempotency-Key header must be printable ASCII without spaces."),

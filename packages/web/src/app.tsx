@@ -7,6 +7,7 @@ import { logRequests } from "./logging";
 import { powAssets } from "./pow";
 import { api } from "./routes/api";
 import { articles } from "./routes/articles";
+import { docs } from "./routes/docs";
 import { takedowns } from "./routes/takedowns";
 import { Layout } from "./views/layout";
 
@@ -40,7 +41,9 @@ export const app = new Hono()
         <p>
           <a href="/takedown">Request removal</a>
         </p>
-        <p>Systems can file notices as JSON: POST /api/v1/takedowns.</p>
+        <p>
+          Systems can file notices as JSON: POST /api/v1/takedowns (<a href="/api/docs">API reference</a>).
+        </p>
       </Layout>,
     ),
   )
@@ -49,6 +52,7 @@ export const app = new Hono()
     return c.body(stylesheet, 200, { "Content-Type": "text/css; charset=utf-8" });
   })
   .route("/", powAssets)
+  .route("/", docs)
   .route("/api/v1", api)
   .route("/", articles)
   .route("/", takedowns)

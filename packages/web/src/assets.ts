@@ -37,4 +37,19 @@ dl.facts dd { margin:0; overflow-wrap:anywhere; white-space:pre-wrap; }
 article .byline { color:var(--muted); }
 .courtesy { margin-top:2rem; padding:1rem; border-top:1px solid var(--line); font-size:.92rem; color:var(--muted); }
 ol.trail { padding-left:1.2rem; color:var(--muted); }
+.api-docs code, .api-docs pre, .api-docs textarea { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:.88em; }
+.api-docs pre { background:#fff; border:1px solid var(--line); border-radius:6px; padding:.6rem .8rem; white-space:pre-wrap; overflow-wrap:anywhere; }
+.api-docs pre:empty { display:none; }
+.api-docs section.operation { border-top:1px solid var(--line); margin-top:2.5rem; }
+.api-docs .summary { font-weight:600; }
+.api-docs .method { display:inline-block; min-width:3.4rem; text-align:center; padding:0 .4rem; border-radius:4px; font-size:.85rem; color:#fff; background:var(--accent); vertical-align:middle; }
+.api-docs .method.post { background:var(--ok); }
+.api-docs .type, .api-docs .optional, .api-docs .headers { color:var(--muted); }
+.api-docs ul.schema { list-style:none; margin:.2rem 0; padding-left:1rem; border-left:2px solid var(--line); }
+.api-docs dl.responses dt { font-weight:700; margin-top:.8rem; }
+.api-docs dl.responses dd { margin:0 0 0 1.2rem; }
+.api-docs dd > p:first-child, .api-docs dd > ul:first-child { margin-top:0; }
+.api-docs caption { text-align:left; font-weight:600; padding:.3rem 0; }
+.api-docs td:first-child { white-space:nowrap; overflow-wrap:normal; }
+.api-docs form.try { border:1px solid var(--line); border-radius:8px; background:#fff; padding:.2rem 1rem 1rem; margin-top:1.2rem; }
 `;
