@@ -43,6 +43,12 @@ describe("what the bundles carry", () => {
     expect(packagesIn(built.sweep.metafile)).toContain("@aws-sdk/client-ses");
   });
 
+  it("validates and describes the API with zod/mini: classic zod, ~440 KB with its locales, stays out", () => {
+    const zod = filesIn(built.api.metafile).filter((input) => input.includes("node_modules/zod/"));
+    expect(zod.some((input) => input.includes("/v4/mini/"))).toBe(true);
+    expect(zod.filter((input) => /\/v4\/(classic|locales)\//.test(input))).toEqual([]);
+  });
+
   it("bundles the AWS SDK a command at a time, not whole service aggregates", () => {
     for (const { metafile } of Object.values(built)) {
       expect(filesIn(metafile).filter((input) => /client-(dynamodb|ses)\/dist-es\/(DynamoDB|SES)\.js$/.test(input))).toEqual([]);
