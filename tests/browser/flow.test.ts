@@ -8,51 +8,14 @@
  * app served on Node (with its mail dispatcher), dynalite and
  * aws-ses-v2-local.
  */
-import { existsSync, mkdirSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page, type Response } from "playwright-core";
+import { resolve } from "node:path";
+import type { Browser, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserMissing, launch, ORIGIN, PORT, SHOTS } from "../support/browser";
 import { unique } from "../support/fixtures";
 import { linkIn, waitForMail } from "../support/mailbox";
 
-const CHROMIUM = "/usr/lib/chromium/chromium-headless-shell";
-const SHOTS = resolve(dirname(fileURLToPath(import.meta.url)), "../../test-results");
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once("error", fail);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => done(port));
-    });
-  });
-}
-
-// Links in pages and mails are built from PUBLIC_URL, which tests/support/env.ts
-// sets to a placeholder. Configuration is read on first use, so pointing it at
-// this file's own server here, before anything calls into core, is enough;
-// beforeAll checks that it took.
-const PORT = await freePort();
-const ORIGIN = `http://127.0.0.1:${PORT}`;
-process.env.PUBLIC_URL = ORIGIN;
-
-// Without the browser this is skipped on a developer's machine, but in CI
-// (CI set) it fails: a missing browser must not pass as a green run.
-const missing = !existsSync(CHROMIUM);
-const MISSING = `${CHROMIUM} is missing; install it with: apt-get install -y chromium-headless-shell`;
-
-if (missing) {
-  it("has chromium-headless-shell to drive", (context) => {
-    if (!process.env.CI) {
-      console.warn(`Skipping the browser test: ${MISSING}`);
-      context.skip(MISSING);
-    }
-    throw new Error(`${MISSING} (required when CI is set)`);
-  });
-}
+const missing = browserMissing();
 
 describe.skipIf(missing)("the takedown workflow in a browser", () => {
   let browser: Browser;
@@ -64,19 +27,8 @@ describe.skipIf(missing)("the takedown workflow in a browser", () => {
     const { serve } = await import("../../packages/local/src/serve");
     expect(config().publicUrl, "PUBLIC_URL was read before this file could set it").toBe(ORIGIN);
     server = await serve(PORT);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launch();
     page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
-    mkdirSync(SHOTS, { recursive: true });
   });
 
   afterAll(async () => {

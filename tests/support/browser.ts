@@ -1,0 +1,53 @@
+/**
+ * What the browser tests share: Debian's chromium-headless-shell, driven by
+ * playwright-core, against the app served on Node at a port of its own.
+ *
+ * Links in pages and mails are built from PUBLIC_URL, which env.ts sets to a
+ * placeholder. Configuration is read on first use, so importing this module
+ * first, before anything calls into core, points it at the test's own server.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { it } from "vitest";
+import { freePort } from "../../packages/local/src/engines";
+
+export const CHROMIUM = "/usr/lib/chromium/chromium-headless-shell";
+export const SHOTS = resolve(import.meta.dirname, "../../test-results");
+
+export const PORT = await freePort();
+export const ORIGIN = `http://127.0.0.1:${PORT}`;
+process.env.PUBLIC_URL = ORIGIN;
+
+/**
+ * True when the browser is not installed. Then this registers a test that is
+ * skipped on a developer's machine but fails in CI (CI set): a missing
+ * browser must not pass as a green run.
+ */
+export function browserMissing(): boolean {
+  if (existsSync(CHROMIUM)) return false;
+  const message = `${CHROMIUM} is missing; install it with: apt-get install -y chromium-headless-shell`;
+  it("has chromium-headless-shell to drive", (context) => {
+    if (!process.env.CI) {
+      console.warn(`Skipping the browser test: ${message}`);
+      context.skip(message);
+    }
+    throw new Error(`${message} (required when CI is set)`);
+  });
+  return true;
+}
+
+export async function launch(): Promise<Browser> {
+  mkdirSync(SHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
