@@ -32,6 +32,7 @@ const schema = z.object({
   RATE_LIMIT_PER_KEY: z._default(z.coerce.number().check(z.int(), z.positive()), 600),
   RATE_LIMIT_PER_IP: z._default(z.coerce.number().check(z.int(), z.positive()), 60),
   TRUST_PROXY_HOPS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 0),
+  ALLOW_PRIVATE_WEBHOOKS: z._default(z.stringbool(), false),
 });
 
 export type Config = {
@@ -50,6 +51,11 @@ export type Config = {
   rateLimit: { windowSeconds: number; perKey: number; perIp: number };
   /** Proxies in front of the app that append to X-Forwarded-For; see web's client-ip. */
   trustProxyHops: number;
+  /**
+   * Webhooks may be plain http and point at loopback or private addresses.
+   * Off unless set: `npm start` and the tests turn it on, AWS never does.
+   */
+  allowPrivateWebhooks: boolean;
 };
 
 export function load(env: Record<string, string | undefined>): Config {
@@ -71,6 +77,7 @@ export function load(env: Record<string, string | undefined>): Config {
       perIp: parsed.RATE_LIMIT_PER_IP,
     },
     trustProxyHops: parsed.TRUST_PROXY_HOPS,
+    allowPrivateWebhooks: parsed.ALLOW_PRIVATE_WEBHOOKS,
   };
 }
 

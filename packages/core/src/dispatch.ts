@@ -1,9 +1,10 @@
 /**
- * Delivers what notices have queued: their mail, and approvals' effects left
- * unfinished by a crashed request. On AWS the table's stream calls `process`
- * for each changed notice and a schedule calls `sweep`; locally a timer calls
- * `sweep`. Both may run at once: a lease on the notice lets one worker at a
- * time send its mail.
+ * Delivers what notices have queued: their mail, their webhook events (fanned
+ * out into deliveries, which the sweep also retries; see Webhook), and
+ * approvals' effects left unfinished by a crashed request. On AWS the
+ * table's stream calls `process` for each changed notice and a schedule calls
+ * `sweep`; locally a timer calls `sweep`. Both may run at once: a lease on the
+ * notice lets one worker at a time send its mail.
  *
  * Mail is sent one message at a time, and each is recorded as sent before the
  * next leaves, so a worker that dies mid-batch leaves at most one message whose
@@ -23,7 +24,9 @@ import type { Event } from "./moderation";
 import * as Notice from "./notice";
 import * as Outbox from "./outbox";
 import * as Table from "./table";
+import * as Webhook from "./webhook";
 
+const DELIVERY = Table.key.delivery("").pk;
 const LEASE_MS = 60_000;
 
 type Claim = { notice: Notice.Notice; holder: string };
@@ -77,17 +80,24 @@ async function sendOne(
   now: Date,
 ): Promise<Outcome> {
   try {
+    if (message.kind === "webhook") {
+      await Webhook.fanOut(notice, message, now);
+      return { id, message };
+    }
     const ref = await Mail.send(Mail.compose(message.kind, notice, message.to, articles, now.getTime(), standing));
     return { id, message, ref };
   } catch (error) {
     const name = error instanceof Error ? error.name : "Error";
-    Log.warn("mail.failed", { notice: notice.id, kind: message.kind, error: name, attempts: message.attempts + 1 });
+    const failed = message.kind === "webhook" ? "webhook.fan_out_failed" : "mail.failed";
+    Log.warn(failed, { notice: notice.id, kind: message.kind, error: name, attempts: message.attempts + 1 });
     return { id, message, error: name };
   }
 }
 
-function sentEvent(notice: Notice.Notice, { message, ref }: Outcome, at: string): Event {
-  return { type: "mail_sent", at, by: "system", kind: message.kind, to: message.to ?? notice.requester.email, ref };
+/** What the notice's log keeps of a sent message: mail, yes; a webhook event's deliveries are items of their own. */
+function sentEvents(notice: Notice.Notice, { message, ref }: Outcome, at: string): Event[] {
+  if (message.kind === "webhook") return [];
+  return [{ type: "mail_sent", at, by: "system", kind: message.kind, to: message.to ?? notice.requester.email, ref }];
 }
 
 /**
@@ -104,7 +114,7 @@ async function recordSent(notice: Notice.Notice, outcome: Outcome, now: Date): P
         UpdateExpression: "REMOVE outbox.#id SET events = list_append(events, :sent)",
         ConditionExpression: "attribute_exists(outbox.#id)",
         ExpressionAttributeNames: { "#id": outcome.id },
-        ExpressionAttributeValues: { ":sent": [sentEvent(notice, outcome, now.toISOString())] },
+        ExpressionAttributeValues: { ":sent": sentEvents(notice, outcome, now.toISOString()) },
       }),
     );
   } catch (error) {
@@ -132,7 +142,7 @@ async function complete(
   if (last) {
     names["#sent"] = last.id;
     removes.push("outbox.#sent");
-    values[":sent"] = [sentEvent(notice, last, now.toISOString())];
+    values[":sent"] = sentEvents(notice, last, now.toISOString());
     sets.push("events = list_append(events, :sent)");
   }
   failed.forEach(({ id, message, error }, i) => {
@@ -208,7 +218,7 @@ export async function process(id: string, now = new Date()): Promise<void> {
   await complete(notice, claimed.holder, last, failed, now);
 }
 
-/** Processes every notice whose work is due; returns how many it looked at. */
+/** Processes every notice and webhook delivery whose work is due; returns how many it looked at. */
 export async function sweep(now = new Date(), limit = 100): Promise<number> {
   const result = await dynamo().send(
     new QueryCommand({
@@ -216,11 +226,13 @@ export async function sweep(now = new Date(), limit = 100): Promise<number> {
       IndexName: Table.due.index,
       KeyConditionExpression: "gsi2pk = :due AND gsi2sk <= :now",
       ExpressionAttributeValues: { ":due": Table.due.partition, ":now": now.toISOString() },
-      ProjectionExpression: "id",
+      ProjectionExpression: "pk, id",
       Limit: limit,
     }),
   );
-  const ids = (result.Items ?? []).map((item) => item.id as string);
-  await Promise.all(ids.map((id) => process(id, now)));
-  return ids.length;
+  const due = result.Items ?? [];
+  await Promise.all(
+    due.map(({ pk, id }) => (String(pk).startsWith(DELIVERY) ? Webhook.attempt(id, now) : process(id, now))),
+  );
+  return due.length;
 }

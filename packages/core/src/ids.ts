@@ -13,11 +13,16 @@ export function newId(): string {
   return Date.now().toString(36).padStart(9, "0") + base32(randomBytes(11));
 }
 
+/** The same text always gives the same id, so writing under it twice is a no-op. */
+export function derived(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 20);
+}
+
 /**
  * An article's id is derived from its normalised original URL, so ingest is
  * an upsert without a lookup and a notice naming the original URL finds the
  * article with a get.
  */
 export function fromUrl(normalizedUrl: string): string {
-  return createHash("sha256").update(normalizedUrl).digest("hex").slice(0, 20);
+  return derived(normalizedUrl);
 }

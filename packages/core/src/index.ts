@@ -16,6 +16,7 @@ export * as Suppression from "./suppression";
 export * as Table from "./table";
 export * as Token from "./token";
 export * as Url from "./url";
+export * as Webhook from "./webhook";
 export { DomainError, isUnavailable, type ErrorCode, type FieldIssue } from "./errors";
 export { reveal, revealAll } from "./text";
 export { issuesOf, parse } from "./validation";

@@ -200,6 +200,7 @@ export async function file(input: unknown, now = new Date(), key?: FiledWith): P
     by: key ? label(key) : data.requester.email,
     confirmed: Boolean(key),
   };
+  const { status } = Moderation.derive([filed]);
   const notice: Notice = {
     ...rest,
     id: Ids.newId(),
@@ -209,9 +210,11 @@ export async function file(input: unknown, now = new Date(), key?: FiledWith): P
       return { url, articleId: article?.id, duplicateOf: article?.hiddenBy[0] };
     }),
     subjects: [...subjects.values()],
-    status: Moderation.derive([filed]).status,
+    status,
     events: [filed],
-    outbox: Object.fromEntries(key ? reviewMail(now) : [Outbox.queue("receipt", now)]),
+    outbox: Object.fromEntries(
+      key ? [...reviewMail(now), Outbox.queueWebhook(status, now)] : [Outbox.queue("receipt", now)],
+    ),
     ...(key ? { filedWith: key } : {}),
     version: 1,
   };
@@ -244,14 +247,15 @@ export async function file(input: unknown, now = new Date(), key?: FiledWith): P
 }
 
 /**
- * Appends `event` and stores the status it leads to, in one write that only
- * succeeds from the status the transition requires. That condition is what
- * makes links work once and lets exactly one of two racing operators win.
+ * Appends `event` and stores the status it leads to, with the messages it
+ * queues, in one write that only succeeds from the status the transition
+ * requires. That condition is what makes links work once and lets exactly
+ * one of two racing operators win.
  */
 async function transition(
   id: string,
   event: Extract<Moderation.Event, { type: "confirmed" | "decided" }>,
-  changes: { set?: Record<string, unknown>; mail: [string, Outbox.Message][] },
+  changes: { set?: Record<string, unknown>; outbox: [string, Outbox.Message][] },
   now: Date,
 ): Promise<Notice> {
   const { from, to } =
@@ -280,7 +284,7 @@ async function transition(
     values[`:f${i}`] = value;
     sets.push(`#f${i} = :f${i}`);
   });
-  changes.mail.forEach(([messageId, message], i) => {
+  changes.outbox.forEach(([messageId, message], i) => {
     names[`#m${i}`] = messageId;
     values[`:m${i}`] = message;
     sets.push(`outbox.#m${i} = :m${i}`);
@@ -357,7 +361,7 @@ export async function confirm(id: string, token: string, now = new Date()): Prom
   return transition(
     id,
     { type: "confirmed", at: now.toISOString(), by: claim.actor },
-    { mail: reviewMail(now) },
+    { outbox: reviewMail(now) },
     now,
   );
 }
@@ -377,12 +381,18 @@ export async function decide(
       : undefined;
   const flagged = action === "rejected" && unfounded;
   const decision = { action, by: claim.actor, at: now.toISOString(), reason: why, ...(flagged ? { unfounded } : {}) };
+  // Who filed it never changes, so reading it ahead of the write is safe;
+  // the write alone could not queue the event only for keyed notices.
+  const { filedWith } = await get(id);
   const notice = await transition(
     id,
     { type: "decided", ...decision },
     {
       set: { decision, ...(action === "approved" || flagged ? { effectsPending: true } : {}) },
-      mail: [Outbox.queue("decision", now)],
+      outbox: [
+        Outbox.queue("decision", now),
+        ...(filedWith ? [Outbox.queueWebhook(Moderation.transitions[action].to, now)] : []),
+      ],
     },
     now,
   );

@@ -1,19 +1,24 @@
 /**
- * Mail waiting to leave, kept inside the notice item it is about. The write
- * that moves a notice on also queues its mail, in one conditional write, so
- * no state change can happen without its messages or the reverse. Messages
- * are keyed by what they are and to whom, so queueing one twice is a no-op.
+ * Mail and webhook events waiting to leave, kept inside the notice item they
+ * are about. The write that moves a notice on also queues its messages, in
+ * one conditional write, so no state change can happen without its messages
+ * or the reverse. Messages are keyed by what they are and to whom, so
+ * queueing one twice is a no-op.
  */
-import type { MailKind } from "./moderation";
+import type { MailKind, Status } from "./moderation";
 
-export type Message = {
+type Common = { attempts: number; lastError?: string; queuedAt: string };
+
+export type Mail = Common & {
   kind: MailKind;
   /** Operators are named; the requester's address is read from the notice. */
   to?: string;
-  attempts: number;
-  lastError?: string;
-  queuedAt: string;
 };
+
+/** A status change, for the endpoints of the API key that filed the notice. */
+export type WebhookEvent = Common & { kind: "webhook"; status: Status };
+
+export type Message = Mail | WebhookEvent;
 
 export type Outbox = Record<string, Message>;
 
@@ -25,8 +30,12 @@ export function queue(kind: MailKind, queuedAt: Date, to?: string): [string, Mes
   return [messageId(kind, to), { kind, to, attempts: 0, queuedAt: queuedAt.toISOString() }];
 }
 
-/** Exponential backoff: 5 s, 10 s, 20 s … capped at 15 minutes. */
-export function retryAt(attempts: number, now: Date): Date {
-  const delay = Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 15 * 60_000);
+export function queueWebhook(status: Status, queuedAt: Date): [string, Message] {
+  return [`webhook:${status}`, { kind: "webhook", status, attempts: 0, queuedAt: queuedAt.toISOString() }];
+}
+
+/** Exponential backoff: 5 s, 10 s, 20 s … capped at 15 minutes, or at `capMs`. */
+export function retryAt(attempts: number, now: Date, capMs = 15 * 60_000): Date {
+  const delay = Math.min(5_000 * 2 ** Math.max(0, attempts - 1), capMs);
   return new Date(now.getTime() + delay);
 }

@@ -62,6 +62,10 @@ export const key = {
   requester: (email: string) => ({ pk: `REQUESTER#${email}`, sk: "REQUESTER" }),
   /** Its own partition, so that what a key owns later (webhooks) can sit beside it. */
   apiKey: (id: string) => ({ pk: `APIKEY#${id}`, sk: "APIKEY" }),
+  /** In its key's partition: one query reads a key with its endpoints. */
+  webhook: (keyId: string, id: string) => ({ pk: `APIKEY#${keyId}`, sk: `WEBHOOK#${id}` }),
+  /** One status change sent to one endpoint, with its attempts. */
+  delivery: (id: string) => ({ pk: `DELIVERY#${id}`, sk: "DELIVERY" }),
   /** `caller` is `key:<id>` or `ip:<address>`: one caller cannot replay another's response. */
   idempotency: (caller: string, key: string) => ({ pk: `IDEMPOTENCY#${caller}#${key}`, sk: "IDEMPOTENCY" }),
   /** One counter per policy, subject and window; a new window is a new item. */
@@ -99,7 +103,23 @@ export const byKey = {
   of: (keyId: string, createdAt: string, id: string) => ({ gsi1pk: `KEY#${keyId}`, gsi1sk: `${createdAt}#${id}` }),
 };
 
-/** gsi2 is sparse: only items with work still to do (mail, effects) are in it. */
+/** The endpoints in a key's partition (`begins_with(sk, prefix)`). */
+export const webhooksOf = {
+  partition: (keyId: string) => key.apiKey(keyId).pk,
+  prefix: "WEBHOOK#",
+};
+
+/** gsi1 also lists an endpoint's deliveries by creation time. */
+export const byEndpoint = {
+  index: "gsi1" as const,
+  partition: (endpointId: string) => `WEBHOOK#${endpointId}`,
+  of: (endpointId: string, createdAt: string, id: string) => ({
+    gsi1pk: `WEBHOOK#${endpointId}`,
+    gsi1sk: `${createdAt}#${id}`,
+  }),
+};
+
+/** gsi2 is sparse: only items with work still to do (mail, effects, webhook deliveries) are in it. */
 export const due = {
   index: "gsi2" as const,
   partition: "DUE",

@@ -16,6 +16,8 @@ const ses = await startSes({ port: Number(process.env.SES_PORT ?? 8005) });
 process.env.DYNAMODB_ENDPOINT = dynamo.url;
 process.env.SES_ENDPOINT = ses.url;
 process.env.PUBLIC_URL ??= `http://127.0.0.1:${port}`;
+// Webhook receivers on this machine are what local development is about.
+process.env.ALLOW_PRIVATE_WEBHOOKS ??= "true";
 
 // Configuration is read on first use, so the endpoints above are in place first.
 const { config } = await import("@takedown/core");

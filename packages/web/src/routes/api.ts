@@ -6,6 +6,7 @@ import { clientIp } from "../client-ip";
 import { HttpError } from "../errors";
 import { idempotency } from "../idempotency";
 import { jsonInput } from "../middleware";
+import { webhooks } from "./webhooks";
 
 function articleJson(article: Article.Article) {
   const hidden = Article.isHidden(article);
@@ -68,4 +69,5 @@ export const api = new Hono<ApiEnv>()
         ? await Notice.filedWith(id, principal.id)
         : await Notice.withStatusToken(id, token);
     return c.json(noticeJson(notice));
-  });
+  })
+  .route("/webhooks", webhooks);
