@@ -78,6 +78,54 @@ export const NoticeList = z.strictObject({
   cursor: z.optional(z.string().check(z.describe("Pass it as `cursor` for the next page; absent on the last."))),
 });
 
+export const WebhookEndpoint = z.strictObject({
+  id: z.string(),
+  url: z.url().check(z.describe("Where each event is POSTed.")),
+  description: z.optional(z.string()),
+  createdAt: dateTime,
+});
+
+export const WebhookCreated = z.strictObject({
+  ...WebhookEndpoint.shape,
+  secret: z.string().check(
+    z.regex(/^whsec_[A-Za-z0-9+/]{43}=$/),
+    z.describe("The signing secret: `whsec_` and 32 random bytes in base64. This answer is the only place it is shown."),
+  ),
+});
+
+export const WebhookList = z.strictObject({ webhooks: z.array(WebhookEndpoint) });
+
+export const WebhookDelivery = z.strictObject({
+  id: z.string().check(z.describe("Also the event's `webhook-id`: the same on every retry and replay.")),
+  noticeId: z.string(),
+  noticeStatus: NoticeStatus,
+  status: z.enum(["pending", "delivered", "failed"]).check(
+    z.describe(
+      "pending: being tried, or to be tried again at `nextAttemptAt`; delivered: the endpoint answered 2xx; " +
+        "failed: no 2xx within 24 hours of the first attempt, or the endpoint or key is gone.",
+    ),
+  ),
+  attempts: z.int(),
+  createdAt: dateTime,
+  lastAttemptAt: z.optional(dateTime),
+  lastStatus: z.optional(z.int().check(z.describe("The HTTP status of the last answer."))),
+  lastError: z.optional(
+    z.string().check(
+      z.describe(
+        "Why the last attempt got no answer: `timeout`, a connection error (`ECONNREFUSED`…), `private_address`, " +
+          "`dns_failed`, `endpoint_deleted`, `key_revoked` or `secret_unreadable`.",
+      ),
+    ),
+  ),
+  nextAttemptAt: z.optional(dateTime),
+  deliveredAt: z.optional(dateTime),
+  failedAt: z.optional(dateTime),
+});
+
+export const WebhookDeliveryList = z.strictObject({
+  deliveries: z.array(WebhookDelivery).check(z.describe("The latest 50, newest first.")),
+});
+
 export const Challenge = z.strictObject({
   challenge: z.string(),
   bits: z.int().check(z.describe("How many leading zero bits the proof's SHA-256 needs.")),
@@ -104,3 +152,8 @@ export type NoticeFiled = z.output<typeof NoticeFiled>;
 export type NoticeView = z.output<typeof NoticeView>;
 export type NoticeList = z.output<typeof NoticeList>;
 export type Challenge = z.output<typeof Challenge>;
+export type WebhookEndpoint = z.output<typeof WebhookEndpoint>;
+export type WebhookCreated = z.output<typeof WebhookCreated>;
+export type WebhookList = z.output<typeof WebhookList>;
+export type WebhookDelivery = z.output<typeof WebhookDelivery>;
+export type WebhookDeliveryList = z.output<typeof WebhookDeliveryList>;

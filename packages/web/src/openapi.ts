@@ -8,7 +8,7 @@
  * This is a small registry rather than @hono/zod-openapi, which would put
  * classic zod in the API's Lambda bundle; see "OpenAPI" in docs/api.md.
  */
-import { ApiKey, Article, config, Idempotency, Notice } from "@takedown/core";
+import { ApiKey, Article, config, Idempotency, Notice, Webhook } from "@takedown/core";
 import * as z from "zod/mini";
 import * as Answers from "./api-schemas";
 import { MAX_KEYED_BODY_BYTES } from "./auth";
@@ -71,7 +71,11 @@ export const BASE_PATH = "/api/v1";
 type Component = z.core.$ZodType;
 
 /** Request bodies are converted as they are sent (before trimming and other transforms). */
-const REQUESTS = { NoticeInput: Notice.KeyedInput, ArticleInput: Article.IngestInput } satisfies Record<string, Component>;
+const REQUESTS = {
+  NoticeInput: Notice.KeyedInput,
+  ArticleInput: Article.IngestInput,
+  WebhookInput: Webhook.RegisterInput,
+} satisfies Record<string, Component>;
 
 const ANSWERS = {
   ArticleSummary: Answers.ArticleSummary,
@@ -81,6 +85,11 @@ const ANSWERS = {
   NoticeView: Answers.NoticeView,
   NoticeList: Answers.NoticeList,
   Challenge: Answers.Challenge,
+  WebhookEndpoint: Answers.WebhookEndpoint,
+  WebhookCreated: Answers.WebhookCreated,
+  WebhookList: Answers.WebhookList,
+  WebhookDelivery: Answers.WebhookDelivery,
+  WebhookDeliveryList: Answers.WebhookDeliveryList,
   Error: Answers.ErrorBody,
 } satisfies Record<string, Component>;
 
@@ -155,6 +164,7 @@ const refusal = {
     when: "without an API key: too many notices this hour from this address, or for this email address",
     headers: ["Retry-After"],
   },
+  noSuchEndpoint: { status: 404, code: "not_found", when: "this key has no such endpoint (another key's does not exist for it)" },
   idempotencyBusy: {
     status: 409,
     code: "idempotency_conflict",
@@ -168,14 +178,15 @@ const EVERY_CALL: Refusal[] = [refusal.badKey, refusal.rateLimited, refusal.inte
 const JSON_BODY: Refusal[] = [refusal.mediaType, refusal.malformed, refusal.tooLarge, refusal.invalid];
 const IDEMPOTENT: Refusal[] = [refusal.badIdempotencyKey, refusal.idempotencyMismatch, refusal.idempotencyBusy];
 
-type Answer = { status: number; description: string; body: SchemaName | JsonSchema };
+/** Without `body`, the answer has none (204). */
+type Answer = { status: number; description: string; body?: SchemaName | JsonSchema };
 
 type Operation = {
   operationId: string;
-  method: "get" | "post";
+  method: "get" | "post" | "delete";
   /** Relative to BASE_PATH, with `{name}` for path parameters. */
   path: string;
-  tag: "Articles" | "Notices" | "Reference";
+  tag: "Articles" | "Notices" | "Webhooks" | "Reference";
   summary: string;
   description: string;
   /** Keys that may call it (with `scope`, if one is needed), and whether callers without one may. */
@@ -326,6 +337,94 @@ const operations: Operation[] = [
     ],
   },
   {
+    operationId: "registerWebhook",
+    method: "post",
+    path: "/webhooks",
+    tag: "Webhooks",
+    summary: "Register a webhook endpoint",
+    description:
+      "Each status change of a notice filed with this key is POSTed to the endpoint as a `notice.status_changed` " +
+      "event, signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the " +
+      `secret in this answer, which is never shown again. At most ${Webhook.MAX_ENDPOINTS_PER_KEY} endpoints per key.`,
+    access: { key: "notices:write" },
+    body: {
+      schema: "WebhookInput",
+      description: "The endpoint: an https URL whose host resolves only to public addresses.",
+      example: () => ({ url: "https://hooks.valleyledger.example/takedowns", description: "Rights desk" }),
+    },
+    idempotent: true,
+    answers: [{ status: 201, description: "Registered; keep the secret.", body: "WebhookCreated" }],
+    refusals: [
+      refusal.noKey,
+      refusal.scope,
+      ...JSON_BODY,
+      {
+        status: 422,
+        code: "validation_failed",
+        when: `the URL is not https, its host resolves to a private, loopback or reserved address, or the key has ${Webhook.MAX_ENDPOINTS_PER_KEY} endpoints already (issue path \`url\`)`,
+      },
+      ...IDEMPOTENT,
+    ],
+  },
+  {
+    operationId: "listWebhooks",
+    method: "get",
+    path: "/webhooks",
+    tag: "Webhooks",
+    summary: "List this key's webhook endpoints",
+    description: "Without their secrets.",
+    access: { key: "notices:write" },
+    answers: [{ status: 200, description: "The key's endpoints.", body: "WebhookList" }],
+    refusals: [refusal.noKey, refusal.scope],
+  },
+  {
+    operationId: "deleteWebhook",
+    method: "delete",
+    path: "/webhooks/{id}",
+    tag: "Webhooks",
+    summary: "Delete a webhook endpoint",
+    description: "Its pending deliveries fail at their next attempt instead of being sent.",
+    access: { key: "notices:write" },
+    pathParameters: { id: "The endpoint's id." },
+    answers: [{ status: 204, description: "Deleted." }],
+    refusals: [refusal.noKey, refusal.scope, refusal.noSuchEndpoint],
+  },
+  {
+    operationId: "listWebhookDeliveries",
+    method: "get",
+    path: "/webhooks/{id}/deliveries",
+    tag: "Webhooks",
+    summary: "List an endpoint's recent deliveries",
+    description:
+      "One delivery per status change, retried with exponential backoff (5 s doubling, at most an hour apart) " +
+      "for 24 hours from its first attempt, then failed.",
+    access: { key: "notices:write" },
+    pathParameters: { id: "The endpoint's id." },
+    answers: [{ status: 200, description: "The latest deliveries, newest first.", body: "WebhookDeliveryList" }],
+    refusals: [refusal.noKey, refusal.scope, refusal.noSuchEndpoint],
+  },
+  {
+    operationId: "replayWebhookDelivery",
+    method: "post",
+    path: "/webhooks/{id}/deliveries/{deliveryId}/replay",
+    tag: "Webhooks",
+    summary: "Send a delivery again",
+    description:
+      "Makes the delivery pending and due at once, with a fresh 24 hours of retries. It is sent with the same body " +
+      "and the same `webhook-id`, so a receiver that has it already can drop it.",
+    access: { key: "notices:write" },
+    pathParameters: { id: "The endpoint's id.", deliveryId: "The delivery's id." },
+    idempotent: true,
+    answers: [{ status: 202, description: "Queued; the dispatcher sends it within a minute.", body: "WebhookDelivery" }],
+    refusals: [
+      refusal.noKey,
+      refusal.scope,
+      refusal.noSuchEndpoint,
+      { status: 404, code: "not_found", when: "the endpoint has no such delivery, or it has expired (after 30 days)" },
+      ...IDEMPOTENT,
+    ],
+  },
+  {
     operationId: "getOpenApiDocument",
     method: "get",
     path: "/openapi.json",
@@ -408,7 +507,7 @@ function responses(operation: Operation): Record<string, ResponseObject> {
   const replayed: Header[] = operation.idempotent ? ["Idempotent-Replayed"] : [];
   const answers = operation.answers.map(({ status, description, body }): [string, ResponseObject] => [
     String(status),
-    { description, headers: headerRefs([...counted, ...replayed]), content: jsonContent(body) },
+    { description, headers: headerRefs([...counted, ...replayed]), ...(body ? { content: jsonContent(body) } : {}) },
   ]);
   const refusals = [...operation.refusals, ...(operation.unmetered ? [] : EVERY_CALL)];
   const byStatus = new Map<number, Refusal[]>();
@@ -469,6 +568,7 @@ function build(): OpenApiDocument {
     tags: [
       { name: "Articles", description: "The articles this site republishes." },
       { name: "Notices", description: "Takedown notices, from filing to decision." },
+      { name: "Webhooks", description: "Signed events for each status change of the notices a key files." },
       { name: "Reference", description: "This API's description." },
     ],
     paths,
