@@ -11,9 +11,15 @@ type Fault = {
   when: (command: string, input: string) => boolean;
   /**
    * `error`: throw; `hang`: never answer, as if the process had died there;
-   * `hold`: wait for the promise, then go on; `notify`: go on, and call it once answered.
+   * `hold`: wait for the promise, then go on; `notify`: go on, and call it once answered;
+   * `alter`: go on, and change the answer (as a lagging index would give it).
    */
-  effect: { error: () => Error } | "hang" | { hold: Promise<unknown> } | { notify: () => void };
+  effect:
+    | { error: () => Error }
+    | "hang"
+    | { hold: Promise<unknown> }
+    | { notify: () => void }
+    | { alter: (output: any) => void };
   /** Let the call reach the engine first, then fail: a write that landed with its answer lost. */
   after?: boolean;
   /** Inside the SDK's retry loop (it retries what it may), or outside it (its retries ran out). */
@@ -40,9 +46,10 @@ function install(client: { middlewareStack: Stack }, fault: Fault) {
         await effect.hold;
         return next(args);
       }
-      if (typeof effect === "object" && "notify" in effect) {
+      if (typeof effect === "object" && ("notify" in effect || "alter" in effect)) {
         const result = await next(args);
-        effect.notify();
+        if ("notify" in effect) effect.notify();
+        else effect.alter(result.output);
         return result;
       }
       if (fault.after) await next(args);

@@ -125,15 +125,17 @@ export async function getMany(ids: string[]): Promise<Map<string, Article>> {
 }
 
 /** Ids of every article from a source, or from one author at that source. */
-export async function idsInScope(sourceDomain: string, authorKey?: string): Promise<string[]> {
+export async function idsInScope(sourceDomain: string, authorKey?: string, notHiddenBy?: string): Promise<string[]> {
   const items = await Db.queryAll({
     IndexName: Table.bySource.index,
     KeyConditionExpression: authorKey
       ? "gsi1pk = :source AND begins_with(gsi1sk, :author)"
       : "gsi1pk = :source",
+    FilterExpression: notHiddenBy ? "NOT contains(hiddenBy, :notice)" : undefined,
     ExpressionAttributeValues: {
       ":source": Table.bySource.partition(sourceDomain),
       ...(authorKey ? { ":author": Table.bySource.authorPrefix(authorKey) } : {}),
+      ...(notHiddenBy ? { ":notice": notHiddenBy } : {}),
     },
     ProjectionExpression: "id",
   });

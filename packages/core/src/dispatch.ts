@@ -153,15 +153,19 @@ async function complete(
   const retry = failed.length
     ? Outbox.retryAt(Math.min(...failed.map((f) => f.message.attempts + 1)), now)
     : undefined;
-  const finished = !failed.length && !notice.effectsPending;
+  // The notice is due again at its next retry or its rescan, whichever comes first.
+  const wake = [retry, notice.rescanAt ? new Date(notice.rescanAt) : undefined]
+    .filter((at): at is Date => at !== undefined)
+    .sort((a, b) => a.getTime() - b.getTime())[0];
+  const finished = !wake && !notice.effectsPending;
   const write = (leaveIndex: boolean) => {
     const update = [...sets];
     const remove = [...removes];
     const extra: Record<string, unknown> = {};
     if (!leaveIndex && finished) remove.push("gsi2pk", "gsi2sk");
-    if (!leaveIndex && retry) {
-      update.push("gsi2sk = :retry");
-      extra[":retry"] = Table.due.at(retry).gsi2sk;
+    if (!leaveIndex && wake) {
+      update.push("gsi2sk = :wake");
+      extra[":wake"] = Table.due.at(wake).gsi2sk;
     }
     const conditions = ["holder = :holder", ...(leaveIndex ? [] : ["version = :claimed"])];
     return dynamo().send(
@@ -196,9 +200,11 @@ async function complete(
 export async function process(id: string, now = new Date()): Promise<void> {
   const claimed = await claim(id, now);
   if (!claimed) return;
-  const notice = claimed.notice.effectsPending
+  const applied = claimed.notice.effectsPending
     ? await Notice.applyEffects(claimed.notice, now)
     : claimed.notice;
+  const notice =
+    applied.rescanAt && applied.rescanAt <= now.toISOString() ? await Notice.rescan(applied, now) : applied;
   const pending = Object.entries(notice.outbox ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
   const context: Context = pending.some(([, message]) => message.kind === "review")
     ? await Promise.all([

@@ -119,6 +119,8 @@ export type Notice = Omit<Valid, "goodFaith" | "accurate" | "urls"> & {
   outbox: Outbox.Outbox;
   /** Set by an approval until its effects are recorded as applied. */
   effectsPending?: boolean;
+  /** When a source- or author-wide approval looks at its scope again (see `rescan`). */
+  rescanAt?: string;
   /** The API key it was filed with; that key may read it and list it. */
   filedWith?: FiledWith;
   version: number;
@@ -427,27 +429,61 @@ async function hideCovered(notice: Notice, now: Date): Promise<Moderation.Event[
   const rules = await Promise.all(
     rulesOf(notice).map((rule) => Suppression.create(rule.sourceDomain, rule.authorKey, notice.id, now)),
   );
-  const inScope =
-    notice.scope === "urls"
-      ? []
-      : await Promise.all(
-          notice.subjects.map((subject) =>
-            Article.idsInScope(subject.sourceDomain, notice.scope === "author" ? subject.authorKey : undefined),
-          ),
-        );
-  const targets = [...new Set([...notice.urls.flatMap((u) => u.articleId ?? []), ...inScope.flat()])];
-  const hidden = await Article.hideAll(targets, notice.id, now);
+  const targets = [...new Set([...notice.urls.flatMap((u) => u.articleId ?? []), ...(await inScope(notice))])];
   const at = now.toISOString();
   return [
     ...rules.map((rule): Moderation.Event => ({ type: "rule_created", at, by: "system", rule })),
-    {
-      type: "articles_hidden",
-      at,
-      by: "system",
-      count: hidden.length,
-      articleIds: hidden.slice(0, Moderation.LISTED_IDS),
-    },
+    hiddenEvent(await Article.hideAll(targets, notice.id, now), at),
   ];
+}
+
+/** The articles of the sources (or authors) an approval covers; with `unhidden`, those it has not hidden yet. */
+async function inScope(notice: Notice, unhidden = false): Promise<string[]> {
+  if (notice.scope === "urls") return [];
+  const ids = await Promise.all(
+    notice.subjects.map((subject) =>
+      Article.idsInScope(
+        subject.sourceDomain,
+        notice.scope === "author" ? subject.authorKey : undefined,
+        unhidden ? notice.id : undefined,
+      ),
+    ),
+  );
+  return [...new Set(ids.flat())];
+}
+
+function hiddenEvent(hidden: string[], at: string): Moderation.Event {
+  return { type: "articles_hidden", at, by: "system", count: hidden.length, articleIds: hidden.slice(0, Moderation.LISTED_IDS) };
+}
+
+/**
+ * An approval's scan of a source reads an index that DynamoDB updates a
+ * moment after each write, so an article ingested just before the rule
+ * existed can be missing from it (its ingest saw no rule either). Looking
+ * again once the index has caught up closes that gap.
+ */
+export const RESCAN_AFTER_MS = 60_000;
+
+/** The second look; hides what the first one could not see, and records it. */
+export async function rescan(notice: Notice, now = new Date()): Promise<Notice> {
+  const hidden = await Article.hideAll(await inScope(notice, true), notice.id, now);
+  if (hidden.length) Log.info("effects.rescan_hid", { notice: notice.id, count: hidden.length });
+  try {
+    const result = await dynamo().send(
+      new UpdateCommand({
+        TableName: Table.name(),
+        Key: Table.key.notice(notice.id),
+        UpdateExpression: `${hidden.length ? "SET events = list_append(events, :events) " : ""}REMOVE rescanAt ADD version :one`,
+        ConditionExpression: "attribute_exists(rescanAt)",
+        ExpressionAttributeValues: { ":one": 1, ...(hidden.length ? { ":events": [hiddenEvent(hidden, now.toISOString())] } : {}) },
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    return fromItem(result.Attributes!);
+  } catch (error) {
+    if (Db.isConditionFailure(error)) return get(notice.id);
+    throw error;
+  }
 }
 
 /**
@@ -462,14 +498,20 @@ export async function applyEffects(notice: Notice, now = new Date()): Promise<No
     notice.decision?.action === "rejected"
       ? await Abuse.recordUnfounded(notice.requester.email, notice.id, now).then(() => [])
       : await hideCovered(notice, now);
+  const rescanAt =
+    notice.decision?.action === "approved" && notice.scope !== "urls"
+      ? new Date(now.getTime() + RESCAN_AFTER_MS).toISOString()
+      : undefined;
   try {
     const result = await dynamo().send(
       new UpdateCommand({
         TableName: Table.name(),
         Key: Table.key.notice(notice.id),
-        UpdateExpression: "SET events = list_append(events, :events) REMOVE effectsPending ADD version :one",
+        UpdateExpression:
+          `SET events = list_append(events, :events)${rescanAt ? ", rescanAt = :rescanAt" : ""} ` +
+          "REMOVE effectsPending ADD version :one",
         ConditionExpression: "attribute_exists(effectsPending)",
-        ExpressionAttributeValues: { ":events": events, ":one": 1 },
+        ExpressionAttributeValues: { ":events": events, ":one": 1, ...(rescanAt ? { ":rescanAt": rescanAt } : {}) },
         ReturnValues: "ALL_NEW",
       }),
     );
