@@ -1,6 +1,7 @@
 import { Abuse, Article, Links, Notice, parse, Pow } from "@takedown/core";
 import { Hono } from "hono";
 import { validator } from "hono/validator";
+import type * as Answers from "../api-schemas";
 import { allow, identify, limitApiBody, rateLimit, type ApiEnv } from "../auth";
 import { clientIp } from "../client-ip";
 import { HttpError } from "../errors";
@@ -8,7 +9,7 @@ import { idempotency } from "../idempotency";
 import { jsonInput } from "../middleware";
 import { webhooks } from "./webhooks";
 
-function articleJson(article: Article.Article) {
+function articleJson(article: Article.Article): Answers.ArticleSummary {
   const hidden = Article.isHidden(article);
   return {
     id: article.id,
@@ -19,7 +20,7 @@ function articleJson(article: Article.Article) {
   };
 }
 
-function noticeJson(notice: Notice.Notice) {
+function noticeJson(notice: Notice.Notice): Answers.NoticeView {
   return {
     id: notice.id,
     status: notice.status,
@@ -39,7 +40,15 @@ export const api = new Hono<ApiEnv>()
     const article = await Article.get(c.req.param("id"));
     if (!article) throw new HttpError(404, "not_found", "There is no such article.");
     const { title, author, sourceName, sourceDomain, originalUrl, publishedAt } = article;
-    return c.json({ ...articleJson(article), title, author, sourceName, sourceDomain, originalUrl, publishedAt });
+    return c.json({
+      ...articleJson(article),
+      title,
+      author,
+      sourceName,
+      sourceDomain,
+      originalUrl,
+      publishedAt,
+    } satisfies Answers.ArticleView);
   })
   // A proof-of-work challenge for anonymous filers; see POST /takedowns.
   .get("/challenge", (c) => c.json(Pow.issue()))
@@ -53,11 +62,11 @@ export const api = new Hono<ApiEnv>()
       await Abuse.admitAnonymous({ ip: clientIp(c), email: requester.email, proof: c.req.header("proof-of-work") });
     }
     const notice = await Notice.file(c.req.valid("json"), new Date(), key);
-    return c.json({ id: notice.id, status: notice.status, statusUrl: Links.status(notice.id) }, 202);
+    return c.json({ id: notice.id, status: notice.status, statusUrl: Links.status(notice.id) } satisfies Answers.NoticeFiled, 202);
   })
   .get("/takedowns", allow("notices:write"), validator("query", Notice.listQuery), async (c) => {
     const { notices, cursor } = await Notice.listFiledWith(c.get("principal")!.id, c.req.valid("query"));
-    return c.json({ notices, ...(cursor ? { cursor } : {}) });
+    return c.json({ notices, ...(cursor ? { cursor } : {}) } satisfies Answers.NoticeList);
   })
   // The status link's token opens any notice; without one, a key opens those it filed.
   .get("/takedowns/:id", async (c) => {
