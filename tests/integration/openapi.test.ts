@@ -1,0 +1,125 @@
+/**
+ * The API's description: the OpenAPI 3.1 document, that it covers exactly the
+ * routes the app serves, and the reference page that needs nothing but this
+ * site. (That every response matches the document is checked all through the
+ * suite: see tests/support/openapi-responses.ts.)
+ */
+import { config } from "@takedown/core";
+import { app } from "@takedown/web";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { describe, expect, it } from "vitest";
+import { BASE_PATH, document, type OpenApiDocument } from "../../packages/web/src/openapi";
+import { call, newKey } from "../support/api";
+import { check } from "../support/openapi-responses";
+
+/** "METHOD /path" for each operation, in the document's own path syntax. */
+const declared = (doc: OpenApiDocument) =>
+  Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
+
+describe("the OpenAPI document", () => {
+  it("is served at /api/v1/openapi.json and is valid OpenAPI 3.1", async () => {
+    const response = await app.request(`${BASE_PATH}/openapi.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    const served = (await response.json()) as OpenApiDocument;
+    expect(served.openapi).toMatch(/^3\.1\.\d+$/);
+
+    const validator = new Validator();
+    const result = await validator.validate(served);
+    expect(result.errors).toBeUndefined();
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe("3.1");
+  });
+
+  it("declares every route the API serves, and no route it does not", () => {
+    const served = app.routes
+      .filter((route) => route.method !== "ALL" && route.path.startsWith(`${BASE_PATH}/`))
+      .map((route) => `${route.method} ${route.path.slice(BASE_PATH.length).replace(/:(\w+)/g, "{$1}")}`);
+    expect([...new Set(served)].sort()).toEqual(declared(document()).sort());
+  });
+
+  it("gives request examples that the API accepts as they are", async () => {
+    const doc = document();
+    const example = (path: string) => doc.paths[path]!.post!.requestBody!.content["application/json"].example;
+    const ingested = await call("POST", "/articles", { key: config().ingestToken, body: example("/articles") });
+    expect(ingested.status).toBe(200);
+    const filer = await newKey(["notices:write"]);
+    const filed = await call("POST", "/takedowns", { key: filer.secret, body: example("/takedowns") });
+    expect(filed.status).toBe(202);
+  });
+});
+
+describe("the suite's check of every API response", () => {
+  const article = new Request("http://localhost/api/v1/articles/0123456789abcdef0123");
+  const error = { error: { code: "teapot", message: "No." } };
+
+  it("refuses a status the operation does not declare", async () => {
+    await expect(check(article, Response.json(error, { status: 418 }))).rejects.toThrow(
+      "GET /articles/{id} answered 418, which the OpenAPI document does not declare",
+    );
+  });
+
+  it("refuses a body its schema does not allow, naming what is wrong", async () => {
+    const answer = Response.json({ id: "0123456789abcdef0123", hidden: "no", extra: 1 });
+    const refusal = check(article, answer);
+    await expect(refusal).rejects.toThrow("body must have required property 'url'");
+    await expect(refusal).rejects.toThrow("body/hidden must be boolean");
+    await expect(refusal).rejects.toThrow("body must NOT have additional properties ('extra')");
+  });
+
+  it("refuses an answer without a header the document requires", async () => {
+    const limited = Response.json(error, { status: 429 });
+    await expect(check(article, limited)).rejects.toThrow("without the Retry-After header");
+  });
+
+  it("lets a conforming answer through, and paths the document does not cover", async () => {
+    await expect(check(article, Response.json(error, { status: 404 }))).resolves.toEqual({ key: "GET /articles/{id}", status: "404" });
+    await expect(check(new Request("http://localhost/api/v1/nowhere"), new Response("?", { status: 404 }))).resolves.toBeUndefined();
+  });
+});
+
+describe("the API reference at /api/docs", () => {
+  it("renders every operation, each with a form to try it", async () => {
+    const response = await app.request("/api/docs");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await response.text();
+    for (const [path, methods] of Object.entries(document().paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        expect(html).toContain(`id="${operation!.operationId}"`);
+        expect(html).toContain(`data-method="${method.toUpperCase()}" data-url="${BASE_PATH}${path}"`);
+      }
+    }
+  });
+
+  it("loads nothing but its own script and stylesheet, from this site", async () => {
+    const response = await app.request("/api/docs");
+    expect(response.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const html = await response.text();
+
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.map(([, attributes]) => attributes!.trim())).toEqual(['src="/assets/docs.js" defer=""']);
+    expect(scripts.every(([, , inline]) => inline === "")).toBe(true);
+    expect(html).not.toMatch(/\son\w+=/i);
+    expect(html).not.toMatch(/\sstyle=/i);
+
+    const references = [...html.matchAll(/\s(?:src|href|action|srcset|poster|formaction)="([^"]*)"/g)].map(([, url]) => url);
+    expect(references.length).toBeGreaterThan(0);
+    for (const url of references) expect(url, url).toMatch(/^(\/(?!\/)|#)/);
+
+    // Absolute URLs appear only as example data: this site's own, or names
+    // under .example, which is reserved and never resolves.
+    const ours = new URL(config().publicUrl).host;
+    const hosts = [...html.matchAll(/https?:\/\/([^/"'\s<>]+)/g)].map(([, host]) => host!);
+    expect(hosts.filter((host) => host !== ours && !/\.example$/.test(host))).toEqual([]);
+  });
+
+  it("serves its script as JavaScript, from our origin, with no other origin in it", async () => {
+    const response = await app.request("/assets/docs.js");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/javascript/);
+    const script = await response.text();
+    expect(script).toContain("fetch(");
+    expect(script).not.toMatch(/https?:|\/\/[a-z]/i);
+  });
+});
