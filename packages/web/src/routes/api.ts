@@ -51,7 +51,7 @@ export const api = new Hono<ApiEnv>()
     } satisfies Answers.ArticleView);
   })
   // A proof-of-work challenge for anonymous filers; see POST /takedowns.
-  .get("/challenge", (c) => c.json(Pow.issue()))
+  .get("/challenge", (c) => c.json(Pow.issue() satisfies Answers.Challenge))
   .post("/takedowns", allow("notices:write", { anonymous: true }), jsonInput<Notice.Input>(), async (c) => {
     const principal = c.get("principal");
     const key = principal && { id: principal.id, name: principal.name };
