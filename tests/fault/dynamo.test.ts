@@ -7,10 +7,9 @@
 import { Links, Notice } from "@takedown/core";
 import { app } from "@takedown/web";
 import { afterEach, describe, expect, it } from "vitest";
-import { approve, confirmedNotice, deliveries, drain, events, itemsOf, mailAbout, OPERATORS, press } from "../support/desk";
+import { approve, confirmedNotice, deliveries, drain, events, fileJson, itemsOf, mailAbout, OPERATORS, press } from "../support/desk";
 import { figure } from "../support/figures";
 import { ingestSource, noticeInput } from "../support/fixtures";
-import { proofOfWork } from "../support/pow";
 import { internal, intoDynamo, throttled, throttling, timeout, writesTo } from "./inject";
 
 const faults: { remove: () => void }[] = [];
@@ -20,13 +19,6 @@ const inject = (...args: Parameters<typeof intoDynamo>) => {
   return fault;
 };
 afterEach(() => faults.splice(0).forEach((fault) => fault.remove()));
-
-const fileJson = (body: unknown) =>
-  app.request("/api/v1/takedowns", {
-    method: "POST",
-    headers: { "content-type": "application/json", ...proofOfWork() },
-    body: JSON.stringify(body),
-  });
 
 const noticeCount = async () => (await itemsOf("notice")).length;
 

@@ -7,11 +7,10 @@ import { Dispatch, Links, Notice } from "@takedown/core";
 import { app } from "@takedown/web";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort, startSes, type Engine } from "../../packages/local/src/engines";
-import { approve, deliveries, drain, events, mailAbout, OPERATORS, press, reject } from "../support/desk";
+import { approve, deliveries, drain, events, fileJson, mailAbout, OPERATORS, press, reject } from "../support/desk";
 import { figure } from "../support/figures";
 import { ingestSource, noticeInput } from "../support/fixtures";
 import type { Mail } from "../support/mailbox";
-import { proofOfWork } from "../support/pow";
 
 const port = await freePort();
 // Read lazily by the core on first use, which is after this line.
@@ -23,11 +22,7 @@ afterAll(() => ses?.close());
 async function fileOne() {
   const { articles } = await ingestSource(1);
   const input = noticeInput([articles[0]!.originalUrl]);
-  const response = await app.request("/api/v1/takedowns", {
-    method: "POST",
-    headers: { "content-type": "application/json", ...proofOfWork() },
-    body: JSON.stringify(input),
-  });
+  const response = await fileJson(input);
   expect(response.status).toBe(202);
   const { id } = (await response.json()) as { id: string };
   return { id, email: input.requester.email };

@@ -7,11 +7,10 @@
 import { Links } from "@takedown/core";
 import { app } from "@takedown/web";
 import { describe, expect, it } from "vitest";
-import { drain, mailAbout, OPERATORS, ORIGIN, press } from "../support/desk";
+import { drain, fileJson, mailAbout, OPERATORS, ORIGIN, press } from "../support/desk";
 import { figure } from "../support/figures";
 import { ingestSource, noticeInput } from "../support/fixtures";
 import { CANARY } from "../support/log-check";
-import { proofOfWork } from "../support/pow";
 
 const MARKUP = `<script>alert(1)</script><img src=x onerror=alert(2)>`;
 const QUOTES = `"><svg onload=alert(3)>'`;
@@ -32,11 +31,7 @@ describe("hostile text in a notice", () => {
       signature: name,
     });
     input.requester = { ...input.requester, name, organization: `${QUOTES} ${RTL}`, address: CONTROLS, phone: HEADERS.slice(0, 50) };
-    const filed = await app.request("/api/v1/takedowns", {
-      method: "POST",
-      headers: { "content-type": "application/json", ...proofOfWork() },
-      body: JSON.stringify(input),
-    });
+    const filed = await fileJson(input);
     expect(filed.status).toBe(202);
     const { id } = (await filed.json()) as { id: string };
     const email = input.requester.email;
@@ -79,11 +74,7 @@ describe("hostile text in a notice", () => {
   it("refuses a 10,000-character name with a field message, and shows it back escaped", async () => {
     const { articles } = await ingestSource(1);
     const name = `<b>${"A".repeat(10_000)}`;
-    const api = await app.request("/api/v1/takedowns", {
-      method: "POST",
-      headers: { "content-type": "application/json", ...proofOfWork() },
-      body: JSON.stringify(noticeInput([articles[0]!.originalUrl], { signature: name, requester: { name, email: "long@rights.example", role: "author" } })),
-    });
+    const api = await fileJson(noticeInput([articles[0]!.originalUrl], { signature: name, requester: { name, email: "long@rights.example", role: "author" } }));
     expect(api.status).toBe(422);
     expect(await api.json()).toMatchObject({ error: { issues: expect.arrayContaining([{ path: "requester.name", message: "Keep this under 200 characters." }]) } });
 

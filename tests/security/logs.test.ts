@@ -8,10 +8,9 @@ import { readFileSync } from "node:fs";
 import { Dispatch, Links, Token } from "@takedown/core";
 import { app } from "@takedown/web";
 import { describe, expect, inject, it } from "vitest";
-import { confirmedNotice, drain, OPERATORS, press } from "../support/desk";
+import { confirmedNotice, drain, fileJson, OPERATORS, press } from "../support/desk";
 import { figure } from "../support/figures";
 import { CANARY, leaks } from "../support/log-check";
-import { proofOfWork } from "../support/pow";
 import { ingestSource, noticeInput } from "../support/fixtures";
 import { internal, intoDynamo, intoSes, timeout, writesTo } from "../fault/inject";
 
@@ -21,12 +20,7 @@ describe("the logs", () => {
   it("give every request a JSON line with its id, and leak nothing when things go wrong", async () => {
     const { articles } = await ingestSource(1);
     const input = noticeInput([articles[0]!.originalUrl], { work: `${CANARY} the work`, explanation: `${CANARY} why` });
-    const file = () =>
-      app.request("/api/v1/takedowns", {
-        method: "POST",
-        headers: { "content-type": "application/json", ...proofOfWork() },
-        body: JSON.stringify(input),
-      });
+    const file = () => fileJson(input);
 
     // A bug whose message names the sender: a 500 that must not echo it.
     const bug = intoDynamo({ when: writesTo("NOTICE#"), effect: { error: () => new Error(`boom for ${input.requester.email}: ${CANARY}`) }, times: 1 });

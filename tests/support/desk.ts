@@ -10,6 +10,7 @@ import { dynamo } from "@takedown/core/aws/dynamo";
 import { app } from "@takedown/web";
 import { ingestSource, noticeInput } from "./fixtures";
 import type { Mail } from "./mailbox";
+import { proofOfWork } from "./pow";
 
 export const ORIGIN = "http://127.0.0.1:3999";
 export const OPERATORS = ["ops-one@syndication.example", "ops-two@syndication.example"];
@@ -43,6 +44,15 @@ export function press(link: string, fields: Record<string, string> = {}, headers
 export const approve = (id: string, operator = OPERATORS[0]!) => press(Links.act(id, "approve", operator));
 export const reject = (id: string, reason = "Not the author.", operator = OPERATORS[0]!) =>
   press(Links.act(id, "reject", operator), { reason });
+
+/** Files a notice through the JSON API as an anonymous system does: with a solved challenge. */
+export function fileJson(body: unknown) {
+  return app.request("/api/v1/takedowns", {
+    method: "POST",
+    headers: { "content-type": "application/json", ...proofOfWork() },
+    body: JSON.stringify(body),
+  });
+}
 
 /** Runs the dispatcher, later and later, until nothing is due; returns the rounds it took. */
 export async function drain(from = Date.now(), rounds = 12): Promise<number> {
