@@ -4,7 +4,6 @@
  * every email goes out exactly once.
  */
 import { Dispatch, Links, Notice } from "@takedown/core";
-import { app } from "@takedown/web";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort, startSes, type Engine } from "../../packages/local/src/engines";
 import { approve, deliveries, drain, events, fileJson, mailAbout, OPERATORS, press, reject } from "../support/desk";
