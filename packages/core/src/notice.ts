@@ -383,9 +383,6 @@ export async function decide(
       : undefined;
   const flagged = action === "rejected" && unfounded;
   const decision = { action, by: claim.actor, at: now.toISOString(), reason: why, ...(flagged ? { unfounded } : {}) };
-  // Who filed it never changes, so reading it ahead of the write is safe;
-  // the write alone could not queue the event only for keyed notices.
-  const { filedWith } = await get(id);
   const notice = await transition(
     id,
     { type: "decided", ...decision },
@@ -393,7 +390,9 @@ export async function decide(
       set: { decision, ...(action === "approved" || flagged ? { effectsPending: true } : {}) },
       outbox: [
         Outbox.queue("decision", now),
-        ...(filedWith ? [Outbox.queueWebhook(Moderation.transitions[action].to, now)] : []),
+        // Queued for every notice: the write cannot see who filed it, and
+        // the dispatcher drops events of notices no key filed, at no cost.
+        Outbox.queueWebhook(Moderation.transitions[action].to, now),
       ],
     },
     now,
