@@ -19,6 +19,7 @@ import * as z from "zod/mini";
 import { dynamo } from "./aws/dynamo";
 import * as Db from "./db";
 import { DomainError } from "./errors";
+import * as Seal from "./seal";
 import * as Table from "./table";
 import { parse } from "./validation";
 
@@ -88,6 +89,10 @@ async function read(key: { pk: string; sk: string }, now: Date): Promise<Stored 
   return item as Stored;
 }
 
+function opened(response: StoredResponse, context: string): StoredResponse {
+  return { ...response, body: Seal.unseal(response.body, "idempotent responses", context) };
+}
+
 export function fingerprint(request: string): string {
   return createHash("sha256").update(request).digest("hex");
 }
@@ -120,7 +125,7 @@ export async function claim(
         "This Idempotency-Key was already used for a different request. Use a new key for a new request.",
       );
     }
-    if (record?.response) return { outcome: "replay", response: record.response };
+    if (record?.response) return { outcome: "replay", response: opened(record.response, started.key.pk) };
     const now = clock().getTime();
     // Gone or expired since the put failed, or left by a stopped worker: claim it again.
     const claimable = !record || (record.lockedUntil ?? 0) < now;
@@ -147,7 +152,11 @@ export async function complete(claimed: Started, response: StoredResponse): Prom
         UpdateExpression: "SET #response = :response REMOVE lockedUntil",
         ConditionExpression: "#owner = :owner",
         ExpressionAttributeNames: { "#response": "response", "#owner": "owner" },
-        ExpressionAttributeValues: { ":response": response, ":owner": claimed.owner },
+        ExpressionAttributeValues: {
+          // An answer can show a secret once (a webhook's); kept sealed, it is not in the table in clear.
+          ":response": { ...response, body: Seal.seal(response.body, "idempotent responses", claimed.key.pk) },
+          ":owner": claimed.owner,
+        },
       }),
     ),
   );

@@ -14,7 +14,7 @@
  * Secrets sign, so they are stored in a form that can be read back: sealed
  * with a key derived from LINK_SECRET (docs/data-model.md says why).
  */
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, randomUUID } from "node:crypto";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import * as http from "node:http";
 import * as https from "node:https";
 import type { LookupFunction } from "node:net";
@@ -31,6 +31,7 @@ import type { Status } from "./moderation";
 import type { Notice } from "./notice";
 import { outcomes } from "./notice";
 import * as Outbox from "./outbox";
+import * as Seal from "./seal";
 import * as Table from "./table";
 import { parse } from "./validation";
 
@@ -94,26 +95,6 @@ export const RegisterInput = z.object({
   ),
 });
 export type RegisterInput = z.input<typeof RegisterInput>;
-
-// Secrets, sealed at rest
-
-const sealingKey = () =>
-  Buffer.from(hkdfSync("sha256", config().linkSecret, "", "takedown-desk webhook secrets v1", 32));
-
-/** AES-256-GCM; the endpoint id as associated data, so a sealed secret cannot be moved to another endpoint. */
-function seal(secret: string, endpointId: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", sealingKey(), iv).setAAD(Buffer.from(endpointId));
-  const sealed = Buffer.concat([cipher.update(secret, "utf8"), cipher.final()]);
-  return `v1.${[iv, sealed, cipher.getAuthTag()].map((part) => part.toString("base64url")).join(".")}`;
-}
-
-function unseal(sealed: string, endpointId: string): string {
-  const [, iv, data, tag] = sealed.split(".").map((part) => Buffer.from(part, "base64url"));
-  const decipher = createDecipheriv("aes-256-gcm", sealingKey(), iv!).setAAD(Buffer.from(endpointId));
-  decipher.setAuthTag(tag!);
-  return Buffer.concat([decipher.update(data!), decipher.final()]).toString("utf8");
-}
 
 /** Standard Webhooks: `v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` under the secret's bytes. */
 export function signature(secret: string, id: string, timestamp: number, body: string): string {
@@ -186,7 +167,7 @@ export async function register(
   await dynamo().send(
     new PutCommand({
       TableName: Table.name(),
-      Item: { ...Table.key.webhook(keyId, endpoint.id), type: "webhook", ...endpoint, secret: seal(secret, endpoint.id) },
+      Item: { ...Table.key.webhook(keyId, endpoint.id), type: "webhook", ...endpoint, secret: Seal.seal(secret, "webhook secrets", endpoint.id) },
       ConditionExpression: "attribute_not_exists(pk)",
     }),
   );
@@ -373,7 +354,7 @@ async function send(delivery: StoredDelivery, now: Date): Promise<Answer> {
   }
   let secret: string;
   try {
-    secret = unseal(endpoint.secret as string, delivery.endpointId);
+    secret = Seal.unseal(endpoint.secret as string, "webhook secrets", delivery.endpointId);
   } catch {
     // Sealed under another LINK_SECRET: only registering again can help.
     return { error: "secret_unreadable", final: true };
