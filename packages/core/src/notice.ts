@@ -180,7 +180,25 @@ const reviewMail = (now: Date) => config().operatorEmails.map((operator) => Outb
  * vetted when the key was made.
  */
 export async function file(input: unknown, now = new Date(), key?: FiledWith): Promise<Notice> {
-  const data = parse(key ? KeyedInput : Input, input);
+  return store(parse(key ? KeyedInput : Input, input), now, key);
+}
+
+/**
+ * A notice from someone without a key, through the form or the API. It pays
+ * the proof of work and the per-address and per-email limits, but only once
+ * its fields are known good: nothing is spent on a notice that cannot be filed.
+ */
+export async function fileAnonymous(
+  input: unknown,
+  caller: { ip: string; proof: string | undefined },
+  now = new Date(),
+): Promise<Notice> {
+  const data = parse(Input, input);
+  await Abuse.admitAnonymous({ ...caller, email: data.requester.email }, now);
+  return store(data, now);
+}
+
+async function store(data: Valid, now: Date, key?: FiledWith): Promise<Notice> {
   const candidates = data.urls.map((url) => ({
     url,
     id: Article.idForUrl(url, config().publicUrl)!,

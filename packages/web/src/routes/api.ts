@@ -1,4 +1,4 @@
-import { Abuse, Article, Links, Notice, parse, Pow } from "@takedown/core";
+import { Article, Links, Notice, Pow } from "@takedown/core";
 import { Hono } from "hono";
 import { validator } from "hono/validator";
 import type * as Answers from "../api-schemas";
@@ -54,14 +54,10 @@ export const api = new Hono<ApiEnv>()
   .get("/challenge", (c) => c.json(Pow.issue() satisfies Answers.Challenge))
   .post("/takedowns", allow("notices:write", { anonymous: true }), jsonInput<Notice.Input>(), async (c) => {
     const principal = c.get("principal");
-    const key = principal && { id: principal.id, name: principal.name };
-    if (!key) {
-      // Anonymous systems pay what the form pays: a proof of work, and the
-      // per-address and per-email limits, after the fields are known good.
-      const { requester } = parse(Notice.Input, c.req.valid("json"));
-      await Abuse.admitAnonymous({ ip: clientIp(c), email: requester.email, proof: c.req.header("proof-of-work") });
-    }
-    const notice = await Notice.file(c.req.valid("json"), new Date(), key);
+    // Anonymous systems pay what the form pays.
+    const notice = principal
+      ? await Notice.file(c.req.valid("json"), new Date(), { id: principal.id, name: principal.name })
+      : await Notice.fileAnonymous(c.req.valid("json"), { ip: clientIp(c), proof: c.req.header("proof-of-work") });
     return c.json({ id: notice.id, status: notice.status, statusUrl: Links.status(notice.id) } satisfies Answers.NoticeFiled, 202);
   })
   .get("/takedowns", allow("notices:write"), validator("query", Notice.listQuery), async (c) => {

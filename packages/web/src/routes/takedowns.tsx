@@ -1,4 +1,4 @@
-import { Abuse, Article, DomainError, Links, Notice, parse, Pow, Token, type FieldIssue } from "@takedown/core";
+import { Abuse, Article, DomainError, Links, Notice, Pow, Token, type FieldIssue } from "@takedown/core";
 import { Hono, type Context } from "hono";
 import { clientIp } from "../client-ip";
 import { limitBody, sameOrigin } from "../middleware";
@@ -69,10 +69,7 @@ export const takedowns = new Hono()
     const values = await formValues(c);
     const input = toInput(values);
     try {
-      // Field errors first: neither a limit nor a proof of work is spent on a notice that cannot be filed.
-      const { requester } = parse(Notice.Input, input);
-      await Abuse.admitAnonymous({ ip: clientIp(c), email: requester.email, proof: values.proof });
-      const notice = await Notice.file(input);
+      const notice = await Notice.fileAnonymous(input, { ip: clientIp(c), proof: values.proof });
       return c.redirect(`${Links.status(notice.id)}&filed=1`, 303);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
