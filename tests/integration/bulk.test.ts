@@ -140,7 +140,7 @@ describe("bulk limits", () => {
 
   it("refuses a notice too large to store, telling the filer to split it, and stores nothing", async () => {
     const before = await listed();
-    const long = urls.map((url, i) => `https://elsewhere.example/${i}/${"a".repeat(380)}`);
+    const long = urls.map((_, i) => `https://elsewhere.example/${i}/${"a".repeat(380)}`);
     const response = await call("POST", "/takedowns", { key: key.secret, body: noticeInput(long) });
     expect(response.status).toBe(422);
     const { error } = (await response.json()) as { error: { message: string; issues: { path: string }[] } };
