@@ -33,11 +33,12 @@ function pathOf(link: string) {
   return { path: url.pathname + url.search, token: url.searchParams.get("token")! };
 }
 
-async function press(link: string, fields: Record<string, string> = {}) {
+/** Presses the button a link's page shows; `from` stands in for where the browser says the post came from. */
+async function press(link: string, fields: Record<string, string> = {}, from: Record<string, string> = { origin: ORIGIN }) {
   const { path, token } = pathOf(link);
   return app.request(path.split("?")[0]!, {
     method: "POST",
-    headers: { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
+    headers: { ...from, "content-type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ token, ...fields }).toString(),
   });
 }
@@ -194,24 +195,12 @@ describe("operators deciding from their email", () => {
     const forged = token.slice(0, -2) + (token.endsWith("A") ? "B" : "A");
     expect((await app.request(`${noticePath}?token=${forged}`)).status).toBe(403);
     // An approve token does not reject.
-    const swapped = await app.request(noticePath.replace("approve", "reject"), {
-      method: "POST",
-      headers: { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ token, reason: "x" }).toString(),
-    });
+    const swapped = await press(approve.replace("/approve?", "/reject?"), { reason: "x" });
     expect(swapped.status).toBe(403);
-    const crossSite = await app.request(noticePath, {
-      method: "POST",
-      headers: { origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ token }).toString(),
-    });
+    const crossSite = await press(approve, {}, { origin: "https://evil.example" });
     expect(crossSite.status).toBe(403);
     // Under no-referrer, browsers send `Origin: null`; only their Sec-Fetch-Site tells us where from.
-    const opaque = await app.request(noticePath, {
-      method: "POST",
-      headers: { origin: "null", "sec-fetch-site": "cross-site", "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ token }).toString(),
-    });
+    const opaque = await press(approve, {}, { origin: "null", "sec-fetch-site": "cross-site" });
     expect(opaque.status).toBe(403);
     expect((await app.request(`/articles/${articles[0]!.id}`)).status).toBe(200);
   });
