@@ -1,16 +1,15 @@
-/** A source-wide approval over more articles than its log lists by id. */
-import { Article, Links, Moderation, Notice } from "@takedown/core";
+/** A source-wide approval hides by rule: one write, whatever the size of the source. */
+import { Article, Notice } from "@takedown/core";
 import { describe, expect, it } from "vitest";
 import { mapLimit } from "../../packages/core/src/text";
-import { ingestSource, noticeInput } from "../support/fixtures";
-
-const tokenOf = (link: string) => new URL(link).searchParams.get("token")!;
+import { approve, drain, events } from "../support/desk";
+import { callsDuring } from "../support/dynamo-calls";
+import { confirmedNotice } from "../support/desk";
 
 describe("approving a notice that covers a large source", () => {
-  it("hides every article and records the count, with a bounded list of ids", async () => {
-    const { articles, sourceDomain, author } = await ingestSource(1);
-    const extra = Moderation.LISTED_IDS + 30;
-    await mapLimit(Array.from({ length: extra }, (_, i) => i), 16, (i) =>
+  it("hides every article of the source without writing any of them", async () => {
+    const { notice, sourceDomain, author, articles } = await confirmedNotice({ overrides: { scope: "source" } });
+    const archive = await mapLimit(Array.from({ length: 130 }, (_, i) => i), 16, (i) =>
       Article.ingest({
         title: `Archive story ${i}`,
         author,
@@ -20,22 +19,20 @@ describe("approving a notice that covers a large source", () => {
         publishedAt: "2026-10-01T00:00:00Z",
       }),
     );
-    const input = noticeInput([articles[0]!.originalUrl], { scope: "source" });
-    const filed = await Notice.file(input);
-    await Notice.confirm(filed.id, tokenOf(Links.act(filed.id, "confirm", input.requester.email)));
-    const approved = await Notice.decide(
-      filed.id,
-      "approved",
-      tokenOf(Links.act(filed.id, "approve", "ops-one@syndication.example")),
-      undefined,
-    );
 
-    const [hidden] = approved.events.filter((e) => e.type === "articles_hidden");
-    expect(hidden).toMatchObject({ count: extra + 1 });
-    expect(hidden!.type === "articles_hidden" && hidden!.articleIds).toHaveLength(Moderation.LISTED_IDS);
+    const { result: answer, calls: requestCalls } = await callsDuring(() => approve(notice.id));
+    expect(answer.status).toBe(200);
+    expect(requestCalls.map((c) => c.command)).toEqual(["UpdateItemCommand"]);
+    const { calls } = await callsDuring(() => drain());
+    const articleWrites = calls.filter((c) => c.command === "UpdateItemCommand" && String(c.input.Key?.pk).startsWith("ARTICLE#"));
+    // The one listed URL is marked; the other 130 are hidden by the rule alone.
+    expect(articleWrites).toHaveLength(1);
+
+    const stored = await Article.getMany([...articles, ...archive].map((a) => a.id));
+    expect(stored.size).toBe(131);
+    expect([...stored.values()].every((a) => a.hiddenBy.includes(notice.id) && a.suppressedBy === `source:${sourceDomain}`)).toBe(true);
+    const approved = await Notice.get(notice.id);
+    expect(events(approved, "rule_created")).toMatchObject([{ rule: `source:${sourceDomain}` }]);
     expect(approved.effectsPending).toBeUndefined();
-    const ids = await Article.idsInScope(sourceDomain);
-    const stored = await Article.getMany(ids);
-    expect([...stored.values()].every(Article.isHidden)).toBe(true);
   });
 });

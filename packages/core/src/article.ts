@@ -1,7 +1,6 @@
-import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
 import { dynamo } from "./aws/dynamo";
-import * as Db from "./db";
 import * as Ids from "./ids";
 import * as Suppression from "./suppression";
 import * as Table from "./table";
@@ -40,16 +39,20 @@ export type Article = {
   id: string;
   title: string;
   author: string;
+  /** The first author named in the byline: the article's place in its source's index. */
   authorKey: string;
+  /** Every author the byline names; an author rule for any of them covers the article. */
+  authorKeys: string[];
   sourceName: string;
   sourceDomain: string;
   originalUrl: string;
   publishedAt: string;
   body?: string;
-  /** Notices whose approval hides this article; hidden while any remain. */
+  /** Approved notices that hide it, by URL or by a rule; hidden while any remain. */
   hiddenBy: string[];
-  /** The suppression rule that hid it at ingest, if one did. */
+  /** The source or author rule that hides it, if one does. */
   suppressedBy?: string;
+  /** When we first saw it; a rule that is not for the future covers only what came before it. */
   ingestedAt: string;
   updatedAt: string;
 };
@@ -58,127 +61,116 @@ export function isHidden(article: Article): boolean {
   return article.hiddenBy.length > 0;
 }
 
-function fromItem(item: Record<string, unknown>): Article {
-  const { pk, sk, gsi1pk, gsi1sk, hiddenBy, ...rest } = item;
-  return { ...(rest as Omit<Article, "hiddenBy">), hiddenBy: [...((hiddenBy as Set<string>) ?? [])].sort() };
+/**
+ * An article as read: the notices that listed its URL, joined by the rules
+ * in force that cover it. An item without a title is only the mark a notice
+ * left on a URL we had not ingested yet (see `hide`), not an article.
+ */
+function fromItem(item: Record<string, unknown>, rules: Suppression.RuleSet): Article | undefined {
+  if (item.title === undefined) return undefined;
+  const { pk, sk, gsi1pk, gsi1sk, type, normalizedUrl, hiddenBy, hiddenAt, suppressedBy, ...rest } = item;
+  const stored = rest as Omit<Article, "hiddenBy" | "suppressedBy">;
+  const covering = rules.covering({ ...stored, authorKeys: stored.authorKeys ?? [stored.authorKey], firstSeenAt: stored.ingestedAt });
+  const notices = new Set([...((hiddenBy as Set<string> | undefined) ?? []), ...covering.map((rule) => rule.notice)]);
+  return {
+    ...stored,
+    authorKeys: stored.authorKeys ?? [stored.authorKey],
+    hiddenBy: [...notices].sort(),
+    ...(covering[0] ? { suppressedBy: covering[0].id } : {}),
+  };
 }
 
 /**
- * Upserts by original URL. The article is written before the suppression
- * rules are read: an approval writes its rule before it looks for articles,
- * so whichever of the two comes second sees the other.
+ * Upserts by original URL. Rules apply when an article is read, so ingest
+ * neither checks nor copies them: its cost does not grow with the rules in
+ * force, and a rule approved a moment later still covers it.
  */
 export async function ingest(input: unknown, now = new Date()): Promise<Article> {
   const data = parse(IngestInput, input);
   const normalizedUrl = Url.normalize(data.originalUrl)!;
   const id = Ids.fromUrl(normalizedUrl);
-  const authorKey = slug(data.author);
-  const result = await dynamo().send(
-    new UpdateCommand({
-      TableName: Table.name(),
-      Key: Table.key.article(id),
-      UpdateExpression:
-        "SET #type = :type, id = :id, title = :title, author = :author, authorKey = :authorKey, " +
-        "sourceName = :sourceName, sourceDomain = :sourceDomain, originalUrl = :originalUrl, " +
-        "normalizedUrl = :normalizedUrl, publishedAt = :publishedAt, body = :body, " +
-        "gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, updatedAt = :now, ingestedAt = if_not_exists(ingestedAt, :now)",
-      ExpressionAttributeNames: { "#type": "type" },
-      ExpressionAttributeValues: {
-        ":type": "article",
-        ":id": id,
-        ":title": data.title,
-        ":author": data.author,
-        ":authorKey": authorKey,
-        ":sourceName": data.sourceName,
-        ":sourceDomain": data.sourceDomain,
-        ":originalUrl": data.originalUrl,
-        ":normalizedUrl": normalizedUrl,
-        ":publishedAt": data.publishedAt,
-        ":body": data.body ?? "",
-        ":now": now.toISOString(),
-        ...prefixed(Table.bySource.of(data.sourceDomain, authorKey, data.publishedAt, id)),
-      },
-      ReturnValues: "ALL_NEW",
-    }),
-  );
-  const article = fromItem(result.Attributes!);
-  const rule = await Suppression.matching(article.sourceDomain, article.authorKey);
-  if (!rule || rule.notices.every((notice) => article.hiddenBy.includes(notice))) return article;
-  return (await hide(article.id, rule.notices, rule.id, now)) ?? article;
+  const authorKeys = byline(data.author).map((name) => name.key);
+  const [result, rules] = await Promise.all([
+    dynamo().send(
+      new UpdateCommand({
+        TableName: Table.name(),
+        Key: Table.key.article(id),
+        UpdateExpression:
+          "SET #type = :type, id = :id, title = :title, author = :author, authorKey = :authorKey, " +
+          "authorKeys = :authorKeys, sourceName = :sourceName, sourceDomain = :sourceDomain, " +
+          "originalUrl = :originalUrl, normalizedUrl = :normalizedUrl, publishedAt = :publishedAt, body = :body, " +
+          "gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, updatedAt = :now, ingestedAt = if_not_exists(ingestedAt, :now)",
+        ExpressionAttributeNames: { "#type": "type" },
+        ExpressionAttributeValues: {
+          ":type": "article",
+          ":id": id,
+          ":title": data.title,
+          ":author": data.author,
+          ":authorKey": authorKeys[0],
+          ":authorKeys": authorKeys,
+          ":sourceName": data.sourceName,
+          ":sourceDomain": data.sourceDomain,
+          ":originalUrl": data.originalUrl,
+          ":normalizedUrl": normalizedUrl,
+          ":publishedAt": data.publishedAt,
+          ":body": data.body ?? "",
+          ":now": now.toISOString(),
+          ...prefixed(Table.bySource.of(data.sourceDomain, authorKeys[0]!, data.publishedAt, id)),
+        },
+        ReturnValues: "ALL_NEW",
+      }),
+    ),
+    Suppression.current(),
+  ]);
+  return fromItem(result.Attributes!, rules)!;
 }
 
 function prefixed(values: Record<string, string>) {
   return Object.fromEntries(Object.entries(values).map(([name, value]) => [`:${name}`, value]));
 }
 
+/**
+ * The authors a byline names: "Maya Lindqvist and Tomasz Wren", "A & B",
+ * "A, B with C". A byline whose parts slug to nothing is one author.
+ */
+export function byline(author: string): { name: string; key: string }[] {
+  const names = author
+    .split(/\s*(?:,|&|\band\b|\bwith\b)\s*/i)
+    .map((name) => ({ name, key: slug(name) }))
+    .filter((name) => name.key);
+  const unique = [...new Map(names.map((name) => [name.key, name])).values()];
+  return unique.length ? unique : [{ name: author, key: slug(author) }];
+}
+
 export async function get(id: string): Promise<Article | undefined> {
   if (!/^[0-9a-f]{20}$/.test(id)) return undefined;
-  const result = await dynamo().send(
-    new GetCommand({ TableName: Table.name(), Key: Table.key.article(id) }),
-  );
-  return result.Item ? fromItem(result.Item) : undefined;
+  return (await getMany([id])).get(id);
 }
 
+/** Articles by id, with the rules in force, in one round trip per 100. */
 export async function getMany(ids: string[]): Promise<Map<string, Article>> {
-  const items = await Db.getMany(ids.map(Table.key.article));
-  return new Map(items.map(fromItem).map((article) => [article.id, article]));
-}
-
-/** Ids of every article from a source, or from one author at that source. */
-export async function idsInScope(sourceDomain: string, authorKey?: string, notHiddenBy?: string): Promise<string[]> {
-  const items = await Db.queryAll({
-    IndexName: Table.bySource.index,
-    KeyConditionExpression: authorKey
-      ? "gsi1pk = :source AND begins_with(gsi1sk, :author)"
-      : "gsi1pk = :source",
-    FilterExpression: notHiddenBy ? "NOT contains(hiddenBy, :notice)" : undefined,
-    ExpressionAttributeValues: {
-      ":source": Table.bySource.partition(sourceDomain),
-      ...(authorKey ? { ":author": Table.bySource.authorPrefix(authorKey) } : {}),
-      ...(notHiddenBy ? { ":notice": notHiddenBy } : {}),
-    },
-    ProjectionExpression: "id",
-  });
-  return items.map((item) => item.id as string);
+  const { items, rules } = await Suppression.readWith(ids.map(Table.key.article));
+  const articles = items.flatMap((item) => fromItem(item, rules) ?? []);
+  return new Map(articles.map((article) => [article.id, article]));
 }
 
 /**
- * Adds the notices to the article's `hiddenBy` set. A set makes it
- * idempotent and lets two notices hide one article at the same moment.
+ * Hides the articles at these ids for a notice that lists their URLs. A set
+ * makes it idempotent and lets two notices hide one article at once. An id
+ * we have no article for keeps the mark, so the article is hidden the moment
+ * it is ingested.
  */
-export async function hide(
-  id: string,
-  notices: string[],
-  rule: string | undefined,
-  now = new Date(),
-): Promise<Article | undefined> {
-  try {
-    const result = await dynamo().send(
+export async function hide(ids: string[], notice: string): Promise<void> {
+  await mapLimit(ids, 16, (id) =>
+    dynamo().send(
       new UpdateCommand({
         TableName: Table.name(),
         Key: Table.key.article(id),
-        UpdateExpression:
-          "ADD hiddenBy :notices SET hiddenAt = if_not_exists(hiddenAt, :now)" +
-          (rule ? ", suppressedBy = :rule" : ""),
-        ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeValues: {
-          ":notices": new Set(notices),
-          ":now": now.toISOString(),
-          ...(rule ? { ":rule": rule } : {}),
-        },
-        ReturnValues: "ALL_NEW",
+        UpdateExpression: "ADD hiddenBy :notice",
+        ExpressionAttributeValues: { ":notice": new Set([notice]) },
       }),
-    );
-    return fromItem(result.Attributes!);
-  } catch (error) {
-    if (Db.isConditionFailure(error)) return undefined;
-    throw error;
-  }
-}
-
-export async function hideAll(ids: string[], notice: string, now = new Date()): Promise<string[]> {
-  const hidden = await mapLimit(ids, 16, (id) => hide(id, [notice], undefined, now));
-  return hidden.flatMap((article) => (article ? [article.id] : []));
+    ),
+  );
 }
 
 /** Where a URL given in a notice would find its article: ours or the source's. */

@@ -3,7 +3,7 @@
  * what DynamoDB left unprocessed, paginated queries, an item's size, and
  * conditional writes whose condition may fail.
  */
-import { BatchGetCommand, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, BatchWriteCommand, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "./aws/dynamo";
 import * as Table from "./table";
 import { chunk, mapLimit } from "./text";
@@ -15,20 +15,39 @@ type Item = Record<string, unknown>;
 export async function getMany(keys: Key[], consistent = false): Promise<Item[]> {
   const unique = [...new Map(keys.map((key) => [key.pk + "\u0000" + key.sk, key])).values()];
   const found: Item[] = [];
-  await mapLimit(chunk(unique, 100), 4, async (batch) => {
-    let pending: Key[] = batch;
-    for (let attempt = 0; pending.length; attempt++) {
-      if (attempt) await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 25));
+  await mapLimit(chunk(unique, 100), 4, (batch) =>
+    untilProcessed(batch, async (Keys) => {
       const result = await dynamo().send(
-        new BatchGetCommand({
-          RequestItems: { [Table.name()]: { Keys: pending, ConsistentRead: consistent } },
-        }),
+        new BatchGetCommand({ RequestItems: { [Table.name()]: { Keys, ConsistentRead: consistent } } }),
       );
       found.push(...(result.Responses?.[Table.name()] ?? []));
-      pending = (result.UnprocessedKeys?.[Table.name()]?.Keys as Key[] | undefined) ?? [];
-    }
-  });
+      return (result.UnprocessedKeys?.[Table.name()]?.Keys as Key[] | undefined) ?? [];
+    }),
+  );
   return found;
+}
+
+/** Sends a batch again, backing off, until DynamoDB has processed every part of it. */
+async function untilProcessed<T>(batch: T[], send: (pending: T[]) => Promise<T[]>): Promise<void> {
+  let pending = batch;
+  for (let attempt = 0; pending.length; attempt++) {
+    if (attempt) await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 25));
+    pending = await send(pending);
+  }
+}
+
+/** Puts items 25 a call (BatchWriteItem's limit). */
+export async function putMany(items: Item[]): Promise<void> {
+  type Request = { PutRequest: { Item: Item } };
+  await mapLimit(chunk(items, 25), 4, (batch) =>
+    untilProcessed(
+      batch.map((Item): Request => ({ PutRequest: { Item } })),
+      async (pending) => {
+        const result = await dynamo().send(new BatchWriteCommand({ RequestItems: { [Table.name()]: pending } }));
+        return (result.UnprocessedItems?.[Table.name()] as Request[] | undefined) ?? [];
+      },
+    ),
+  );
 }
 
 export async function queryAll(input: Omit<QueryCommandInput, "TableName">): Promise<Item[]> {

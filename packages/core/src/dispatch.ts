@@ -27,6 +27,7 @@ import * as Table from "./table";
 import * as Webhook from "./webhook";
 
 const DELIVERY = Table.key.delivery("").pk;
+const NOTICE = Table.key.notice("").pk;
 const LEASE_MS = 60_000;
 
 type Claim = { notice: Notice.Notice; holder: string };
@@ -124,13 +125,15 @@ async function recordSent(notice: Notice.Notice, outcome: Outcome, now: Date): P
 }
 
 /**
- * Records the last sent message and what failed, and lets the lease go. The
- * notice leaves the due index only if nothing changed since the claim;
- * otherwise a transition queued more work and the next sweep will find it.
+ * Records the effects applied under this lease, the last sent message and
+ * what failed, and lets the lease go. The notice leaves the due index only if
+ * nothing changed since the claim; otherwise a transition queued more work
+ * and the next sweep will find it.
  */
 async function complete(
   notice: Notice.Notice,
   holder: string,
+  effects: Event[] | undefined,
   last: Outcome | undefined,
   failed: Outcome[],
   now: Date,
@@ -139,30 +142,27 @@ async function complete(
   const values: Record<string, unknown> = { ":one": 1, ":holder": holder };
   const removes = ["lease", "holder", "previousHolder"];
   const sets: string[] = [];
+  const logged = [...(effects ?? []), ...(last ? sentEvents(notice, last, now.toISOString()) : [])];
+  if (effects) removes.push("effectsPending");
   if (last) {
     names["#sent"] = last.id;
     removes.push("outbox.#sent");
-    values[":sent"] = sentEvents(notice, last, now.toISOString());
-    sets.push("events = list_append(events, :sent)");
+  }
+  if (logged.length) {
+    values[":logged"] = logged;
+    sets.push("events = list_append(events, :logged)");
   }
   failed.forEach(({ id, message, error }, i) => {
     names[`#f${i}`] = id;
     values[`:f${i}`] = { ...message, attempts: message.attempts + 1, lastError: error };
     sets.push(`outbox.#f${i} = :f${i}`);
   });
-  const retry = failed.length
-    ? Outbox.retryAt(Math.min(...failed.map((f) => f.message.attempts + 1)), now)
-    : undefined;
-  // The notice is due again at its next retry or its rescan, whichever comes first.
-  const wake = [retry, notice.rescanAt ? new Date(notice.rescanAt) : undefined]
-    .filter((at): at is Date => at !== undefined)
-    .sort((a, b) => a.getTime() - b.getTime())[0];
-  const finished = !wake && !notice.effectsPending;
+  const wake = failed.length ? Outbox.retryAt(Math.min(...failed.map((f) => f.message.attempts + 1)), now) : undefined;
   const write = (leaveIndex: boolean) => {
     const update = [...sets];
     const remove = [...removes];
     const extra: Record<string, unknown> = {};
-    if (!leaveIndex && finished) remove.push("gsi2pk", "gsi2sk");
+    if (!leaveIndex && !wake) remove.push("gsi2pk", "gsi2sk");
     if (!leaveIndex && wake) {
       update.push("gsi2sk = :wake");
       extra[":wake"] = Table.due.at(wake).gsi2sk;
@@ -191,20 +191,24 @@ async function complete(
       // The lease is no longer ours: our write landed and its answer was lost,
       // or we were too slow and a worker took over. Either way, record the sent
       // message if it still waits, so the other worker does not send it again.
+      // Effects are not recorded here: the worker that took over applies them
+      // again (they are idempotent) and records them once.
       if (last) await recordSent(notice, last, now);
     }
   }
 }
 
-/** Finishes one notice's queued work, if no other worker holds it. */
+/**
+ * Finishes one notice's queued work, if no other worker holds it: first the
+ * effects of its decision, then its messages, which can then tell what the
+ * effects were.
+ */
 export async function process(id: string, now = new Date()): Promise<void> {
   const claimed = await claim(id, now);
   if (!claimed) return;
-  const applied = claimed.notice.effectsPending
-    ? await Notice.applyEffects(claimed.notice, now)
-    : claimed.notice;
-  const notice =
-    applied.rescanAt && applied.rescanAt <= now.toISOString() ? await Notice.rescan(applied, now) : applied;
+  const effects = claimed.notice.effectsPending ? await Notice.applyEffects(claimed.notice, now) : undefined;
+  const { effectsPending, ...rest } = claimed.notice;
+  const notice: Notice.Notice = effects ? { ...rest, events: [...rest.events, ...effects] } : claimed.notice;
   const pending = Object.entries(notice.outbox ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
   const context: Context = pending.some(([, message]) => message.kind === "review")
     ? await Promise.all([
@@ -221,7 +225,7 @@ export async function process(id: string, now = new Date()): Promise<void> {
     else if (index < pending.length - 1) await recordSent(notice, outcome, now);
     else last = outcome;
   }
-  await complete(notice, claimed.holder, last, failed, now);
+  await complete(notice, claimed.holder, effects, last, failed, now);
 }
 
 /** Processes every notice and webhook delivery whose work is due; returns how many it looked at. */
@@ -232,13 +236,15 @@ export async function sweep(now = new Date(), limit = 100): Promise<number> {
       IndexName: Table.due.index,
       KeyConditionExpression: "gsi2pk = :due AND gsi2sk <= :now",
       ExpressionAttributeValues: { ":due": Table.due.partition, ":now": now.toISOString() },
-      ProjectionExpression: "pk, id",
+      ProjectionExpression: "pk",
       Limit: limit,
     }),
   );
-  const due = result.Items ?? [];
+  const due = (result.Items ?? []).map(({ pk }) => String(pk));
   await Promise.all(
-    due.map(({ pk, id }) => (String(pk).startsWith(DELIVERY) ? Webhook.attempt(id, now) : process(id, now))),
+    due.map((pk) =>
+      pk.startsWith(DELIVERY) ? Webhook.attempt(pk.slice(DELIVERY.length), now) : process(pk.slice(NOTICE.length), now),
+    ),
   );
   return due.length;
 }

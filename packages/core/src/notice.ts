@@ -6,9 +6,8 @@ import * as Article from "./article";
 import { dynamo } from "./aws/dynamo";
 import { config } from "./config";
 import * as Db from "./db";
-import { DomainError, isUnavailable } from "./errors";
+import { DomainError } from "./errors";
 import * as Ids from "./ids";
-import * as Log from "./logger";
 import * as Moderation from "./moderation";
 import * as Outbox from "./outbox";
 import * as Suppression from "./suppression";
@@ -119,8 +118,6 @@ export type Notice = Omit<Valid, "goodFaith" | "accurate" | "urls"> & {
   outbox: Outbox.Outbox;
   /** Set by an approval until its effects are recorded as applied. */
   effectsPending?: boolean;
-  /** When a source- or author-wide approval looks at its scope again (see `rescan`). */
-  rescanAt?: string;
   /** The API key it was filed with; that key may read it and list it. */
   filedWith?: FiledWith;
   version: number;
@@ -208,10 +205,11 @@ async function store(data: Valid, now: Date, key?: FiledWith): Promise<Notice> {
     (id) => articles.get(id)!,
   );
   const subjects = new Map<string, Subject>(
-    matched.map(({ sourceDomain, sourceName, authorKey, author }) => [
-      `${sourceDomain}/${authorKey}`,
-      { sourceDomain, sourceName, authorKey, author },
-    ]),
+    matched.map(({ sourceDomain, sourceName, author }) => {
+      const named = Article.byline(author);
+      const self = named.find((name) => name.key === slug(data.requester.name)) ?? named[0]!;
+      return [`${sourceDomain}/${self.key}`, { sourceDomain, sourceName, authorKey: self.key, author: self.name }];
+    }),
   );
   const { goodFaith, accurate, ...rest } = data;
   const filed: Moderation.Event = {
@@ -401,7 +399,10 @@ export async function decide(
       : undefined;
   const flagged = action === "rejected" && unfounded;
   const decision = { action, by: claim.actor, at: now.toISOString(), reason: why, ...(flagged ? { unfounded } : {}) };
-  const notice = await transition(
+  // The effects are the dispatcher's: it runs as soon as this write lands
+  // (the table's stream), applies them under its lease, and records them
+  // with the decision mail it sends. The request stays one write at any size.
+  return transition(
     id,
     { type: "decided", ...decision },
     {
@@ -415,129 +416,55 @@ export async function decide(
     },
     now,
   );
-  if (!notice.effectsPending) return notice;
-  try {
-    return await applyEffects(notice, now);
-  } catch (error) {
-    // The decision is stored, its effects marked pending in the same write;
-    // the dispatcher finishes them. Answering 503 would invite a retry that
-    // can only be refused.
-    if (!isUnavailable(error)) throw error;
-    Log.warn("effects.deferred", { notice: id, error: (error as Error).name });
-    return notice;
-  }
-}
-
-/** The rules an approval leaves, one per source or author it covers. */
-function rulesOf(notice: Notice): { sourceDomain: string; authorKey?: string }[] {
-  if (!notice.future) return [];
-  const rules = notice.subjects.map(({ sourceDomain, authorKey }) => ({
-    sourceDomain,
-    authorKey: notice.scope === "source" ? undefined : authorKey,
-  }));
-  return [...new Map(rules.map((rule) => [Suppression.ruleId(rule.sourceDomain, rule.authorKey), rule])).values()];
 }
 
 /**
- * Hides what an approval covers and leaves its rules. Rules are written
- * before existing articles are looked up; see Article.ingest for the other half.
+ * The rules an approval leaves, one per source or author it covers. A
+ * source- or author-wide notice hides by rule; one that also asks for the
+ * future keeps hiding what arrives later, otherwise its rule ends at what we
+ * had seen when it was approved. "These URLs, now and in the future" blocks
+ * their authors.
  */
-async function hideCovered(notice: Notice, now: Date): Promise<Moderation.Event[]> {
-  const rules = await Promise.all(
-    rulesOf(notice).map((rule) => Suppression.create(rule.sourceDomain, rule.authorKey, notice.id, now)),
-  );
-  const targets = [...new Set([...notice.urls.flatMap((u) => u.articleId ?? []), ...(await inScope(notice))])];
+export function rulesOf(notice: Notice): Suppression.Rule[] {
+  if (notice.scope === "urls" && !notice.future) return [];
+  const at = notice.decision?.at ?? notice.createdAt;
+  const rules = notice.subjects.map(({ sourceDomain, authorKey }): Suppression.Rule => {
+    const author = notice.scope === "source" ? undefined : authorKey;
+    return {
+      id: Suppression.ruleId(sourceDomain, author),
+      kind: author ? "author" : "source",
+      sourceDomain,
+      ...(author ? { authorKey: author } : {}),
+      notice: notice.id,
+      ...(notice.future ? {} : { until: at }),
+      createdAt: at,
+    };
+  });
+  return [...new Map(rules.map((rule) => [rule.id, rule])).values()];
+}
+
+/**
+ * Carries out what a decision leads to, and returns the events that record
+ * it: an approval hides the articles its URLs name and leaves its rules; a
+ * rejection as unfounded counts against the requester. Every step is
+ * idempotent, so a worker that dies halfway is repaired by the next one
+ * running it again. The dispatcher calls it under its lease and records the
+ * events in the write that releases the lease.
+ */
+export async function applyEffects(notice: Notice, now = new Date()): Promise<Moderation.Event[]> {
+  if (notice.decision?.action === "rejected") {
+    await Abuse.recordUnfounded(notice.requester.email, notice.id, now);
+    return [];
+  }
+  const listed = [...new Set(notice.urls.flatMap((u) => u.articleId ?? Article.idForUrl(u.url, config().publicUrl) ?? []))];
+  const rules = rulesOf(notice);
+  await Promise.all([Article.hide(listed, notice.id), Suppression.put(rules)]);
   const at = now.toISOString();
+  const found = [...new Set(notice.urls.flatMap((u) => u.articleId ?? []))];
   return [
-    ...rules.map((rule): Moderation.Event => ({ type: "rule_created", at, by: "system", rule })),
-    hiddenEvent(await Article.hideAll(targets, notice.id, now), at),
+    ...rules.map((rule): Moderation.Event => ({ type: "rule_created", at, by: "system", rule: rule.id })),
+    { type: "articles_hidden", at, by: "system", count: found.length, articleIds: found.slice(0, Moderation.LISTED_IDS) },
   ];
-}
-
-/** The articles of the sources (or authors) an approval covers; with `unhidden`, those it has not hidden yet. */
-async function inScope(notice: Notice, unhidden = false): Promise<string[]> {
-  if (notice.scope === "urls") return [];
-  const ids = await Promise.all(
-    notice.subjects.map((subject) =>
-      Article.idsInScope(
-        subject.sourceDomain,
-        notice.scope === "author" ? subject.authorKey : undefined,
-        unhidden ? notice.id : undefined,
-      ),
-    ),
-  );
-  return [...new Set(ids.flat())];
-}
-
-function hiddenEvent(hidden: string[], at: string): Moderation.Event {
-  return { type: "articles_hidden", at, by: "system", count: hidden.length, articleIds: hidden.slice(0, Moderation.LISTED_IDS) };
-}
-
-/**
- * An approval's scan of a source reads an index that DynamoDB updates a
- * moment after each write, so an article ingested just before the rule
- * existed can be missing from it (its ingest saw no rule either). Looking
- * again once the index has caught up closes that gap.
- */
-export const RESCAN_AFTER_MS = 60_000;
-
-/** The second look; hides what the first one could not see, and records it. */
-export async function rescan(notice: Notice, now = new Date()): Promise<Notice> {
-  const hidden = await Article.hideAll(await inScope(notice, true), notice.id, now);
-  if (hidden.length) Log.info("effects.rescan_hid", { notice: notice.id, count: hidden.length });
-  try {
-    const result = await dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.notice(notice.id),
-        UpdateExpression: `${hidden.length ? "SET events = list_append(events, :events) " : ""}REMOVE rescanAt ADD version :one`,
-        ConditionExpression: "attribute_exists(rescanAt)",
-        ExpressionAttributeValues: { ":one": 1, ...(hidden.length ? { ":events": [hiddenEvent(hidden, now.toISOString())] } : {}) },
-        ReturnValues: "ALL_NEW",
-      }),
-    );
-    return fromItem(result.Attributes!);
-  } catch (error) {
-    if (Db.isConditionFailure(error)) return get(notice.id);
-    throw error;
-  }
-}
-
-/**
- * Carries out what a decision leads to: an approval hides, a rejection as
- * unfounded counts against the requester. Every step is idempotent, so a
- * crash halfway is repaired by running it again (the sweep does, for notices
- * still marked `effectsPending`).
- */
-export async function applyEffects(notice: Notice, now = new Date()): Promise<Notice> {
-  if (!notice.effectsPending) return notice;
-  const events =
-    notice.decision?.action === "rejected"
-      ? await Abuse.recordUnfounded(notice.requester.email, notice.id, now).then(() => [])
-      : await hideCovered(notice, now);
-  const rescanAt =
-    notice.decision?.action === "approved" && notice.scope !== "urls"
-      ? new Date(now.getTime() + RESCAN_AFTER_MS).toISOString()
-      : undefined;
-  try {
-    const result = await dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.notice(notice.id),
-        UpdateExpression:
-          `SET events = list_append(events, :events)${rescanAt ? ", rescanAt = :rescanAt" : ""} ` +
-          "REMOVE effectsPending ADD version :one",
-        ConditionExpression: "attribute_exists(effectsPending)",
-        ExpressionAttributeValues: { ":events": events, ":one": 1, ...(rescanAt ? { ":rescanAt": rescanAt } : {}) },
-        ReturnValues: "ALL_NEW",
-      }),
-    );
-    return fromItem(result.Attributes!);
-  } catch (error) {
-    // Another run recorded the same effects first; ours changed nothing more.
-    if (Db.isConditionFailure(error)) return get(notice.id);
-    throw error;
-  }
 }
 
 /** True when the requester writes from the domain of a source they name. */

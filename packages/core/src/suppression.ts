@@ -1,11 +1,20 @@
 /**
- * "Now and in the future": a rule left by an approved notice that hides
- * whatever a source, or one author at a source, publishes later. Rules are
- * read by key, with a consistent read, at every ingest.
+ * Source- and author-wide rules: what an approved notice hides beyond the
+ * URLs it lists. A rule hides at read time: every read of an article checks
+ * it against the rules in force, so approving a notice over a source of
+ * 100,000 articles writes one item per rule, not one per article, and
+ * "now and in the future" needs nothing at ingest. docs/data-model.md.
+ *
+ * Rules are few (one per approved notice and source or author it names), so
+ * each process keeps them all in memory. The rule set carries a version
+ * item that every read fetches in the same round trip as its articles; when
+ * it has changed, the rules are read again. A new rule is therefore seen by
+ * the next read anywhere, not after a cache lifetime.
  */
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "./aws/dynamo";
 import * as Db from "./db";
+import * as Ids from "./ids";
 import * as Table from "./table";
 
 export type Rule = {
@@ -13,59 +22,96 @@ export type Rule = {
   kind: "source" | "author";
   sourceDomain: string;
   authorKey?: string;
-  /** Every approved notice that asked for this rule. */
-  notices: string[];
+  /** The approved notice that asked for it. */
+  notice: string;
+  /**
+   * Set when the notice did not ask for the future: the rule then covers
+   * only what we had first seen by the time it was approved.
+   */
+  until?: string;
+  createdAt: string;
 };
+
+/** What a rule needs to know of an article. */
+export type Covered = { sourceDomain: string; authorKeys: string[]; firstSeenAt: string };
 
 export function ruleId(sourceDomain: string, authorKey?: string): string {
   return authorKey ? `author:${sourceDomain}/${authorKey}` : `source:${sourceDomain}`;
 }
 
-function keyOf(sourceDomain: string, authorKey?: string) {
-  return authorKey
-    ? Table.key.authorRule(sourceDomain, authorKey)
-    : Table.key.sourceRule(sourceDomain);
+/** Rules in force, indexed by the source or author they cover. */
+export class RuleSet {
+  private readonly byTarget = new Map<string, Rule[]>();
+
+  constructor(
+    readonly version: string | undefined,
+    rules: Rule[],
+  ) {
+    for (const rule of rules) {
+      const target = ruleId(rule.sourceDomain, rule.authorKey);
+      this.byTarget.set(target, [...(this.byTarget.get(target) ?? []), rule]);
+    }
+  }
+
+  /** The rules that hide an article: the source's, then those of each author in its byline. */
+  covering(article: Covered): Rule[] {
+    const targets = [ruleId(article.sourceDomain), ...article.authorKeys.map((a) => ruleId(article.sourceDomain, a))];
+    return targets.flatMap((target) =>
+      (this.byTarget.get(target) ?? []).filter((rule) => !rule.until || article.firstSeenAt <= rule.until),
+    );
+  }
 }
 
-export async function create(
-  sourceDomain: string,
-  authorKey: string | undefined,
-  notice: string,
-  now = new Date(),
-): Promise<string> {
-  const id = ruleId(sourceDomain, authorKey);
+const cache = new Map<string, RuleSet>();
+
+function fromItem(item: Record<string, unknown>): Rule {
+  const { id, kind, sourceDomain, authorKey, notice, until, createdAt } = item as Rule;
+  return { id, kind, sourceDomain, notice, createdAt, ...(authorKey ? { authorKey } : {}), ...(until ? { until } : {}) };
+}
+
+/**
+ * The rule set as of `version`, read again only if it changed since this
+ * process last read it. `version` comes from the caller's own batch read.
+ */
+async function at(version: string | undefined): Promise<RuleSet> {
+  const table = Table.name();
+  const known = cache.get(table);
+  if (known && known.version === version) return known;
+  const items = await Db.queryAll({
+    KeyConditionExpression: "pk = :rules AND begins_with(sk, :rule)",
+    ExpressionAttributeValues: { ":rules": Table.rules.partition, ":rule": Table.rules.prefix },
+    ConsistentRead: true,
+  });
+  const rules = new RuleSet(version, items.map(fromItem));
+  cache.set(table, rules);
+  return rules;
+}
+
+/**
+ * Items by key, with the rules in force, in one round trip: the rule set's
+ * version rides in the same batch read.
+ */
+export async function readWith(keys: { pk: string; sk: string }[]): Promise<{ items: Record<string, unknown>[]; rules: RuleSet }> {
+  const version = Table.rules.version;
+  const found = await Db.getMany([...keys, version]);
+  const marker = found.find((item) => item.pk === version.pk && item.sk === version.sk);
+  return { items: found.filter((item) => item !== marker), rules: await at(marker?.version as string | undefined) };
+}
+
+/** The rules in force, for a write that reads nothing else (ingest). */
+export async function current(): Promise<RuleSet> {
+  return (await readWith([])).rules;
+}
+
+/**
+ * Puts the rules and then a new version of the rule set, so that a reader
+ * who sees the new version also finds the rules. Idempotent: a rule's key is
+ * its target and notice, so writing it again changes nothing.
+ */
+export async function put(rules: Rule[]): Promise<void> {
+  if (!rules.length) return;
+  await Db.putMany(rules.map((rule) => ({ ...Table.rules.of(rule.id, rule.notice), type: "rule", ...rule })));
   await dynamo().send(
-    new UpdateCommand({
-      TableName: Table.name(),
-      Key: keyOf(sourceDomain, authorKey),
-      UpdateExpression:
-        "ADD notices :notice SET id = :id, kind = :kind, sourceDomain = :source, createdAt = if_not_exists(createdAt, :now)" +
-        (authorKey ? ", authorKey = :author" : ""),
-      ExpressionAttributeValues: {
-        ":notice": new Set([notice]),
-        ":id": id,
-        ":kind": authorKey ? "author" : "source",
-        ":source": sourceDomain,
-        ":now": now.toISOString(),
-        ...(authorKey ? { ":author": authorKey } : {}),
-      },
-    }),
+    new PutCommand({ TableName: Table.name(), Item: { ...Table.rules.version, version: Ids.newId() } }),
   );
-  return id;
-}
-
-/** The rule that covers an article, the source-wide one first. */
-export async function matching(sourceDomain: string, authorKey: string): Promise<Rule | undefined> {
-  const items = await Db.getMany(
-    [keyOf(sourceDomain), keyOf(sourceDomain, authorKey)],
-    true,
-  );
-  const rules = items.map((item) => ({
-    id: item.id as string,
-    kind: item.kind as Rule["kind"],
-    sourceDomain: item.sourceDomain as string,
-    authorKey: item.authorKey as string | undefined,
-    notices: [...(item.notices as Set<string>)].sort(),
-  }));
-  return rules.find((rule) => rule.kind === "source") ?? rules[0];
 }

@@ -5,6 +5,19 @@
  */
 import { config } from "./config";
 
+/** What gsi1's lists read; its item types share the index. */
+const listed: string[] = [
+  // articles by source
+  "id", "title", "author", "authorKeys", "sourceName", "sourceDomain", "publishedAt", "ingestedAt", "hiddenBy",
+  // API keys
+  "name", "scopes", "owner", "lastUsedAt", "revokedAt",
+  // notices by key
+  "status", "createdAt", "decision",
+  // deliveries by endpoint
+  "noticeId", "noticeStatus", "attempts", "lastAttemptAt", "lastStatus", "lastError", "nextAttemptAt",
+  "deliveredAt", "failedAt", "expiresAt",
+];
+
 export const definition = {
   fields: {
     pk: "string",
@@ -15,9 +28,16 @@ export const definition = {
     gsi2sk: "string",
   },
   primaryIndex: { hashKey: "pk", rangeKey: "sk" },
+  // Each index carries only what its queries read, so a write copies no
+  // article body or notice log into an index (docs/data-model.md).
   globalIndexes: {
-    gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk" },
-    gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk" },
+    gsi1: {
+      hashKey: "gsi1pk",
+      rangeKey: "gsi1sk",
+      projection: listed,
+    },
+    // The sweep reads only which items are due: the key says what each is.
+    gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk", projection: "keys-only" },
   },
   ttl: "expiresAt",
 } as const;
@@ -43,7 +63,10 @@ export function createTableInput(tableName = name()) {
     GlobalSecondaryIndexes: Object.entries(definition.globalIndexes).map(([IndexName, index]) => ({
       IndexName,
       KeySchema: keySchema(index),
-      Projection: { ProjectionType: "ALL" as const },
+      Projection:
+        index.projection === "keys-only"
+          ? { ProjectionType: "KEYS_ONLY" as const }
+          : { ProjectionType: "INCLUDE" as const, NonKeyAttributes: [...index.projection] },
     })),
   };
 }
@@ -51,11 +74,6 @@ export function createTableInput(tableName = name()) {
 export const key = {
   article: (id: string) => ({ pk: `ARTICLE#${id}`, sk: "ARTICLE" }),
   notice: (id: string) => ({ pk: `NOTICE#${id}`, sk: "NOTICE" }),
-  sourceRule: (domain: string) => ({ pk: `RULE#SOURCE#${domain}`, sk: "RULE" }),
-  authorRule: (domain: string, author: string) => ({
-    pk: `RULE#AUTHOR#${domain}#${author}`,
-    sk: "RULE",
-  }),
   /** A redeemed proof-of-work challenge; kept until the challenge expires. */
   powChallenge: (id: string) => ({ pk: `POW#${id}`, sk: "POW" }),
   /** What operators concluded about a requester's notices (DSA Art. 23). */
@@ -73,6 +91,18 @@ export const key = {
     pk: `RATE#${policy}#${subject}#${windowStart}`,
     sk: "RATE",
   }),
+};
+
+/**
+ * Source and author rules, one item per rule and notice, all in one
+ * partition: every process reads them whole (they are few) and keeps them
+ * until `version` changes. Every rule write puts a new version after it.
+ */
+export const rules = {
+  partition: "RULES",
+  prefix: "RULE#",
+  of: (ruleId: string, notice: string) => ({ pk: "RULES", sk: `RULE#${ruleId}#${notice}` }),
+  version: { pk: "RULES", sk: "VERSION" },
 };
 
 /** gsi1 groups articles by source, sorted by author then date. */
