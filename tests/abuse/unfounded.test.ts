@@ -3,7 +3,7 @@
  * sender has had FLAG_AFTER of those, operators are warned on every later
  * notice from them, in the review mail and on the page they decide on.
  */
-import { Abuse, Links, Notice } from "@takedown/core";
+import { Abuse, Dispatch, Links, Notice } from "@takedown/core";
 import { app } from "@takedown/web";
 import { describe, expect, it } from "vitest";
 import { confirmedNotice, drain, mailAbout, OPERATORS, press, reject } from "../support/desk";
@@ -29,11 +29,13 @@ describe("senders whose notices are rejected as unfounded", () => {
     const first = await noticeFrom(email);
     expect((await rejectUnfounded(first.notice.id)).status).toBe(200);
     expect((await Notice.get(first.notice.id)).decision).toMatchObject({ action: "rejected", unfounded: true });
+    await Dispatch.process(first.notice.id);
     expect(await Abuse.standing(email)).toEqual({ unfounded: 1, flagged: false });
 
     const second = await noticeFrom(email);
     expect(await warningOnPage(second.notice.id, "approve")).toBeUndefined();
     expect((await rejectUnfounded(second.notice.id)).status).toBe(200);
+    await Dispatch.process(second.notice.id);
     expect(await Abuse.standing(email)).toEqual({ unfounded: 2, flagged: true });
 
     const third = await noticeFrom(email);
@@ -62,6 +64,7 @@ describe("senders whose notices are rejected as unfounded", () => {
   it("counts once even when recording it is retried after a lost answer", async () => {
     const email = `retried-${Date.now()}@claims.example`;
     const { notice } = await noticeFrom(email);
+    expect((await rejectUnfounded(notice.id)).status).toBe(200);
     const fault = intoDynamo({
       when: (command, input) => command === "UpdateItemCommand" && input.includes("REQUESTER#"),
       effect: { error: timeout },
@@ -69,7 +72,7 @@ describe("senders whose notices are rejected as unfounded", () => {
       times: 1,
     });
     try {
-      expect((await rejectUnfounded(notice.id)).status).toBe(200);
+      await expect(Dispatch.process(notice.id)).rejects.toThrow();
     } finally {
       fault.remove();
     }

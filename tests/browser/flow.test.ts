@@ -143,9 +143,10 @@ describe.skipIf(missing)("the takedown workflow in a browser", () => {
     const approved = await submit("#act");
     expect(approved.status(), await text("main")).toBe(200);
     expect(await text("#done")).toBe("Notice approved");
-    expect(await text("main")).toContain("1 article(s) are now hidden");
+    expect(await text("main")).toContain("being hidden");
 
-    // The article is withheld, saying by which notice.
+    // Within moments (the dispatcher applies the approval), the article is withheld, saying by which notice.
+    await expect.poll(async () => (await page.request.get(articleUrl)).status(), { timeout: 5_000 }).toBe(451);
     const withheld = await page.goto(articleUrl);
     expect(withheld?.status()).toBe(451);
     expect(withheld?.headers()["link"]).toBe(`<${ORIGIN}/notices/${id}>; rel="blocked-by"`);

@@ -4,7 +4,7 @@
  * either succeeds once or answers 503 with Retry-After and leaves nothing
  * half done, and sending it again doubles nothing.
  */
-import { Links, Notice } from "@takedown/core";
+import { Dispatch, Links, Notice } from "@takedown/core";
 import { app } from "@takedown/web";
 import { afterEach, describe, expect, it } from "vitest";
 import { approve, confirmedNotice, deliveries, drain, events, fileJson, itemsOf, mailAbout, OPERATORS, press } from "../support/desk";
@@ -72,7 +72,7 @@ describe("filing while DynamoDB fails", () => {
 
   it("answers a page with 503 and Retry-After when reads are throttled", async () => {
     const { articles } = await ingestSource(1);
-    inject({ when: (command) => command === "GetItemCommand", effect: { error: throttling } });
+    inject({ when: (command) => command === "BatchGetItemCommand", effect: { error: throttling } });
     const page = await app.request(`/articles/${articles[0]!.id}`);
     expect(page.status).toBe(503);
     expect(page.headers.get("retry-after")).toBe("2");
@@ -133,7 +133,7 @@ describe("deciding while DynamoDB fails", () => {
     const response = await approve(notice.id);
     expect(fault.hits()).toBe(1);
     expect(response.status).toBe(200);
-    expect(await response.text()).toContain("1 article(s) are now hidden");
+    expect(await response.text()).toContain("being hidden");
     expect(await outcome(notice.id)).toEqual(approvedOnce(input.requester.email));
   });
 
@@ -165,7 +165,9 @@ describe("deciding while DynamoDB fails", () => {
     const response = await approve(notice.id);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain("being hidden");
+    await expect(Dispatch.process(notice.id)).rejects.toThrow();
     expect(fault.hits()).toBeGreaterThan(0);
+    expect(await Notice.get(notice.id)).toMatchObject({ status: "approved", effectsPending: true });
     fault.remove();
     expect(await outcome(notice.id)).toEqual(approvedOnce(input.requester.email));
   });

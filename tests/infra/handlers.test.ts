@@ -121,6 +121,7 @@ describe("the site on API Gateway", () => {
     expect((await call(follow(approveLink))).status).toBe(200);
     expect((await call(follow(approveLink, "POST"))).status).toBe(200);
     expect((await call(follow(linkIn(review, "reject"), "POST", { reason: "Too late." }))).status).toBe(410);
+    await dispatch(await streamOf(id));
 
     const hidden = await call(http("GET", `/articles/${article.id}`));
     expect(hidden.status).toBe(451);

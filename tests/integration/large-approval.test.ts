@@ -20,7 +20,7 @@ describe("approving a notice that covers a large source", () => {
       }),
     );
 
-    const { result: answer, calls: requestCalls } = await callsDuring(() => approve(notice.id));
+    const { result: answer, calls: requestCalls } = await callsDuring(async () => approve(notice.id));
     expect(answer.status).toBe(200);
     expect(requestCalls.map((c) => c.command)).toEqual(["UpdateItemCommand"]);
     const { calls } = await callsDuring(() => drain());

@@ -139,7 +139,8 @@ describe("operators deciding from their email", () => {
 
     const done = await press(approve);
     expect(done.status).toBe(200);
-    expect(await done.text()).toContain("1 article(s) are now hidden");
+    expect(await done.text()).toContain("being hidden");
+    await Dispatch.sweep();
 
     const page = await app.request(`/articles/${articles[0]!.id}`);
     expect(page.status).toBe(451);
@@ -213,6 +214,7 @@ describe("scope and the future", () => {
     input.requester.role = "publisher";
     const { json } = await fileJson(input);
     await press(linkIn(await confirmAndGetReviewMail(json as { id: string }, input.requester.email), "approve"));
+    await Dispatch.sweep();
 
     for (const article of articles) {
       expect((await app.request(`/articles/${article.id}`)).status).toBe(451);
@@ -250,6 +252,7 @@ describe("scope and the future", () => {
     const input = noticeInput([articles[0]!.originalUrl], { scope: "author" });
     const { json } = await fileJson(input);
     await press(linkIn(await confirmAndGetReviewMail(json as { id: string }, input.requester.email), "approve"));
+    await Dispatch.sweep();
     expect((await app.request(`/articles/${articles[1]!.id}`)).status).toBe(451);
     expect((await app.request(`/articles/${colleague.id}`)).status).toBe(200);
   });

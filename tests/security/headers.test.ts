@@ -7,7 +7,7 @@
 import { Links, Notice } from "@takedown/core";
 import { app } from "@takedown/web";
 import { describe, expect, it } from "vitest";
-import { confirmedNotice, OPERATORS, ORIGIN, press } from "../support/desk";
+import { confirmedNotice, drain, OPERATORS, ORIGIN, press } from "../support/desk";
 import { figure } from "../support/figures";
 import { proofOfWork } from "../support/pow";
 import { intoDynamo, throttling } from "../fault/inject";
@@ -72,6 +72,7 @@ describe("every HTML response", () => {
     const waiting = await confirmedNotice({ confirm: false });
     const hidden = await confirmedNotice();
     await press(Links.act(hidden.notice.id, "approve", OPERATORS[0]!));
+    await drain();
     const rejected = await confirmedNotice();
     const act = (id: string, action: "confirm" | "approve" | "reject", actor: string, now = Date.now()) => {
       const link = new URL(Links.act(id, action, actor, now));
@@ -92,7 +93,7 @@ describe("every HTML response", () => {
         queue.push(...linksIn(page.html));
       }
     }
-    const fault = intoDynamo({ when: (c) => c === "GetItemCommand", effect: { error: throttling } });
+    const fault = intoDynamo({ when: (c) => c === "BatchGetItemCommand", effect: { error: throttling } });
     const unavailable = await visit("503", get(`/articles/${articles[1]!.id}`));
     fault.remove();
     seen.push(

@@ -47,8 +47,9 @@ describe("the logs", () => {
     await drain(Date.now() + 61_000);
     const hiding = intoDynamo({ when: writesTo("ARTICLE#"), effect: { error: internal } });
     expect((await press(Links.act(notice.id, "approve", OPERATORS[0]!))).status).toBe(200);
+    await Dispatch.sweep(new Date(Date.now() + 122_000));
     hiding.remove();
-    await drain();
+    await drain(Date.now() + 122_000);
 
     const lines = ownLog().split("\n").filter((line) => line.startsWith("{"));
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -60,7 +61,7 @@ describe("the logs", () => {
     // A failure's line carries the id of the request it failed.
     for (const failure of failures) expect(requests.some((r) => r.requestId === failure.requestId)).toBe(true);
     const messages = new Set(entries.map((e) => e.msg));
-    for (const msg of ["mail.failed", "dispatch.takeover", "effects.deferred"]) expect(messages).toContain(msg);
+    for (const msg of ["mail.failed", "dispatch.takeover", "effects.failed"]) expect(messages).toContain(msg);
 
     expect(leaks(ownLog())).toEqual([]);
     figure("logs.own-worker", { lines: lines.length, requests: requests.length, kinds: [...messages].sort(), leaks: 0 });

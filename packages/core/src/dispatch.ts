@@ -198,6 +198,16 @@ async function complete(
   }
 }
 
+/** A decision's effects; when they fail, the lease runs out and the next worker tries again. */
+async function applyEffects(notice: Notice.Notice, now: Date): Promise<Event[]> {
+  try {
+    return await Notice.applyEffects(notice, now);
+  } catch (error) {
+    Log.warn("effects.failed", { notice: notice.id, error: error instanceof Error ? error.name : "Error" });
+    throw error;
+  }
+}
+
 /**
  * Finishes one notice's queued work, if no other worker holds it: first the
  * effects of its decision, then its messages, which can then tell what the
@@ -206,7 +216,7 @@ async function complete(
 export async function process(id: string, now = new Date()): Promise<void> {
   const claimed = await claim(id, now);
   if (!claimed) return;
-  const effects = claimed.notice.effectsPending ? await Notice.applyEffects(claimed.notice, now) : undefined;
+  const effects = claimed.notice.effectsPending ? await applyEffects(claimed.notice, now) : undefined;
   const { effectsPending, ...rest } = claimed.notice;
   const notice: Notice.Notice = effects ? { ...rest, events: [...rest.events, ...effects] } : claimed.notice;
   const pending = Object.entries(notice.outbox ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
@@ -241,9 +251,12 @@ export async function sweep(now = new Date(), limit = 100): Promise<number> {
     }),
   );
   const due = (result.Items ?? []).map(({ pk }) => String(pk));
+  // One item that fails is logged and tried again later; it does not stop the rest.
   await Promise.all(
     due.map((pk) =>
-      pk.startsWith(DELIVERY) ? Webhook.attempt(pk.slice(DELIVERY.length), now) : process(pk.slice(NOTICE.length), now),
+      (pk.startsWith(DELIVERY) ? Webhook.attempt(pk.slice(DELIVERY.length), now) : process(pk.slice(NOTICE.length), now)).catch(
+        (error: unknown) => Log.warn("dispatch.failed", { item: pk, error: error instanceof Error ? error.name : "Error" }),
+      ),
     ),
   );
   return due.length;
