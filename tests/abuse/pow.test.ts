@@ -8,6 +8,7 @@ import { app } from "@takedown/web";
 import { script } from "../../packages/web/src/pow";
 import { describe, expect, it } from "vitest";
 import { itemsOf } from "../support/desk";
+import { callsDuring } from "../support/dynamo-calls";
 import { figure } from "../support/figures";
 import { formFields, submitForm } from "./form";
 
@@ -21,6 +22,15 @@ async function freshChallenge() {
 }
 
 const notices = async () => (await itemsOf("notice")).length;
+
+describe("the API's challenge", () => {
+  it("is signed, not stored: handing one out makes no DynamoDB call", async () => {
+    const { result, calls } = await callsDuring(async () => app.request("/api/v1/challenge"));
+    expect(result.status).toBe(200);
+    expect(((await result.json()) as Pow.Challenge).bits).toBeGreaterThan(0);
+    expect(calls).toEqual([]);
+  });
+});
 
 describe("the form's proof of work", () => {
   it("is served from our origin, with the difficulty configured (18 bits unless set)", async () => {

@@ -31,6 +31,10 @@ function noticeJson(notice: Notice.Notice): Answers.NoticeView {
 }
 
 export const api = new Hono<ApiEnv>()
+  // A proof-of-work challenge for anonymous filers (see POST /takedowns). It
+  // is signed, not stored, so handing one out costs no storage and needs no
+  // limit: registered before the middleware, it never reaches them.
+  .get("/challenge", (c) => c.json(Pow.issue() satisfies Answers.Challenge))
   .use(identify, rateLimit, limitApiBody, idempotency)
   .post("/articles", allow("articles:write"), jsonInput<Article.IngestInput>(), async (c) => {
     const article = await Article.ingest(c.req.valid("json"));
@@ -50,8 +54,6 @@ export const api = new Hono<ApiEnv>()
       publishedAt,
     } satisfies Answers.ArticleView);
   })
-  // A proof-of-work challenge for anonymous filers; see POST /takedowns.
-  .get("/challenge", (c) => c.json(Pow.issue() satisfies Answers.Challenge))
   .post("/takedowns", allow("notices:write", { anonymous: true }), jsonInput<Notice.Input>(), async (c) => {
     const principal = c.get("principal");
     // Anonymous systems pay what the form pays.

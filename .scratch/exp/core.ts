@@ -1,0 +1,2 @@
+import { app } from "@takedown/web";
+export const handler = app;
