@@ -1,4 +1,5 @@
 /// <reference path="./.sst/platform/config.d.ts" />
+import { checkStage, isProtected } from "./stacks/stage";
 
 /**
  * Takedown Desk on AWS. Each concern has its module in stacks/; this file
@@ -6,11 +7,13 @@
  */
 export default $config({
   app(input) {
-    const production = input?.stage === "production";
+    const stage = input?.stage ?? "";
+    checkStage(stage);
+    const production = isProtected(stage);
     return {
       name: "takedown-desk",
       home: "aws",
-      // Production keeps its table (the notices and decisions) if the stage is removed.
+      // A protected stage keeps its table (the notices and decisions) if the stage is removed.
       removal: production ? "retain" : "remove",
       protect: production,
       // The version SST's platform is built against; a newer one arrives on purpose, not by a fresh install.
