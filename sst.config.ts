@@ -21,12 +21,17 @@ export default $config({
     };
   },
   async run() {
+    const { checkAccount } = await import("./stacks/stage");
+    aws.getCallerIdentityOutput().accountId.apply((account) => checkAccount($app.stage, account));
     await import("./stacks/secrets");
     const { table } = await import("./stacks/storage");
     const { mailbox } = await import("./stacks/email");
-    const { api } = await import("./stacks/api");
+    const { api, siteUrl } = await import("./stacks/api");
     await import("./stacks/jobs");
+    await import("./stacks/mail-events");
+    await import("./stacks/alarms");
     return {
+      site: siteUrl,
       api: api.url,
       table: table.name,
       mailbox: mailbox.sender,

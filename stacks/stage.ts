@@ -52,3 +52,27 @@ export function front(domains: Domains | undefined) {
     siteDomain: domains?.site,
   };
 }
+
+/**
+ * One AWS account per stage that matters: SES identities, its sandbox and its
+ * sending quota are the account's, so a second stage beside production would
+ * fight it for the sender. List each protected stage's account here; a deploy
+ * of that stage anywhere else, or of any other stage into a listed account,
+ * is refused.
+ */
+export const ACCOUNTS: Record<string, string | undefined> = {
+  // production: "111122223333",
+};
+
+export function checkAccount(stage: string, account: string, accounts = ACCOUNTS): void {
+  const own = accounts[stage];
+  if (own && own !== account) {
+    throw new Error(`The stage "${stage}" deploys to AWS account ${own} only; these credentials are for ${account}.`);
+  }
+  const owner = Object.entries(accounts).find(([name, id]) => name !== stage && id === account)?.[0];
+  if (!own && owner) {
+    throw new Error(
+      `AWS account ${account} belongs to the stage "${owner}"; deploy "${stage}" in an account of its own (docs/deploy.md, "Other stages").`,
+    );
+  }
+}

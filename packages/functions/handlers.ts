@@ -6,6 +6,7 @@ export const handlers = {
   api: "packages/functions/src/api.handler",
   dispatch: "packages/functions/src/dispatch.handler",
   sweep: "packages/functions/src/sweep.handler",
+  mailEvents: "packages/functions/src/ses-events.handler",
 } as const;
 
 /**

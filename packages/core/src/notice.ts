@@ -9,6 +9,7 @@ import * as Db from "./db";
 import { DomainError, isUnavailable } from "./errors";
 import * as Ids from "./ids";
 import * as Log from "./logger";
+import * as Metrics from "./metrics";
 import * as Moderation from "./moderation";
 import * as Outbox from "./outbox";
 import * as Suppression from "./suppression";
@@ -263,6 +264,7 @@ async function store(data: Valid, now: Date, key?: FiledWith): Promise<Notice> {
     // retried a put whose answer was lost. The notice is stored once.
     if (!Db.isConditionFailure(error)) throw error;
   }
+  Metrics.count("NoticesFiled");
   return notice;
 }
 
@@ -415,6 +417,7 @@ export async function decide(
     },
     now,
   );
+  Metrics.count("NoticesDecided");
   if (!notice.effectsPending) return notice;
   try {
     return await applyEffects(notice, now);
