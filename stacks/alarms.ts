@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { NAMESPACE } from "../packages/core/src/metrics";
 import { api } from "./api";
 import { failures, dispatcher, sweeper } from "./jobs";
 import { mailEventHandler } from "./mail-events";
@@ -19,9 +20,6 @@ $resolve([alarmEmail.value, operatorEmails.value]).apply(([alarm, operators]) =>
     new aws.sns.TopicSubscription(`AlarmTo${id}`, { topic: alarms.arn, protocol: "email", endpoint: address });
   }
 });
-
-/** The namespace of the desk's own metrics (packages/core/src/metrics.ts); Stage is their one dimension. */
-export const NAMESPACE = "TakedownDesk";
 
 type Alarm = {
   description: string;
@@ -55,89 +53,94 @@ function alarm(name: string, { periods = 1, ...spec }: Alarm) {
 }
 
 const fn = (f: sst.aws.Function) => ({ FunctionName: f.nodes.function.name });
-const stage = { Stage: $app.stage };
 
-export const declaredAlarms = [
-  alarm("FailuresQueued", {
-    description: "Work the jobs gave up on is waiting in the JobFailures queue.",
-    namespace: "AWS/SQS",
-    metricName: "ApproximateNumberOfMessagesVisible",
-    dimensions: { QueueName: failures.nodes.queue.name },
-    statistic: "Maximum",
-    threshold: 1,
-    period: 300,
-  }),
-  alarm("DispatcherErrors", {
-    description: "The dispatcher failed whole stream batches.",
-    namespace: "AWS/Lambda",
-    metricName: "Errors",
-    dimensions: fn(dispatcher),
-    statistic: "Sum",
-    threshold: 1,
-    period: 300,
-  }),
-  alarm("SweepErrors", {
-    description: "The sweep failed in three minutes out of five.",
-    namespace: "AWS/Lambda",
-    metricName: "Errors",
-    dimensions: fn(sweeper),
-    statistic: "Sum",
-    threshold: 3,
-    period: 300,
-  }),
-  alarm("MailEventErrors", {
-    description: "SES's bounce and complaint events are not being recorded.",
-    namespace: "AWS/Lambda",
-    metricName: "Errors",
-    dimensions: fn(mailEventHandler),
-    statistic: "Sum",
-    threshold: 1,
-    period: 300,
-  }),
-  alarm("StreamBehind", {
-    description: "The dispatcher is more than five minutes behind the table's stream.",
-    namespace: "AWS/Lambda",
-    metricName: "IteratorAge",
-    dimensions: fn(dispatcher),
-    statistic: "Maximum",
-    threshold: 5 * 60 * 1000,
-    period: 300,
-  }),
-  alarm("SiteErrors", {
-    description: "The site answered five or more requests with a server error (5xx) in five minutes.",
-    namespace: "AWS/ApiGateway",
-    metricName: "5xx",
-    dimensions: { ApiId: api.nodes.api.id, Stage: "$default" },
-    statistic: "Sum",
-    threshold: 5,
-    period: 300,
-  }),
-  alarm("BounceRate", {
-    description: "SES's bounce rate for the account is 5% or more; SES reviews the account at 5% and may pause sending at 10%.",
-    namespace: "AWS/SES",
-    metricName: "Reputation.BounceRate",
-    dimensions: {},
-    statistic: "Maximum",
-    threshold: 0.05,
-    period: 3600,
-  }),
-  alarm("ComplaintRate", {
-    description: "SES's complaint rate for the account is 0.1% or more; SES reviews the account at 0.1% and may pause sending at 0.5%.",
-    namespace: "AWS/SES",
-    metricName: "Reputation.ComplaintRate",
-    dimensions: {},
-    statistic: "Maximum",
-    threshold: 0.001,
-    period: 3600,
-  }),
-  alarm("MailFailing", {
-    description: "Sending mail has failed in every quarter hour for an hour.",
-    namespace: NAMESPACE,
-    metricName: "MailFailed",
-    dimensions: stage,
-    statistic: "Sum",
-    threshold: 1,
-    period: 900,
-    periods: 4,
-  }),
-];
+alarm("FailuresQueued", {
+  description: "Work the jobs gave up on is waiting in the JobFailures queue.",
+  namespace: "AWS/SQS",
+  metricName: "ApproximateNumberOfMessagesVisible",
+  dimensions: { QueueName: failures.nodes.queue.name },
+  statistic: "Maximum",
+  threshold: 1,
+  period: 300,
+});
+
+alarm("DispatcherErrors", {
+  description: "The dispatcher failed whole stream batches.",
+  namespace: "AWS/Lambda",
+  metricName: "Errors",
+  dimensions: fn(dispatcher),
+  statistic: "Sum",
+  threshold: 1,
+  period: 300,
+});
+
+alarm("SweepErrors", {
+  description: "The sweep failed in three minutes out of five.",
+  namespace: "AWS/Lambda",
+  metricName: "Errors",
+  dimensions: fn(sweeper),
+  statistic: "Sum",
+  threshold: 3,
+  period: 300,
+});
+
+alarm("MailEventErrors", {
+  description: "SES's bounce and complaint events are not being recorded.",
+  namespace: "AWS/Lambda",
+  metricName: "Errors",
+  dimensions: fn(mailEventHandler),
+  statistic: "Sum",
+  threshold: 1,
+  period: 300,
+});
+
+alarm("StreamBehind", {
+  description: "The dispatcher is more than five minutes behind the table's stream.",
+  namespace: "AWS/Lambda",
+  metricName: "IteratorAge",
+  dimensions: fn(dispatcher),
+  statistic: "Maximum",
+  threshold: 5 * 60 * 1000,
+  period: 300,
+});
+
+alarm("SiteErrors", {
+  description: "The site answered five or more requests with a server error (5xx) in five minutes.",
+  namespace: "AWS/ApiGateway",
+  metricName: "5xx",
+  dimensions: { ApiId: api.nodes.api.id, Stage: "$default" },
+  statistic: "Sum",
+  threshold: 5,
+  period: 300,
+});
+
+alarm("BounceRate", {
+  description: "SES's bounce rate for the account is 5% or more; SES reviews the account at 5% and may pause sending at 10%.",
+  namespace: "AWS/SES",
+  metricName: "Reputation.BounceRate",
+  dimensions: {},
+  statistic: "Maximum",
+  threshold: 0.05,
+  period: 3600,
+});
+
+alarm("ComplaintRate", {
+  description: "SES's complaint rate for the account is 0.1% or more; SES reviews the account at 0.1% and may pause sending at 0.5%.",
+  namespace: "AWS/SES",
+  metricName: "Reputation.ComplaintRate",
+  dimensions: {},
+  statistic: "Maximum",
+  threshold: 0.001,
+  period: 3600,
+});
+
+alarm("MailFailing", {
+  description: "Sending mail has failed in every quarter hour for an hour.",
+  namespace: NAMESPACE,
+  metricName: "MailFailed",
+  dimensions: { Stage: $app.stage },
+  statistic: "Sum",
+  threshold: 1,
+  period: 900,
+  periods: 4,
+});

@@ -13,7 +13,7 @@ import { table } from "./storage";
 export function lambda(
   handler: string,
   siteUrl: $util.Input<string>,
-  access: { link: sst.Linkable<any>[] | any[]; permissions: sst.aws.FunctionPermissionArgs[] },
+  access: { link: sst.aws.FunctionArgs["link"]; permissions: sst.aws.FunctionPermissionArgs[] },
 ) {
   return {
     handler,
