@@ -38,7 +38,7 @@ Takedown Desk is running.
   Sample article   ${config().publicUrl}/articles/${sample!.id}
   Mailbox (SES)    ${ses.url}/
   DynamoDB         ${dynamo.url}  (data in ${dataDir})
-  CDN invalidations ${cdn.url}/invalidations/${config().cdnDistributionId}
+  CDN invalidated  ${cdn.url}/invalidations/${config().cdnDistributionId}
   Ingest token     ${config().ingestToken}
   Operators        ${config().operatorEmails.join(", ")}
 Press Ctrl-C to stop.`);
