@@ -309,7 +309,9 @@ describe("alarms", () => {
   it("are documented, each with what it means and what to do", () => {
     const deploy = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "../../docs/deploy.md"), "utf8");
     const section = deploy.slice(deploy.indexOf("## When an alarm goes off"));
-    for (const { name } of resources(declared, "aws:cloudwatch/metricAlarm:MetricAlarm")) expect(section).toContain(`**${name}**`);
+    const alarms = resources(declared, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    expect(alarms).toHaveLength(9);
+    for (const { name } of alarms) expect(section).toContain(`**${name}**`);
   });
 
   it("mail the operators, or AlarmEmail when it is set", async () => {
