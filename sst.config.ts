@@ -1,4 +1,5 @@
 /// <reference path="./.sst/platform/config.d.ts" />
+import { checkStage, isProtected } from "./stacks/stage";
 
 /**
  * Takedown Desk on AWS. Each concern has its module in stacks/; this file
@@ -6,11 +7,13 @@
  */
 export default $config({
   app(input) {
-    const production = input?.stage === "production";
+    const stage = input?.stage ?? "";
+    checkStage(stage);
+    const production = isProtected(stage);
     return {
       name: "takedown-desk",
       home: "aws",
-      // Production keeps its table (the notices and decisions) if the stage is removed.
+      // A protected stage keeps its table (the notices and decisions) if the stage is removed.
       removal: production ? "retain" : "remove",
       protect: production,
       // The version SST's platform is built against; a newer one arrives on purpose, not by a fresh install.
@@ -18,12 +21,17 @@ export default $config({
     };
   },
   async run() {
+    const { checkAccount } = await import("./stacks/stage");
+    aws.getCallerIdentityOutput().accountId.apply((account) => checkAccount($app.stage, account));
     await import("./stacks/secrets");
     const { table } = await import("./stacks/storage");
     const { mailbox } = await import("./stacks/email");
-    const { api } = await import("./stacks/api");
+    const { api, siteUrl } = await import("./stacks/api");
     await import("./stacks/jobs");
+    await import("./stacks/mail-events");
+    await import("./stacks/alarms");
     return {
+      site: siteUrl,
       api: api.url,
       table: table.name,
       mailbox: mailbox.sender,

@@ -7,10 +7,39 @@ import { mailSender } from "./secrets";
  */
 const defaultBus = aws.cloudwatch.getEventBusOutput({ name: "default" });
 
+/** What SES reports of our mail after sending it, for the desk to act on (stacks/mail-events.ts). */
+export const mailEvents = new sst.aws.SnsTopic("MailEvents");
+
+/** The event types the desk acts on: addresses that will never take mail, and mail that is stuck. */
+export const MAIL_EVENT_TYPES = ["bounce", "complaint", "reject", "delivery-delay", "rendering-failure"] as const;
+
 export const mailbox = new sst.aws.Email("Mailbox", {
   sender: mailSender.value,
   dns: false,
-  events: [{ name: "Feedback", types: ["bounce", "complaint"], bus: defaultBus.arn }],
+  events: [
+    { name: "Feedback", types: ["bounce", "complaint"], bus: defaultBus.arn },
+    { name: "Desk", types: [...MAIL_EVENT_TYPES], topic: mailEvents.arn },
+  ],
+});
+
+// SES publishes to the topic only for this account's configuration set.
+new aws.sns.TopicPolicy("MailEvents", {
+  arn: mailEvents.arn,
+  policy: $jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "ses.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: mailEvents.arn,
+        Condition: {
+          StringEquals: { "aws:SourceAccount": aws.getCallerIdentityOutput().accountId },
+          ArnLike: { "aws:SourceArn": mailbox.nodes.configurationSet.arn },
+        },
+      },
+    ],
+  }),
 });
 
 /** Bounces and complaints, kept for a year where an operator can query them. */

@@ -1,7 +1,7 @@
 import { handlers } from "../packages/functions/handlers";
 import { streamFilter } from "../packages/functions/src/due";
-import { siteUrl } from "./api";
-import { lambda } from "./runtime";
+import { distribution, siteUrl } from "./api";
+import { lambda, readWriteItems, sendMail, settings, writeBatches } from "./runtime";
 import { table } from "./storage";
 
 /**
@@ -15,13 +15,32 @@ import { table } from "./storage";
 export const failures = new sst.aws.Queue("JobFailures", {
   transform: { queue: { messageRetentionSeconds: 14 * 24 * 60 * 60 } },
 });
-const park = { actions: ["sqs:SendMessage"], resources: [failures.arn] };
+export const park: sst.aws.FunctionPermissionArgs = { actions: ["sqs:SendMessage"], resources: [failures.arn] };
+
+/** The CDN the jobs tell to forget hidden and restored articles, and nothing else. */
+const cdnLink = new sst.Linkable("Cdn", { properties: { distributionId: distribution.id } });
+const invalidate: sst.aws.FunctionPermissionArgs = {
+  actions: ["cloudfront:CreateInvalidation"],
+  resources: [distribution.arn],
+};
+
+/** What the jobs may do: the notices' items, send mail as the desk, invalidate the CDN, park failures. */
+const jobs = (handler: string, extra: sst.aws.FunctionPermissionArgs[] = []) =>
+  lambda(handler, siteUrl, {
+    link: [...settings.jobs, cdnLink],
+    permissions: [readWriteItems, writeBatches, ...sendMail, invalidate, park, ...extra],
+  });
 
 // Declared apart from their triggers so that their names (and log groups) stay readable.
 export const dispatcher = new sst.aws.Function("Dispatcher", {
-  ...lambda(handlers.dispatch, siteUrl),
+  ...jobs(handlers.dispatch, [
+    // Lambda reads the stream with the function's role; only linking the table used to grant this, through dynamodb:*.
+    {
+      actions: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"],
+      resources: [table.nodes.table.streamArn],
+    },
+  ]),
   timeout: "30 seconds",
-  permissions: [park],
 });
 
 table.subscribe("Dispatcher", dispatcher.arn, {
@@ -39,11 +58,10 @@ table.subscribe("Dispatcher", dispatcher.arn, {
 });
 
 export const sweeper = new sst.aws.Function("Sweeper", {
-  ...lambda(handlers.sweep, siteUrl),
+  ...jobs(handlers.sweep),
   timeout: "50 seconds",
   // The next minute's sweep is the retry.
   retries: 0,
-  permissions: [park],
   transform: { eventInvokeConfig: { destinationConfig: { onFailure: { destination: failures.arn } } } },
 });
 
@@ -53,3 +71,6 @@ new sst.aws.Cron("Sweep", {
   // EventBridge's own scheduled event, rather than SST's constant `{}`.
   transform: { target: (args) => void delete args.input },
 });
+
+// Feeds (issue 11) poll on a schedule of their own here: an sst.aws.Function from
+// `jobs("packages/functions/src/poll.handler")` and an sst.aws.Cron, like the sweep's.

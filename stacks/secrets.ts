@@ -7,8 +7,8 @@ export const ingestToken = new sst.Secret("IngestToken");
 export const operatorEmails = new sst.Secret("OperatorEmails");
 /** A domain (mail from takedowns@ it) or one address that SES verifies. */
 export const mailSender = new sst.Secret("MailSender");
-/** Where people reach the site; empty means the API's own URL. */
+/** Where people reach the site; empty means the CDN's address. */
 export const publicUrl = new sst.Secret("PublicUrl", "");
+/** Who is told when an alarm goes off (comma-separated); empty means the operators. */
+export const alarmEmail = new sst.Secret("AlarmEmail", "");
 
-/** What the functions read at run time (packages/core/src/config.ts). */
-export const linked = [linkSecret, ingestToken, operatorEmails];

@@ -1,4 +1,5 @@
 import { definition } from "../packages/core/src/table";
+import { isProtected } from "./stage";
 
 /**
  * The single table, shaped as the local stack shapes it. The stream feeds
@@ -10,5 +11,5 @@ export const table = new sst.aws.Dynamo("Table", {
   globalIndexes: definition.globalIndexes,
   ttl: definition.ttl,
   stream: "new-image",
-  deletionProtection: $app.stage === "production",
+  deletionProtection: isProtected($app.stage),
 });

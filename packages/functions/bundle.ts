@@ -1,43 +1,57 @@
 /**
- * Bundles a Lambda entry the way SST's Node runtime does at deploy (esbuild,
- * ESM with a `require` shim, minified, `module` before `main`), so that what
- * is measured and tested here is what a deploy ships.
+ * Bundles a Lambda entry exactly as SST 4's Node runtime does at deploy
+ * (pkg/runtime/node/build.go in SST's CLI: esbuild, ESM, target esnext, its
+ * banner, `module` before `main`, keepNames, no source map, minified when the
+ * function's `nodejs.minify` says so), from the same properties the stacks
+ * pass, so that what is measured and tested here is what a deploy ships.
  */
 import { build, type Metafile } from "esbuild";
 import { mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runtime } from "./handlers";
+import { nodejs } from "./handlers";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 export type Bundle = { file: string; handler: string; bytes: number; metafile: Metafile };
 
-const requireShim = [
-  `import { createRequire as topLevelCreateRequire } from "module";`,
+/** The properties of a function's `nodejs` that SST's build reads. */
+export type NodeProperties = { minify?: boolean; format?: "esm" | "cjs" };
+
+const banner = [
+  `import { createRequire as topLevelCreateRequire } from 'module';`,
   `const require = topLevelCreateRequire(import.meta.url);`,
+  `import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from "url"`,
+  `const __filename = topLevelFileUrlToPath(import.meta.url)`,
+  `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
+  "",
 ].join("\n");
 
 /**
  * Builds a handler ("packages/functions/src/api.handler") into
  * `outdir`/api.mjs; the returned `handler` ("api.handler") is what Lambda calls.
  */
-export async function bundle(handler: string, outdir: string): Promise<Bundle> {
+export async function bundle(handler: string, outdir: string, properties: NodeProperties = nodejs): Promise<Bundle> {
+  if (properties.format === "cjs") throw new Error("Only ESM bundles are mirrored here.");
   const [path, exported] = splitHandler(handler);
   const base = path.split("/").pop()!;
   const file = join(outdir, `${base}.mjs`);
   await mkdir(outdir, { recursive: true });
+  const minify = Boolean(properties.minify);
   const result = await build({
     entryPoints: [join(root, `${path}.ts`)],
     outfile: file,
     bundle: true,
     platform: "node",
     format: "esm",
-    target: runtime.esbuild,
+    target: "esnext",
+    external: ["sharp", "pg-native"],
     mainFields: ["module", "main"],
     keepNames: true,
-    minify: true,
-    banner: { js: requireShim },
+    minifyWhitespace: minify,
+    minifySyntax: minify,
+    minifyIdentifiers: minify,
+    banner: { js: banner },
     metafile: true,
     logLevel: "error",
   });

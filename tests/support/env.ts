@@ -7,6 +7,9 @@ const tableName = `test-${randomBytes(4).toString("hex")}`;
 process.env.TABLE_NAME = tableName;
 process.env.DYNAMODB_ENDPOINT = inject("dynamoEndpoint");
 process.env.SES_ENDPOINT ??= inject("sesEndpoint");
+// CloudFront's stand-in records per distribution: each file reads only its own.
+process.env.CDN_ENDPOINT = inject("cdnEndpoint");
+process.env.CDN_DISTRIBUTION_ID = `E${randomBytes(6).toString("hex").toUpperCase()}`;
 process.env.PUBLIC_URL = "http://127.0.0.1:3999";
 process.env.OPERATOR_EMAILS = "ops-one@syndication.example,ops-two@syndication.example";
 process.env.MAIL_FROM = "Takedown Desk <takedowns@syndication.example>";

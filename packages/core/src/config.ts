@@ -1,5 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { Resource } from "sst/resource";
 import * as z from "zod/mini";
+import { fromAddress } from "./sender";
 
 /**
  * Every setting the system reads, parsed once. Locally they come from the
@@ -22,6 +24,9 @@ const schema = z.object({
   AWS_REGION: z._default(z.string(), "us-east-1"),
   DYNAMODB_ENDPOINT: z.optional(z.url()),
   SES_ENDPOINT: z.optional(z.url()),
+  CDN_DISTRIBUTION_ID: z.optional(z.string()),
+  CDN_ENDPOINT: z.optional(z.url()),
+  STAGE: z._default(z.string(), "local"),
   PUBLIC_URL: z._default(z.url(), "http://127.0.0.1:3000"),
   OPERATOR_EMAILS: z._default(emailList, ["operator@syndication.example"]),
   MAIL_FROM: z._default(z.string(), "Takedown Desk <takedowns@syndication.example>"),
@@ -40,6 +45,12 @@ export type Config = {
   region: string;
   dynamoEndpoint?: string;
   sesEndpoint?: string;
+  /** The CloudFront distribution in front of the site; unset, nothing is invalidated. */
+  cdnDistributionId?: string;
+  /** Where CloudFront's API is answered instead, locally (packages/local's recorder). */
+  cdnEndpoint?: string;
+  /** The SST stage, a dimension of every metric. */
+  stage: string;
   publicUrl: string;
   operatorEmails: string[];
   mailFrom: string;
@@ -65,6 +76,9 @@ export function load(env: Record<string, string | undefined>): Config {
     region: parsed.AWS_REGION,
     dynamoEndpoint: parsed.DYNAMODB_ENDPOINT,
     sesEndpoint: parsed.SES_ENDPOINT,
+    cdnDistributionId: parsed.CDN_DISTRIBUTION_ID,
+    cdnEndpoint: parsed.CDN_ENDPOINT,
+    stage: parsed.STAGE,
     publicUrl: parsed.PUBLIC_URL.replace(/\/+$/, ""),
     operatorEmails: parsed.OPERATOR_EMAILS,
     mailFrom: parsed.MAIL_FROM,
@@ -81,28 +95,34 @@ export function load(env: Record<string, string | undefined>): Config {
   };
 }
 
-/** What the stacks link to every function, under the names they give it. */
+/** What the stacks may link to a function, under the names they give it; each function gets only what it reads. */
 type Links = {
-  Table: { name: string };
-  Mailbox: { sender: string };
+  Database: { name: string };
+  Sender: { sender: string };
   LinkSecret: { value: string };
   IngestToken: { value: string };
   OperatorEmails: { value: string };
+  Cdn: { distributionId: string };
+  App: { stage: string };
 };
 
-/** SES sends from a verified address, or from any address at a verified domain. */
-function senderAddress(sender: string): string {
-  return `Takedown Desk <${sender.includes("@") ? sender : `takedowns@${sender}`}>`;
-}
-
+/**
+ * The linked settings, by the environment's names. A secret a function was
+ * not given becomes one nobody knows, so whatever it would sign or accept
+ * with it fails closed instead of falling back to the local default.
+ */
 function linked(): Record<string, string> {
-  const { Table, Mailbox, LinkSecret, IngestToken, OperatorEmails } = Resource as unknown as Links;
+  const links = Resource as unknown as Partial<Links>;
+  const has = (name: keyof Links) => name in links;
+  const unknown = () => randomBytes(24).toString("base64url");
   return {
-    TABLE_NAME: Table.name,
-    MAIL_FROM: senderAddress(Mailbox.sender),
-    LINK_SECRET: LinkSecret.value,
-    INGEST_TOKEN: IngestToken.value,
-    OPERATOR_EMAILS: OperatorEmails.value,
+    ...(has("Database") ? { TABLE_NAME: links.Database!.name } : {}),
+    STAGE: links.App!.stage,
+    ...(has("Cdn") ? { CDN_DISTRIBUTION_ID: links.Cdn!.distributionId } : {}),
+    ...(has("Sender") ? { MAIL_FROM: `Takedown Desk <${fromAddress(links.Sender!.sender)}>` } : {}),
+    LINK_SECRET: has("LinkSecret") ? links.LinkSecret!.value : unknown(),
+    INGEST_TOKEN: has("IngestToken") ? links.IngestToken!.value : unknown(),
+    OPERATOR_EMAILS: has("OperatorEmails") ? links.OperatorEmails!.value : "",
   };
 }
 

@@ -7,6 +7,7 @@ export * as Idempotency from "./idempotency";
 export * as Links from "./links";
 export * as Log from "./logger";
 export * as Mail from "./mail";
+export * as Metrics from "./metrics";
 export * as Moderation from "./moderation";
 export * as Notice from "./notice";
 export * as Outbox from "./outbox";

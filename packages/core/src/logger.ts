@@ -12,15 +12,27 @@ type Level = "info" | "warn" | "error";
 
 const context = new AsyncLocalStorage<Fields>();
 
-/** Runs `task` with `fields` (a request id) added to every line it logs. */
+/**
+ * Runs `task` with `fields` added to every line it logs: on Lambda, the
+ * invocation's request id (`lambdaRequestId`) and, for the site, API
+ * Gateway's (`requestId`), so that one request can be followed across lines.
+ */
 export function withContext<T>(fields: Fields, task: () => T): T {
   return context.run({ ...context.getStore(), ...fields }, task);
 }
 
-function write(level: Level, msg: string, fields: Fields = {}) {
-  const line = JSON.stringify({ level, msg, time: new Date().toISOString(), ...context.getStore(), ...fields });
+/** The fields every line carries now: those of the request or invocation being served. */
+export function current(): Fields {
+  return { ...context.getStore() };
+}
+
+function write(level: Level, msg: string, fields: Fields = {}, extra: Record<string, unknown> = {}) {
+  const line = JSON.stringify({ level, msg, time: new Date().toISOString(), ...context.getStore(), ...fields, ...extra });
   (level === "error" ? process.stderr : process.stdout).write(`${line}\n`);
 }
+
+/** A line that also carries structured data CloudWatch reads (metrics.ts's embedded metrics). */
+export const record = (msg: string, fields: Fields, extra: Record<string, unknown>) => write("info", msg, fields, extra);
 
 export const info = (msg: string, fields?: Fields) => write("info", msg, fields);
 export const warn = (msg: string, fields?: Fields) => write("warn", msg, fields);

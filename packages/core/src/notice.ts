@@ -8,6 +8,7 @@ import { config } from "./config";
 import * as Db from "./db";
 import { DomainError } from "./errors";
 import * as Ids from "./ids";
+import * as Metrics from "./metrics";
 import * as Moderation from "./moderation";
 import * as Outbox from "./outbox";
 import * as Suppression from "./suppression";
@@ -261,6 +262,7 @@ async function store(data: Valid, now: Date, key?: FiledWith): Promise<Notice> {
     // retried a put whose answer was lost. The notice is stored once.
     if (!Db.isConditionFailure(error)) throw error;
   }
+  Metrics.count("NoticesFiled");
   return notice;
 }
 
@@ -402,7 +404,7 @@ export async function decide(
   // The effects are the dispatcher's: it runs as soon as this write lands
   // (the table's stream), applies them under its lease, and records them
   // with the decision mail it sends. The request stays one write at any size.
-  return transition(
+  const notice = await transition(
     id,
     { type: "decided", ...decision },
     {
@@ -416,6 +418,8 @@ export async function decide(
     },
     now,
   );
+  Metrics.count("NoticesDecided");
+  return notice;
 }
 
 /**

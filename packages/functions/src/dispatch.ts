@@ -1,13 +1,14 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { Dispatch } from "@takedown/core";
 import { dueNotice } from "./due";
+import { traced } from "./traced";
 
 /**
  * The table's stream: delivers each changed notice's queued mail. Records of
  * a notice that could not be processed are reported back, so Lambda retries
  * (and bisects) from there instead of failing the whole batch.
  */
-export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+async function run(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const now = new Date();
   const records = event.Records.flatMap((record) => {
     const id = dueNotice(record, now);
@@ -26,3 +27,5 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     batchItemFailures: records.filter((r) => failed.has(r.id)).map((r) => ({ itemIdentifier: r.sequence })),
   };
 }
+
+export const handler = traced(run);

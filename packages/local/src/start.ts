@@ -5,6 +5,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
+import { startCdn } from "./cdn";
 import { ensureTable, startDynamo, startSes } from "./engines";
 
 const port = Number(process.env.PORT ?? 3000);
@@ -13,8 +14,12 @@ mkdirSync(dataDir, { recursive: true });
 
 const dynamo = await startDynamo({ port: Number(process.env.DYNAMODB_PORT ?? 8000), path: resolve(dataDir, "dynamodb") });
 const ses = await startSes({ port: Number(process.env.SES_PORT ?? 8005) });
+const cdn = await startCdn({ port: Number(process.env.CDN_PORT ?? 8006) });
 process.env.DYNAMODB_ENDPOINT = dynamo.url;
 process.env.SES_ENDPOINT = ses.url;
+// No CDN here: a stand-in records what CloudFront would be told to forget.
+process.env.CDN_ENDPOINT = cdn.url;
+process.env.CDN_DISTRIBUTION_ID ??= "LOCAL";
 process.env.PUBLIC_URL ??= `http://127.0.0.1:${port}`;
 // Webhook receivers on this machine are what local development is about.
 process.env.ALLOW_PRIVATE_WEBHOOKS ??= "true";
@@ -33,6 +38,7 @@ Takedown Desk is running.
   Sample article   ${config().publicUrl}/articles/${sample!.id}
   Mailbox (SES)    ${ses.url}/
   DynamoDB         ${dynamo.url}  (data in ${dataDir})
+  CDN invalidated  ${cdn.url}/invalidations/${config().cdnDistributionId}
   Ingest token     ${config().ingestToken}
   Operators        ${config().operatorEmails.join(", ")}
 Press Ctrl-C to stop.`);
@@ -42,7 +48,7 @@ async function stop() {
   if (stopping) return;
   stopping = true;
   await server.close();
-  await Promise.all([ses.close(), dynamo.close()]);
+  await Promise.all([ses.close(), dynamo.close(), cdn.close()]);
   process.exit(0);
 }
 process.on("SIGINT", stop);

@@ -3,7 +3,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { stylesheet } from "./assets";
 import { HttpError, onError } from "./errors";
-import { logRequests } from "./logging";
+import { logRequests, requestIdOf } from "./logging";
 import { powAssets } from "./pow";
 import { api } from "./routes/api";
 import { articles } from "./routes/articles";
@@ -13,7 +13,7 @@ import { Layout } from "./views/layout";
 
 /** The whole site: pages for people, /api/v1 for systems. Hosts wrap it as is. */
 export const app = new Hono()
-  .use(requestId())
+  .use(requestId({ generator: requestIdOf }))
   .use(logRequests)
   .use(
     secureHeaders({

@@ -25,8 +25,15 @@ import { bundle, root } from "../../../packages/functions/bundle";
 import { ensurePlatform } from "../../../packages/functions/sst-platform";
 
 export type Declared = {
-  resources: { type: string; name: string; inputs: Record<string, any>; state: Record<string, any> }[];
-  builds: { functionID: string; handler: string; links: Record<string, Record<string, unknown>>; file: string; exports: string[] }[];
+  resources: { type: string; name: string; id: string; inputs: Record<string, any>; state: Record<string, any> }[];
+  builds: {
+    functionID: string;
+    handler: string;
+    links: Record<string, Record<string, unknown>>;
+    properties: Record<string, unknown>;
+    file: string;
+    exports: string[];
+  }[];
   outputs: Record<string, unknown>;
 };
 
@@ -42,9 +49,17 @@ ensurePlatform();
 async function answer(method: string, input: any): Promise<unknown> {
   if (method === "Provider.Aws.Bootstrap") return { asset: "sst-asset-test", assetEcrRegistryId: ACCOUNT, assetEcrUrl: "" };
   if (method === "Runtime.Build") {
-    const built = await bundle(input.handler, join(work, "artifacts", `${input.functionID}-src`));
+    // Built from the properties the stack gave SST, as SST's CLI would.
+    const built = await bundle(input.handler, join(work, "artifacts", `${input.functionID}-src`), input.properties);
     const [output] = Object.values(built.metafile.outputs);
-    declared.builds.push({ functionID: input.functionID, handler: input.handler, links: input.links, file: built.file, exports: output!.exports });
+    declared.builds.push({
+      functionID: input.functionID,
+      handler: input.handler,
+      links: input.links,
+      properties: input.properties,
+      file: built.file,
+      exports: output!.exports,
+    });
     return { handler: built.handler, out: join(work, "artifacts", `${input.functionID}-src`), errors: [], sourcemaps: [] };
   }
   throw new Error(`no stand-in for the SST RPC ${method}`);
@@ -81,6 +96,10 @@ function computed(type: string, name: string, inputs: Record<string, any>): Reco
       return { arn, configurationSetName: `${name}-${stage}` };
     case "aws:sesv2/emailIdentity:EmailIdentity":
       return { arn, dkimSigningAttributes: { tokens: ["token1", "token2", "token3"] } };
+    case "aws:cloudfront/distribution:Distribution":
+      return { arn: `arn:aws:cloudfront::${ACCOUNT}:distribution/E${name.toUpperCase()}`, domainName: `d${name.toLowerCase()}.cloudfront.net`, etag: "E1" };
+    case "aws:sns/topic:Topic":
+      return { arn: `arn:aws:sns:${REGION}:${ACCOUNT}:${physical}`, name: physical };
     case "aws:sqs/queue:Queue":
       return { arn, url: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${physical}` };
     case "random:index/randomBytes:RandomBytes":
@@ -109,8 +128,9 @@ await pulumi.runtime.setMocks(
   {
     newResource({ type, name, inputs }) {
       const state = { ...inputs, ...computed(type, name, inputs) };
-      declared.resources.push({ type, name, inputs, state });
-      return { id: `${name}-id`, state };
+      const id = type === "aws:cloudfront/distribution:Distribution" ? `E${name.toUpperCase()}` : `${name}-id`;
+      declared.resources.push({ type, name, id, inputs, state });
+      return { id, state };
     },
     call({ token, inputs }) {
       switch (token) {

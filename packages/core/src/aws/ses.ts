@@ -1,5 +1,6 @@
 import { SESClient } from "@aws-sdk/client-ses";
 import { config } from "../config";
+import * as Metrics from "../metrics";
 import { clientOptions } from "./credentials";
 
 // Kept apart from the DynamoDB client so that functions which never send
@@ -9,10 +10,26 @@ let client: SESClient | undefined;
 export function ses(): SESClient {
   // A call that hangs must end well inside the dispatcher's lease (60 s), or
   // a second worker would take the notice over and send the same mail.
-  client ??= new SESClient({
+  if (client) return client;
+  client = new SESClient({
     ...clientOptions(config().sesEndpoint),
     maxAttempts: 2,
     requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
   });
+  // Every message is counted where it leaves, once whatever the SDK retried:
+  // MailFailed feeds the alarm on mail that keeps failing (stacks/alarms.ts).
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        const result = await next(args);
+        Metrics.count("MailSent");
+        return result;
+      } catch (error) {
+        Metrics.count("MailFailed");
+        throw error;
+      }
+    },
+    { step: "initialize", name: "countMail" },
+  );
   return client;
 }

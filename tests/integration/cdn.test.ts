@@ -1,0 +1,37 @@
+/**
+ * Cdn.invalidate through the same CloudFront client that runs on AWS, against
+ * the local stand-in that records what CloudFront was asked to forget.
+ */
+import { config } from "@takedown/core";
+import * as Cdn from "@takedown/core/cdn";
+import { describe, expect, inject, it } from "vitest";
+import { invalidations } from "../../packages/local/src/cdn";
+
+const recorded = () => invalidations(inject("cdnEndpoint"), config().cdnDistributionId!);
+
+describe("Cdn.invalidate", () => {
+  it("asks CloudFront to forget each path once, batched, a new invalidation every time", async () => {
+    const before = (await recorded()).length;
+    await Cdn.invalidate(["/articles/a1", "/articles/a2", "/articles/a1", "/sources/gazette.example/*"]);
+    await Cdn.invalidate(["/articles/a1"]);
+    const made = (await recorded()).slice(before);
+    expect(made.map((i) => i.paths)).toEqual([["/articles/a1", "/articles/a2", "/sources/gazette.example/*"], ["/articles/a1"]]);
+    expect(new Set(made.map((i) => i.callerReference)).size).toBe(2);
+  });
+
+  it("splits what is over CloudFront's limit into as few calls as it allows", async () => {
+    const before = (await recorded()).length;
+    const paths = Array.from({ length: Cdn.MAX_PATHS + 5 }, (_, i) => `/articles/bulk-${i}`);
+    await Cdn.invalidate(paths);
+    const made = (await recorded()).slice(before);
+    expect(made.map((i) => i.paths.length)).toEqual([Cdn.MAX_PATHS, 5]);
+    expect(made.flatMap((i) => i.paths)).toEqual(paths);
+  });
+
+  it("calls nothing for no paths, and refuses a path CloudFront would reject", async () => {
+    const before = (await recorded()).length;
+    await Cdn.invalidate([]);
+    await expect(Cdn.invalidate(["articles/no-slash"])).rejects.toThrow(/start with "\/"/);
+    expect((await recorded()).length).toBe(before);
+  });
+});
