@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
 import { dynamo } from "./aws/dynamo";
 import * as Db from "./db";
@@ -140,6 +140,35 @@ export async function idsInScope(sourceDomain: string, authorKey?: string, notHi
     ProjectionExpression: "id",
   });
   return items.map((item) => item.id as string);
+}
+
+/**
+ * How many articles a source has, or one author at it: what an approval of a
+ * source- or author-wide notice would hide, told to operators before they
+ * approve. Counted by the index (COUNT reads keys only), a page of up to 1 MB
+ * at a time.
+ */
+export async function countInScope(sourceDomain: string, authorKey?: string): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo().send(
+      new QueryCommand({
+        TableName: Table.name(),
+        IndexName: Table.bySource.index,
+        Select: "COUNT",
+        KeyConditionExpression: authorKey ? "gsi1pk = :source AND begins_with(gsi1sk, :author)" : "gsi1pk = :source",
+        ExpressionAttributeValues: {
+          ":source": Table.bySource.partition(sourceDomain),
+          ...(authorKey ? { ":author": Table.bySource.authorPrefix(authorKey) } : {}),
+        },
+        ExclusiveStartKey: start,
+      }),
+    );
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return count;
 }
 
 /**
