@@ -53,7 +53,7 @@ export function futureRules(notice: Notice): string[] {
 
 /** What the notice asks to remove now, named: the listed articles, or every article of an author or source. */
 export function scopeNow(notice: Notice): string[] {
-  if (notice.scope === "urls") return [`the listed ${notice.urls.length === 1 ? "URL" : "URLs"}`];
+  if (notice.scope === "urls") return [plural(notice.urls.length, "listed URL")];
   const wide = notice.subjects.map((subject) =>
     notice.scope === "source"
       ? `every article from ${subject.sourceDomain}`
