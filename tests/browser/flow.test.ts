@@ -143,7 +143,7 @@ describe.skipIf(missing)("the takedown workflow in a browser", () => {
     const approved = await submit("#act");
     expect(approved.status(), await text("main")).toBe(200);
     expect(await text("#done")).toBe("Notice approved");
-    expect(await text("main")).toContain("1 article is now hidden");
+    expect(await text("main")).toContain("1 article is no longer shown because of it");
 
     // The article is withheld, saying by which notice.
     const withheld = await page.goto(articleUrl);

@@ -133,7 +133,7 @@ describe("deciding while DynamoDB fails", () => {
     const response = await approve(notice.id);
     expect(fault.hits()).toBe(1);
     expect(response.status).toBe(200);
-    expect(await response.text()).toContain("1 article is now hidden");
+    expect(await response.text()).toContain("1 article is no longer shown because of it");
     expect(await outcome(notice.id)).toEqual(approvedOnce(input.requester.email));
   });
 

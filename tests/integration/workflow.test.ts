@@ -139,7 +139,7 @@ describe("operators deciding from their email", () => {
 
     const done = await press(approve);
     expect(done.status).toBe(200);
-    expect(await done.text()).toContain("1 article is now hidden");
+    expect(await done.text()).toContain("1 article is no longer shown because of it");
 
     const page = await app.request(`/articles/${articles[0]!.id}`);
     expect(page.status).toBe(451);

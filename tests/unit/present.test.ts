@@ -66,6 +66,38 @@ describe("each listed URL's state", () => {
   });
 });
 
+describe("what a decision did, in distinct articles", () => {
+  const urls = [
+    { url: "https://harbour-gazette.example/a1", articleId: "a1" },
+    { url: "https://harbour-gazette.example/a1?utm_source=x", articleId: "a1" },
+    { url: "https://harbour-gazette.example/a2", articleId: "a2" },
+  ];
+  const decided = (action: "approved" | "rejected", articles: Map<string, Article.Article>) => {
+    const n = notice({ status: action, urls, decision: { action, by: "ops@x.example", at: "2026-12-01T02:00:00.000Z" } });
+    return Present.decisionOutcome(n, Present.urlRows(n, articles));
+  };
+
+  it("counts what this approval hid apart from what another notice hides as well", () => {
+    const approved = new Map([
+      ["a1", article("a1", ["n1"])],
+      ["a2", article("a2", ["n0", "n1"])],
+    ]);
+    expect(decided("approved", approved)).toBe(
+      "1 article is no longer shown because of it. 1 listed article is hidden under notice n0 as well.",
+    );
+  });
+
+  it("does not say a rejection left up what another notice hides", () => {
+    const rejected = new Map([
+      ["a1", article("a1")],
+      ["a2", article("a2", ["n0"])],
+    ]);
+    expect(decided("rejected", rejected)).toBe(
+      "This decision removed nothing. 1 listed article stays up. 1 listed article is hidden under notice n0.",
+    );
+  });
+});
+
 describe("the rules an approval leaves, in words", () => {
   it("names the author rule that 'the listed articles, in the future' creates, and the source rule", () => {
     expect(Present.futureRules(notice({ future: true }))).toEqual(["future articles by Maya Lindqvist at harbour-gazette.example"]);

@@ -135,29 +135,6 @@ function review(notice: Notice, operator: string, context: Context, now: number)
   );
 }
 
-/** What the decision did, article by article, in distinct articles. */
-function outcomeLine(notice: Notice, rows: Present.UrlRow[]): string {
-  const counts = Present.tally(rows);
-  const elsewhere = counts.hidden_by_other
-    ? ` ${Present.plural(counts.hidden_by_other, "listed article")} ${counts.hidden_by_other === 1 ? "was" : "were"} already hidden under another notice and stay${counts.hidden_by_other === 1 ? "s" : ""} hidden.`
-    : "";
-  if (notice.decision?.action === "rejected") {
-    const kept = counts.kept ? `${Present.plural(counts.kept, "listed article")} stay${counts.kept === 1 ? "s" : ""} up.` : "";
-    return `This decision removed nothing. ${kept}${elsewhere}`.trim();
-  }
-  const wide = notice.events.reduce((sum, e) => sum + (e.type === "articles_hidden" ? e.count : 0), 0);
-  const hidden = notice.scope === "urls" ? counts.hidden_by_this + counts.being_hidden : wide;
-  const listed = counts.hidden_by_this + counts.being_hidden + counts.hidden_by_other;
-  const now =
-    notice.scope === "urls"
-      ? listed === 0
-        ? "No listed URL matched an article on our site, so nothing was hidden."
-        : `${Present.plural(hidden, "article")} ${hidden === 1 ? "is" : "are"} no longer shown because of it.`
-      : `It covers ${Present.scopeNow(notice).join("; ")}: ${Present.plural(hidden, "article")} ${hidden === 1 ? "is" : "are"} no longer shown because of it.`;
-  const future = Present.futureRules(notice);
-  return `${now}${notice.scope === "urls" ? elsewhere : ""}${future.length ? ` From now on, ${future.join(" and ")} are blocked when they arrive.` : ""}`;
-}
-
 function decision(notice: Notice, articles: Map<string, Article.Article>): Email {
   const { decision: decided } = notice;
   if (!decided) throw new Error(`Notice ${notice.id} has no decision to announce.`);
@@ -167,7 +144,7 @@ function decision(notice: Notice, articles: Map<string, Article.Article>): Email
     {
       lines: [
         `Hello ${notice.requester.name},`,
-        `${Present.capitalised(Present.operatorName(decided.by))} ${decided.action} your notice on ${Present.date(decided.at)}. ${outcomeLine(notice, rows)}`,
+        `${Present.capitalised(Present.operatorName(decided.by))} ${decided.action} your notice on ${Present.date(decided.at)}. ${Present.decisionOutcome(notice, rows)}`,
         ...(decided.reason ? [`Reason: ${decided.reason}`] : []),
         "The decision was taken by a person; no automated means were used.",
       ],

@@ -122,7 +122,7 @@ export function stateText(row: Pick<UrlRow, "state" | "others">): string {
     case "awaiting_decision":
       return "found; awaiting decision";
     case "hidden_by_this":
-      return "hidden by this notice";
+      return row.others.length ? `hidden by this notice, and under notice ${row.others.join(", ")}` : "hidden by this notice";
     case "hidden_by_other":
       return `already hidden under notice ${row.others.join(", ")}`;
     case "being_hidden":
@@ -143,6 +143,30 @@ export function tally(rows: UrlRow[]): Record<UrlState, number> {
   ) as Record<UrlState, number>;
   for (const row of rows) counts[row.state]++;
   return counts;
+}
+
+/** What a decision did, in distinct articles, told from the articles as they are now; mails and pages say it alike. */
+export function decisionOutcome(notice: Notice, rows: UrlRow[]): string {
+  const be = (count: number) => (count === 1 ? "is" : "are");
+  const shared = rows.filter((r) => r.state === "hidden_by_other" || (r.state === "hidden_by_this" && r.others.length > 0));
+  const others = [...new Set(shared.flatMap((r) => r.others))];
+  const alsoHidden = shared.length
+    ? ` ${plural(shared.length, "listed article")} ${be(shared.length)} hidden under notice ${others.join(", ")}${notice.decision?.action === "approved" ? " as well" : ""}.`
+    : "";
+  if (notice.decision?.action === "rejected") {
+    const kept = rows.filter((r) => r.state === "kept").length;
+    return `This decision removed nothing.${kept ? ` ${plural(kept, "listed article")} stay${kept === 1 ? "s" : ""} up.` : ""}${alsoHidden}`;
+  }
+  const alone = rows.filter((r) => r.state === "being_hidden" || (r.state === "hidden_by_this" && !r.others.length)).length;
+  const wide = notice.events.reduce((sum, e) => sum + (e.type === "articles_hidden" ? e.count : 0), 0);
+  const now =
+    notice.scope !== "urls"
+      ? `It covers ${scopeNow(notice).join("; ")}: ${plural(wide, "article")} ${be(wide)} no longer shown because of it.`
+      : alone + shared.length === 0
+        ? "No listed URL matched an article on our site, so nothing was hidden."
+        : `${plural(alone, "article")} ${be(alone)} no longer shown because of it.${alsoHidden}`;
+  const future = futureRules(notice);
+  return `${now}${future.length ? ` From now on, ${future.join(" and ")} are blocked when they arrive.` : ""}`;
 }
 
 /** The sources a notice touches, each with whether the sender's address is at its domain. */

@@ -153,23 +153,18 @@ export const takedowns = new Hono()
     const notice = await Notice.decide(id, decision, String(body.token ?? ""), body.reason, new Date(), {
       unfounded: body.unfounded === "on",
     });
-    const hidden = notice.events.reduce((sum, e) => sum + (e.type === "articles_hidden" ? e.count : 0), 0);
+    const articles = await articlesOf(notice);
     return c.html(
       <DonePage
         notice={notice}
-        articles={await articlesOf(notice)}
+        articles={articles}
         audience="operator"
         heading={decision === "approved" ? "Notice approved" : "Notice rejected"}
       >
         <p>
-          {decision === "approved"
-            ? notice.effectsPending
-              ? "The articles it covers are being hidden; this takes a moment."
-              : `${Present.plural(hidden, "article")} ${hidden === 1 ? "is" : "are"} now hidden because of it.`
-            : "This decision hid nothing."}{" "}
-          {Present.futureRules(notice).length > 0 && decision === "approved"
-            ? `From now on, ${Present.futureRules(notice).join(" and ")} are blocked at ingest. `
-            : ""}
+          {notice.effectsPending
+            ? "The articles it covers are being hidden; this takes a moment."
+            : Present.decisionOutcome(notice, Present.urlRows(notice, articles))}{" "}
           The requester will be emailed the decision.
         </p>
       </DonePage>,
