@@ -247,6 +247,31 @@ describe("finding 7: redress that reaches someone", () => {
     expect(told.map((m) => m.destination.to[0]).sort()).toEqual([...OPERATORS].sort());
     expect(told[0]!.body.text).toContain("I am the author; see my byline.");
     expect(text((await page(filed.statusUrl)).html)).toContain("You contested this decision");
+
+    // Once: a second objection is refused and tells no one again.
+    const again = await app.request(`/takedowns/${filed.id}/contest`, {
+      method: "POST",
+      headers: { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token: url.searchParams.get("token")!, objection: "Again." }).toString(),
+    });
+    expect(again.status).toBe(410);
+    expect(await mailOf(filed.id, /contested/)).toHaveLength(OPERATORS.length);
+  });
+
+  it("a notice not yet decided cannot be contested, and an empty objection is refused", async () => {
+    const { articles } = await ingestSource(1);
+    const filed = await confirmed(noticeInput([articles[0]!.originalUrl]));
+    const token = new URL(filed.statusUrl).searchParams.get("token")!;
+    const post = (objection: string) =>
+      app.request(`/takedowns/${filed.id}/contest`, {
+        method: "POST",
+        headers: { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ token, objection }).toString(),
+      });
+    expect((await post("Why?")).status).toBe(409);
+    await reject(filed.id);
+    expect((await post("  ")).status).toBe(422);
+    expect((await Notice.get(filed.id)).events.some((e) => e.type === "contested")).toBe(false);
   });
 });
 

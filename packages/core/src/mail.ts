@@ -90,7 +90,7 @@ function review(notice: Notice, operator: string, context: Context, now: number)
   const rows = Present.urlRows(notice, context.articles);
   return render(
     [operator],
-    `Takedown notice ${notice.id}: ${requester.role} asks to remove ${Present.scopeLine(notice).replace(/; not future articles$/, "")}`,
+    `Takedown notice ${notice.id}: ${requester.role} asks to remove ${Present.asks(notice)}`,
     [
       {
         heading: "Who asks",

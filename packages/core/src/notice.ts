@@ -197,6 +197,7 @@ export async function fileAnonymous(
   now = new Date(),
 ): Promise<Notice> {
   const data = parse(Input, input);
+  // Matched first: one refused for spanning sources has spent no proof of work.
   const matched = await match(data);
   await Abuse.admitAnonymous({ ...caller, email: data.requester.email }, now);
   return store(data, matched, now);
@@ -626,6 +627,8 @@ export async function contest(id: string, token: string, objection: unknown, now
     if (!Db.isConditionFailure(error)) throw error;
     const notice = await get(id);
     const contested = notice.events.find((e) => e.type === "contested");
+    // The SDK retries a write whose answer was lost: finding our own event, the objection is ours.
+    if (contested?.type === "contested" && contested.at === event.at && contested.objection === text) return notice;
     if (contested) throw new DomainError("already_decided", `You already contested this decision on ${date(contested.at)}.`);
     if (!notice.decision) throw new DomainError("not_confirmed", "There is no decision to contest yet.");
     throw new DomainError("expired_link", "The six months to contest this decision have passed.");

@@ -71,6 +71,11 @@ export function scopeLine(notice: Notice): string {
   return notice.scope === "source" ? `${now}, now and in the future` : `${now}, and ${future.join("; ")}`;
 }
 
+/** What the notice asks for, short enough for a subject line. */
+export function asks(notice: Notice): string {
+  return notice.future ? scopeLine(notice) : scopeNow(notice).join("; ");
+}
+
 /** What a listed URL stands for now, following the notice's state and the article's. */
 export type UrlState =
   | "not_found"

@@ -1,4 +1,4 @@
-import { Present, reveal, revealAll, type Abuse, type Article, type Moderation, type Notice } from "@takedown/core";
+import { Notice, Present, reveal, revealAll, type Abuse, type Article, type Moderation } from "@takedown/core";
 import type { Child } from "hono/jsx";
 import { Layout } from "./layout";
 
@@ -181,6 +181,7 @@ export function StatusPage(props: {
 }) {
   const { notice } = props;
   const contested = notice.events.find((event) => event.type === "contested");
+  const contestable = notice.decision && Date.now() - Date.parse(notice.decision.at) < Notice.CONTEST_WITHIN_MS;
   return (
     <Layout title={`Notice ${notice.id}`}>
       {props.justFiled && (
@@ -204,7 +205,7 @@ export function StatusPage(props: {
             You contested this decision on <When at={contested.at} />. A person who did not take it will review it and
             tell you the outcome.
           </p>
-        ) : (
+        ) : contestable ? (
           <form method="post" action={`/takedowns/${notice.id}/contest`} id="contest-form">
             <h2>Contest this decision</h2>
             <p>
@@ -220,6 +221,8 @@ export function StatusPage(props: {
               Contest this decision
             </button>
           </form>
+        ) : (
+          <p id="contest-closed">The six months to contest this decision have passed.</p>
         ))}
       <h2>History</h2>
       <ol class="trail">
