@@ -316,7 +316,7 @@ describe("finding 11 and 12: docs, the form's fallback, and dates", () => {
   });
 
   it("pages show dates as people read them, with the exact time in <time datetime>", async () => {
-    const { articles } = await ingestSource(1);
+    const { articles } = await ingestSource(2);
     const filed = await confirmed(noticeInput([articles[0]!.originalUrl]));
     await approve(filed.id);
     const notice = await Notice.get(filed.id);
@@ -325,6 +325,8 @@ describe("finding 11 and 12: docs, the form's fallback, and dates", () => {
     expect(html).toContain(`<time datetime="${notice.createdAt}">`);
     const mail = (await decisionMail(filed.id)).body.text!;
     expect(mail).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
+    const articlePage = await (await app.request(`/articles/${articles[1]!.id}`)).text();
+    expect(articlePage).toContain(`<time datetime="${articles[1]!.publishedAt}">2 November 2026, 10:00 UTC</time>`);
     expect(mail).toMatch(/\d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d UTC/);
   });
 });

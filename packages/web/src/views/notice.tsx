@@ -1,6 +1,6 @@
 import { Notice, Present, reveal, revealAll, type Abuse, type Article, type Moderation } from "@takedown/core";
 import type { Child } from "hono/jsx";
-import { Layout } from "./layout";
+import { Layout, When } from "./layout";
 
 type NoticeT = Notice.Notice;
 
@@ -23,15 +23,6 @@ const EVENT_TEXT: Record<Moderation.Event["type"], string> = {
 
 /** Who reads the page: requesters never see operators' addresses. */
 type Audience = "requester" | "operator";
-
-/** A date as people read it, with the exact instant for machines. */
-export function When(props: { at: string }) {
-  return (
-    <time datetime={props.at}>
-      {Present.date(props.at)}
-    </time>
-  );
-}
 
 export function StatusBadge(props: { status: Notice.Status }) {
   return <span class={`status ${props.status}`}>{STATUS_TEXT[props.status]}</span>;
