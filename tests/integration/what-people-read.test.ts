@@ -113,6 +113,8 @@ describe("finding 2: the rule is named before anyone files or approves it", () =
     const approvePage = await page(Links.act(filed.id, "approve", OPERATORS[0]!));
     expect(text(approvePage.html)).toContain(rule);
     expect(text((await page(filed.statusUrl)).html)).toContain(rule);
+    await approve(filed.id);
+    expect(text((await page(filed.statusUrl)).html)).toContain(`Future articles by ${author} at ${sourceDomain} blocked`);
   });
 
   it("the form names the author and source of the article it was opened from", async () => {

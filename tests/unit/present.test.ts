@@ -108,6 +108,13 @@ describe("the rules an approval leaves, in words", () => {
     );
   });
 
+  it("reads stored rule ids back in words", () => {
+    expect(Present.describeRuleId("author:harbour-gazette.example/maya-lindqvist", [subject])).toBe(
+      "articles by Maya Lindqvist at harbour-gazette.example",
+    );
+    expect(Present.describeRuleId("source:harbour-gazette.example", [subject])).toBe("articles from harbour-gazette.example");
+  });
+
   it("tells operators, per source, what approving hides now and leaves for the future", () => {
     const other = { ...subject, sourceDomain: "valley-ledger.example", sourceName: "Valley Ledger" };
     const n = notice({

@@ -46,6 +46,15 @@ export function describeRule(rule: Rule, subjects: Subject[]): string {
   return `articles by ${author ?? rule.authorKey} at ${rule.sourceDomain}`;
 }
 
+/** A stored rule id (`author:<domain>/<key>`, `source:<domain>`, Suppression.ruleId) in words. */
+export function describeRuleId(id: string, subjects: Subject[]): string {
+  const [kind, rest = ""] = id.split(/:(.*)/s);
+  const slash = rest.indexOf("/");
+  return kind === "author" && slash > 0
+    ? describeRule({ sourceDomain: rest.slice(0, slash), authorKey: rest.slice(slash + 1) }, subjects)
+    : describeRule({ sourceDomain: rest }, subjects);
+}
+
 /** The future an approval blocks, one phrase per rule `rulesOf` would create. */
 export function futureRules(notice: Notice): string[] {
   return rulesOf(notice).map((rule) => `future ${describeRule(rule, notice.subjects)}`);

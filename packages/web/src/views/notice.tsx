@@ -11,15 +11,25 @@ const STATUS_TEXT: Record<Notice.Status, string> = {
   rejected: "Rejected",
 };
 
-const EVENT_TEXT: Record<Moderation.Event["type"], string> = {
-  filed: "Notice filed",
-  confirmed: "Sender's email address confirmed",
-  decided: "Decision recorded",
-  mail_sent: "Email sent",
-  articles_hidden: "Articles hidden",
-  rule_created: "Future articles blocked",
-  contested: "Decision contested by the sender",
-};
+/** One line of the notice's history, as its sender reads it. */
+function eventText(event: Moderation.Event, notice: NoticeT): string {
+  switch (event.type) {
+    case "filed":
+      return "Notice filed";
+    case "confirmed":
+      return "Sender's email address confirmed";
+    case "decided":
+      return `${event.action === "approved" ? "Approved" : "Rejected"} by ${Present.operatorName(event.by)}`;
+    case "mail_sent":
+      return { receipt: "Receipt emailed", decision: "Decision emailed", review: "Operators emailed", contest: "Operators emailed" }[event.kind];
+    case "articles_hidden":
+      return `${Present.capitalised(Present.plural(event.count, "article"))} hidden`;
+    case "rule_created":
+      return `Future ${Present.describeRuleId(event.rule, notice.subjects)} blocked`;
+    case "contested":
+      return "Decision contested by the sender";
+  }
+}
 
 /** Who reads the page: requesters never see operators' addresses. */
 type Audience = "requester" | "operator";
@@ -221,7 +231,7 @@ export function StatusPage(props: {
           .filter((event) => event.type !== "mail_sent" || event.kind === "receipt" || event.kind === "decision")
           .map((event) => (
             <li>
-              <When at={event.at} />: {EVENT_TEXT[event.type]}
+              <When at={event.at} />: {eventText(event, notice)}
             </li>
           ))}
       </ol>
