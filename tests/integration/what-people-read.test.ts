@@ -121,8 +121,9 @@ describe("finding 2: the rule is named before anyone files or approves it", () =
     const { articles, sourceDomain, author } = await ingestSource(1);
     const form = await app.request(`/takedown?url=${encodeURIComponent(Links.article(articles[0]!.id))}`);
     const html = text(await form.text());
-    expect(html).toContain(`Everything by ${author} at ${sourceDomain}`);
-    expect(html).toContain(`Everything from ${sourceDomain}`);
+    expect(html).toContain(`All articles by ${author} at ${sourceDomain}`);
+    expect(html).toContain(`All articles from ${sourceDomain}`);
+    expect(html).toContain(`also block future articles by ${author} at ${sourceDomain}`);
   });
 });
 

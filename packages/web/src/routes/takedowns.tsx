@@ -65,7 +65,9 @@ async function subjectOf(urls: string | undefined) {
   const first = (urls ?? "").split(/\r?\n/).map((line) => line.trim()).find(Boolean);
   const id = first ? Article.idForUrl(first, config().publicUrl) : undefined;
   const article = id ? await Article.get(id) : undefined;
-  return article ? { author: article.author, sourceDomain: article.sourceDomain } : undefined;
+  return article
+    ? { author: article.author, authorKey: article.authorKey, sourceDomain: article.sourceDomain, sourceName: article.sourceName }
+    : undefined;
 }
 
 export const takedowns = new Hono()

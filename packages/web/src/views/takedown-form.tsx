@@ -1,4 +1,4 @@
-import { config, Notice, type Pow } from "@takedown/core";
+import { config, Notice, Present, type Pow } from "@takedown/core";
 import { Checkbox, Choices, Layout, TextField } from "./layout";
 
 /** What the person typed, as the form's fields hold it. */
@@ -15,29 +15,36 @@ const ROLES = [
   ["agent", "I am an agent acting for the author or the publisher"],
 ] as const;
 
-/** The author and source of the article the form was opened from, when known. */
-export type FormSubject = { author: string; sourceDomain: string };
-
 /**
- * The scope choices, naming the author and source when the form knows them,
- * and the rule "now and in the future" leaves for each (Notice.rulesOf).
+ * The scope choices, naming the author and source of the article the form
+ * was opened from when it knows them, and the rule "now and in the future"
+ * leaves for each, in the words pages and mails use (Present.describeRule).
  */
-function scopes(subject?: FormSubject) {
-  const author = subject ? `${subject.author} at ${subject.sourceDomain}` : "the same author at the same source";
-  const source = subject ? subject.sourceDomain : "the same source site";
+function scopes(subject?: Notice.Subject) {
+  if (!subject) {
+    return {
+      options: [
+        ["urls", "Only the articles listed above"],
+        ["author", "Everything by the same author at the same source"],
+        ["source", "Everything from the same source site"],
+      ] as const,
+      future:
+        "Now and in the future: also block future articles by the author of each listed article, at its source (with “Everything from the same source site”: every future article from that source). Everything by an author, or from a source, covers one source per notice.",
+    };
+  }
+  const byAuthor = Present.describeRule(subject, [subject]);
+  const fromSource = Present.describeRule({ sourceDomain: subject.sourceDomain }, [subject]);
   return {
     options: [
       ["urls", "Only the articles listed above"],
-      ["author", `Everything by ${author}`],
-      ["source", `Everything from ${source}`],
+      ["author", `All ${byAuthor}`],
+      ["source", `All ${fromSource}`],
     ] as const,
-    future: subject
-      ? `Now and in the future: also block future articles by ${author} (with “Everything from ${source}”: every future article from ${source}).`
-      : "Now and in the future: also block future articles by the author of each listed article, at its source (with “Everything from the same source site”: every future article from that source). Everything by an author, or from a source, covers one source per notice.",
+    future: `Now and in the future: also block future ${byAuthor} (with “All ${fromSource}”: future ${fromSource}).`,
   };
 }
 
-export function TakedownForm(props: { values: FormValues; errors: FormErrors; pow: Pow.Challenge; subject?: FormSubject }) {
+export function TakedownForm(props: { values: FormValues; errors: FormErrors; pow: Pow.Challenge; subject?: Notice.Subject }) {
   const { values: v, errors: e } = props;
   const scope = scopes(props.subject);
   const { noticeEmail } = config();
