@@ -388,6 +388,7 @@ describe("issue 9 finding 2: mixed-source notices", () => {
     expect(review).toContain(`was never confirmed`);
     const approvePage = text((await page(Links.act(filed.id, "approve", OPERATORS[0]!))).html);
     expect(approvePage).toContain("was never confirmed");
+    expect(approvePage).toContain(`the requester's address was typed by the key holder and never confirmed by email`);
   });
 });
 

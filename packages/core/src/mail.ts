@@ -104,9 +104,7 @@ function review(notice: Notice, operator: string, context: Context, now: number)
           ...(requester.address ? [`Address: ${requester.address}`] : []),
           ...(requester.phone ? [`Phone: ${requester.phone}`] : []),
           `Signed: ${notice.signature}`,
-          ...(notice.filedWith
-            ? [`Filed with API key "${notice.filedWith.name}" (${notice.filedWith.id}), whose owner is vetted; the requester's address was never confirmed by email.`]
-            : []),
+          ...(notice.filedWith ? [Present.keyLine(notice)!] : []),
         ],
       },
       {

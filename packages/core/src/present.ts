@@ -196,6 +196,13 @@ export function sourceChecks(notice: Notice): SourceCheck[] {
 /** A key holder typed the requester's address; nobody confirmed it by email. */
 export const unconfirmedAddress = (notice: Notice) => Boolean(notice.filedWith);
 
+/** For operators: who filed a keyed notice, and that nobody confirmed its requester's address. */
+export function keyLine(notice: Notice): string | undefined {
+  const key = notice.filedWith;
+  if (!key) return undefined;
+  return `Filed with API key "${key.name}" (${key.id})${key.owner ? `, issued to ${key.owner}` : ""}: the requester's address was typed by the key holder and never confirmed by email.`;
+}
+
 /** One line per source for operators: a match, or a warning meant to stop them. */
 export function checkLines(notice: Notice): { text: string; warning: boolean }[] {
   const checks = sourceChecks(notice);

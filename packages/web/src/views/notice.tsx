@@ -162,6 +162,11 @@ function BlastRadius(props: { notice: NoticeT; articles: Map<string, Article.Art
         {checks.map((check) => (
           <li>{check.warning ? <strong>{check.text}</strong> : check.text}</li>
         ))}
+        {notice.filedWith && (
+          <li id="filed-with">
+            <strong>{Present.keyLine(notice)}</strong>
+          </li>
+        )}
       </ul>
       <h2>What approving will do</h2>
       <ul id="plan">
