@@ -61,7 +61,7 @@ export function futureRules(notice: Notice): string[] {
 }
 
 /** What the notice asks to remove now, named: the listed articles, or every article of an author or source. */
-export function scopeNow(notice: Notice): string[] {
+function scopeNow(notice: Notice): string[] {
   if (notice.scope === "urls") return [plural(notice.urls.length, "listed URL")];
   const wide = notice.subjects.map((subject) =>
     notice.scope === "source"
@@ -71,7 +71,11 @@ export function scopeNow(notice: Notice): string[] {
   return wide.length ? [...new Set(wide)] : ["every article by the author or source of the listed URLs (none matched)"];
 }
 
-/** The whole scope in one line: "every article from x.example, now and in the future (future articles from x.example)". */
+/**
+ * The whole scope in one line, naming every rule the future part leaves:
+ * "every article from x.example, now and in the future", "2 listed URLs, and
+ * future articles by Maya Lindqvist at x.example".
+ */
 export function scopeLine(notice: Notice): string {
   const now = scopeNow(notice).join("; ");
   const future = futureRules(notice);
@@ -184,17 +188,14 @@ export function decisionOutcome(notice: Notice, rows: UrlRow[]): string {
 }
 
 /** The sources a notice touches, each with whether the sender's address is at its domain. */
-export type SourceCheck = { sourceDomain: string; matches: boolean };
+type SourceCheck = { sourceDomain: string; matches: boolean };
 
-export function sourceChecks(notice: Notice): SourceCheck[] {
+function sourceChecks(notice: Notice): SourceCheck[] {
   return [...new Set(notice.subjects.map((s) => s.sourceDomain))].map((sourceDomain) => ({
     sourceDomain,
     matches: writesFromSource(notice, sourceDomain),
   }));
 }
-
-/** A key holder typed the requester's address; nobody confirmed it by email. */
-export const unconfirmedAddress = (notice: Notice) => Boolean(notice.filedWith);
 
 /** For operators: who filed a keyed notice, and that nobody confirmed its requester's address. */
 export function keyLine(notice: Notice): string | undefined {
