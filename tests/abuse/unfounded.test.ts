@@ -48,7 +48,7 @@ describe("senders whose notices are rejected as unfounded", () => {
     const other = await noticeFrom(`someone-else-${Date.now()}@claims.example`);
     await drain();
     const otherReview = (await mailAbout(other.notice.id)).find((m) => m.destination.to.includes(OPERATORS[0]!))!;
-    expect(otherReview.body.text).not.toContain("WARNING");
+    expect(otherReview.body.text).not.toContain("manifestly unfounded");
     expect(await warningOnPage(other.notice.id, "approve")).toBeUndefined();
     figure("abuse.unfounded-flag", { rejectedUnfounded: 2, flaggedFrom: Abuse.FLAG_AFTER, warnedInMail: true, warnedOnPage: true });
   });

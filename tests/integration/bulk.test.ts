@@ -77,7 +77,7 @@ describe("a 1,000-URL notice filed with a key", () => {
 
   it("mails the operators, not the requester, and stays well under the 400 KB item limit", async () => {
     await Dispatch.sweep();
-    const review = await waitForMail("ops-one@syndication.example", new RegExp(`Takedown notice ${id}: .* 1000 URL`));
+    const review = await waitForMail("ops-one@syndication.example", new RegExp(`Takedown notice ${id}: .* 1000 listed URLs`));
     expect(review.body.text).toContain(urls[TOTAL - 1]);
     const notice = await Notice.get(id);
     expect(await inbox(notice.requester.email)).toHaveLength(0);

@@ -22,7 +22,8 @@ describe("approving a notice that covers a large source", () => {
 
     const { result: answer, calls: requestCalls } = await callsDuring(async () => approve(notice.id));
     expect(answer.status).toBe(200);
-    expect(requestCalls.map((c) => c.command)).toEqual(["UpdateItemCommand"]);
+    // One write decides; one read shows the operator each URL as it now stands.
+    expect(requestCalls.map((c) => c.command)).toEqual(["UpdateItemCommand", "BatchGetItemCommand"]);
     const { calls } = await callsDuring(() => drain());
     const articleWrites = calls.filter((c) => c.command === "UpdateItemCommand" && String(c.input.Key?.pk).startsWith("ARTICLE#"));
     // The one listed URL is marked; the other 130 are hidden by the rule alone.

@@ -15,7 +15,9 @@ function codeOf(run: () => unknown) {
 describe("signed links", () => {
   it("accept the notice and action they were made for", () => {
     const token = Token.sign(claim);
-    expect(Token.verify(token, { notice: "n1", action: "approve" })).toMatchObject({ actor: "ops@x.example" });
+    const verified = Token.verify(token, { notice: "n1", action: "approve" });
+    expect(Token.isFor(verified, "ops@x.example")).toBe(true);
+    expect(Token.isFor(verified, "someone@x.example")).toBe(false);
   });
 
   it("refuse another notice or action, a changed byte, and expiry", () => {

@@ -42,7 +42,8 @@ describe("the event", () => {
 
   it("carries the decision with the status it led to", () => {
     const { data } = Webhook.event(approved, queued("approved"));
-    expect(data.decision).toEqual(approved.decision);
+    // Receivers are the requester's systems: they get no operator's address.
+    expect(data.decision).toEqual({ ...approved.decision, by: "an operator" });
     expect(data.urls.map((u) => u.outcome)).toEqual(["hidden", "not_found"]);
   });
 });

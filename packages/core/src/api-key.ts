@@ -29,6 +29,8 @@ export type Principal = {
   id: string;
   name: string;
   scopes: Scope[];
+  /** Who the key was issued to; a keyed notice's mail goes there. Absent on the built-in key. */
+  owner?: string;
   /** Absent on the built-in key, which has no record to keep it in. */
   lastUsedAt?: string;
   builtIn?: true;
@@ -148,8 +150,8 @@ export async function authenticate(token: string): Promise<Principal> {
   );
   if (!item || !timingSafeEqual(sha256(token), Buffer.from(item.hash as string, "hex"))) throw invalid;
   if (item.revokedAt) throw new DomainError("unauthorized", "This API key has been revoked.");
-  const { name, scopes, lastUsedAt } = fromItem(item);
-  return { id, name, scopes, lastUsedAt };
+  const { name, scopes, lastUsedAt, owner } = fromItem(item);
+  return { id, name, scopes, lastUsedAt, owner };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
 import { dynamo } from "./aws/dynamo";
 import * as Ids from "./ids";
@@ -147,11 +147,46 @@ export async function get(id: string): Promise<Article | undefined> {
   return (await getMany([id])).get(id);
 }
 
-/** Articles by id, with the rules in force, in one round trip per 100. */
-export async function getMany(ids: string[]): Promise<Map<string, Article>> {
-  const { items, rules } = await Suppression.readWith(ids.map(Table.key.article));
+/**
+ * Articles by id, with the rules in force, in one round trip per 100.
+ * `consistent` for a reader that must see writes of a moment ago (the
+ * dispatcher telling what the effects it just applied did).
+ */
+export async function getMany(ids: string[], { consistent = false } = {}): Promise<Map<string, Article>> {
+  const { items, rules } = await Suppression.readWith(ids.map(Table.key.article), consistent);
   const articles = items.flatMap((item) => fromItem(item, rules) ?? []);
   return new Map(articles.map((article) => [article.id, article]));
+}
+
+/**
+ * How many articles a source has, or one author at it: what an approval of a
+ * source- or author-wide notice would hide, told to operators before they
+ * approve. Counted on the index, whose items carry only what lists read, a
+ * page of up to 1 MB at a time.
+ */
+export async function countInScope(sourceDomain: string, authorKey?: string): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo().send(
+      new QueryCommand({
+        TableName: Table.name(),
+        IndexName: Table.bySource.index,
+        Select: "COUNT",
+        KeyConditionExpression: "gsi1pk = :source",
+        // An author rule covers co-authored articles too, which the index files under their first author.
+        FilterExpression: authorKey ? "contains(authorKeys, :author)" : undefined,
+        ExpressionAttributeValues: {
+          ":source": Table.bySource.partition(sourceDomain),
+          ...(authorKey ? { ":author": authorKey } : {}),
+        },
+        ExclusiveStartKey: start,
+      }),
+    );
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return count;
 }
 
 /**

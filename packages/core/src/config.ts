@@ -19,6 +19,17 @@ const emailList = z.pipe(
   ),
 );
 
+/** `Ada Okafor <ada@x.example>` names an operator for requesters; a bare address leaves them "an operator". */
+const operatorList = z.pipe(
+  emailList,
+  z.transform((entries) =>
+    entries.map((entry) => {
+      const named = /^(.*?)\s*<([^<>]+)>$/.exec(entry);
+      return named ? { email: named[2]!.trim().toLowerCase(), name: named[1]!.trim() || undefined } : { email: entry.toLowerCase() };
+    }),
+  ),
+);
+
 const schema = z.object({
   TABLE_NAME: z._default(z.string(), "takedown-desk"),
   AWS_REGION: z._default(z.string(), "us-east-1"),
@@ -28,7 +39,8 @@ const schema = z.object({
   CDN_ENDPOINT: z.optional(z.url()),
   STAGE: z._default(z.string(), "local"),
   PUBLIC_URL: z._default(z.url(), "http://127.0.0.1:3000"),
-  OPERATOR_EMAILS: z._default(emailList, ["operator@syndication.example"]),
+  OPERATOR_EMAILS: z._default(operatorList, [{ email: "operator@syndication.example" }]),
+  NOTICE_EMAIL: z.optional(z.email()),
   MAIL_FROM: z._default(z.string(), "Takedown Desk <takedowns@syndication.example>"),
   LINK_SECRET: z._default(z.string().check(z.minLength(16)), "local-development-link-secret"),
   INGEST_TOKEN: z._default(z.string().check(z.minLength(8)), "local-ingest-token"),
@@ -53,7 +65,14 @@ export type Config = {
   stage: string;
   publicUrl: string;
   operatorEmails: string[];
+  /** The names operators chose to be shown to requesters, by address. */
+  operatorNames: Record<string, string>;
   mailFrom: string;
+  /**
+   * An address people at the desk read: the decision mail's Reply-To and the
+   * form's fallback without JavaScript. Without it, neither is offered.
+   */
+  noticeEmail?: string;
   linkSecret: string;
   ingestToken: string;
   /** Leading zero bits a proof of work needs; each one doubles the work. */
@@ -80,8 +99,12 @@ export function load(env: Record<string, string | undefined>): Config {
     cdnEndpoint: parsed.CDN_ENDPOINT,
     stage: parsed.STAGE,
     publicUrl: parsed.PUBLIC_URL.replace(/\/+$/, ""),
-    operatorEmails: parsed.OPERATOR_EMAILS,
+    operatorEmails: parsed.OPERATOR_EMAILS.map((operator) => operator.email),
+    operatorNames: Object.fromEntries(
+      parsed.OPERATOR_EMAILS.flatMap((operator) => (operator.name ? [[operator.email, operator.name]] : [])),
+    ),
     mailFrom: parsed.MAIL_FROM,
+    noticeEmail: parsed.NOTICE_EMAIL,
     linkSecret: parsed.LINK_SECRET,
     ingestToken: parsed.INGEST_TOKEN,
     powBits: parsed.POW_BITS,

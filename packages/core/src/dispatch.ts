@@ -14,8 +14,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import * as Abuse from "./abuse";
-import * as Article from "./article";
 import { dynamo } from "./aws/dynamo";
 import * as Db from "./db";
 import * as Log from "./logger";
@@ -23,6 +21,7 @@ import * as Mail from "./mail";
 import type { Event } from "./moderation";
 import * as Notice from "./notice";
 import * as Outbox from "./outbox";
+import * as Present from "./present";
 import * as Table from "./table";
 import * as Webhook from "./webhook";
 
@@ -71,13 +70,10 @@ async function claim(id: string, now: Date): Promise<Claim | undefined> {
 
 type Outcome = { id: string; message: Outbox.Message; ref?: string; error?: string };
 
-/** What review mail shows besides the notice: the articles, and the sender's record. */
-type Context = { articles: Map<string, Article.Article>; standing?: Abuse.Standing };
-
 async function sendOne(
   notice: Notice.Notice,
   [id, message]: [string, Outbox.Message],
-  { articles, standing }: Context,
+  context: Mail.Context,
   now: Date,
 ): Promise<Outcome> {
   try {
@@ -85,7 +81,7 @@ async function sendOne(
       await Webhook.fanOut(notice, message, now);
       return { id, message };
     }
-    const ref = await Mail.send(Mail.compose(message.kind, notice, message.to, articles, now.getTime(), standing));
+    const ref = await Mail.send(Mail.compose(message.kind, notice, message.to, context, now.getTime()));
     return { id, message, ref };
   } catch (error) {
     const name = error instanceof Error ? error.name : "Error";
@@ -98,7 +94,7 @@ async function sendOne(
 /** What the notice's log keeps of a sent message: mail, yes; a webhook event's deliveries are items of their own. */
 function sentEvents(notice: Notice.Notice, { message, ref }: Outcome, at: string): Event[] {
   if (message.kind === "webhook") return [];
-  return [{ type: "mail_sent", at, by: "system", kind: message.kind, to: message.to ?? notice.requester.email, ref }];
+  return [{ type: "mail_sent", at, by: "system", kind: message.kind, to: message.to ?? Present.mailTo(notice).join(", "), ref }];
 }
 
 /**
@@ -220,12 +216,7 @@ export async function process(id: string, now = new Date()): Promise<void> {
   const { effectsPending, ...rest } = claimed.notice;
   const notice: Notice.Notice = effects ? { ...rest, events: [...rest.events, ...effects] } : claimed.notice;
   const pending = Object.entries(notice.outbox ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-  const context: Context = pending.some(([, message]) => message.kind === "review")
-    ? await Promise.all([
-        Article.getMany(notice.urls.flatMap((u) => u.articleId ?? [])),
-        Abuse.standing(notice.requester.email),
-      ]).then(([articles, standing]) => ({ articles, standing }))
-    : { articles: new Map() };
+  const context = await Mail.contextFor(notice, pending.map(([, message]) => message.kind));
   const failed: Outcome[] = [];
   let last: Outcome | undefined;
   for (const [index, entry] of pending.entries()) {

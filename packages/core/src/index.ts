@@ -12,6 +12,7 @@ export * as Moderation from "./moderation";
 export * as Notice from "./notice";
 export * as Outbox from "./outbox";
 export * as Pow from "./pow";
+export * as Present from "./present";
 export * as RateLimit from "./ratelimit";
 export * as Suppression from "./suppression";
 export * as Table from "./table";

@@ -1,18 +1,19 @@
 /**
- * The three emails of the workflow, as text and HTML, and sending them
+ * The emails of the workflow, as text and HTML, and sending them
  * through SES. Everything a requester typed is escaped in the HTML part.
  */
 import { SendEmailCommand } from "@aws-sdk/client-ses";
-import type { Standing } from "./abuse";
-import type { Article } from "./article";
+import { standing as standingOf, type Standing } from "./abuse";
+import * as Article from "./article";
 import { ses } from "./aws/ses";
 import { config } from "./config";
 import * as Links from "./links";
 import type { MailKind } from "./moderation";
-import { outcomes, writesFromSource, type Notice } from "./notice";
+import type { Notice } from "./notice";
+import * as Present from "./present";
 import { reveal, revealAll } from "./text";
 
-export type Email = { to: string; subject: string; text: string; html: string };
+export type Email = { to: string[]; subject: string; text: string; html: string };
 
 const ESCAPES: Record<string, string> = {
   "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;",
@@ -32,7 +33,7 @@ function oneLine(value: string, max = 120): string {
 type Line = string | { label: string; href: string };
 type Section = { heading?: string; lines: Line[] };
 
-function render(to: string, subject: string, sections: Section[]): Email {
+function render(to: string[], subject: string, sections: Section[]): Email {
   const text = sections
     .map(({ heading, lines }) =>
       [heading ? `${heading}\n` : "", ...lines.map((line) => (typeof line === "string" ? line : `${line.label}: ${line.href}`))].join("\n"),
@@ -53,37 +54,23 @@ function render(to: string, subject: string, sections: Section[]): Email {
     ),
     `</body></html>`,
   ].join("");
-  return { to, subject: oneLine(subject), text, html };
+  return { to, subject: oneLine(subject, 200), text, html };
 }
 
-function scopeText(notice: Notice): string {
-  const scope = {
-    urls: "the listed articles",
-    author: "every article by the author(s) of the listed articles, at their source",
-    source: "every article from the source site(s) of the listed articles",
-  }[notice.scope];
-  const future = notice.future
-    ? notice.scope === "source"
-      ? "; future articles from the same source are to be blocked too"
-      : "; future articles by the same author are to be blocked too"
-    : "; future articles are not covered";
-  return scope + future;
-}
-
-function summary(notice: Notice): Section {
+function summary(notice: Notice, rows: Present.UrlRow[]): Section {
   return {
     heading: "Your notice",
     lines: [
       `Reference: ${notice.id}`,
-      `Filed: ${notice.createdAt}`,
-      `Covers: ${scopeText(notice)}`,
-      ...notice.urls.map((u) => `• ${u.url}`),
+      `Filed: ${Present.date(notice.createdAt)}`,
+      `Covers: ${Present.scopeLine(notice)}`,
+      ...rows.map((row) => `• ${row.url}\n  → ${Present.stateText(row)}`),
     ],
   };
 }
 
-function receipt(notice: Notice, now: number): Email {
-  return render(notice.requester.email, `We received your takedown notice ${notice.id}`, [
+function receipt(notice: Notice, articles: Map<string, Article.Article>, now: number): Email {
+  return render(Present.mailTo(notice), `We received your takedown notice ${notice.id}`, [
     {
       lines: [
         `Hello ${notice.requester.name},`,
@@ -91,19 +78,19 @@ function receipt(notice: Notice, now: number): Email {
       ],
     },
     { lines: [{ label: "Confirm my notice", href: Links.act(notice.id, "confirm", notice.requester.email, now) }] },
-    summary(notice),
+    summary(notice, Present.urlRows(notice, articles)),
     { lines: [{ label: "Follow its status", href: Links.status(notice.id) }] },
     { lines: ["If you did not send this notice, ignore this email and nothing will happen."] },
   ]);
 }
 
-function review(notice: Notice, operator: string, articles: Map<string, Article>, now: number, standing?: Standing): Email {
+function review(notice: Notice, operator: string, context: Context, now: number): Email {
   const { requester } = notice;
-  const sources = [...new Set(notice.subjects.map((s) => s.sourceDomain))];
-  const fromSource = sources.filter((domain) => writesFromSource(notice, domain));
+  const { standing } = context;
+  const rows = Present.urlRows(notice, context.articles);
   return render(
-    operator,
-    `Takedown notice ${notice.id}: ${requester.role} asks to remove ${notice.urls.length} URL(s)`,
+    [operator],
+    `Takedown notice ${notice.id}: ${requester.role} asks to remove ${Present.asks(notice)}`,
     [
       {
         heading: "Who asks",
@@ -113,28 +100,24 @@ function review(notice: Notice, operator: string, articles: Map<string, Article>
             ? [`WARNING: operators rejected ${standing.unfounded} earlier notices from this address as manifestly unfounded.`]
             : []),
           `Role: ${requester.role}`,
-          sources.length === 0
-            ? "Email domain: no listed URL matched an article, so there is no source to compare with."
-            : fromSource.length
-              ? `Email domain: matches the source (${fromSource.join(", ")}).`
-              : `Email domain: does NOT match the source (${sources.join(", ")}).`,
+          ...Present.checkLines(notice).map((line) => line.text),
           ...(requester.address ? [`Address: ${requester.address}`] : []),
           ...(requester.phone ? [`Phone: ${requester.phone}`] : []),
           `Signed: ${notice.signature}`,
-          ...(notice.filedWith
-            ? [`Filed with API key "${notice.filedWith.name}" (${notice.filedWith.id}), whose owner is vetted: the address was not confirmed by email.`]
-            : []),
+          ...(notice.filedWith ? [Present.keyLine(notice)!] : []),
         ],
       },
-      { heading: "What it covers", lines: [`Scope: ${scopeText(notice)}`] },
+      {
+        heading: "What approving will do",
+        lines: [`Scope: ${Present.scopeLine(notice)}`, ...Present.approvalPlan(notice, rows, context.counts ?? new Map())],
+      },
       {
         heading: "URLs",
-        lines: notice.urls.map(({ url, articleId }) => {
-          const article = articleId ? articles.get(articleId) : undefined;
-          return article
-            ? `• ${url}\n  → ${reveal(`"${article.title}" from ${article.sourceName} (${article.sourceDomain}), by ${article.author}`)}`
-            : `• ${url}\n  → not found on our site`;
-        }),
+        lines: rows.map(({ url, article, ...row }) =>
+          article && row.state !== "repeat"
+            ? `• ${url}\n  → ${reveal(`"${article.title}" from ${article.sourceName} (${article.sourceDomain}), by ${article.author}`)}; ${Present.stateText(row)}`
+            : `• ${url}\n  → ${Present.stateText(row)}`,
+        ),
       },
       { heading: "The work", lines: [notice.work] },
       { heading: "Why it is not authorised", lines: [notice.explanation] },
@@ -142,7 +125,7 @@ function review(notice: Notice, operator: string, articles: Map<string, Article>
         heading: "Decide",
         lines: [
           "Each link opens a page showing the notice; nothing changes until you press its button.",
-          { label: "Approve and hide the articles", href: Links.act(notice.id, "approve", operator, now) },
+          { label: "Approve", href: Links.act(notice.id, "approve", operator, now) },
           { label: "Reject, with a reason", href: Links.act(notice.id, "reject", operator, now) },
         ],
       },
@@ -150,66 +133,103 @@ function review(notice: Notice, operator: string, articles: Map<string, Article>
   );
 }
 
-function decision(notice: Notice): Email {
+function decision(notice: Notice, articles: Map<string, Article.Article>): Email {
   const { decision: decided } = notice;
   if (!decided) throw new Error(`Notice ${notice.id} has no decision to announce.`);
-  const approved = decided.action === "approved";
-  const hidden = outcomes(notice).filter((u) => u.outcome === "hidden").length;
-  return render(notice.requester.email, `Your takedown notice ${notice.id} was ${decided.action}`, [
+  const rows = Present.urlRows(notice, articles);
+  const { noticeEmail } = config();
+  return render(Present.mailTo(notice), `Your takedown notice ${notice.id} was ${decided.action}`, [
     {
       lines: [
         `Hello ${notice.requester.name},`,
-        approved
-          ? `Our operators approved your notice on ${decided.at}. ${hidden} listed article(s) are no longer shown${notice.scope === "urls" ? "" : ", nor is anything else the notice covers"}${notice.future ? ", and future articles it covers will be blocked when they arrive" : ""}.`
-          : `Our operators rejected your notice on ${decided.at}. Nothing was removed.`,
+        `${Present.capitalised(Present.operatorName(decided.by))} ${decided.action} your notice on ${Present.date(decided.at)}. ${Present.decisionOutcome(notice, rows)}`,
         ...(decided.reason ? [`Reason: ${decided.reason}`] : []),
         "The decision was taken by a person; no automated means were used.",
       ],
     },
-    summary(notice),
+    summary(notice, rows),
     {
       heading: "If you disagree",
       lines: [
-        `You may contest this decision free of charge within 6 months by replying to this email or writing to ${config().mailFrom}, quoting reference ${notice.id}. A person will review it. You may also use out-of-court dispute settlement or the courts.`,
-        { label: "See the notice and its outcome", href: Links.status(notice.id) },
+        `You may contest this decision free of charge within 6 months: press "Contest this decision" on your notice's page and say why. A person who did not take it will review it.${noticeEmail ? ` You may also write to ${noticeEmail}, quoting reference ${notice.id}.` : ""} You may also use out-of-court dispute settlement or the courts.`,
+        { label: "Contest this decision", href: `${Links.status(notice.id)}#contest` },
       ],
     },
   ]);
 }
 
-export function compose(
-  kind: MailKind,
-  notice: Notice,
-  operator: string | undefined,
-  articles: Map<string, Article>,
-  now = Date.now(),
-  standing?: Standing,
-): Email {
+function contested(notice: Notice, operator: string): Email {
+  const objection = [...notice.events].reverse().find((e) => e.type === "contested");
+  const { decision: decided } = notice;
+  return render([operator], `Takedown notice ${notice.id} contested by its sender`, [
+    {
+      lines: [
+        `${notice.requester.name} <${notice.requester.email}> contests the decision on notice ${notice.id}` +
+          (decided ? `: ${decided.action} by ${decided.by} on ${Present.date(decided.at)}${decided.reason ? ` (reason: ${decided.reason})` : ""}.` : "."),
+        `Their objection, ${objection ? `sent ${Present.date(objection.at)}` : ""}:`,
+        objection?.type === "contested" ? objection.objection : "",
+        "A person other than the one who decided must review it (DSA Art. 20), and tell the sender the outcome.",
+      ],
+    },
+    { lines: [{ label: "The public notice", href: Links.publicNotice(notice.id) }] },
+  ]);
+}
+
+/** What composing a message needs besides the notice: its articles, the sender's record, what an approval would cover. */
+export type Context = { articles: Map<string, Article.Article>; standing?: Standing; counts?: Map<string, number> };
+
+/** Reads what the queued kinds of mail will show, and only that. */
+export async function contextFor(notice: Notice, kinds: readonly string[]): Promise<Context> {
+  const review = kinds.includes("review");
+  if (!review && !kinds.some((kind) => kind === "decision" || kind === "receipt")) return { articles: new Map() };
+  const [articles, standing, counts] = await Promise.all([
+    // Consistent: the dispatcher may have applied this notice's effects a moment ago.
+    Article.getMany(notice.urls.flatMap((u) => u.articleId ?? []), { consistent: true }),
+    review ? standingOf(notice.requester.email) : undefined,
+    review ? Present.scopeCounts(notice) : undefined,
+  ]);
+  return { articles, standing, counts };
+}
+
+export function compose(kind: MailKind, notice: Notice, operator: string | undefined, context: Context, now = Date.now()): Email {
   const shown = revealAll(notice);
   switch (kind) {
     case "receipt":
-      return receipt(shown, now);
+      return receipt(shown, context.articles, now);
     case "review":
-      return review(shown, operator!, articles, now, standing);
+      return review(shown, operator!, context, now);
     case "decision":
-      return decision(shown);
+      return decision(shown, context.articles);
+    case "contest":
+      return contested(shown, operator!);
   }
 }
 
-/** Sends through SES and returns its message id. */
+/**
+ * Sends through SES, one message per recipient (no recipient sees another's
+ * address), and returns their message ids. A failure part-way sends the
+ * earlier ones again on retry: mail is at least once (docs/reliability.md).
+ */
 export async function send(email: Email): Promise<string | undefined> {
-  const { MessageId } = await ses().send(
-    new SendEmailCommand({
-      Source: config().mailFrom,
-      Destination: { ToAddresses: [email.to] },
-      Message: {
-        Subject: { Data: email.subject, Charset: "UTF-8" },
-        Body: {
-          Text: { Data: email.text, Charset: "UTF-8" },
-          Html: { Data: email.html, Charset: "UTF-8" },
+  const { mailFrom, noticeEmail } = config();
+  const ids: string[] = [];
+  for (const to of email.to) {
+    const { MessageId } = await ses().send(
+      new SendEmailCommand({
+        Source: mailFrom,
+        Destination: { ToAddresses: [to] },
+        // Replies go to MAIL_FROM, which nobody reads, unless an address the desk reads is set.
+        ...(noticeEmail ? { ReplyToAddresses: [noticeEmail] } : {}),
+        Message: {
+          Subject: { Data: email.subject, Charset: "UTF-8" },
+          Body: {
+            Text: { Data: email.text, Charset: "UTF-8" },
+            Html: { Data: email.html, Charset: "UTF-8" },
+          },
         },
-      },
-    }),
-  );
-  return MessageId;
+      }),
+    );
+    if (MessageId) ids.push(MessageId);
+  }
+  return ids.join(" ") || undefined;
 }

@@ -9,7 +9,7 @@
  */
 export type Status = "awaiting_confirmation" | "pending_review" | "approved" | "rejected";
 export type Decision = "approved" | "rejected";
-export type MailKind = "receipt" | "review" | "decision";
+export type MailKind = "receipt" | "review" | "decision" | "contest";
 
 type Base = { at: string; by: string };
 
@@ -19,7 +19,9 @@ export type Event =
   | (Base & { type: "decided"; action: Decision; reason?: string; /** Manifestly unfounded (DSA Art. 23). */ unfounded?: boolean })
   | (Base & { type: "mail_sent"; kind: MailKind; to: string; /** SES's message id. */ ref?: string })
   | (Base & { type: "articles_hidden"; count: number; articleIds: string[] })
-  | (Base & { type: "rule_created"; rule: string });
+  | (Base & { type: "rule_created"; rule: string })
+  /** The requester objects to the decision (DSA Art. 20); operators are told. */
+  | (Base & { type: "contested"; objection: string });
 
 /**
  * How many ids an `articles_hidden` event lists. A source-wide approval can

@@ -13,7 +13,8 @@ import * as Moderation from "./moderation";
 import * as Outbox from "./outbox";
 import * as Suppression from "./suppression";
 import * as Table from "./table";
-import { slug } from "./text";
+import { date, operatorName } from "./present";
+import { signs, slug } from "./text";
 import * as Token from "./token";
 import * as Url from "./url";
 import { parse } from "./validation";
@@ -90,9 +91,9 @@ export const Input = z
     signature: requiredText("Type your full name as your signature.", 200),
   })
   .check(
-    z.refine((notice) => slug(notice.signature) === slug(notice.requester.name), {
+    z.refine((notice) => signs(notice.signature, notice.requester.name), {
       path: ["signature"],
-      message: "Type your full name, as given above, to sign.",
+      message: "Type your full name, as given above, to sign (\"/s/ \" before it is fine).",
     }),
   );
 export type Input = z.input<typeof Input>;
@@ -124,7 +125,8 @@ export type Notice = Omit<Valid, "goodFaith" | "accurate" | "urls"> & {
   version: number;
 };
 
-export type FiledWith = { id: string; name: string };
+/** `owner`: the address the key was issued to, vetted; the notice's mail goes there (Present.mailTo). */
+export type FiledWith = { id: string; name: string; owner?: string };
 
 export type UrlOutcome = "matched" | "not_found" | "duplicate" | "hidden" | "rejected";
 
@@ -178,7 +180,8 @@ const reviewMail = (now: Date) => config().operatorEmails.map((operator) => Outb
  * vetted when the key was made.
  */
 export async function file(input: unknown, now = new Date(), key?: FiledWith): Promise<Notice> {
-  return store(parse(key ? KeyedInput : Input, input), now, key);
+  const data = parse(key ? KeyedInput : Input, input);
+  return store(data, await match(data), now, key);
 }
 
 /**
@@ -192,11 +195,21 @@ export async function fileAnonymous(
   now = new Date(),
 ): Promise<Notice> {
   const data = parse(Input, input);
+  // Matched first: one refused for spanning sources has spent no proof of work.
+  const matched = await match(data);
   await Abuse.admitAnonymous({ ...caller, email: data.requester.email }, now);
-  return store(data, now);
+  return store(data, matched, now);
 }
 
-async function store(data: Valid, now: Date, key?: FiledWith): Promise<Notice> {
+type Matched = { candidates: { url: string; id: string }[]; articles: Map<string, Article.Article>; subjects: Subject[] };
+
+/**
+ * The articles a notice's URLs name, and their sources and authors. A notice
+ * for everything from a source, or by an author, names one source: operators
+ * judge the sender against one site, and one approval cannot reach a second
+ * site's articles by a URL slipped in beside the first's (docs/workflow.md).
+ */
+async function match(data: Valid): Promise<Matched> {
   const candidates = data.urls.map((url) => ({
     url,
     id: Article.idForUrl(url, config().publicUrl)!,
@@ -205,13 +218,24 @@ async function store(data: Valid, now: Date, key?: FiledWith): Promise<Notice> {
   const matched = [...new Set(candidates.map((c) => c.id).filter((id) => articles.has(id)))].map(
     (id) => articles.get(id)!,
   );
-  const subjects = new Map<string, Subject>(
-    matched.map(({ sourceDomain, sourceName, author }) => {
-      const named = Article.byline(author);
-      const self = named.find((name) => name.key === slug(data.requester.name)) ?? named[0]!;
-      return [`${sourceDomain}/${self.key}`, { sourceDomain, sourceName, authorKey: self.key, author: self.name }];
-    }),
-  );
+  const subjects = [
+    ...new Map<string, Subject>(
+      matched.map(({ sourceDomain, sourceName, author }) => {
+        const named = Article.byline(author);
+        const self = named.find((name) => name.key === slug(data.requester.name)) ?? named[0]!;
+        return [`${sourceDomain}/${self.key}`, { sourceDomain, sourceName, authorKey: self.key, author: self.name }];
+      }),
+    ).values(),
+  ];
+  const sources = [...new Set(subjects.map((s) => s.sourceDomain))];
+  if (data.scope !== "urls" && sources.length > 1) {
+    const message = `A notice for everything ${data.scope === "source" ? "from a source" : "by an author"} covers one source; these URLs are from ${sources.join(" and ")}. File one notice per source.`;
+    throw new DomainError("validation_failed", message, { issues: [{ path: "scope", message }] });
+  }
+  return { candidates, articles, subjects };
+}
+
+async function store(data: Valid, { candidates, articles, subjects }: Matched, now: Date, key?: FiledWith): Promise<Notice> {
   const { goodFaith, accurate, ...rest } = data;
   const filed: Moderation.Event = {
     type: "filed",
@@ -228,7 +252,7 @@ async function store(data: Valid, now: Date, key?: FiledWith): Promise<Notice> {
       const article = articles.get(id);
       return { url, articleId: article?.id, duplicateOf: article?.hiddenBy[0] };
     }),
-    subjects: [...subjects.values()],
+    subjects,
     status,
     events: [filed],
     outbox: Object.fromEntries(
@@ -333,12 +357,16 @@ async function transition(
   }
 }
 
-/** Why a transition was refused, told from the notice as it now stands. */
+/**
+ * Why a transition was refused, told from the notice as it now stands. The
+ * requester (whose step is `confirmed`) is not told operators' addresses.
+ */
 function refusal(notice: Notice, event: Moderation.Event["type"]): DomainError {
   const details = { notice };
   if (notice.decision) {
     const { action, by, at } = notice.decision;
-    return new DomainError("already_decided", `This notice was already ${action} by ${by} at ${at}.`, details);
+    const who = event === "confirmed" ? operatorName(by) : by;
+    return new DomainError("already_decided", `This notice was already ${action} by ${who} on ${date(at)}.`, details);
   }
   if (notice.status === "awaiting_confirmation") {
     return new DomainError("not_confirmed", "This notice has not been confirmed by its sender yet.", details);
@@ -354,13 +382,17 @@ export type LinkAction = "confirm" | "approve" | "reject";
 
 const EVENT_OF = { confirm: "confirmed", approve: "decided", reject: "decided" } as const;
 
-/** Checks a link from an email: signed, unexpired, and for a current operator. */
-function verifyLink(id: string, action: LinkAction, token: string, now: Date): Token.Claim {
+/**
+ * Checks a link from an email: signed, unexpired, and, for a decision, sent to
+ * a current operator, whose address it returns. Links name no one in clear
+ * (see Token); a confirm link is the notice's requester's by construction.
+ */
+function verifyLink(id: string, action: LinkAction, token: string, now: Date): string {
   const claim = Token.verify(token, { notice: id, action }, now.getTime());
-  if (action !== "confirm" && !config().operatorEmails.includes(claim.actor)) {
-    throw new DomainError("invalid_link", "This link was sent to someone who is no longer an operator.");
-  }
-  return claim;
+  if (action === "confirm") return "requester";
+  const operator = config().operatorEmails.find((address) => Token.isFor(claim, address));
+  if (!operator) throw new DomainError("invalid_link", "This link was sent to someone who is no longer an operator.");
+  return operator;
 }
 
 /**
@@ -377,10 +409,10 @@ export async function preview(id: string, action: LinkAction, token: string, now
 
 /** The requester proves their address; operators are told only now. */
 export async function confirm(id: string, token: string, now = new Date()): Promise<Notice> {
-  const claim = verifyLink(id, "confirm", token, now);
+  verifyLink(id, "confirm", token, now);
   return transition(
     id,
-    { type: "confirmed", at: now.toISOString(), by: claim.actor },
+    { type: "confirmed", at: now.toISOString(), by: "requester" },
     { outbox: reviewMail(now) },
     now,
   );
@@ -394,13 +426,13 @@ export async function decide(
   now = new Date(),
   { unfounded = false }: { unfounded?: boolean } = {},
 ): Promise<Notice> {
-  const claim = verifyLink(id, action === "approved" ? "approve" : "reject", token, now);
+  const operator = verifyLink(id, action === "approved" ? "approve" : "reject", token, now);
   const why =
     action === "rejected" || (typeof reason === "string" && reason.trim())
       ? parse(z.object({ reason: Reason }), { reason }).reason
       : undefined;
   const flagged = action === "rejected" && unfounded;
-  const decision = { action, by: claim.actor, at: now.toISOString(), reason: why, ...(flagged ? { unfounded } : {}) };
+  const decision = { action, by: operator, at: now.toISOString(), reason: why, ...(flagged ? { unfounded } : {}) };
   // The effects are the dispatcher's: it runs as soon as this write lands
   // (the table's stream), applies them under its lease, and records them
   // with the decision mail it sends. The request stays one write at any size.
@@ -427,7 +459,7 @@ export async function decide(
  * source- or author-wide notice hides by rule; one that also asks for the
  * future keeps hiding what arrives later, otherwise its rule ends at what we
  * had seen when it was approved. "These URLs, now and in the future" blocks
- * their authors.
+ * what their authors publish from the approval on. Present names them.
  */
 export function rulesOf(notice: Notice): Suppression.Rule[] {
   if (notice.scope === "urls" && !notice.future) return [];
@@ -440,7 +472,7 @@ export function rulesOf(notice: Notice): Suppression.Rule[] {
       sourceDomain,
       ...(author ? { authorKey: author } : {}),
       notice: notice.id,
-      ...(notice.future ? {} : { until: at }),
+      ...(notice.future ? (notice.scope === "urls" ? { from: at } : {}) : { until: at }),
       createdAt: at,
     };
   });
@@ -462,12 +494,19 @@ export async function applyEffects(notice: Notice, now = new Date()): Promise<Mo
   }
   const listed = [...new Set(notice.urls.flatMap((u) => u.articleId ?? Article.idForUrl(u.url, config().publicUrl) ?? []))];
   const rules = rulesOf(notice);
-  await Promise.all([Article.hide(listed, notice.id), Suppression.put(rules)]);
-  const at = now.toISOString();
+  // What people are told was hidden: the listed articles we have, or every
+  // article a source- or author-wide rule covers, counted as it takes effect.
   const found = [...new Set(notice.urls.flatMap((u) => u.articleId ?? []))];
+  const [, , covered] = await Promise.all([
+    Article.hide(listed, notice.id),
+    Suppression.put(rules),
+    notice.scope === "urls" ? [] : Promise.all(rules.map((rule) => Article.countInScope(rule.sourceDomain, rule.authorKey))),
+  ]);
+  const at = now.toISOString();
+  const count = notice.scope === "urls" ? found.length : covered.reduce((sum, n) => sum + n, 0);
   return [
     ...rules.map((rule): Moderation.Event => ({ type: "rule_created", at, by: "system", rule: rule.id })),
-    { type: "articles_hidden", at, by: "system", count: found.length, articleIds: found.slice(0, Moderation.LISTED_IDS) },
+    { type: "articles_hidden", at, by: "system", count, articleIds: found.slice(0, Moderation.LISTED_IDS) },
   ];
 }
 
@@ -481,6 +520,57 @@ export function writesFromSource(notice: Notice, sourceDomain: string): boolean 
 export async function withStatusToken(id: string, token: string | undefined): Promise<Notice> {
   Token.verify(token ?? "", { notice: id, action: "status" });
   return get(id);
+}
+
+export const Objection = requiredText("Say why you contest the decision.", 5000);
+
+/** How long a decision may be contested (DSA Art. 20: at least six months). */
+export const CONTEST_WITHIN_MS = 183 * 24 * 60 * 60 * 1000;
+
+/**
+ * The requester contests the decision from their status page: recorded on
+ * the notice once, with a mail to every operator queued in the same write.
+ */
+export async function contest(id: string, token: string, objection: unknown, now = new Date()): Promise<Notice> {
+  Token.verify(token, { notice: id, action: "status" }, now.getTime());
+  const text = parse(z.object({ objection: Objection }), { objection }).objection;
+  const event: Moderation.Event = { type: "contested", at: now.toISOString(), by: "requester", objection: text };
+  const due = Table.due.at(now);
+  const outbox = config().operatorEmails.map((operator) => Outbox.queue("contest", now, operator));
+  try {
+    const result = await dynamo().send(
+      new UpdateCommand({
+        TableName: Table.name(),
+        Key: Table.key.notice(id),
+        UpdateExpression:
+          "SET events = list_append(events, :events), contestedAt = :now, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk, " +
+          outbox.map((_, i) => `outbox.#m${i} = :m${i}`).join(", ") +
+          " ADD version :one",
+        ConditionExpression: "attribute_exists(decision) AND decision.#at >= :since AND attribute_not_exists(contestedAt)",
+        ExpressionAttributeNames: { "#at": "at", ...Object.fromEntries(outbox.map(([messageId], i) => [`#m${i}`, messageId])) },
+        ExpressionAttributeValues: {
+          ":events": [event],
+          ":now": now.toISOString(),
+          ":gsi2pk": due.gsi2pk,
+          ":gsi2sk": due.gsi2sk,
+          ":one": 1,
+          ":since": new Date(now.getTime() - CONTEST_WITHIN_MS).toISOString(),
+          ...Object.fromEntries(outbox.map(([, message], i) => [`:m${i}`, message])),
+        },
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    return fromItem(result.Attributes!);
+  } catch (error) {
+    if (!Db.isConditionFailure(error)) throw error;
+    const notice = await get(id);
+    const contested = notice.events.find((e) => e.type === "contested");
+    // The SDK retries a write whose answer was lost: finding our own event, the objection is ours.
+    if (contested?.type === "contested" && contested.at === event.at && contested.objection === text) return notice;
+    if (contested) throw new DomainError("already_decided", `You already contested this decision on ${date(contested.at)}.`);
+    if (!notice.decision) throw new DomainError("not_confirmed", "There is no decision to contest yet.");
+    throw new DomainError("expired_link", "The six months to contest this decision have passed.");
+  }
 }
 
 /** A notice as the API key that filed it reads it; to any other key it does not exist. */

@@ -29,6 +29,12 @@ export type Rule = {
    * only what we had first seen by the time it was approved.
    */
   until?: string;
+  /**
+   * Set when the notice asked for its listed URLs "now and in the future":
+   * the rule blocks what their authors publish after the approval, and
+   * leaves their earlier articles that were not listed.
+   */
+  from?: string;
   createdAt: string;
 };
 
@@ -57,7 +63,9 @@ export class RuleSet {
   covering(article: Covered): Rule[] {
     const targets = [ruleId(article.sourceDomain), ...article.authorKeys.map((a) => ruleId(article.sourceDomain, a))];
     return targets.flatMap((target) =>
-      (this.byTarget.get(target) ?? []).filter((rule) => !rule.until || article.firstSeenAt <= rule.until),
+      (this.byTarget.get(target) ?? []).filter(
+        (rule) => (!rule.until || article.firstSeenAt <= rule.until) && (!rule.from || article.firstSeenAt >= rule.from),
+      ),
     );
   }
 }
@@ -65,8 +73,17 @@ export class RuleSet {
 const cache = new Map<string, RuleSet>();
 
 function fromItem(item: Record<string, unknown>): Rule {
-  const { id, kind, sourceDomain, authorKey, notice, until, createdAt } = item as Rule;
-  return { id, kind, sourceDomain, notice, createdAt, ...(authorKey ? { authorKey } : {}), ...(until ? { until } : {}) };
+  const { id, kind, sourceDomain, authorKey, notice, until, from, createdAt } = item as Rule;
+  return {
+    id,
+    kind,
+    sourceDomain,
+    notice,
+    createdAt,
+    ...(authorKey ? { authorKey } : {}),
+    ...(until ? { until } : {}),
+    ...(from ? { from } : {}),
+  };
 }
 
 /**
@@ -91,9 +108,12 @@ async function at(version: string | undefined): Promise<RuleSet> {
  * Items by key, with the rules in force, in one round trip: the rule set's
  * version rides in the same batch read.
  */
-export async function readWith(keys: { pk: string; sk: string }[]): Promise<{ items: Record<string, unknown>[]; rules: RuleSet }> {
+export async function readWith(
+  keys: { pk: string; sk: string }[],
+  consistent = false,
+): Promise<{ items: Record<string, unknown>[]; rules: RuleSet }> {
   const version = Table.rules.version;
-  const found = await Db.getMany([...keys, version]);
+  const found = await Db.getMany([...keys, version], consistent);
   const marker = found.find((item) => item.pk === version.pk && item.sk === version.sk);
   return { items: found.filter((item) => item !== marker), rules: await at(marker?.version as string | undefined) };
 }

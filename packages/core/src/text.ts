@@ -1,13 +1,33 @@
 /** Small text helpers shared by schemas and keys. */
 
-/** A stable key for a person's name: "Jane  O'Doe" and "jane o doe" match. */
+/**
+ * Unicode normalisation (NFKC) and case folding. JavaScript has no full case
+ * fold; upper- then lower-casing gets its multi-letter folds ("ß" and "SS").
+ */
+function fold(value: string): string {
+  return value.normalize("NFKC").toUpperCase().toLowerCase().normalize("NFKC");
+}
+
+/**
+ * A stable key for a person's name: "Jane  O'Doe" and "jane o doe" match. It
+ * keeps the letters of every script: reducing names to ASCII made any two
+ * Cyrillic or Chinese names the same key.
+ */
 export function slug(value: string): string {
-  return value
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
+  return fold(value)
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, "-")
     .replace(/^-|-$/g, "");
+}
+
+/**
+ * Whether a signature is the signer's name: equal after normalisation, case
+ * folding and collapsing spaces, with the conventional `/s/` prefix of an
+ * electronic signature allowed. Accents and scripts count: "Jose" does not
+ * sign for "José".
+ */
+export function signs(signature: string, name: string): boolean {
+  const normal = (value: string) => fold(value).trim().replace(/\s+/g, " ");
+  return normal(signature.trim().replace(/^\/s\/\s*/i, "")) === normal(name);
 }
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -34,8 +54,13 @@ export async function mapLimit<T, R>(
   return results;
 }
 
-/** Controls, bidi overrides and invisible marks: they can hide or reorder what a reader sees. */
-const HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+/**
+ * Controls, format characters (bidi overrides, joiners, the soft hyphen) and
+ * every other default-ignorable code point (Hangul fillers, variation
+ * selectors): they can hide, join or reorder what a reader sees. Tab and line
+ * breaks stay, for the paragraphs people type.
+ */
+const HIDDEN = /(?![\t\n\r])[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2028\u2029]/gu;
 
 /** Shows each such character as its code point, "[U+202E]", so operators see the trick instead of falling for it. */
 export function reveal(value: string): string {

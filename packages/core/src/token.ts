@@ -3,6 +3,10 @@
  * take it, and when it stops working; the HMAC makes it unforgeable. "Works
  * once" is enforced by the notice's state machine, not by the token: once a
  * notice has moved on, the transition the token asks for is no longer open.
+ *
+ * The payload is readable base64, and links end up in logs, proxies and
+ * forwarded mail, so it carries no personal data: the person is named by a
+ * keyed hash of their address, which only the desk can compare.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { config } from "./config";
@@ -13,7 +17,7 @@ export type Action = "confirm" | "approve" | "reject" | "status";
 export type Claim = {
   notice: string;
   action: Action;
-  /** The email address of the person the link was sent to. */
+  /** Who the link was sent to: their address when signing, its pseudonym once verified (see `isFor`). */
   actor: string;
   /** Expiry in epoch milliseconds; status links do not expire. */
   expires?: number;
@@ -25,9 +29,19 @@ function mac(payload: string): Buffer {
   return createHmac("sha256", config().linkSecret).update(payload).digest();
 }
 
+/** A keyed hash of an address: stable, so the link can be matched to a person, and unreadable without the secret. */
+export function pseudonym(actor: string): string {
+  return createHmac("sha256", config().linkSecret).update(`actor:${actor.toLowerCase()}`).digest("base64url").slice(0, 22);
+}
+
+/** Whether a verified claim was made for this person. */
+export function isFor(claim: Claim, actor: string): boolean {
+  return claim.actor === pseudonym(actor);
+}
+
 export function sign(claim: Claim): string {
   const payload = Buffer.from(
-    JSON.stringify([claim.notice, claim.action, claim.actor, claim.expires ?? 0]),
+    JSON.stringify([claim.notice, claim.action, pseudonym(claim.actor), claim.expires ?? 0]),
   ).toString("base64url");
   return `${payload}.${mac(payload).toString("base64url")}`;
 }

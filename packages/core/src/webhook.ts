@@ -30,6 +30,7 @@ import * as Log from "./logger";
 import type { Status } from "./moderation";
 import type { Notice } from "./notice";
 import { outcomes } from "./notice";
+import { publicDecision } from "./present";
 import * as Outbox from "./outbox";
 import * as Seal from "./seal";
 import * as Table from "./table";
@@ -223,7 +224,7 @@ export function event(notice: Notice, { status, queuedAt }: Outbox.WebhookEvent)
       status,
       createdAt: notice.createdAt,
       urls: outcomes({ ...notice, status }),
-      ...(decision ? { decision } : {}),
+      ...(decision ? { decision: publicDecision(decision) } : {}),
     },
   };
 }

@@ -43,7 +43,9 @@ export const NoticeFiled = z.strictObject({
 
 const Decision = z.strictObject({
   action: z.enum(["approved", "rejected"]),
-  by: z.string(),
+  by: z.string().check(
+    z.describe("Who decided, as the requester may read it: \"an operator\", or the name that operator chose to be shown. Never an address."),
+  ),
   at: dateTime,
   reason: z.optional(z.string()),
   unfounded: z.optional(z.boolean().check(z.describe("Rejected as manifestly unfounded."))),

@@ -263,7 +263,9 @@ const operations: Operation[] = [
     description:
       `Without an API key, a notice lists at most ${Notice.MAX_URLS} URLs and waits until its sender confirms ` +
       `their address from the mail we send. With a key that has \`notices:write\`, it may list up to ` +
-      `${Notice.MAX_URLS_WITH_KEY.toLocaleString("en")} URLs and goes straight to review. Either way, people ` +
+      `${Notice.MAX_URLS_WITH_KEY.toLocaleString("en")} URLs and goes straight to review, and its mail goes to the ` +
+      "key's owner (and to the requester's address only when it is at the owner's domain). A notice with scope " +
+      "`author` or `source` covers one source: URLs from several are refused on `scope`. Either way, people " +
       "decide it; the answer only says it was received.",
     access: { anonymous: true, key: "notices:write" },
     headers: {

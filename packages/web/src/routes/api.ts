@@ -1,4 +1,4 @@
-import { Article, Links, Notice, Pow } from "@takedown/core";
+import { Article, Links, Notice, Pow, Present } from "@takedown/core";
 import { Hono } from "hono";
 import { validator } from "hono/validator";
 import type * as Answers from "../api-schemas";
@@ -26,7 +26,7 @@ function noticeJson(notice: Notice.Notice): Answers.NoticeView {
     status: notice.status,
     createdAt: notice.createdAt,
     urls: Notice.outcomes(notice),
-    ...(notice.decision ? { decision: notice.decision } : {}),
+    ...(notice.decision ? { decision: Present.publicDecision(notice.decision) } : {}),
   };
 }
 
@@ -58,13 +58,14 @@ export const api = new Hono<ApiEnv>()
     const principal = c.get("principal");
     // Anonymous systems pay what the form pays.
     const notice = principal
-      ? await Notice.file(c.req.valid("json"), new Date(), { id: principal.id, name: principal.name })
+      ? await Notice.file(c.req.valid("json"), new Date(), { id: principal.id, name: principal.name, owner: principal.owner })
       : await Notice.fileAnonymous(c.req.valid("json"), { ip: clientIp(c), proof: c.req.header("proof-of-work") });
     return c.json({ id: notice.id, status: notice.status, statusUrl: Links.status(notice.id) } satisfies Answers.NoticeFiled, 202);
   })
   .get("/takedowns", allow("notices:write"), validator("query", Notice.listQuery), async (c) => {
     const { notices, cursor } = await Notice.listFiledWith(c.get("principal")!.id, c.req.valid("query"));
-    return c.json({ notices, ...(cursor ? { cursor } : {}) } satisfies Answers.NoticeList);
+    const shown = notices.map((notice) => (notice.decision ? { ...notice, decision: Present.publicDecision(notice.decision) } : notice));
+    return c.json({ notices: shown, ...(cursor ? { cursor } : {}) } satisfies Answers.NoticeList);
   })
   // The status link's token opens any notice; without one, a key opens those it filed.
   .get("/takedowns/:id", async (c) => {

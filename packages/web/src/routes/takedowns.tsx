@@ -1,4 +1,4 @@
-import { Abuse, Article, DomainError, Links, Notice, Pow, Token, type FieldIssue } from "@takedown/core";
+import { Abuse, Article, config, DomainError, Links, Notice, Pow, Present, Token, type FieldIssue } from "@takedown/core";
 import { Hono, type Context } from "hono";
 import { clientIp } from "../client-ip";
 import { limitBody, sameOrigin } from "../middleware";
@@ -60,11 +60,22 @@ async function articlesOf(notice: Notice.Notice) {
 
 const ACTIONS = { approve: "approved", reject: "rejected" } as const;
 
+/** The article the form was opened from (or whose URL is listed first), so the scope choices can name its author and source. */
+async function subjectOf(urls: string | undefined) {
+  const first = (urls ?? "").split(/\r?\n/).map((line) => line.trim()).find(Boolean);
+  const id = first ? Article.idForUrl(first, config().publicUrl) : undefined;
+  const article = id ? await Article.get(id) : undefined;
+  return article
+    ? { author: article.author, authorKey: article.authorKey, sourceDomain: article.sourceDomain, sourceName: article.sourceName }
+    : undefined;
+}
+
 export const takedowns = new Hono()
   .use(limitBody, sameOrigin)
-  .get("/takedown", (c) =>
-    c.html(<TakedownForm values={{ urls: c.req.query("url") ?? "" }} errors={{}} pow={Pow.issue()} />),
-  )
+  .get("/takedown", async (c) => {
+    const urls = c.req.query("url") ?? "";
+    return c.html(<TakedownForm values={{ urls }} errors={{}} pow={Pow.issue()} subject={await subjectOf(urls)} />);
+  })
   .post("/takedown", async (c) => {
     const values = await formValues(c);
     const input = toInput(values);
@@ -74,8 +85,9 @@ export const takedowns = new Hono()
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       // Sent back with what was typed, and a new challenge to solve.
+      const subject = await subjectOf(values.urls);
       const again = (errors: FormErrors, status: 422 | 429) =>
-        c.html(<TakedownForm values={values} errors={errors} pow={Pow.issue()} />, status);
+        c.html(<TakedownForm values={values} errors={errors} pow={Pow.issue()} subject={subject} />, status);
       if (error.code === "validation_failed") return again(toFormErrors(error.details.issues ?? [], input.urls), 422);
       if (error.code !== "rate_limited") throw error;
       c.header("Retry-After", String(error.details.retryAfter));
@@ -83,12 +95,14 @@ export const takedowns = new Hono()
     }
   })
   .get("/takedowns/:id", async (c) => {
-    const notice = await Notice.withStatusToken(c.req.param("id"), c.req.query("token"));
+    const token = c.req.query("token") ?? "";
+    const notice = await Notice.withStatusToken(c.req.param("id"), token);
     return c.html(
       <StatusPage
         notice={notice}
         articles={await articlesOf(notice)}
         statusUrl={Links.status(notice.id)}
+        token={token}
         justFiled={c.req.query("filed") === "1"}
       />,
     );
@@ -97,13 +111,23 @@ export const takedowns = new Hono()
     const { id, action } = c.req.param();
     const token = c.req.query("token") ?? "";
     const notice = await Notice.preview(id, action as Notice.LinkAction, token);
-    // Operators see how often this sender's notices were found unfounded (DSA Art. 23).
-    const [articles, standing] = await Promise.all([
+    // Operators see how often this sender's notices were found unfounded (DSA Art. 23),
+    // and how many articles an approval would hide.
+    const operator = action !== "confirm";
+    const [articles, standing, counts] = await Promise.all([
       articlesOf(notice),
-      action === "confirm" ? undefined : Abuse.standing(notice.requester.email),
+      operator ? Abuse.standing(notice.requester.email) : undefined,
+      operator ? Present.scopeCounts(notice) : undefined,
     ]);
     return c.html(
-      <ActionPage notice={notice} articles={articles} action={action as Notice.LinkAction} token={token} standing={standing} />,
+      <ActionPage
+        notice={notice}
+        articles={articles}
+        action={action as Notice.LinkAction}
+        token={token}
+        standing={standing}
+        counts={counts}
+      />,
     );
   })
   .post("/takedowns/:id/confirm", async (c) => {
@@ -116,7 +140,7 @@ export const takedowns = new Hono()
     ]);
     const notice = await Notice.confirm(c.req.param("id"), token);
     return c.html(
-      <DonePage notice={notice} heading="Thank you, your notice is confirmed">
+      <DonePage notice={notice} articles={await articlesOf(notice)} audience="requester" heading="Thank you, your notice is confirmed">
         <p>Our reviewers have been told. We will email you their decision and its reasons.</p>
         <p>
           <a href={Links.status(notice.id)}>Follow the status of your notice</a>
@@ -131,16 +155,35 @@ export const takedowns = new Hono()
     const notice = await Notice.decide(id, decision, String(body.token ?? ""), body.reason, new Date(), {
       unfounded: body.unfounded === "on",
     });
-    const hidden = notice.events.reduce((sum, e) => sum + (e.type === "articles_hidden" ? e.count : 0), 0);
+    const articles = await articlesOf(notice);
     return c.html(
-      <DonePage notice={notice} heading={decision === "approved" ? "Notice approved" : "Notice rejected"}>
+      <DonePage
+        notice={notice}
+        articles={articles}
+        audience="operator"
+        heading={decision === "approved" ? "Notice approved" : "Notice rejected"}
+      >
         <p>
-          {decision === "approved"
-            ? notice.effectsPending
-              ? "The articles it covers are being hidden; this takes a moment."
-              : `${hidden} article(s) are now hidden${notice.future ? " and future ones will be blocked at ingest" : ""}.`
-            : "Nothing was hidden."}{" "}
+          {notice.effectsPending
+            ? "The articles it covers are being hidden; this takes a moment."
+            : Present.decisionOutcome(notice, Present.urlRows(notice, articles))}{" "}
           The requester will be emailed the decision.
+        </p>
+      </DonePage>,
+    );
+  })
+  // The requester's objection to a decision (DSA Art. 20), from the status page.
+  .post("/takedowns/:id/contest", async (c) => {
+    const body = await c.req.parseBody();
+    const notice = await Notice.contest(c.req.param("id"), String(body.token ?? ""), body.objection);
+    return c.html(
+      <DonePage notice={notice} articles={await articlesOf(notice)} audience="requester" heading="Your objection is recorded">
+        <p>
+          Our operators have been told. A person who did not take the decision will review it and tell you the
+          outcome.
+        </p>
+        <p>
+          <a href={Links.status(notice.id)}>Back to your notice</a>
         </p>
       </DonePage>,
     );

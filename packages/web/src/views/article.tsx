@@ -1,5 +1,5 @@
 import { Links, type Article } from "@takedown/core";
-import { Layout } from "./layout";
+import { Layout, When } from "./layout";
 
 export function ArticlePage(props: { article: Article.Article }) {
   const { article } = props;
@@ -9,7 +9,7 @@ export function ArticlePage(props: { article: Article.Article }) {
       <article>
         <h1>{article.title}</h1>
         <p class="byline">
-          By {article.author} · {article.sourceName} · {article.publishedAt.slice(0, 10)}
+          By {article.author} · {article.sourceName} · <When at={article.publishedAt} />
         </p>
         {paragraphs.map((paragraph) => (
           <p>{paragraph}</p>

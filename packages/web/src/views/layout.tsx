@@ -1,3 +1,4 @@
+import { Present } from "@takedown/core";
 import type { Child } from "hono/jsx";
 
 export function Layout(props: { title: string; children: Child }) {
@@ -24,6 +25,11 @@ export function Layout(props: { title: string; children: Child }) {
       </body>
     </html>
   );
+}
+
+/** A date as people read it, with the exact instant for machines. */
+export function When(props: { at: string }) {
+  return <time datetime={props.at}>{Present.date(props.at)}</time>;
 }
 
 type FieldProps = { label: string; name: string; error?: string; hint?: string };

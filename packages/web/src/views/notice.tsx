@@ -1,6 +1,6 @@
-import { Notice, reveal, revealAll, type Abuse, type Article, type Moderation } from "@takedown/core";
+import { Notice, Present, reveal, revealAll, type Abuse, type Article, type Moderation } from "@takedown/core";
 import type { Child } from "hono/jsx";
-import { Layout } from "./layout";
+import { Layout, When } from "./layout";
 
 type NoticeT = Notice.Notice;
 
@@ -11,45 +11,52 @@ const STATUS_TEXT: Record<Notice.Status, string> = {
   rejected: "Rejected",
 };
 
-const OUTCOME_TEXT: Record<Notice.UrlOutcome, string> = {
-  matched: "Found; awaiting decision",
-  not_found: "Not found on our site",
-  duplicate: "Already hidden by an earlier notice",
-  hidden: "Hidden",
-  rejected: "Not removed",
-};
+/** One line of the notice's history, as its sender reads it. */
+function eventText(event: Moderation.Event, notice: NoticeT): string {
+  switch (event.type) {
+    case "filed":
+      return "Notice filed";
+    case "confirmed":
+      return "Sender's email address confirmed";
+    case "decided":
+      return `${event.action === "approved" ? "Approved" : "Rejected"} by ${Present.operatorName(event.by)}`;
+    case "mail_sent":
+      return { receipt: "Receipt emailed", decision: "Decision emailed", review: "Operators emailed", contest: "Operators emailed" }[event.kind];
+    case "articles_hidden":
+      return `${Present.capitalised(Present.plural(event.count, "article"))} hidden`;
+    case "rule_created":
+      return `Future ${Present.describeRuleId(event.rule, notice.subjects)} blocked`;
+    case "contested":
+      return "Decision contested by the sender";
+  }
+}
 
-const SCOPE_TEXT: Record<NoticeT["scope"], string> = {
-  urls: "The listed articles",
-  author: "Everything by the same author at the same source",
-  source: "Everything from the same source",
-};
-
-const EVENT_TEXT: Record<Moderation.Event["type"], string> = {
-  filed: "Notice filed",
-  confirmed: "Sender's email address confirmed",
-  decided: "Decision recorded",
-  mail_sent: "Email sent",
-  articles_hidden: "Articles hidden",
-  rule_created: "Future articles blocked",
-};
+/** Who reads the page: requesters never see operators' addresses. */
+type Audience = "requester" | "operator";
 
 export function StatusBadge(props: { status: Notice.Status }) {
   return <span class={`status ${props.status}`}>{STATUS_TEXT[props.status]}</span>;
 }
 
-/** The notice as the people deciding on it see it. */
-export function NoticeFacts(props: { notice: NoticeT; articles?: Map<string, Article.Article>; full?: boolean }) {
-  const { articles } = props;
+/** The notice as the people deciding on it, or its sender, see it. */
+export function NoticeFacts(props: {
+  notice: NoticeT;
+  articles: Map<string, Article.Article>;
+  audience: Audience;
+  full?: boolean;
+}) {
   const notice = revealAll(props.notice);
   const { requester } = notice;
+  const rows = Present.urlRows(notice, props.articles);
   return (
     <>
       <dl class="facts">
         <dt>Reference</dt>
         <dd>{notice.id}</dd>
         <dt>Filed</dt>
-        <dd>{notice.createdAt}</dd>
+        <dd>
+          <When at={notice.createdAt} />
+        </dd>
         <dt>Status</dt>
         <dd>
           <StatusBadge status={notice.status} />
@@ -72,10 +79,7 @@ export function NoticeFacts(props: { notice: NoticeT; articles?: Map<string, Art
           </>
         )}
         <dt>Covers</dt>
-        <dd>
-          {SCOPE_TEXT[notice.scope]}
-          {notice.future ? ", now and in the future" : ""}
-        </dd>
+        <dd id="covers">{Present.capitalised(Present.scopeLine(notice))}</dd>
         {props.full && (
           <>
             <dt>The work</dt>
@@ -93,49 +97,38 @@ export function NoticeFacts(props: { notice: NoticeT; articles?: Map<string, Art
           <tr>
             <th>URL</th>
             <th>Article</th>
-            <th>Outcome</th>
+            <th>Now</th>
           </tr>
         </thead>
         <tbody>
-          {Notice.outcomes(notice).map((row) => {
-            const article = row.articleId ? articles?.get(row.articleId) : undefined;
-            return (
-              <tr>
-                <td>{row.url}</td>
-                <td>
-                  {article ? (
-                    <>
-                      {reveal(`“${article.title}”, ${article.sourceName} (${article.sourceDomain}), by ${article.author}`)}
-                      {props.full && Notice.writesFromSource(notice, article.sourceDomain) && (
-                        <strong> · sender writes from this source's domain</strong>
-                      )}
-                    </>
-                  ) : row.articleId ? (
-                    row.articleId
-                  ) : (
-                    "—"
-                  )}
-                </td>
-                <td>
-                  <span class={`outcome ${row.outcome}`}>{OUTCOME_TEXT[row.outcome]}</span>
-                </td>
-              </tr>
-            );
-          })}
+          {rows.map((row) => (
+            <tr>
+              <td>{row.url}</td>
+              <td>
+                {row.article && row.state !== "repeat"
+                  ? reveal(`“${row.article.title}”, ${row.article.sourceName} (${row.article.sourceDomain}), by ${row.article.author}`)
+                  : "—"}
+              </td>
+              <td>
+                <span class={`outcome ${row.state}`}>{Present.capitalised(Present.stateText(row))}</span>
+              </td>
+            </tr>
+          ))}
         </tbody>
       </table>
-      {notice.decision && <DecisionFacts decision={notice.decision} />}
+      {notice.decision && <DecisionFacts decision={notice.decision} audience={props.audience} />}
     </>
   );
 }
 
-function DecisionFacts(props: { decision: NonNullable<NoticeT["decision"]> }) {
+function DecisionFacts(props: { decision: NonNullable<NoticeT["decision"]>; audience: Audience }) {
   const { action, by, at, reason } = props.decision;
   return (
     <>
       <h2>Decision</h2>
       <p class="notice-box" id="decision">
-        {action === "approved" ? "Approved" : "Rejected"} by {by} on {at}.
+        {action === "approved" ? "Approved" : "Rejected"} by {props.audience === "operator" ? by : Present.operatorName(by)} on{" "}
+        <When at={at} />.
         {reason && (
           <>
             <br />
@@ -147,8 +140,54 @@ function DecisionFacts(props: { decision: NonNullable<NoticeT["decision"]> }) {
   );
 }
 
-export function StatusPage(props: { notice: NoticeT; articles: Map<string, Article.Article>; statusUrl: string; justFiled: boolean }) {
+/** For operators before they decide: each source's check, and what approving would do. */
+function BlastRadius(props: { notice: NoticeT; articles: Map<string, Article.Article>; counts: Map<string, number> }) {
+  const notice = revealAll(props.notice);
+  const checks = Present.checkLines(notice);
+  const warnings = checks.filter((check) => check.warning);
+  const plan = Present.approvalPlan(notice, Present.urlRows(notice, props.articles), props.counts);
+  return (
+    <>
+      {warnings.length > 0 && (
+        <div class="errors" role="alert" id="source-warnings">
+          {warnings.map((check) => (
+            <p>
+              <strong>{check.text}</strong>
+            </p>
+          ))}
+        </div>
+      )}
+      <h2>The sender and the sources</h2>
+      <ul id="source-checks">
+        {checks.map((check) => (
+          <li>{check.warning ? <strong>{check.text}</strong> : check.text}</li>
+        ))}
+        {notice.filedWith && (
+          <li id="filed-with">
+            <strong>{Present.keyLine(notice)}</strong>
+          </li>
+        )}
+      </ul>
+      <h2>What approving will do</h2>
+      <ul id="plan">
+        {plan.map((line) => (
+          <li>{line}</li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+export function StatusPage(props: {
+  notice: NoticeT;
+  articles: Map<string, Article.Article>;
+  statusUrl: string;
+  token: string;
+  justFiled: boolean;
+}) {
   const { notice } = props;
+  const contested = notice.events.find((event) => event.type === "contested");
+  const contestable = notice.decision && Date.now() - Date.parse(notice.decision.at) < Notice.CONTEST_WITHIN_MS;
   return (
     <Layout title={`Notice ${notice.id}`}>
       {props.justFiled && (
@@ -165,20 +204,39 @@ export function StatusPage(props: { notice: NoticeT; articles: Map<string, Artic
         </a>
         ).
       </p>
-      <NoticeFacts notice={notice} articles={props.articles} />
-      {notice.decision && (
-        <p>
-          To contest the decision, reply to the decision email or write to us quoting {notice.id}, within 6 months.
-          A person will review it.
-        </p>
-      )}
+      <NoticeFacts notice={notice} articles={props.articles} audience="requester" />
+      {notice.decision &&
+        (contested ? (
+          <p class="notice-box" id="contested">
+            You contested this decision on <When at={contested.at} />. A person who did not take it will review it and
+            tell you the outcome.
+          </p>
+        ) : contestable ? (
+          <form method="post" action={`/takedowns/${notice.id}/contest`} id="contest-form">
+            <h2>Contest this decision</h2>
+            <p>
+              If you disagree, say why, within 6 months of the decision. A person who did not take it will review it;
+              this is free of charge.
+            </p>
+            <input type="hidden" name="token" value={props.token} />
+            <div class="field">
+              <label for="objection">Why the decision is wrong</label>
+              <textarea id="objection" name="objection" rows={4} required></textarea>
+            </div>
+            <button type="submit" id="contest">
+              Contest this decision
+            </button>
+          </form>
+        ) : (
+          <p id="contest-closed">The six months to contest this decision have passed.</p>
+        ))}
       <h2>History</h2>
       <ol class="trail">
         {notice.events
-          .filter((event) => event.type !== "mail_sent" || event.kind !== "review")
+          .filter((event) => event.type !== "mail_sent" || event.kind === "receipt" || event.kind === "decision")
           .map((event) => (
             <li>
-              {event.at}: {EVENT_TEXT[event.type]}
+              <When at={event.at} />: {eventText(event, notice)}
             </li>
           ))}
       </ol>
@@ -192,25 +250,35 @@ export function StatusPage(props: { notice: NoticeT; articles: Map<string, Artic
  */
 export function ActionPage(props: {
   notice: NoticeT;
-  articles?: Map<string, Article.Article>;
+  articles: Map<string, Article.Article>;
   action: "confirm" | "approve" | "reject";
   token: string;
   standing?: Abuse.Standing;
+  counts?: Map<string, number>;
 }) {
   const { notice, action, token, standing } = props;
   const title = { confirm: "Confirm your notice", approve: "Approve this notice", reject: "Reject this notice" }[action];
+  const titles = [
+    ...new Set(Present.urlRows(notice, props.articles).flatMap((row) => (row.article ? [`“${row.article.title}”`] : []))),
+  ];
   return (
     <Layout title={title}>
       <h1>{title}</h1>
-      {action === "approve" && <p>Approving hides every article this notice covers and tells the sender.</p>}
-      {action === "reject" && <p>Rejecting leaves the articles up. The sender receives your reason.</p>}
-      {action === "confirm" && <p>Confirm that you sent this notice; our reviewers will then see it.</p>}
+      {action === "approve" && <p>Approving does what “What approving will do” lists, and tells the sender.</p>}
+      {action === "reject" && <p>Rejecting leaves the articles as they are now. The sender receives your reason.</p>}
+      {action === "confirm" && (
+        <p id="confirm-about">
+          Confirm that you sent this notice{titles.length ? ` about ${reveal(titles.join(", "))}` : ""}; our reviewers
+          will then see it.
+        </p>
+      )}
       {standing?.flagged && (
         <div class="errors" role="alert" id="unfounded-warning">
           <strong>Warning:</strong> operators rejected {standing.unfounded} earlier notices from{" "}
           {notice.requester.email} as manifestly unfounded.
         </div>
       )}
+      {action !== "confirm" && <BlastRadius notice={notice} articles={props.articles} counts={props.counts ?? new Map()} />}
       <form method="post" action={`/takedowns/${notice.id}/${action}`}>
         <input type="hidden" name="token" value={token} />
         {action === "reject" && (
@@ -232,17 +300,28 @@ export function ActionPage(props: {
         </button>
       </form>
       <h2>The notice</h2>
-      <NoticeFacts notice={notice} articles={props.articles} full={action !== "confirm"} />
+      <NoticeFacts
+        notice={notice}
+        articles={props.articles}
+        audience={action === "confirm" ? "requester" : "operator"}
+        full={action !== "confirm"}
+      />
     </Layout>
   );
 }
 
-export function DonePage(props: { notice: NoticeT; heading: string; children?: Child }) {
+export function DonePage(props: {
+  notice: NoticeT;
+  articles: Map<string, Article.Article>;
+  audience: Audience;
+  heading: string;
+  children?: Child;
+}) {
   return (
     <Layout title={props.heading}>
       <h1 id="done">{props.heading}</h1>
       {props.children}
-      <NoticeFacts notice={props.notice} />
+      <NoticeFacts notice={props.notice} articles={props.articles} audience={props.audience} />
     </Layout>
   );
 }
@@ -255,20 +334,24 @@ export function PublicNoticePage(props: { notice: NoticeT }) {
       <h1>Legal notice {notice.id}</h1>
       <dl class="facts">
         <dt>Received</dt>
-        <dd>{notice.createdAt}</dd>
+        <dd>
+          <When at={notice.createdAt} />
+        </dd>
         <dt>Sent by</dt>
         <dd>
           {notice.requester.organization ?? "a rights holder"} ({notice.requester.role})
         </dd>
         <dt>Covers</dt>
-        <dd>
-          {SCOPE_TEXT[notice.scope]}
-          {notice.future ? ", now and in the future" : ""}
-        </dd>
+        <dd>{Present.capitalised(Present.scopeLine(notice))}</dd>
         <dt>Status</dt>
         <dd>
           <StatusBadge status={notice.status} />
-          {notice.decision ? ` on ${notice.decision.at}` : ""}
+          {notice.decision && (
+            <>
+              {" "}
+              on <When at={notice.decision.at} />
+            </>
+          )}
         </dd>
       </dl>
     </Layout>

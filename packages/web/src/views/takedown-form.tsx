@@ -1,4 +1,4 @@
-import { Notice, type Pow } from "@takedown/core";
+import { config, Notice, Present, type Pow } from "@takedown/core";
 import { Checkbox, Choices, Layout, TextField } from "./layout";
 
 /** What the person typed, as the form's fields hold it. */
@@ -15,14 +15,39 @@ const ROLES = [
   ["agent", "I am an agent acting for the author or the publisher"],
 ] as const;
 
-const SCOPES = [
-  ["urls", "Only the articles listed above"],
-  ["author", "Everything by the same author from the same source"],
-  ["source", "Everything from the same source site"],
-] as const;
+/**
+ * The scope choices, naming the author and source of the article the form
+ * was opened from when it knows them, and the rule "now and in the future"
+ * leaves for each, in the words pages and mails use (Present.describeRule).
+ */
+function scopes(subject?: Notice.Subject) {
+  if (!subject) {
+    return {
+      options: [
+        ["urls", "Only the articles listed above"],
+        ["author", "Everything by the same author at the same source"],
+        ["source", "Everything from the same source site"],
+      ] as const,
+      future:
+        "Now and in the future: also block future articles by the author of each listed article, at its source (with “Everything from the same source site”: every future article from that source). Everything by an author, or from a source, covers one source per notice.",
+    };
+  }
+  const byAuthor = Present.describeRule(subject, [subject]);
+  const fromSource = Present.describeRule({ sourceDomain: subject.sourceDomain }, [subject]);
+  return {
+    options: [
+      ["urls", "Only the articles listed above"],
+      ["author", `All ${byAuthor}`],
+      ["source", `All ${fromSource}`],
+    ] as const,
+    future: `Now and in the future: also block future ${byAuthor} (with “All ${fromSource}”: future ${fromSource}).`,
+  };
+}
 
-export function TakedownForm(props: { values: FormValues; errors: FormErrors; pow: Pow.Challenge }) {
+export function TakedownForm(props: { values: FormValues; errors: FormErrors; pow: Pow.Challenge; subject?: Notice.Subject }) {
   const { values: v, errors: e } = props;
+  const scope = scopes(props.subject);
+  const { noticeEmail } = config();
   const wrong = Object.keys(e).filter((name) => name !== "form" && name !== "proof").length;
   return (
     <Layout title="Request removal">
@@ -64,9 +89,9 @@ export function TakedownForm(props: { values: FormValues; errors: FormErrors; po
             label="Article URLs" name="urls" rows={3} value={v.urls} error={e.urls} required
             hint={`One per line, up to ${Notice.MAX_URLS}: the address on our site or the original at your site.`}
           />
-          <Choices label="The notice covers" name="scope" options={SCOPES} value={v.scope ?? "urls"} error={e.scope} />
+          <Choices label="The notice covers" name="scope" options={scope.options} value={v.scope ?? "urls"} error={e.scope} />
           <Checkbox name="future" label="Future articles" checked={v.future === "on"} error={e.future}>
-            Now and in the future: also block future articles by the same author (or, for the whole source, from that source).
+            {scope.future}
           </Checkbox>
         </fieldset>
 
@@ -96,8 +121,8 @@ export function TakedownForm(props: { values: FormValues; errors: FormErrors; po
         <p class="hint" id="pow-status" aria-live="polite"></p>
         <noscript>
           <p class="error">
-            This form runs a short anti-abuse check in your browser, which needs JavaScript. Without it, email
-            your notice to the address in the footer of our emails.
+            This form runs a short anti-abuse check in your browser, which needs JavaScript.
+            {noticeEmail ? ` Without it, email your notice to ${noticeEmail}.` : " Please turn JavaScript on for this page to send it."}
           </p>
         </noscript>
       </form>
