@@ -54,7 +54,7 @@ export const CreateInput = z.object({
     z.minLength(1, `Give at least one scope: ${SCOPES.join(", ")}.`),
   ),
   owner: z.pipe(
-    z.string({ error: "Give the owner's email address." }).check(z.trim(), z.toLowerCase()),
+    z.string({ error: "Give the owner's email address." }).check(z.trim(), z.toLowerCase(), z.maxLength(254, "An email address has at most 254 characters.")),
     z.email("The owner must be an email address."),
   ),
 });

@@ -33,6 +33,9 @@ const schema = z.object({
   RATE_LIMIT_PER_IP: z._default(z.coerce.number().check(z.int(), z.positive()), 60),
   TRUST_PROXY_HOPS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 0),
   ALLOW_PRIVATE_WEBHOOKS: z._default(z.stringbool(), false),
+  SES_MAX_SEND_RATE: z._default(z.coerce.number().check(z.positive()), 14),
+  MAIL_GIVE_UP_HOURS: z._default(z.coerce.number().check(z.positive()), 24),
+  SWEEP_BUDGET_SECONDS: z._default(z.coerce.number().check(z.positive()), 40),
 });
 
 export type Config = {
@@ -56,6 +59,15 @@ export type Config = {
    * Off unless set: `npm start` and the tests turn it on, AWS never does.
    */
   allowPrivateWebhooks: boolean;
+  /**
+   * Messages a second the dispatcher sends at most: the account's SES quota
+   * (14 is SES's usual starting rate once out of the sandbox, where it is 1).
+   */
+  sesMaxSendRate: number;
+  /** How long a message that keeps failing for passing reasons is retried before the desk gives up. */
+  mailGiveUpMs: number;
+  /** How long one sweep keeps taking due work; it must end inside its function's timeout. */
+  sweepBudgetMs: number;
 };
 
 export function load(env: Record<string, string | undefined>): Config {
@@ -78,6 +90,9 @@ export function load(env: Record<string, string | undefined>): Config {
     },
     trustProxyHops: parsed.TRUST_PROXY_HOPS,
     allowPrivateWebhooks: parsed.ALLOW_PRIVATE_WEBHOOKS,
+    sesMaxSendRate: parsed.SES_MAX_SEND_RATE,
+    mailGiveUpMs: parsed.MAIL_GIVE_UP_HOURS * 3_600_000,
+    sweepBudgetMs: parsed.SWEEP_BUDGET_SECONDS * 1000,
   };
 }
 

@@ -196,12 +196,33 @@ export function compose(
   }
 }
 
-/** Sends through SES and returns its message id. */
-export async function send(email: Email): Promise<string | undefined> {
+/**
+ * Tells an operator that the dispatcher gave up on a notice (Dispatch.run).
+ * Names the notice only: what failed may be the notice's own content.
+ */
+export function deadNotice(id: string, operator: string, error: string, failures: number): Email {
+  return render(operator, `Takedown notice ${id} could not be processed`, [
+    {
+      lines: [
+        `The dispatcher failed on notice ${id} ${failures} times in a row (last error: ${error}) and has stopped trying, so its mail and updates are held. Other notices are not affected.`,
+        "Once the cause is dealt with, put it back in the queue:",
+        `npm run dispatch -- retry ${id}`,
+        "(npm run dispatch -- list shows every notice waiting like this.)",
+      ],
+    },
+  ]);
+}
+
+/**
+ * Sends through SES and returns its message id. The tags come back in SES's
+ * bounce and complaint events, so a bounce finds its notice (Bounce.recordSes).
+ */
+export async function send(email: Email, tags: { notice: string; kind?: string }): Promise<string | undefined> {
   const { MessageId } = await ses().send(
     new SendEmailCommand({
       Source: config().mailFrom,
       Destination: { ToAddresses: [email.to] },
+      Tags: Object.entries(tags).flatMap(([Name, Value]) => (Value ? [{ Name, Value }] : [])),
       Message: {
         Subject: { Data: email.subject, Charset: "UTF-8" },
         Body: {

@@ -19,6 +19,7 @@ import * as Url from "./url";
 import { parse } from "./validation";
 
 export const MAX_URLS = 50;
+export const MAX_EMAIL = 254;
 /** Keys are vetted, so systems holding one may file in bulk. */
 export const MAX_URLS_WITH_KEY = 1_000;
 /**
@@ -70,7 +71,12 @@ export const Input = z
       {
         name: requiredText("Enter your full name.", 200),
         email: z.pipe(
-          z.string({ error: "Enter your email address." }).check(z.trim(), z.toLowerCase()),
+          z.string({ error: "Enter your email address." }).check(
+            z.trim(),
+            z.toLowerCase(),
+            // RFC 5321's limit on a path; longer ones cannot be mailed anyway.
+            z.maxLength(MAX_EMAIL, `An email address has at most ${MAX_EMAIL} characters.`),
+          ),
           z.email("Enter a valid email address."),
         ),
         organization: optionalText(200),
@@ -121,6 +127,8 @@ export type Notice = Omit<Valid, "goodFaith" | "accurate" | "urls"> & {
   effectsPending?: boolean;
   /** When a source- or author-wide approval looks at its scope again (see `rescan`). */
   rescanAt?: string;
+  /** Set while the dispatcher fails on the notice as a whole; `dead` once it gave up (see Dispatch). */
+  dispatch?: { failures: number; lastError: string; dead?: string };
   /** The API key it was filed with; that key may read it and list it. */
   filedWith?: FiledWith;
   version: number;
@@ -149,7 +157,7 @@ export function outcomes(notice: Notice): Outcome[] {
 
 /** Drops the keys and the bookkeeping of writers and the dispatcher. */
 export function fromItem(item: Record<string, unknown>): Notice {
-  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, lease, holder, previousHolder, writeId, type, ...notice } = item;
+  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, lease, holder, previousHolder, writeId, type, bounces, ...notice } = item;
   return notice as Notice;
 }
 

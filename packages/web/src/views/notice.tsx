@@ -30,6 +30,8 @@ const EVENT_TEXT: Record<Moderation.Event["type"], string> = {
   confirmed: "Sender's email address confirmed",
   decided: "Decision recorded",
   mail_sent: "Email sent",
+  mail_failed: "Email could not be delivered",
+  mail_bounced: "Email bounced",
   articles_hidden: "Articles hidden",
   rule_created: "Future articles blocked",
 };
