@@ -11,7 +11,8 @@ import * as z from "zod/mini";
 import * as Db from "./db";
 import { dynamo } from "./aws/dynamo";
 import * as Log from "./logger";
-import type { Event } from "./moderation";
+import type { Event, MailKind } from "./moderation";
+import type { Notice } from "./notice";
 import * as Table from "./table";
 
 const PERMANENT_NAMES = new Set([
@@ -130,4 +131,32 @@ export async function recordSns(event: SnsEvent, now = new Date()): Promise<void
     }
     await recordSes(message, now);
   }
+}
+
+export type Undelivered = { at: string; kind?: MailKind; reason: string; permanent: boolean };
+
+const BOUNCE_REASON = {
+  permanent: "it bounced: the address does not accept mail",
+  transient: "it bounced for now (a full mailbox, for example)",
+  complaint: "it was reported as unwanted",
+} as const;
+
+/** Mail to the notice's requester that did not arrive, oldest first: what the status page and operators are told. */
+export function undelivered(notice: Notice): Undelivered[] {
+  const requester = notice.requester.email.toLowerCase();
+  return notice.events.flatMap((event): Undelivered[] => {
+    if (event.type === "mail_failed" && event.to.toLowerCase() === requester) {
+      const reason =
+        event.error === "AddressSuppressed"
+          ? "earlier mail to this address bounced or was reported as unwanted"
+          : event.permanent
+            ? "the mail service refused to send it"
+            : "sending kept failing and we stopped trying";
+      return [{ at: event.at, kind: event.kind, reason, permanent: event.permanent }];
+    }
+    if (event.type === "mail_bounced" && event.to === requester) {
+      return [{ at: event.at, reason: BOUNCE_REASON[event.bounce], permanent: event.bounce !== "transient" }];
+    }
+    return [];
+  });
 }

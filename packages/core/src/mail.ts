@@ -6,6 +6,7 @@ import { SendEmailCommand } from "@aws-sdk/client-ses";
 import type { Standing } from "./abuse";
 import type { Article } from "./article";
 import { ses } from "./aws/ses";
+import { undelivered } from "./bounce";
 import { config } from "./config";
 import * as Links from "./links";
 import type { MailKind } from "./moderation";
@@ -121,6 +122,7 @@ function review(notice: Notice, operator: string, articles: Map<string, Article>
           ...(requester.address ? [`Address: ${requester.address}`] : []),
           ...(requester.phone ? [`Phone: ${requester.phone}`] : []),
           `Signed: ${notice.signature}`,
+          ...undelivered(notice).map((failure) => `Mail to the requester could not be delivered (${failure.at}): ${failure.reason}.`),
           ...(notice.filedWith
             ? [`Filed with API key "${notice.filedWith.name}" (${notice.filedWith.id}), whose owner is vetted: the address was not confirmed by email.`]
             : []),

@@ -1,4 +1,4 @@
-import { Notice, reveal, revealAll, type Abuse, type Article, type Moderation } from "@takedown/core";
+import { Bounce, Notice, reveal, revealAll, type Abuse, type Article, type Moderation } from "@takedown/core";
 import type { Child } from "hono/jsx";
 import { Layout } from "./layout";
 
@@ -131,6 +131,37 @@ export function NoticeFacts(props: { notice: NoticeT; articles?: Map<string, Art
   );
 }
 
+/**
+ * Mail to the requester that did not arrive. The requester reads it on the
+ * status page (`you`), operators on the pages their links open.
+ */
+export function Undelivered(props: { notice: NoticeT; you?: boolean }) {
+  const failures = Bounce.undelivered(props.notice);
+  if (!failures.length) return null;
+  const cannot = failures.some((failure) => failure.permanent);
+  return (
+    <div class="errors" role="alert" id="undelivered">
+      <strong>
+        {props.you
+          ? cannot
+            ? "We cannot email you at this address."
+            : "Our last email to you could not be delivered."
+          : cannot
+            ? "The requester cannot be emailed: mail to their address could not be delivered."
+            : "Mail to the requester could not be delivered."}
+      </strong>
+      <ul>
+        {failures.map((failure) => (
+          <li>
+            {failure.at}: {failure.kind ? `the ${failure.kind} email` : "an email"} was not delivered; {failure.reason}.
+          </li>
+        ))}
+      </ul>
+      {props.you && cannot && <p>This page is the only place where the notice's progress is shown to you.</p>}
+    </div>
+  );
+}
+
 function DecisionFacts(props: { decision: NonNullable<NoticeT["decision"]> }) {
   const { action, by, at, reason } = props.decision;
   return (
@@ -160,6 +191,7 @@ export function StatusPage(props: { notice: NoticeT; articles: Map<string, Artic
         </p>
       )}
       <h1>Takedown notice {notice.id}</h1>
+      <Undelivered notice={notice} you />
       <p>
         Keep this page's address: it is your private link to the notice (
         <a href={props.statusUrl} id="status-url">
@@ -207,6 +239,7 @@ export function ActionPage(props: {
       {action === "approve" && <p>Approving hides every article this notice covers and tells the sender.</p>}
       {action === "reject" && <p>Rejecting leaves the articles up. The sender receives your reason.</p>}
       {action === "confirm" && <p>Confirm that you sent this notice; our reviewers will then see it.</p>}
+      {action !== "confirm" && <Undelivered notice={notice} />}
       {standing?.flagged && (
         <div class="errors" role="alert" id="unfounded-warning">
           <strong>Warning:</strong> operators rejected {standing.unfounded} earlier notices from{" "}
