@@ -71,7 +71,7 @@ function sha256(value: string): Buffer {
 }
 
 function fromItem(item: Record<string, unknown>): ApiKey {
-  const { pk, sk, gsi1pk, gsi1sk, type, hash, ...key } = item;
+  const { pk, sk, gsi1pk, gsi1sk, type, hash, endpoints, ...key } = item;
   return key as ApiKey;
 }
 

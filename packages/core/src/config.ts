@@ -70,8 +70,23 @@ export type Config = {
   sweepBudgetMs: number;
 };
 
+/** The defaults above are published with the code: only the local stack may run on them. */
+const PUBLISHED = { LINK_SECRET: "local-development-link-secret", INGEST_TOKEN: "local-ingest-token" } as const;
+
+/** On Lambda (or wherever SST linked its resources) there is no local stack. */
+function deployed(env: Record<string, string | undefined>): boolean {
+  return Boolean(env.AWS_LAMBDA_FUNCTION_NAME || env.SST_RESOURCE_App);
+}
+
 export function load(env: Record<string, string | undefined>): Config {
   const parsed = schema.parse(env);
+  if (deployed(env)) {
+    for (const [name, value] of Object.entries(PUBLISHED)) {
+      if (parsed[name as keyof typeof PUBLISHED] === value) {
+        throw new Error(`${name} is the published default; set a secret of your own (sst secret set) before deploying.`);
+      }
+    }
+  }
   return {
     tableName: parsed.TABLE_NAME,
     region: parsed.AWS_REGION,

@@ -162,6 +162,7 @@ export function fromItem(item: Record<string, unknown>): Notice {
 }
 
 async function read(id: string): Promise<Record<string, unknown> | undefined> {
+  if (!Ids.plausible(id)) return undefined;
   const result = await dynamo().send(
     new GetCommand({ TableName: Table.name(), Key: Table.key.notice(id), ConsistentRead: true }),
   );
@@ -556,6 +557,7 @@ export function writesFromSource(notice: Notice, sourceDomain: string): boolean 
 
 /** Checks a status capability and returns the notice it opens. */
 export async function withStatusToken(id: string, token: string | undefined): Promise<Notice> {
+  if (!Ids.plausible(id)) throw new DomainError("not_found", "There is no such notice.");
   Token.verify(token ?? "", { notice: id, action: "status" });
   return get(id);
 }

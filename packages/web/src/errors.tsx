@@ -7,6 +7,7 @@ import { DomainError, isUnavailable, Log, type ErrorCode, type FieldIssue } from
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { boundedPath } from "./logging";
 import { ErrorPage } from "./views/error";
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
@@ -66,7 +67,7 @@ function describe(error: Error): Described {
 export function onError(error: Error, c: Context) {
   const described = describe(error);
   if (described.status >= 500) {
-    Log.error("request.failed", { name: error.name, status: described.status, path: c.req.path });
+    Log.error("request.failed", { name: error.name, status: described.status, path: boundedPath(c) });
   }
   const { status, code, message, issues, retryAfter } = described;
   if (retryAfter !== undefined) c.header("Retry-After", String(retryAfter));

@@ -1,7 +1,7 @@
 import { Abuse, Article, DomainError, Links, Notice, Pow, Token, type FieldIssue } from "@takedown/core";
 import { Hono, type Context } from "hono";
 import { clientIp } from "../client-ip";
-import { limitBody, sameOrigin } from "../middleware";
+import { limitBody, noStore, sameOrigin } from "../middleware";
 import { ActionPage, DonePage, StatusPage } from "../views/notice";
 import { TakedownForm, type FormErrors, type FormField, type FormValues } from "../views/takedown-form";
 
@@ -61,7 +61,9 @@ async function articlesOf(notice: Notice.Notice) {
 const ACTIONS = { approve: "approved", reject: "rejected" } as const;
 
 export const takedowns = new Hono()
-  .use(limitBody, sameOrigin)
+  // Only on its own paths: a POST to a path nobody serves is a 404, whatever its origin.
+  .use("/takedown", limitBody, sameOrigin, noStore)
+  .use("/takedowns/*", limitBody, sameOrigin, noStore)
   .get("/takedown", (c) =>
     c.html(<TakedownForm values={{ urls: c.req.query("url") ?? "" }} errors={{}} pow={Pow.issue()} />),
   )
