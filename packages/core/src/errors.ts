@@ -15,7 +15,8 @@ export type ErrorCode =
   | "forbidden"
   | "rate_limited"
   | "idempotency_conflict"
-  | "idempotency_mismatch";
+  | "idempotency_mismatch"
+  | "replaced";
 
 export type FieldIssue = { path: string; message: string };
 

@@ -83,16 +83,21 @@ function summary(notice: Notice): Section {
   };
 }
 
+/**
+ * The receipt goes to an address nobody has confirmed, so it carries nothing
+ * the sender typed (name, URLs, text): whoever types someone else's address
+ * cannot use it to mail them a message. The confirm page shows the notice.
+ */
 function receipt(notice: Notice, now: number): Email {
   return render(notice.requester.email, `We received your takedown notice ${notice.id}`, [
     {
       lines: [
-        `Hello ${notice.requester.name},`,
-        "We have received your notice. Please confirm that this is your email address; our reviewers will see the notice once you do. The link opens a page with a button, and works for 7 days.",
+        "Hello,",
+        "We have received a takedown notice that gives this email address as its sender's. Please confirm that you sent it; our reviewers will see the notice once you do. The link opens a page showing the notice with a button, and works for 7 days.",
       ],
     },
-    { lines: [{ label: "Confirm my notice", href: Links.act(notice.id, "confirm", notice.requester.email, now) }] },
-    summary(notice),
+    { lines: [{ label: "Review and confirm the notice", href: Links.act(notice.id, "confirm", notice.requester.email, now) }] },
+    { heading: "The notice", lines: [`Reference: ${notice.id}`, `Filed: ${notice.createdAt}`] },
     { lines: [{ label: "Follow its status", href: Links.status(notice.id) }] },
     { lines: ["If you did not send this notice, ignore this email and nothing will happen."] },
   ]);

@@ -8,6 +8,7 @@ import { config } from "./config";
 import * as Db from "./db";
 import { DomainError, isUnavailable } from "./errors";
 import * as Ids from "./ids";
+import * as Links from "./links";
 import * as Log from "./logger";
 import * as Moderation from "./moderation";
 import * as Outbox from "./outbox";
@@ -127,6 +128,8 @@ export type Notice = Omit<Valid, "goodFaith" | "accurate" | "urls"> & {
   effectsPending?: boolean;
   /** When a source- or author-wide approval looks at its scope again (see `rescan`). */
   rescanAt?: string;
+  /** When a later notice from the same mailbox took its place, before it was confirmed. */
+  replacedAt?: string;
   /** Set while the dispatcher fails on the notice as a whole; `dead` once it gave up (see Dispatch). */
   dispatch?: { failures: number; lastError: string; dead?: string };
   /** The API key it was filed with; that key may read it and list it. */
@@ -203,11 +206,55 @@ export async function fileAnonymous(
   now = new Date(),
 ): Promise<Notice> {
   const data = parse(Input, input);
-  await Abuse.admitAnonymous({ ...caller, email: data.requester.email }, now);
-  return store(data, now);
+  const waiting = await awaitingWithOpenLink(data.requester.email, now);
+  await Abuse.admitAnonymous({ ...caller, email: data.requester.email, receipt: !waiting }, now);
+  const notice = await store(data, now, undefined, { receipt: !waiting });
+  await Abuse.setAwaiting(data.requester.email, { notice: notice.id, receiptOf: waiting?.receiptOf ?? notice.id });
+  if (waiting) await replace(waiting.notice, now);
+  return notice;
 }
 
-async function store(data: Valid, now: Date, key?: FiledWith): Promise<Notice> {
+/**
+ * The notice that awaits the same mailbox's confirmation with a receipt whose
+ * link still works (queued, or sent within the link's lifetime, and not
+ * failed). A new notice from that mailbox takes its place: that receipt's
+ * link opens the new one, and no second receipt is sent. So whoever types
+ * someone's address causes one receipt, however often, and the address's
+ * owner is never refused for what others did.
+ */
+async function awaitingWithOpenLink(email: string, now: Date): Promise<Abuse.Awaiting | undefined> {
+  const awaiting = await Abuse.awaitingFor(email);
+  if (!awaiting) return undefined;
+  const [current, receipted] = await Promise.all([find(awaiting.notice), find(awaiting.receiptOf)]);
+  if (current?.status !== "awaiting_confirmation" || current.replacedAt || !receipted) return undefined;
+  return receiptOpen(receipted, now) ? awaiting : undefined;
+}
+
+/** Whether the notice's receipt is on its way or arrived, and its link works for at least another hour. */
+function receiptOpen(notice: Notice, now: Date): boolean {
+  const last = notice.events.filter((e) => (e.type === "mail_sent" || e.type === "mail_failed") && e.kind === "receipt").at(-1);
+  if (notice.outbox.receipt && !last) return true;
+  const bounced = notice.events.some((e) => e.type === "mail_bounced" && e.bounce !== "transient");
+  return last?.type === "mail_sent" && !bounced && Date.parse(last.at) + Token.LIFETIME_MS > now.getTime() + 60 * 60_000;
+}
+
+/** Marks a notice replaced by a later one from the same mailbox; it never moves on (see `transition`). */
+async function replace(id: string, now: Date): Promise<void> {
+  await Db.conditional(
+    dynamo().send(
+      new UpdateCommand({
+        TableName: Table.name(),
+        Key: Table.key.notice(id),
+        UpdateExpression: "SET replacedAt = :now ADD version :one",
+        ConditionExpression: "#status = :awaiting AND attribute_not_exists(replacedAt)",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":now": now.toISOString(), ":awaiting": "awaiting_confirmation", ":one": 1 },
+      }),
+    ),
+  );
+}
+
+async function store(data: Valid, now: Date, key?: FiledWith, { receipt = true } = {}): Promise<Notice> {
   const candidates = data.urls.map((url) => ({
     url,
     id: Article.idForUrl(url, config().publicUrl)!,
@@ -242,7 +289,7 @@ async function store(data: Valid, now: Date, key?: FiledWith): Promise<Notice> {
     status,
     events: [filed],
     outbox: Object.fromEntries(
-      key ? [...reviewMail(now), Outbox.queueWebhook(status, now)] : [Outbox.queue("receipt", now)],
+      key ? [...reviewMail(now), Outbox.queueWebhook(status, now)] : receipt ? [Outbox.queue("receipt", now)] : [],
     ),
     ...(key ? { filedWith: key } : {}),
     version: 1,
@@ -324,7 +371,8 @@ async function transition(
         TableName: Table.name(),
         Key: Table.key.notice(id),
         UpdateExpression: `SET ${sets.join(", ")} ADD version :one`,
-        ConditionExpression: "#status = :from",
+        // A notice replaced by a later one from the same mailbox never moves on.
+        ConditionExpression: "#status = :from AND attribute_not_exists(replacedAt)",
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValues: "ALL_NEW",
@@ -345,6 +393,9 @@ async function transition(
 /** Why a transition was refused, told from the notice as it now stands. */
 function refusal(notice: Notice, event: Moderation.Event["type"]): DomainError {
   const details = { notice };
+  if (notice.replacedAt) {
+    return new DomainError("replaced", "This notice was replaced by a later notice filed with the same address.", details);
+  }
   if (notice.decision) {
     const { action, by, at } = notice.decision;
     return new DomainError("already_decided", `This notice was already ${action} by ${by} at ${at}.`, details);
@@ -378,7 +429,28 @@ function verifyLink(id: string, action: LinkAction, token: string, now: Date): T
  */
 export async function preview(id: string, action: LinkAction, token: string, now = new Date()): Promise<Notice> {
   verifyLink(id, action, token, now);
+  return opened(await get(id), action);
+}
+
+/**
+ * What a confirm link opens: its notice, or, when a later notice from the
+ * same mailbox replaced it, a link to confirm that one instead (the link
+ * proves the mailbox, which is what confirming is about).
+ */
+export async function previewConfirmation(
+  id: string,
+  token: string,
+  now = new Date(),
+): Promise<{ notice: Notice } | { moved: string }> {
+  const claim = verifyLink(id, "confirm", token, now);
   const notice = await get(id);
+  const current = notice.replacedAt ? (await Abuse.awaitingFor(notice.requester.email))?.notice : undefined;
+  if (current && current !== id) return { moved: Links.act(current, "confirm", claim.actor, now.getTime()) };
+  return { notice: opened(notice, "confirm") };
+}
+
+function opened(notice: Notice, action: LinkAction): Notice {
+  if (notice.replacedAt) throw refusal(notice, EVENT_OF[action]);
   const open = action === "confirm" ? Moderation.transitions.confirmed : Moderation.transitions.approved;
   if (notice.status !== open.from) throw refusal(notice, EVENT_OF[action]);
   return notice;

@@ -80,6 +80,8 @@ export const key = {
   delivery: (id: string) => ({ pk: `DELIVERY#${id}`, sk: "DELIVERY" }),
   /** `caller` is `key:<id>` or `ip:<address>`: one caller cannot replay another's response. */
   idempotency: (caller: string, key: string) => ({ pk: `IDEMPOTENCY#${bounded(`${caller}#${key}`)}`, sk: "IDEMPOTENCY" }),
+  /** The notice waiting for a mailbox's confirmation (Abuse.mailbox): one at a time. */
+  awaitingConfirmation: (mailbox: string) => ({ pk: `AWAITING#${bounded(mailbox)}`, sk: "AWAITING" }),
   /** An address SES bounced for good or that complained: the desk no longer mails it. */
   suppressedAddress: (email: string) => ({ pk: `NOMAIL#${bounded(email)}`, sk: "NOMAIL" }),
   /** One counter per policy, subject and window; a new window is a new item. */

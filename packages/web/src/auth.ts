@@ -16,7 +16,7 @@ export const MAX_KEYED_BODY_BYTES = 512 * 1024;
 /** The caller as limits and idempotency records know it: its key, or its address. */
 export function caller(c: Context<ApiEnv>): string {
   const principal = c.get("principal");
-  return principal ? `key:${principal.id}` : `ip:${clientIp(c)}`;
+  return principal ? `key:${principal.id}` : `ip:${Abuse.network(clientIp(c))}`;
 }
 
 /**
@@ -31,7 +31,7 @@ export const identify = createMiddleware<ApiEnv>(async (c, next) => {
   if (!token) throw new DomainError("unauthorized", "Send the API key as Authorization: Bearer <key>.");
   // An address that sent too many bad keys is refused before its key is even
   // looked at, so a good guess among them is not told apart from a bad one.
-  const ip = clientIp(c);
+  const ip = Abuse.network(clientIp(c));
   const [checked, blocked] = await Promise.all([
     ApiKey.authenticate(token).then(
       (principal) => ({ principal }),

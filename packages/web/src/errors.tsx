@@ -23,6 +23,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   rate_limited: 429,
   idempotency_conflict: 409,
   idempotency_mismatch: 422,
+  replaced: 410,
 };
 
 /** An error the edge raises with a code of its own (bad media type, bad JSON…). */

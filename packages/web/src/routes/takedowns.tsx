@@ -98,7 +98,9 @@ export const takedowns = new Hono()
   .get("/takedowns/:id/:action{confirm|approve|reject}", async (c) => {
     const { id, action } = c.req.param();
     const token = c.req.query("token") ?? "";
-    const notice = await Notice.preview(id, action as Notice.LinkAction, token);
+    const confirmation = action === "confirm" ? await Notice.previewConfirmation(id, token) : undefined;
+    if (confirmation && "moved" in confirmation) return c.redirect(confirmation.moved, 303);
+    const notice = confirmation?.notice ?? (await Notice.preview(id, action as Notice.LinkAction, token));
     // Operators see how often this sender's notices were found unfounded (DSA Art. 23).
     const [articles, standing] = await Promise.all([
       articlesOf(notice),
@@ -113,8 +115,8 @@ export const takedowns = new Hono()
     const token = String(body.token ?? "");
     const { actor } = Token.verify(token, { notice: c.req.param("id"), action: "confirm" });
     await Abuse.limit([
-      [Abuse.LIMITS.confirmationsPerIp, clientIp(c)],
-      [Abuse.LIMITS.confirmationsPerEmail, actor],
+      [Abuse.LIMITS.confirmationsPerIp, Abuse.network(clientIp(c))],
+      [Abuse.LIMITS.confirmationsPerEmail, Abuse.mailbox(actor)],
     ]);
     const notice = await Notice.confirm(c.req.param("id"), token);
     return c.html(

@@ -191,6 +191,12 @@ export function StatusPage(props: { notice: NoticeT; articles: Map<string, Artic
         </p>
       )}
       <h1>Takedown notice {notice.id}</h1>
+      {notice.replacedAt && (
+        <p class="notice-box" id="replaced">
+          This notice was replaced by a later notice filed with the same email address before it was confirmed. It
+          will not be reviewed.
+        </p>
+      )}
       <Undelivered notice={notice} you />
       <p>
         Keep this page's address: it is your private link to the notice (
