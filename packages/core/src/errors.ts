@@ -16,7 +16,9 @@ export type ErrorCode =
   | "rate_limited"
   | "idempotency_conflict"
   | "idempotency_mismatch"
-  | "replaced";
+  | "replaced"
+  | "receipt_open"
+  | "undeliverable";
 
 export type FieldIssue = { path: string; message: string };
 

@@ -3,6 +3,7 @@ import * as z from "zod/mini";
 import { label } from "./api-key";
 import * as Abuse from "./abuse";
 import * as Article from "./article";
+import * as Bounce from "./bounce";
 import { dynamo } from "./aws/dynamo";
 import { config } from "./config";
 import * as Db from "./db";
@@ -128,6 +129,8 @@ export type Notice = Omit<Valid, "goodFaith" | "accurate" | "urls"> & {
   effectsPending?: boolean;
   /** When a source- or author-wide approval looks at its scope again (see `rescan`). */
   rescanAt?: string;
+  /** How many new confirmation links its sender asked for (see `resendReceipt`). */
+  resends?: number;
   /** When a later notice from the same mailbox took its place, before it was confirmed. */
   replacedAt?: string;
   /** Set while the dispatcher fails on the notice as a whole; `dead` once it gave up (see Dispatch). */
@@ -230,12 +233,76 @@ async function awaitingWithOpenLink(email: string, now: Date): Promise<Abuse.Awa
   return receiptOpen(receipted, now) ? awaiting : undefined;
 }
 
-/** Whether the notice's receipt is on its way or arrived, and its link works for at least another hour. */
+/** Whether the notice's receipt is on its way or arrived, unbounced, and its link works for at least another hour. */
 function receiptOpen(notice: Notice, now: Date): boolean {
+  if (notice.outbox.receipt) return true;
   const last = notice.events.filter((e) => (e.type === "mail_sent" || e.type === "mail_failed") && e.kind === "receipt").at(-1);
-  if (notice.outbox.receipt && !last) return true;
-  const bounced = notice.events.some((e) => e.type === "mail_bounced" && e.bounce !== "transient");
-  return last?.type === "mail_sent" && !bounced && Date.parse(last.at) + Token.LIFETIME_MS > now.getTime() + 60 * 60_000;
+  if (last?.type !== "mail_sent") return false;
+  const bounced = notice.events.some((e) => e.type === "mail_bounced" && e.at >= last.at);
+  return !bounced && Date.parse(last.at) + Token.LIFETIME_MS > now.getTime() + 60 * 60_000;
+}
+
+/** How many new confirmation links one notice's status page may ask for. */
+export const MAX_RESENDS = 3;
+
+/**
+ * Whether the status page offers a new confirmation link: the notice still
+ * waits for its sender, its receipt's link expired, bounced or never left,
+ * the address can be mailed at all, and the notice has asks left.
+ */
+export function mayResend(notice: Notice, now = new Date()): boolean {
+  return (
+    notice.status === "awaiting_confirmation" &&
+    !notice.replacedAt &&
+    !notice.filedWith &&
+    !receiptOpen(notice, now) &&
+    (notice.resends ?? 0) < MAX_RESENDS &&
+    !Bounce.undelivered(notice).some((failure) => failure.permanent)
+  );
+}
+
+/**
+ * Queues a new receipt, with a new link, on the request of whoever holds the
+ * status link. Limited per notice (MAX_RESENDS) and per mailbox (the
+ * receipt limit), so it cannot be used to flood an inbox; and the receipt
+ * carries nothing its sender typed.
+ */
+export async function resendReceipt(id: string, token: string, now = new Date()): Promise<Notice> {
+  const notice = await withStatusToken(id, token);
+  if (notice.status !== "awaiting_confirmation" || notice.replacedAt) throw refusal(notice, "confirmed");
+  if (receiptOpen(notice, now)) {
+    throw new DomainError("receipt_open", "The confirmation link we sent still works: look for it in your inbox (and spam folder).");
+  }
+  if (Bounce.undelivered(notice).some((failure) => failure.permanent) || (await Bounce.suppressed([notice.requester.email])).size) {
+    throw new DomainError("undeliverable", "We cannot email this address. File the notice again with another address.");
+  }
+  const spent = new DomainError("rate_limited", `A notice may ask for a new confirmation link ${MAX_RESENDS} times; file it again instead.`);
+  if ((notice.resends ?? 0) >= MAX_RESENDS) throw spent;
+  await Abuse.limit([[Abuse.LIMITS.receiptsPerEmail, Abuse.mailbox(notice.requester.email)]], now);
+  const [messageId, message] = Outbox.queue("receipt", now);
+  const updated = await Db.conditional(
+    dynamo().send(
+      new UpdateCommand({
+        TableName: Table.name(),
+        Key: Table.key.notice(id),
+        UpdateExpression: "SET outbox.#receipt = :message, gsi2pk = :due, gsi2sk = :at ADD resends :one, version :one",
+        ConditionExpression:
+          "#status = :awaiting AND attribute_not_exists(replacedAt) AND attribute_not_exists(outbox.#receipt) AND (attribute_not_exists(resends) OR resends < :max)",
+        ExpressionAttributeNames: { "#status": "status", "#receipt": messageId },
+        ExpressionAttributeValues: {
+          ":message": message,
+          ":due": Table.due.partition,
+          ":at": Table.due.at(now).gsi2sk,
+          ":awaiting": "awaiting_confirmation",
+          ":one": 1,
+          ":max": MAX_RESENDS,
+        },
+        ReturnValues: "ALL_NEW",
+      }),
+    ),
+  );
+  if (!updated) throw spent;
+  return fromItem(updated.Attributes!);
 }
 
 /** Marks a notice replaced by a later one from the same mailbox; it never moves on (see `transition`). */

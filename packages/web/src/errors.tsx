@@ -24,6 +24,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   idempotency_conflict: 409,
   idempotency_mismatch: 422,
   replaced: 410,
+  receipt_open: 409,
+  undeliverable: 409,
 };
 
 /** An error the edge raises with a code of its own (bad media type, bad JSON…). */

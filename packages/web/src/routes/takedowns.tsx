@@ -95,6 +95,18 @@ export const takedowns = new Hono()
       />,
     );
   })
+  .post("/takedowns/:id/resend", async (c) => {
+    const body = await c.req.parseBody();
+    const notice = await Notice.resendReceipt(c.req.param("id"), String(body.token ?? ""));
+    return c.html(
+      <DonePage notice={notice} heading="A new confirmation link is on its way">
+        <p>We are emailing you a new link to confirm your notice. It works for 7 days.</p>
+        <p>
+          <a href={Links.status(notice.id)}>Back to the status of your notice</a>
+        </p>
+      </DonePage>,
+    );
+  })
   .get("/takedowns/:id/:action{confirm|approve|reject}", async (c) => {
     const { id, action } = c.req.param();
     const token = c.req.query("token") ?? "";

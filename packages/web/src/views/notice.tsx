@@ -162,6 +162,19 @@ export function Undelivered(props: { notice: NoticeT; you?: boolean }) {
   );
 }
 
+/** Offered on the status page when the receipt's link no longer works (Notice.mayResend). */
+function ResendForm(props: { notice: NoticeT; statusUrl: string }) {
+  if (!Notice.mayResend(props.notice)) return null;
+  const token = new URL(props.statusUrl).searchParams.get("token") ?? "";
+  return (
+    <form method="post" action={`/takedowns/${props.notice.id}/resend`} class="notice-box" id="resend">
+      <p>The link to confirm this notice has expired or did not reach you.</p>
+      <input type="hidden" name="token" value={token} />
+      <button type="submit">Send me a new confirmation link</button>
+    </form>
+  );
+}
+
 function DecisionFacts(props: { decision: NonNullable<NoticeT["decision"]> }) {
   const { action, by, at, reason } = props.decision;
   return (
@@ -198,6 +211,7 @@ export function StatusPage(props: { notice: NoticeT; articles: Map<string, Artic
         </p>
       )}
       <Undelivered notice={notice} you />
+      <ResendForm notice={notice} statusUrl={props.statusUrl} />
       <p>
         Keep this page's address: it is your private link to the notice (
         <a href={props.statusUrl} id="status-url">
