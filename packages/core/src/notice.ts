@@ -31,8 +31,21 @@ export const MAX_URLS_WITH_KEY = 1_000;
  */
 export const MAX_ITEM_BYTES = 300_000;
 
+/**
+ * Text as people type it: a lone surrogate half (which no keyboard makes,
+ * and which breaks encoding the mail it would appear in) becomes U+FFFD, and
+ * control characters other than tab and line breaks are dropped. Invisible
+ * and format characters stay, and are revealed where operators read them.
+ */
+const wellFormed = z.overwrite((value: string) =>
+  value
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd")
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ""),
+);
+
 const requiredText = (message: string, max: number) =>
   z.string({ error: message }).check(
+    wellFormed,
     z.trim(),
     z.minLength(1, message),
     z.maxLength(max, `Keep this under ${max.toLocaleString("en")} characters.`),
@@ -41,7 +54,7 @@ const requiredText = (message: string, max: number) =>
 const optionalText = (max: number) =>
   z.optional(
     z.pipe(
-      z.string().check(z.trim(), z.maxLength(max, `Keep this under ${max} characters.`)),
+      z.string().check(wellFormed, z.trim(), z.maxLength(max, `Keep this under ${max} characters.`)),
       z.transform((value) => value || undefined),
     ),
   );
