@@ -109,7 +109,7 @@ async function leasedElsewhere(id: string, now: Date): Promise<boolean> {
   );
 }
 
-/** `gaveUp`: the message will never be sent (why); it leaves the outbox as a `mail_failed` event. */
+/** `gaveUp`: the message will never be sent; it leaves the outbox as a `mail_failed` event. */
 type Outcome = { id: string; message: Outbox.Message; ref?: string; error?: string; gaveUp?: { permanent: boolean } };
 
 /** What review mail shows besides the notice: the articles, and the sender's record; and who is not to be mailed. */
