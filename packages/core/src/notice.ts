@@ -225,8 +225,10 @@ export async function fileAnonymous(
   const waiting = await awaitingWithOpenLink(data.requester.email, now);
   await Abuse.admitAnonymous({ ...caller, email: data.requester.email, receipt: !waiting }, now);
   const notice = await store(data, now, undefined, { receipt: !waiting });
-  await Abuse.setAwaiting(data.requester.email, { notice: notice.id, receiptOf: waiting?.receiptOf ?? notice.id });
-  if (waiting) await replace(waiting.notice, now);
+  await Promise.all([
+    Abuse.setAwaiting(data.requester.email, { notice: notice.id, receiptOf: waiting?.receiptOf ?? notice.id }),
+    waiting && replace(waiting.notice, now),
+  ]);
   return notice;
 }
 
