@@ -8,15 +8,15 @@
 import { build, type Metafile } from "esbuild";
 import { mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { nodejs } from "./handlers";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 export type Bundle = { file: string; handler: string; bytes: number; metafile: Metafile };
 
-/** The properties of a function's `nodejs` that SST's build reads. */
-export type NodeProperties = { minify?: boolean; format?: "esm" | "cjs" };
+/** The properties of a function's `nodejs` that SST's build reads; `plugins` is a path from the repository root. */
+export type NodeProperties = { minify?: boolean; format?: "esm" | "cjs"; plugins?: string };
 
 const banner = [
   `import { createRequire as topLevelCreateRequire } from 'module';`,
@@ -38,6 +38,7 @@ export async function bundle(handler: string, outdir: string, properties: NodePr
   const file = join(outdir, `${base}.mjs`);
   await mkdir(outdir, { recursive: true });
   const minify = Boolean(properties.minify);
+  const plugins = properties.plugins ? (await import(pathToFileURL(join(root, properties.plugins)).href)).default : [];
   const result = await build({
     entryPoints: [join(root, `${path}.ts`)],
     outfile: file,
@@ -52,6 +53,7 @@ export async function bundle(handler: string, outdir: string, properties: NodePr
     minifySyntax: minify,
     minifyIdentifiers: minify,
     banner: { js: banner },
+    plugins,
     metafile: true,
     logLevel: "error",
   });

@@ -21,4 +21,4 @@ export const runtime = "nodejs24.x";
  * `target` (its Go side expects esbuild's enum) and targets esnext; it
  * minifies only when told to, whatever its docs say the default is.
  */
-export const nodejs = { format: "esm", minify: true } as const;
+export const nodejs = { format: "esm", minify: true, plugins: "packages/functions/esbuild-plugins.mjs" } as const;

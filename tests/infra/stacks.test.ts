@@ -17,7 +17,7 @@ import { front } from "../../stacks/stage";
 import { noticeInput } from "../support/fixtures";
 import { linkIn, waitForMail } from "../support/mailbox";
 import { resource, resources, runStacks, SECRETS, type Declared } from "./support/declared";
-import { SITE, http, streamBatch } from "./support/events";
+import { http, streamBatch } from "./support/events";
 
 let declared: Declared;
 
@@ -405,7 +405,9 @@ describe("the built functions on their links", () => {
     const token = confirm.searchParams.get("token")!;
     const [payload, signature] = token.split(".");
     expect(createHmac("sha256", SECRETS.LinkSecret).update(payload!).digest("base64url")).toBe(signature);
-    const confirmed = await invoke("SiteFunction", http("POST", confirm.pathname, { headers: { origin: SITE }, form: { token } }));
+    // Forms are accepted from PUBLIC_URL's origin only (the Host header proves nothing).
+    const origin = new URL(String(declared.outputs.site)).origin;
+    const confirmed = await invoke("SiteFunction", http("POST", confirm.pathname, { headers: { origin }, form: { token } }));
     expect(confirmed.statusCode).toBe(200);
     await invoke("Dispatcher", await streamBatch(inject("dynamoEndpoint"), linkedTable, [Table.key.notice(id)]));
     await waitForMail("desk-two@example.org", new RegExp(id));

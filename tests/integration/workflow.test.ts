@@ -149,7 +149,9 @@ describe("operators deciding from their email", () => {
     expect((await app.request(`/articles/${articles[1]!.id}`)).status).toBe(200);
 
     const apiView = await app.request(`/api/v1/articles/${articles[0]!.id}`);
-    expect(await apiView.json()).toMatchObject({ hidden: true, hiddenBy: [json.id] });
+    expect(apiView.status).toBe(451);
+    expect(apiView.headers.get("link")).toBe(`<${ORIGIN}/notices/${json.id}>; rel="blocked-by"`);
+    expect(await apiView.json()).toMatchObject({ error: { code: "unavailable_for_legal_reasons", message: expect.stringContaining(json.id) } });
 
     const decision = await deliveredMail(input.requester.email, /was approved/);
     expect(decision.body.text).toContain("If you disagree");

@@ -17,6 +17,8 @@ process.env.LINK_SECRET = "test-link-secret-0123456789";
 process.env.INGEST_TOKEN = "test-ingest-token";
 // Enough work to exercise the proof of work, little enough to solve at once.
 process.env.POW_BITS ??= "10";
+// SES's pace would only slow the suite; tests/fault/mail-failures.test.ts measures it.
+process.env.SES_MAX_SEND_RATE ??= "1000";
 // Receivers run on 127.0.0.1; a file that tests the production rule turns it off.
 process.env.ALLOW_PRIVATE_WEBHOOKS = "true";
 

@@ -11,7 +11,7 @@
  * ids of their notices rejected as unfounded: adding an id to a set is
  * idempotent, so the dispatcher may record a rejection more than once.
  */
-import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "./aws/dynamo";
 import * as Pow from "./pow";
 import * as RateLimit from "./ratelimit";
@@ -19,11 +19,45 @@ import * as Table from "./table";
 
 const HOUR = 3600;
 
+/** Providers that deliver `j.a.n.e@` to `jane@`. */
+const DOTLESS = new Set(["gmail.com", "googlemail.com"]);
+
+/**
+ * The mailbox an address reaches, as limits count it: case folded, the
+ * `+tag` dropped, and the dots gmail ignores taken out (googlemail.com is
+ * gmail.com), so `Jane.Doe+1@GoogleMail.com` is `janedoe@gmail.com`.
+ */
+export function mailbox(email: string): string {
+  const at = email.lastIndexOf("@");
+  const domain = email.slice(at + 1).toLowerCase();
+  const local = email.slice(0, at).toLowerCase().replace(/\+.*$/, "");
+  if (!DOTLESS.has(domain)) return `${local}@${domain}`;
+  return `${local.replace(/\./g, "")}@gmail.com`;
+}
+
+/**
+ * The network a client address stands for, as limits count it: an IPv4
+ * address itself (also when mapped into IPv6), and for IPv6 its /64, which
+ * one subscriber usually holds whole.
+ */
+export function network(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (!ip.includes(":")) return ip;
+  const [head = "", tail = ""] = ip.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = ip.includes("::") ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right] : left;
+  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}
+
 export const LIMITS = {
   filingsPerIp: { name: "filing-ip", limit: 20, windowSeconds: HOUR },
   receiptsPerEmail: { name: "receipt-email", limit: 3, windowSeconds: HOUR },
   confirmationsPerIp: { name: "confirm-ip", limit: 20, windowSeconds: HOUR },
   confirmationsPerEmail: { name: "confirm-email", limit: 5, windowSeconds: HOUR },
+  /** API keys that failed their check, per address: guessing keys is slow, and a blocked address is told nothing more. */
+  badKeysPerIp: { name: "badkey-ip", limit: 10, windowSeconds: HOUR },
 } satisfies Record<string, RateLimit.Policy>;
 
 /** Counts one request against each limit in turn; the first that is full refuses it (429). */
@@ -41,11 +75,35 @@ export async function limit(checks: [RateLimit.Policy, string][], now = new Date
  * is proven, so nobody can use up someone else's quota for free.
  */
 export async function admitAnonymous(
-  { ip, email, proof }: { ip: string; email: string; proof: string | undefined },
+  { ip, email, proof, receipt }: { ip: string; email: string; proof: string | undefined; receipt: boolean },
   now = new Date(),
 ): Promise<void> {
-  await Promise.all([limit([[LIMITS.filingsPerIp, ip]], now), Pow.redeem(proof, now)]);
-  await limit([[LIMITS.receiptsPerEmail, email]], now);
+  await Promise.all([limit([[LIMITS.filingsPerIp, network(ip)]], now), Pow.redeem(proof, now)]);
+  // A notice that takes the place of one awaiting the same mailbox sends no receipt, so costs none.
+  if (receipt) await limit([[LIMITS.receiptsPerEmail, mailbox(email)]], now);
+}
+
+/**
+ * The notice last filed for an address's mailbox without a key, which may
+ * still await its confirmation, and the notice whose receipt went to that
+ * mailbox (itself, or one it replaced: that receipt's link opens it).
+ */
+export type Awaiting = { notice: string; receiptOf: string };
+
+export async function awaitingFor(address: string): Promise<Awaiting | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: Table.name(), Key: Table.key.awaitingConfirmation(mailbox(address)), ConsistentRead: true }),
+  );
+  return Item ? { notice: String(Item.notice), receiptOf: String(Item.receiptOf) } : undefined;
+}
+
+export async function setAwaiting(address: string, awaiting: Awaiting): Promise<void> {
+  await dynamo().send(
+    new PutCommand({
+      TableName: Table.name(),
+      Item: { ...Table.key.awaitingConfirmation(mailbox(address)), type: "awaiting", ...awaiting },
+    }),
+  );
 }
 
 /** From this many notices rejected as unfounded, a requester's notices carry a warning. */

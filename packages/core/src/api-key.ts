@@ -56,7 +56,7 @@ export const CreateInput = z.object({
     z.minLength(1, `Give at least one scope: ${SCOPES.join(", ")}.`),
   ),
   owner: z.pipe(
-    z.string({ error: "Give the owner's email address." }).check(z.trim(), z.toLowerCase()),
+    z.string({ error: "Give the owner's email address." }).check(z.trim(), z.toLowerCase(), z.maxLength(254, "An email address has at most 254 characters.")),
     z.email("The owner must be an email address."),
   ),
 });
@@ -73,7 +73,7 @@ function sha256(value: string): Buffer {
 }
 
 function fromItem(item: Record<string, unknown>): ApiKey {
-  const { pk, sk, gsi1pk, gsi1sk, type, hash, ...key } = item;
+  const { pk, sk, gsi1pk, gsi1sk, type, hash, endpoints, ...key } = item;
   return key as ApiKey;
 }
 

@@ -50,6 +50,9 @@ const schema = z.object({
   RATE_LIMIT_PER_IP: z._default(z.coerce.number().check(z.int(), z.positive()), 60),
   TRUST_PROXY_HOPS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 0),
   ALLOW_PRIVATE_WEBHOOKS: z._default(z.stringbool(), false),
+  SES_MAX_SEND_RATE: z._default(z.coerce.number().check(z.positive()), 14),
+  MAIL_GIVE_UP_HOURS: z._default(z.coerce.number().check(z.positive()), 24),
+  SWEEP_BUDGET_SECONDS: z._default(z.coerce.number().check(z.positive()), 40),
 });
 
 export type Config = {
@@ -86,10 +89,34 @@ export type Config = {
    * Off unless set: `npm start` and the tests turn it on, AWS never does.
    */
   allowPrivateWebhooks: boolean;
+  /**
+   * Messages a second the dispatcher sends at most: the account's SES quota
+   * (14 is SES's usual starting rate once out of the sandbox, where it is 1).
+   */
+  sesMaxSendRate: number;
+  /** How long a message that keeps failing for passing reasons is retried before the desk gives up. */
+  mailGiveUpMs: number;
+  /** How long one sweep keeps taking due work; it must end inside its function's timeout. */
+  sweepBudgetMs: number;
 };
+
+/** The defaults above are published with the code: only the local stack may run on them. */
+const PUBLISHED = { LINK_SECRET: "local-development-link-secret", INGEST_TOKEN: "local-ingest-token" } as const;
+
+/** On Lambda (or wherever SST linked its resources) there is no local stack. */
+function deployed(env: Record<string, string | undefined>): boolean {
+  return Boolean(env.AWS_LAMBDA_FUNCTION_NAME || env.SST_RESOURCE_App);
+}
 
 export function load(env: Record<string, string | undefined>): Config {
   const parsed = schema.parse(env);
+  if (deployed(env)) {
+    for (const [name, value] of Object.entries(PUBLISHED)) {
+      if (parsed[name as keyof typeof PUBLISHED] === value) {
+        throw new Error(`${name} is the published default; set a secret of your own (sst secret set) before deploying.`);
+      }
+    }
+  }
   return {
     tableName: parsed.TABLE_NAME,
     region: parsed.AWS_REGION,
@@ -115,6 +142,9 @@ export function load(env: Record<string, string | undefined>): Config {
     },
     trustProxyHops: parsed.TRUST_PROXY_HOPS,
     allowPrivateWebhooks: parsed.ALLOW_PRIVATE_WEBHOOKS,
+    sesMaxSendRate: parsed.SES_MAX_SEND_RATE,
+    mailGiveUpMs: parsed.MAIL_GIVE_UP_HOURS * 3_600_000,
+    sweepBudgetMs: parsed.SWEEP_BUDGET_SECONDS * 1000,
   };
 }
 

@@ -15,7 +15,10 @@ export type ErrorCode =
   | "forbidden"
   | "rate_limited"
   | "idempotency_conflict"
-  | "idempotency_mismatch";
+  | "idempotency_mismatch"
+  | "replaced"
+  | "receipt_open"
+  | "undeliverable";
 
 export type FieldIssue = { path: string; message: string };
 

@@ -1,6 +1,7 @@
 export * as ApiKey from "./api-key";
 export * as Abuse from "./abuse";
 export * as Article from "./article";
+export * as Bounce from "./bounce";
 export { config, type Config } from "./config";
 export * as Dispatch from "./dispatch";
 export * as Idempotency from "./idempotency";

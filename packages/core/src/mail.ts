@@ -6,6 +6,7 @@ import { SendEmailCommand } from "@aws-sdk/client-ses";
 import { standing as standingOf, type Standing } from "./abuse";
 import * as Article from "./article";
 import { ses } from "./aws/ses";
+import { undelivered } from "./bounce";
 import { config } from "./config";
 import * as Links from "./links";
 import type { MailKind } from "./moderation";
@@ -69,16 +70,21 @@ function summary(notice: Notice, rows: Present.UrlRow[]): Section {
   };
 }
 
-function receipt(notice: Notice, articles: Map<string, Article.Article>, now: number): Email {
+/**
+ * The receipt goes to an address nobody has confirmed, so it carries nothing
+ * the sender typed (name, URLs, text): whoever types someone else's address
+ * cannot use it to mail them a message. The confirm page shows the notice.
+ */
+function receipt(notice: Notice, now: number): Email {
   return render(Present.mailTo(notice), `We received your takedown notice ${notice.id}`, [
     {
       lines: [
-        `Hello ${notice.requester.name},`,
-        "We have received your notice. Please confirm that this is your email address; our reviewers will see the notice once you do. The link opens a page with a button, and works for 7 days.",
+        "Hello,",
+        "We have received a takedown notice that gives this email address as its sender's. Please confirm that you sent it; our reviewers will see the notice once you do. The link opens a page showing the notice with a button, and works for 7 days.",
       ],
     },
-    { lines: [{ label: "Confirm my notice", href: Links.act(notice.id, "confirm", notice.requester.email, now) }] },
-    summary(notice, Present.urlRows(notice, articles)),
+    { lines: [{ label: "Review and confirm the notice", href: Links.act(notice.id, "confirm", notice.requester.email, now) }] },
+    { heading: "The notice", lines: [`Reference: ${notice.id}`, `Filed: ${Present.date(notice.createdAt)}`] },
     { lines: [{ label: "Follow its status", href: Links.status(notice.id) }] },
     { lines: ["If you did not send this notice, ignore this email and nothing will happen."] },
   ]);
@@ -104,6 +110,7 @@ function review(notice: Notice, operator: string, context: Context, now: number)
           ...(requester.address ? [`Address: ${requester.address}`] : []),
           ...(requester.phone ? [`Phone: ${requester.phone}`] : []),
           `Signed: ${notice.signature}`,
+          ...undelivered(notice).map((failure) => `Mail to the requester could not be delivered (${Present.date(failure.at)}): ${failure.reason}.`),
           ...(notice.filedWith ? [Present.keyLine(notice)!] : []),
         ],
       },
@@ -195,7 +202,7 @@ export function compose(kind: MailKind, notice: Notice, operator: string | undef
   const shown = revealAll(notice);
   switch (kind) {
     case "receipt":
-      return receipt(shown, context.articles, now);
+      return receipt(shown, now);
     case "review":
       return review(shown, operator!, context, now);
     case "decision":
@@ -206,11 +213,30 @@ export function compose(kind: MailKind, notice: Notice, operator: string | undef
 }
 
 /**
+ * Tells an operator that the dispatcher gave up on a notice (Dispatch.run).
+ * Names the notice only: what failed may be the notice's own content.
+ */
+export function deadNotice(id: string, operator: string, error: string, failures: number): Email {
+  return render([operator], `Takedown notice ${id} could not be processed`, [
+    {
+      lines: [
+        `The dispatcher failed on notice ${id} ${failures} times in a row (last error: ${error}) and has stopped trying, so its mail and updates are held. Other notices are not affected.`,
+        "Once the cause is dealt with, put it back in the queue:",
+        `npm run dispatch -- retry ${id}`,
+        "(npm run dispatch -- list shows every notice waiting like this.)",
+      ],
+    },
+  ]);
+}
+
+/**
  * Sends through SES, one message per recipient (no recipient sees another's
  * address), and returns their message ids. A failure part-way sends the
  * earlier ones again on retry: mail is at least once (docs/reliability.md).
+ * The tags come back in SES's bounce and complaint events, so a bounce finds
+ * its notice (Bounce.recordSes).
  */
-export async function send(email: Email): Promise<string | undefined> {
+export async function send(email: Email, tags: { notice: string; kind?: string }): Promise<string | undefined> {
   const { mailFrom, noticeEmail } = config();
   const ids: string[] = [];
   for (const to of email.to) {
@@ -220,6 +246,7 @@ export async function send(email: Email): Promise<string | undefined> {
         Destination: { ToAddresses: [to] },
         // Replies go to MAIL_FROM, which nobody reads, unless an address the desk reads is set.
         ...(noticeEmail ? { ReplyToAddresses: [noticeEmail] } : {}),
+        Tags: Object.entries(tags).flatMap(([Name, Value]) => (Value ? [{ Name, Value }] : [])),
         Message: {
           Subject: { Data: email.subject, Charset: "UTF-8" },
           Body: {

@@ -18,6 +18,10 @@ export type Event =
   | (Base & { type: "confirmed" })
   | (Base & { type: "decided"; action: Decision; reason?: string; /** Manifestly unfounded (DSA Art. 23). */ unfounded?: boolean })
   | (Base & { type: "mail_sent"; kind: MailKind; to: string; /** SES's message id. */ ref?: string })
+  /** The desk stopped trying: SES refused for good, the address is suppressed, or retries ran out. */
+  | (Base & { type: "mail_failed"; kind: MailKind; to: string; error: string; permanent: boolean })
+  /** SES reported, after accepting it, that mail bounced or drew a complaint (Bounce.recordSes). */
+  | (Base & { type: "mail_bounced"; to: string; bounce: "permanent" | "transient" | "complaint"; ref?: string })
   | (Base & { type: "articles_hidden"; count: number; articleIds: string[] })
   | (Base & { type: "rule_created"; rule: string })
   /** The requester objects to the decision (DSA Art. 20); operators are told. */

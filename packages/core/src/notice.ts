@@ -3,12 +3,14 @@ import * as z from "zod/mini";
 import { label } from "./api-key";
 import * as Abuse from "./abuse";
 import * as Article from "./article";
+import * as Bounce from "./bounce";
 import { dynamo } from "./aws/dynamo";
 import { config } from "./config";
 import * as Db from "./db";
 import { DomainError } from "./errors";
 import * as Ids from "./ids";
 import * as Metrics from "./metrics";
+import * as Links from "./links";
 import * as Moderation from "./moderation";
 import * as Outbox from "./outbox";
 import * as Suppression from "./suppression";
@@ -20,6 +22,7 @@ import * as Url from "./url";
 import { parse } from "./validation";
 
 export const MAX_URLS = 50;
+export const MAX_EMAIL = 254;
 /** Keys are vetted, so systems holding one may file in bulk. */
 export const MAX_URLS_WITH_KEY = 1_000;
 /**
@@ -29,8 +32,21 @@ export const MAX_URLS_WITH_KEY = 1_000;
  */
 export const MAX_ITEM_BYTES = 300_000;
 
+/**
+ * Text as people type it: a lone surrogate half (which no keyboard makes,
+ * and which breaks encoding the mail it would appear in) becomes U+FFFD, and
+ * control characters other than tab and line breaks are dropped. Invisible
+ * and format characters stay, and are revealed where operators read them.
+ */
+const wellFormed = z.overwrite((value: string) =>
+  value
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd")
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ""),
+);
+
 const requiredText = (message: string, max: number) =>
   z.string({ error: message }).check(
+    wellFormed,
     z.trim(),
     z.minLength(1, message),
     z.maxLength(max, `Keep this under ${max.toLocaleString("en")} characters.`),
@@ -39,7 +55,7 @@ const requiredText = (message: string, max: number) =>
 const optionalText = (max: number) =>
   z.optional(
     z.pipe(
-      z.string().check(z.trim(), z.maxLength(max, `Keep this under ${max} characters.`)),
+      z.string().check(wellFormed, z.trim(), z.maxLength(max, `Keep this under ${max} characters.`)),
       z.transform((value) => value || undefined),
     ),
   );
@@ -71,7 +87,12 @@ export const Input = z
       {
         name: requiredText("Enter your full name.", 200),
         email: z.pipe(
-          z.string({ error: "Enter your email address." }).check(z.trim(), z.toLowerCase()),
+          z.string({ error: "Enter your email address." }).check(
+            z.trim(),
+            z.toLowerCase(),
+            // RFC 5321's limit on a path; longer ones cannot be mailed anyway.
+            z.maxLength(MAX_EMAIL, `An email address has at most ${MAX_EMAIL} characters.`),
+          ),
           z.email("Enter a valid email address."),
         ),
         organization: optionalText(200),
@@ -120,6 +141,12 @@ export type Notice = Omit<Valid, "goodFaith" | "accurate" | "urls"> & {
   outbox: Outbox.Outbox;
   /** Set by an approval until its effects are recorded as applied. */
   effectsPending?: boolean;
+  /** How many new confirmation links its sender asked for (see `resendReceipt`). */
+  resends?: number;
+  /** When a later notice from the same mailbox took its place, before it was confirmed. */
+  replacedAt?: string;
+  /** Set while the dispatcher fails on the notice as a whole; `dead` once it gave up (see Dispatch). */
+  dispatch?: { failures: number; lastError: string; dead?: string };
   /** The API key it was filed with; that key may read it and list it. */
   filedWith?: FiledWith;
   version: number;
@@ -149,11 +176,12 @@ export function outcomes(notice: Notice): Outcome[] {
 
 /** Drops the keys and the bookkeeping of writers and the dispatcher. */
 export function fromItem(item: Record<string, unknown>): Notice {
-  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, lease, holder, previousHolder, writeId, type, ...notice } = item;
+  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, lease, holder, previousHolder, writeId, type, bounces, ...notice } = item;
   return notice as Notice;
 }
 
 async function read(id: string): Promise<Record<string, unknown> | undefined> {
+  if (!Ids.plausible(id)) return undefined;
   const result = await dynamo().send(
     new GetCommand({ TableName: Table.name(), Key: Table.key.notice(id), ConsistentRead: true }),
   );
@@ -197,9 +225,120 @@ export async function fileAnonymous(
   const data = parse(Input, input);
   // Matched first: one refused for spanning sources has spent no proof of work.
   const matched = await match(data);
-  await Abuse.admitAnonymous({ ...caller, email: data.requester.email }, now);
-  return store(data, matched, now);
+  const waiting = await awaitingWithOpenLink(data.requester.email, now);
+  await Abuse.admitAnonymous({ ...caller, email: data.requester.email, receipt: !waiting }, now);
+  const notice = await store(data, matched, now, undefined, { receipt: !waiting });
+  await Promise.all([
+    Abuse.setAwaiting(data.requester.email, { notice: notice.id, receiptOf: waiting?.receiptOf ?? notice.id }),
+    waiting && replace(waiting.notice, now),
+  ]);
+  return notice;
 }
+
+/**
+ * The notice that awaits the same mailbox's confirmation with a receipt whose
+ * link still works (queued, or sent within the link's lifetime, and not
+ * failed). A new notice from that mailbox takes its place: that receipt's
+ * link opens the new one, and no second receipt is sent. So whoever types
+ * someone's address causes one receipt, however often, and the address's
+ * owner is never refused for what others did.
+ */
+async function awaitingWithOpenLink(email: string, now: Date): Promise<Abuse.Awaiting | undefined> {
+  const awaiting = await Abuse.awaitingFor(email);
+  if (!awaiting) return undefined;
+  const [current, receipted] = await Promise.all([find(awaiting.notice), find(awaiting.receiptOf)]);
+  if (current?.status !== "awaiting_confirmation" || current.replacedAt || !receipted) return undefined;
+  return receiptOpen(receipted, now) ? awaiting : undefined;
+}
+
+/** Whether the notice's receipt is on its way or arrived, unbounced, and its link works for at least another hour. */
+function receiptOpen(notice: Notice, now: Date): boolean {
+  if (notice.outbox.receipt) return true;
+  const last = notice.events.filter((e) => (e.type === "mail_sent" || e.type === "mail_failed") && e.kind === "receipt").at(-1);
+  if (last?.type !== "mail_sent") return false;
+  const bounced = notice.events.some((e) => e.type === "mail_bounced" && e.at >= last.at);
+  return !bounced && Date.parse(last.at) + Token.LIFETIME_MS > now.getTime() + 60 * 60_000;
+}
+
+/** How many new confirmation links one notice's status page may ask for. */
+export const MAX_RESENDS = 3;
+
+/**
+ * Whether the status page offers a new confirmation link: the notice still
+ * waits for its sender, its receipt's link expired, bounced or never left,
+ * the address can be mailed at all, and the notice has asks left.
+ */
+export function mayResend(notice: Notice, now = new Date()): boolean {
+  return (
+    notice.status === "awaiting_confirmation" &&
+    !notice.replacedAt &&
+    !notice.filedWith &&
+    !receiptOpen(notice, now) &&
+    (notice.resends ?? 0) < MAX_RESENDS &&
+    !Bounce.undelivered(notice).some((failure) => failure.permanent)
+  );
+}
+
+/**
+ * Queues a new receipt, with a new link, on the request of whoever holds the
+ * status link. Limited per notice (MAX_RESENDS) and per mailbox (the
+ * receipt limit), so it cannot be used to flood an inbox; and the receipt
+ * carries nothing its sender typed.
+ */
+export async function resendReceipt(id: string, token: string, now = new Date()): Promise<Notice> {
+  const notice = await withStatusToken(id, token);
+  if (notice.status !== "awaiting_confirmation" || notice.replacedAt) throw refusal(notice, "confirmed");
+  if (receiptOpen(notice, now)) {
+    throw new DomainError("receipt_open", "The confirmation link we sent still works: look for it in your inbox (and spam folder).");
+  }
+  if (Bounce.undelivered(notice).some((failure) => failure.permanent) || (await Bounce.suppressed([notice.requester.email])).size) {
+    throw new DomainError("undeliverable", "We cannot email this address. File the notice again with another address.");
+  }
+  const spent = new DomainError("rate_limited", `A notice may ask for a new confirmation link ${MAX_RESENDS} times; file it again instead.`);
+  if ((notice.resends ?? 0) >= MAX_RESENDS) throw spent;
+  await Abuse.limit([[Abuse.LIMITS.receiptsPerEmail, Abuse.mailbox(notice.requester.email)]], now);
+  const [messageId, message] = Outbox.queue("receipt", now);
+  const updated = await Db.conditional(
+    dynamo().send(
+      new UpdateCommand({
+        TableName: Table.name(),
+        Key: Table.key.notice(id),
+        UpdateExpression: "SET outbox.#receipt = :message, gsi2pk = :due, gsi2sk = :at ADD resends :one, version :one",
+        ConditionExpression:
+          "#status = :awaiting AND attribute_not_exists(replacedAt) AND attribute_not_exists(outbox.#receipt) AND (attribute_not_exists(resends) OR resends < :max)",
+        ExpressionAttributeNames: { "#status": "status", "#receipt": messageId },
+        ExpressionAttributeValues: {
+          ":message": message,
+          ":due": Table.due.partition,
+          ":at": Table.due.at(now).gsi2sk,
+          ":awaiting": "awaiting_confirmation",
+          ":one": 1,
+          ":max": MAX_RESENDS,
+        },
+        ReturnValues: "ALL_NEW",
+      }),
+    ),
+  );
+  if (!updated) throw spent;
+  return fromItem(updated.Attributes!);
+}
+
+/** Marks a notice replaced by a later one from the same mailbox; it never moves on (see `transition`). */
+async function replace(id: string, now: Date): Promise<void> {
+  await Db.conditional(
+    dynamo().send(
+      new UpdateCommand({
+        TableName: Table.name(),
+        Key: Table.key.notice(id),
+        UpdateExpression: "SET replacedAt = :now ADD version :one",
+        ConditionExpression: "#status = :awaiting AND attribute_not_exists(replacedAt)",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":now": now.toISOString(), ":awaiting": "awaiting_confirmation", ":one": 1 },
+      }),
+    ),
+  );
+}
+
 
 type Matched = { candidates: { url: string; id: string }[]; articles: Map<string, Article.Article>; subjects: Subject[] };
 
@@ -235,7 +374,13 @@ async function match(data: Valid): Promise<Matched> {
   return { candidates, articles, subjects };
 }
 
-async function store(data: Valid, { candidates, articles, subjects }: Matched, now: Date, key?: FiledWith): Promise<Notice> {
+async function store(
+  data: Valid,
+  { candidates, articles, subjects }: Matched,
+  now: Date,
+  key?: FiledWith,
+  { receipt = true } = {},
+): Promise<Notice> {
   const { goodFaith, accurate, ...rest } = data;
   const filed: Moderation.Event = {
     type: "filed",
@@ -256,7 +401,7 @@ async function store(data: Valid, { candidates, articles, subjects }: Matched, n
     status,
     events: [filed],
     outbox: Object.fromEntries(
-      key ? [...reviewMail(now), Outbox.queueWebhook(status, now)] : [Outbox.queue("receipt", now)],
+      key ? [...reviewMail(now), Outbox.queueWebhook(status, now)] : receipt ? [Outbox.queue("receipt", now)] : [],
     ),
     ...(key ? { filedWith: key } : {}),
     version: 1,
@@ -339,7 +484,8 @@ async function transition(
         TableName: Table.name(),
         Key: Table.key.notice(id),
         UpdateExpression: `SET ${sets.join(", ")} ADD version :one`,
-        ConditionExpression: "#status = :from",
+        // A notice replaced by a later one from the same mailbox never moves on.
+        ConditionExpression: "#status = :from AND attribute_not_exists(replacedAt)",
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValues: "ALL_NEW",
@@ -363,6 +509,9 @@ async function transition(
  */
 function refusal(notice: Notice, event: Moderation.Event["type"]): DomainError {
   const details = { notice };
+  if (notice.replacedAt) {
+    return new DomainError("replaced", "This notice was replaced by a later notice filed with the same address.", details);
+  }
   if (notice.decision) {
     const { action, by, at } = notice.decision;
     const who = event === "confirmed" ? operatorName(by) : by;
@@ -401,7 +550,28 @@ function verifyLink(id: string, action: LinkAction, token: string, now: Date): s
  */
 export async function preview(id: string, action: LinkAction, token: string, now = new Date()): Promise<Notice> {
   verifyLink(id, action, token, now);
+  return opened(await get(id), action);
+}
+
+/**
+ * What a confirm link opens: its notice, or, when a later notice from the
+ * same mailbox replaced it, a link to confirm that one instead (the link
+ * proves the mailbox, which is what confirming is about).
+ */
+export async function previewConfirmation(
+  id: string,
+  token: string,
+  now = new Date(),
+): Promise<{ notice: Notice } | { moved: string }> {
+  verifyLink(id, "confirm", token, now);
   const notice = await get(id);
+  const current = notice.replacedAt ? (await Abuse.awaitingFor(notice.requester.email))?.notice : undefined;
+  if (current && current !== id) return { moved: Links.act(current, "confirm", notice.requester.email, now.getTime()) };
+  return { notice: opened(notice, "confirm") };
+}
+
+function opened(notice: Notice, action: LinkAction): Notice {
+  if (notice.replacedAt) throw refusal(notice, EVENT_OF[action]);
   const open = action === "confirm" ? Moderation.transitions.confirmed : Moderation.transitions.approved;
   if (notice.status !== open.from) throw refusal(notice, EVENT_OF[action]);
   return notice;
@@ -518,6 +688,7 @@ export function writesFromSource(notice: Notice, sourceDomain: string): boolean 
 
 /** Checks a status capability and returns the notice it opens. */
 export async function withStatusToken(id: string, token: string | undefined): Promise<Notice> {
+  if (!Ids.plausible(id)) throw new DomainError("not_found", "There is no such notice.");
   Token.verify(token ?? "", { notice: id, action: "status" });
   return get(id);
 }

@@ -9,7 +9,7 @@
  * part of their key, so an old counter is never read again even where TTL
  * does not run (dynalite).
  */
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "./aws/dynamo";
 import * as Db from "./db";
 import { DomainError } from "./errors";
@@ -51,6 +51,20 @@ export async function consume(subject: string, policy: Policy, now = new Date())
   if (!result) return { policy, allowed: false, remaining: 0, reset };
   const hits = result.Attributes!.hits as number;
   return { policy, allowed: true, remaining: Math.max(0, policy.limit - hits), reset };
+}
+
+/**
+ * Whether `subject`'s window is already full, without counting anything: for
+ * limits that count only failures, checked before the attempt is made.
+ */
+export async function exhausted(subject: string, policy: Policy, now = new Date()): Promise<Result | undefined> {
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const windowStart = nowSeconds - (nowSeconds % policy.windowSeconds);
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: Table.name(), Key: Table.key.rateWindow(policy.name, subject, windowStart), ConsistentRead: true }),
+  );
+  if (((Item?.hits as number | undefined) ?? 0) < policy.limit) return undefined;
+  return { policy, allowed: false, remaining: 0, reset: Math.max(1, windowStart + policy.windowSeconds - nowSeconds) };
 }
 
 /** The error a refused request answers with; `retryAfter` is when the window resets. */

@@ -3,6 +3,7 @@
  * and every key the code writes or reads. docs/data-model.md lists the access
  * patterns these keys serve; no other module spells out a key.
  */
+import { createHash } from "node:crypto";
 import { config } from "./config";
 
 /** What gsi1's lists read; its item types share the index. */
@@ -71,13 +72,24 @@ export function createTableInput(tableName = name()) {
   };
 }
 
+/**
+ * User input inside a key, kept short: DynamoDB refuses a partition key over
+ * 2,048 bytes (an index's sort key over 1,024), and a write refused for its
+ * key would fail on every retry. Short values stay as they are, so existing
+ * items keep their keys; longer ones are replaced by their hash.
+ */
+export function bounded(value: string): string {
+  if (Buffer.byteLength(value) <= 256) return value;
+  return `sha256~${createHash("sha256").update(value).digest("base64url")}`;
+}
+
 export const key = {
   article: (id: string) => ({ pk: `ARTICLE#${id}`, sk: "ARTICLE" }),
   notice: (id: string) => ({ pk: `NOTICE#${id}`, sk: "NOTICE" }),
   /** A redeemed proof-of-work challenge; kept until the challenge expires. */
   powChallenge: (id: string) => ({ pk: `POW#${id}`, sk: "POW" }),
   /** What operators concluded about a requester's notices (DSA Art. 23). */
-  requester: (email: string) => ({ pk: `REQUESTER#${email}`, sk: "REQUESTER" }),
+  requester: (email: string) => ({ pk: `REQUESTER#${bounded(email)}`, sk: "REQUESTER" }),
   /** Its own partition, so that what a key owns later (webhooks) can sit beside it. */
   apiKey: (id: string) => ({ pk: `APIKEY#${id}`, sk: "APIKEY" }),
   /** In its key's partition: one query reads a key with its endpoints. */
@@ -85,10 +97,14 @@ export const key = {
   /** One status change sent to one endpoint, with its attempts. */
   delivery: (id: string) => ({ pk: `DELIVERY#${id}`, sk: "DELIVERY" }),
   /** `caller` is `key:<id>` or `ip:<address>`: one caller cannot replay another's response. */
-  idempotency: (caller: string, key: string) => ({ pk: `IDEMPOTENCY#${caller}#${key}`, sk: "IDEMPOTENCY" }),
+  idempotency: (caller: string, key: string) => ({ pk: `IDEMPOTENCY#${bounded(`${caller}#${key}`)}`, sk: "IDEMPOTENCY" }),
+  /** The notice waiting for a mailbox's confirmation (Abuse.mailbox): one at a time. */
+  awaitingConfirmation: (mailbox: string) => ({ pk: `AWAITING#${bounded(mailbox)}`, sk: "AWAITING" }),
+  /** An address SES bounced for good or that complained: the desk no longer mails it. */
+  suppressedAddress: (email: string) => ({ pk: `NOMAIL#${bounded(email)}`, sk: "NOMAIL" }),
   /** One counter per policy, subject and window; a new window is a new item. */
   rateWindow: (policy: string, subject: string, windowStart: number) => ({
-    pk: `RATE#${policy}#${subject}#${windowStart}`,
+    pk: `RATE#${policy}#${bounded(subject)}#${windowStart}`,
     sk: "RATE",
   }),
 };

@@ -19,7 +19,7 @@ export type Claim = {
   action: Action;
   /** Who the link was sent to: their address when signing, its pseudonym once verified (see `isFor`). */
   actor: string;
-  /** Expiry in epoch milliseconds; status links do not expire. */
+  /** Expiry in epoch milliseconds; only status links may have none. */
   expires?: number;
 };
 
@@ -71,7 +71,8 @@ export function verify(
   if (notice !== expected.notice || action !== expected.action || typeof actor !== "string") {
     throw invalid;
   }
-  if (typeof expires !== "number") throw invalid;
+  // Only a status link is open-ended; a token that acts must run out.
+  if (typeof expires !== "number" || (expires === 0 && action !== "status")) throw invalid;
   if (expires !== 0 && expires < now) {
     throw new DomainError("expired_link", "This link has expired.");
   }

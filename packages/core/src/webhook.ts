@@ -130,6 +130,54 @@ async function admit(url: URL, resolve?: Address.Resolve): Promise<void> {
   }
 }
 
+/**
+ * Counts an endpoint in on its key's item, as one conditional write, so
+ * registrations that race cannot pass the limit together (counting the
+ * endpoints and then writing one could). A key from before the counter gets
+ * it from its endpoints first.
+ */
+async function takePlace(keyId: string): Promise<void> {
+  const countIn = () =>
+    Db.conditional(
+      dynamo().send(
+        new UpdateCommand({
+          TableName: Table.name(),
+          Key: Table.key.apiKey(keyId),
+          UpdateExpression: "ADD endpoints :one",
+          ConditionExpression: "endpoints < :max",
+          ExpressionAttributeValues: { ":one": 1, ":max": MAX_ENDPOINTS_PER_KEY },
+        }),
+      ),
+    );
+  if (await countIn()) return;
+  await Db.conditional(
+    dynamo().send(
+      new UpdateCommand({
+        TableName: Table.name(),
+        Key: Table.key.apiKey(keyId),
+        UpdateExpression: "SET endpoints = :count",
+        ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(endpoints)",
+        ExpressionAttributeValues: { ":count": await endpointCount(keyId) },
+      }),
+    ),
+  );
+  if (!(await countIn())) throw invalidUrl(`A key may have at most ${MAX_ENDPOINTS_PER_KEY} endpoints; delete one first.`);
+}
+
+async function givePlace(keyId: string): Promise<void> {
+  await Db.conditional(
+    dynamo().send(
+      new UpdateCommand({
+        TableName: Table.name(),
+        Key: Table.key.apiKey(keyId),
+        UpdateExpression: "ADD endpoints :less",
+        ConditionExpression: "endpoints > :none",
+        ExpressionAttributeValues: { ":less": -1, ":none": 0 },
+      }),
+    ),
+  );
+}
+
 async function endpointCount(keyId: string): Promise<number> {
   const result = await dynamo().send(
     new QueryCommand({
@@ -155,9 +203,7 @@ export async function register(
   const data = parse(RegisterInput, input);
   const url = new URL(data.url);
   await admit(url, resolve);
-  if ((await endpointCount(keyId)) >= MAX_ENDPOINTS_PER_KEY) {
-    throw invalidUrl(`A key may have at most ${MAX_ENDPOINTS_PER_KEY} endpoints; delete one first.`);
-  }
+  await takePlace(keyId);
   const endpoint: Endpoint = {
     id: Ids.newId(),
     url: url.href,
@@ -165,13 +211,18 @@ export async function register(
     createdAt: now.toISOString(),
   };
   const secret = `${SECRET_PREFIX}${randomBytes(32).toString("base64")}`;
-  await dynamo().send(
-    new PutCommand({
-      TableName: Table.name(),
-      Item: { ...Table.key.webhook(keyId, endpoint.id), type: "webhook", ...endpoint, secret: Seal.seal(secret, "webhook secrets", endpoint.id) },
-      ConditionExpression: "attribute_not_exists(pk)",
-    }),
-  );
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: Table.name(),
+        Item: { ...Table.key.webhook(keyId, endpoint.id), type: "webhook", ...endpoint, secret: Seal.seal(secret, "webhook secrets", endpoint.id) },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+  } catch (error) {
+    await givePlace(keyId);
+    throw error;
+  }
   return { endpoint, secret };
 }
 
@@ -207,6 +258,7 @@ export async function remove(keyId: string, id: string): Promise<void> {
     ),
   );
   if (!deleted) throw noSuchEndpoint();
+  await givePlace(keyId);
 }
 
 // Events and their fan-out

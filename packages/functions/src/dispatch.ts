@@ -5,8 +5,10 @@ import { traced } from "./traced";
 
 /**
  * The table's stream: delivers each changed notice's queued mail. Records of
- * a notice that could not be processed are reported back, so Lambda retries
- * (and bisects) from there instead of failing the whole batch.
+ * a notice whose work is not done are reported back, so Lambda retries (and
+ * bisects) from there and, once its retries run out, parks them in the
+ * failure queue: a run that failed, and a notice whose lease another worker
+ * still holds (a worker that died holding it looks just like that).
  */
 async function run(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const now = new Date();
@@ -16,12 +18,9 @@ async function run(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   });
   const failed = new Set<string>();
   await Promise.all(
-    [...new Set(records.map((r) => r.id))].map((id) =>
-      Dispatch.process(id, now).catch((error: unknown) => {
-        console.error(JSON.stringify({ level: "error", msg: "dispatch failed", notice: id, name: (error as Error).name }));
-        failed.add(id);
-      }),
-    ),
+    [...new Set(records.map((r) => r.id))].map(async (id) => {
+      if ((await Dispatch.run(id, now)) !== "done") failed.add(id);
+    }),
   );
   return {
     batchItemFailures: records.filter((r) => failed.has(r.id)).map((r) => ({ itemIdentifier: r.sequence })),

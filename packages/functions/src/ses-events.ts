@@ -1,17 +1,9 @@
-import type { SNSEvent } from "aws-lambda";
-import { Log } from "@takedown/core";
+import { Bounce } from "@takedown/core";
 import { traced } from "./traced";
 
 /**
- * SES's bounce, complaint, reject and delivery-delay events, through the
- * configuration set's SNS topic (stacks/mail-events.ts). Stand-in until the
- * handler of issue 9 replaces this file: it only logs what arrived.
+ * SES's bounce and complaint events, through the configuration set's SNS
+ * topic (stacks/mail-events.ts): the desk stops mailing those addresses and
+ * records it on the notice.
  */
-async function run(event: SNSEvent): Promise<void> {
-  for (const record of event.Records) {
-    const { eventType, notificationType } = JSON.parse(record.Sns.Message) as { eventType?: string; notificationType?: string };
-    Log.info("mail.event", { type: eventType ?? notificationType });
-  }
-}
-
-export const handler = traced(run);
+export const handler = traced((event: Bounce.SnsEvent) => Bounce.recordSns(event));

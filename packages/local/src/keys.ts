@@ -23,7 +23,8 @@ const USAGE = `Usage:
   npm run keys -- revoke <id>
 Add --aws to use DynamoDB on AWS instead of the local stack.`;
 
-function target(aws: boolean | undefined): string {
+/** Points the core at the local stack unless told to use AWS; says which table it uses. */
+export function target(aws: boolean | undefined): string {
   if (!aws && !process.env.SST_RESOURCE_App) {
     process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? 8000}`;
   }
@@ -115,7 +116,7 @@ export async function run(argv: string[], out: Output = console): Promise<number
   }
 }
 
-function explain(error: unknown, where: string): string {
+export function explain(error: unknown, where: string): string {
   if (error instanceof DomainError) {
     return [error.message, ...(error.details.issues ?? []).map((issue) => `  ${issue.path}: ${issue.message}`)].join("\n");
   }

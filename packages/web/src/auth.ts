@@ -2,7 +2,7 @@
  * Who calls the API and what they may do: API keys (Authorization: Bearer),
  * the scope a route needs, and the rate limit every call counts against.
  */
-import { ApiKey, config, DomainError, Log, RateLimit } from "@takedown/core";
+import { Abuse, ApiKey, config, DomainError, Log, RateLimit } from "@takedown/core";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { clientIp } from "./client-ip";
@@ -16,7 +16,7 @@ export const MAX_KEYED_BODY_BYTES = 512 * 1024;
 /** The caller as limits and idempotency records know it: its key, or its address. */
 export function caller(c: Context<ApiEnv>): string {
   const principal = c.get("principal");
-  return principal ? `key:${principal.id}` : `ip:${clientIp(c)}`;
+  return principal ? `key:${principal.id}` : `ip:${Abuse.network(clientIp(c))}`;
 }
 
 /**
@@ -29,7 +29,22 @@ export const identify = createMiddleware<ApiEnv>(async (c, next) => {
   if (header === undefined) return next();
   const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
   if (!token) throw new DomainError("unauthorized", "Send the API key as Authorization: Bearer <key>.");
-  const principal = await ApiKey.authenticate(token);
+  // An address that sent too many bad keys is refused before its key is even
+  // looked at, so a good guess among them is not told apart from a bad one.
+  const ip = Abuse.network(clientIp(c));
+  const [checked, blocked] = await Promise.all([
+    ApiKey.authenticate(token).then(
+      (principal) => ({ principal }),
+      (error: unknown) => ({ error }),
+    ),
+    RateLimit.exhausted(ip, Abuse.LIMITS.badKeysPerIp),
+  ]);
+  if (blocked) throw RateLimit.exceeded(blocked);
+  if ("error" in checked) {
+    if (checked.error instanceof DomainError) await RateLimit.consume(ip, Abuse.LIMITS.badKeysPerIp);
+    throw checked.error;
+  }
+  const { principal } = checked;
   c.set("principal", principal);
   // Alongside the request, not after it: Lambda may freeze as soon as the
   // response is out. A failure costs only the date, never the request.

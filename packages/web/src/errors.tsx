@@ -7,6 +7,7 @@ import { DomainError, isUnavailable, Log, type ErrorCode, type FieldIssue } from
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { boundedPath } from "./logging";
 import { ErrorPage } from "./views/error";
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
@@ -22,6 +23,9 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   rate_limited: 429,
   idempotency_conflict: 409,
   idempotency_mismatch: 422,
+  replaced: 410,
+  receipt_open: 409,
+  undeliverable: 409,
 };
 
 /** An error the edge raises with a code of its own (bad media type, bad JSON…). */
@@ -66,7 +70,7 @@ function describe(error: Error): Described {
 export function onError(error: Error, c: Context) {
   const described = describe(error);
   if (described.status >= 500) {
-    Log.error("request.failed", { name: error.name, status: described.status, path: c.req.path });
+    Log.error("request.failed", { name: error.name, status: described.status, path: boundedPath(c) });
   }
   const { status, code, message, issues, retryAfter } = described;
   if (retryAfter !== undefined) c.header("Retry-After", String(retryAfter));

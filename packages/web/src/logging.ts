@@ -2,6 +2,19 @@ import { Log } from "@takedown/core";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { RequestIdVariables } from "hono/request-id";
+import { matchedRoutes } from "hono/route";
+
+/** Enough of a path to tell requests apart; the route names what it is. */
+const PATH_CHARS = 120;
+
+export function boundedPath(c: Context): string {
+  return c.req.path.length > PATH_CHARS ? `${c.req.path.slice(0, PATH_CHARS)}…` : c.req.path;
+}
+
+/** The pattern of the route that answered (`/notices/:id`), or "(none)" when none did. */
+function routeOf(c: Context): string {
+  return matchedRoutes(c).filter((route) => route.method !== "ALL").at(-1)?.path ?? "(none)";
+}
 
 /** What hono/aws-lambda hands the app on Lambda; absent under `npm start`. */
 type LambdaEnv = { requestContext?: { requestId?: string }; lambdaContext?: { awsRequestId?: string } };
@@ -12,8 +25,9 @@ export const requestIdOf = (c: Context) => (c.env as LambdaEnv | undefined)?.req
 /**
  * One line per request, and the request's ids on every line logged while it
  * runs, core's included: API Gateway's (`requestId`) and, on Lambda, the
- * invocation's (`lambdaRequestId`). The path is logged without its query:
- * link tokens travel there.
+ * invocation's (`lambdaRequestId`). The route's pattern says what was asked
+ * for; the path itself is cut short (a path can be kilobytes long or hold an
+ * address typed into it) and logged without its query: link tokens travel there.
  */
 export const logRequests = createMiddleware<{ Variables: RequestIdVariables }>(async (c, next) => {
   const started = performance.now();
@@ -23,7 +37,8 @@ export const logRequests = createMiddleware<{ Variables: RequestIdVariables }>(a
     requestId: c.get("requestId"),
     lambdaRequestId,
     method: c.req.method,
-    path: c.req.path,
+    route: routeOf(c),
+    path: boundedPath(c),
     status: c.res.status,
     ms: Math.round(performance.now() - started),
   });

@@ -6,6 +6,12 @@ import { HttpError } from "./errors";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** For answers that carry a link token: no browser or proxy may keep them. */
+export const noStore = createMiddleware(async (c, next) => {
+  await next();
+  c.header("Cache-Control", "no-store");
+});
+
 export const limitBodyTo = (bytes: number) =>
   bodyLimit({
     maxSize: bytes,
@@ -41,7 +47,9 @@ export const jsonInput = <T>() =>
 
 /**
  * Form posts must come from our own pages. Mail scanners and other sites
- * can make a browser send a POST, but not with our Origin. Under our
+ * can make a browser send a POST, but not with our Origin, which is
+ * PUBLIC_URL's: the request's own URL is built from a Host header the
+ * sender chooses, so it proves nothing. Under our
  * `Referrer-Policy: no-referrer` browsers send `Origin: null` even from our
  * own pages; then the browser's own `Sec-Fetch-Site`, which no page can
  * forge, says whether the post came from our site.
@@ -49,9 +57,8 @@ export const jsonInput = <T>() =>
 export const sameOrigin = createMiddleware(async (c, next) => {
   if (c.req.method === "POST") {
     const origin = c.req.header("origin");
-    const ours = [new URL(config().publicUrl).origin, new URL(c.req.url).origin];
     const fromUs =
-      (origin !== undefined && ours.includes(origin)) ||
+      (origin !== undefined && origin === new URL(config().publicUrl).origin) ||
       (origin === "null" && c.req.header("sec-fetch-site") === "same-origin");
     if (!fromUs) {
       throw new HttpError(403, "cross_origin", "This form must be sent from our own site.");

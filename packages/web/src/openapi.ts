@@ -248,11 +248,19 @@ const operations: Operation[] = [
     path: "/articles/{id}",
     tag: "Articles",
     summary: "Read an article's record",
-    description: "Anyone may read it, hidden or not: the record says whether it is hidden and by which notices.",
+    description:
+      "Anyone may read the record of an article that is shown. A hidden one answers 451 with the references of the notices that hid it, and nothing of the article.",
     access: { anonymous: true },
     pathParameters: { id: "The article's id (20 hex digits), as in its URL on this site." },
     answers: [{ status: 200, description: "The article.", body: "ArticleView" }],
-    refusals: [{ status: 404, code: "not_found", when: "there is no such article" }],
+    refusals: [
+      { status: 404, code: "not_found", when: "there is no such article" },
+      {
+        status: 451,
+        code: "unavailable_for_legal_reasons",
+        when: "the article is hidden: the message and the `Link` header (`rel=\"blocked-by\"`, RFC 7725) name the notices",
+      },
+    ],
   },
   {
     operationId: "fileNotice",

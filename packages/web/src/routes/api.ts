@@ -6,7 +6,7 @@ import { allow, identify, limitApiBody, rateLimit, type ApiEnv } from "../auth";
 import { clientIp } from "../client-ip";
 import { HttpError } from "../errors";
 import { idempotency } from "../idempotency";
-import { jsonInput } from "../middleware";
+import { jsonInput, noStore } from "../middleware";
 import { webhooks } from "./webhooks";
 
 function articleJson(article: Article.Article): Answers.ArticleSummary {
@@ -43,6 +43,11 @@ export const api = new Hono<ApiEnv>()
   .get("/articles/:id", async (c) => {
     const article = await Article.get(c.req.param("id"));
     if (!article) throw new HttpError(404, "not_found", "There is no such article.");
+    if (Article.isHidden(article)) {
+      // As the page does (RFC 7725): withheld, by what, and nothing of what it was.
+      c.header("Link", article.hiddenBy.map((id) => `<${Links.publicNotice(id)}>; rel="blocked-by"`).join(", "));
+      throw new HttpError(451, "unavailable_for_legal_reasons", `This article is withheld under notice ${article.hiddenBy.join(", ")}.`);
+    }
     const { title, author, sourceName, sourceDomain, originalUrl, publishedAt } = article;
     return c.json({
       ...articleJson(article),
@@ -54,7 +59,7 @@ export const api = new Hono<ApiEnv>()
       publishedAt,
     } satisfies Answers.ArticleView);
   })
-  .post("/takedowns", allow("notices:write", { anonymous: true }), jsonInput<Notice.Input>(), async (c) => {
+  .post("/takedowns", allow("notices:write", { anonymous: true }), noStore, jsonInput<Notice.Input>(), async (c) => {
     const principal = c.get("principal");
     // Anonymous systems pay what the form pays.
     const notice = principal
@@ -68,7 +73,7 @@ export const api = new Hono<ApiEnv>()
     return c.json({ notices: shown, ...(cursor ? { cursor } : {}) } satisfies Answers.NoticeList);
   })
   // The status link's token opens any notice; without one, a key opens those it filed.
-  .get("/takedowns/:id", async (c) => {
+  .get("/takedowns/:id", noStore, async (c) => {
     const { id } = c.req.param();
     const token = c.req.query("token");
     const principal = c.get("principal");

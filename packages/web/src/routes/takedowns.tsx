@@ -1,7 +1,7 @@
 import { Abuse, Article, config, DomainError, Links, Notice, Pow, Present, Token, type FieldIssue } from "@takedown/core";
 import { Hono, type Context } from "hono";
 import { clientIp } from "../client-ip";
-import { limitBody, sameOrigin } from "../middleware";
+import { limitBody, noStore, sameOrigin } from "../middleware";
 import { ActionPage, DonePage, StatusPage } from "../views/notice";
 import { TakedownForm, type FormErrors, type FormField, type FormValues } from "../views/takedown-form";
 
@@ -71,7 +71,9 @@ async function subjectOf(urls: string | undefined) {
 }
 
 export const takedowns = new Hono()
-  .use(limitBody, sameOrigin)
+  // Only on its own paths: a POST to a path nobody serves is a 404, whatever its origin.
+  .use("/takedown", limitBody, sameOrigin, noStore)
+  .use("/takedowns/*", limitBody, sameOrigin, noStore)
   .get("/takedown", async (c) => {
     const urls = c.req.query("url") ?? "";
     return c.html(<TakedownForm values={{ urls }} errors={{}} pow={Pow.issue()} subject={await subjectOf(urls)} />);
@@ -107,10 +109,24 @@ export const takedowns = new Hono()
       />,
     );
   })
+  .post("/takedowns/:id/resend", async (c) => {
+    const body = await c.req.parseBody();
+    const notice = await Notice.resendReceipt(c.req.param("id"), String(body.token ?? ""));
+    return c.html(
+      <DonePage notice={notice} articles={await articlesOf(notice)} audience="requester" heading="A new confirmation link is on its way">
+        <p>We are emailing you a new link to confirm your notice. It works for 7 days.</p>
+        <p>
+          <a href={Links.status(notice.id)}>Back to the status of your notice</a>
+        </p>
+      </DonePage>,
+    );
+  })
   .get("/takedowns/:id/:action{confirm|approve|reject}", async (c) => {
     const { id, action } = c.req.param();
     const token = c.req.query("token") ?? "";
-    const notice = await Notice.preview(id, action as Notice.LinkAction, token);
+    const confirmation = action === "confirm" ? await Notice.previewConfirmation(id, token) : undefined;
+    if (confirmation && "moved" in confirmation) return c.redirect(confirmation.moved, 303);
+    const notice = confirmation?.notice ?? (await Notice.preview(id, action as Notice.LinkAction, token));
     // Operators see how often this sender's notices were found unfounded (DSA Art. 23),
     // and how many articles an approval would hide.
     const operator = action !== "confirm";
@@ -135,8 +151,8 @@ export const takedowns = new Hono()
     const token = String(body.token ?? "");
     const { actor } = Token.verify(token, { notice: c.req.param("id"), action: "confirm" });
     await Abuse.limit([
-      [Abuse.LIMITS.confirmationsPerIp, clientIp(c)],
-      [Abuse.LIMITS.confirmationsPerEmail, actor],
+      [Abuse.LIMITS.confirmationsPerIp, Abuse.network(clientIp(c))],
+      [Abuse.LIMITS.confirmationsPerEmail, Abuse.mailbox(actor)],
     ]);
     const notice = await Notice.confirm(c.req.param("id"), token);
     return c.html(

@@ -1,4 +1,4 @@
-import { Notice, Present, reveal, revealAll, type Abuse, type Article, type Moderation } from "@takedown/core";
+import { Bounce, Notice, Present, reveal, revealAll, type Abuse, type Article, type Moderation } from "@takedown/core";
 import type { Child } from "hono/jsx";
 import { Layout, When } from "./layout";
 
@@ -24,10 +24,17 @@ function eventText(event: Moderation.Event, notice: NoticeT): string {
       return { receipt: "Receipt emailed", decision: "Decision emailed", review: "Operators emailed", contest: "Operators emailed" }[event.kind];
     case "articles_hidden":
       return `${Present.capitalised(Present.plural(event.count, "article"))} hidden`;
-    case "rule_created":
-      return `Future ${Present.describeRuleId(event.rule, notice.subjects)} blocked`;
+    case "rule_created": {
+      const rule = Present.describeRuleId(event.rule, notice.subjects);
+      if (notice.scope === "urls") return `Future ${rule} blocked`;
+      return `${Present.capitalised(rule)} hidden${notice.future ? ", and future ones blocked" : ""}`;
+    }
     case "contested":
       return "Decision contested by the sender";
+    case "mail_failed":
+      return "Email could not be delivered";
+    case "mail_bounced":
+      return "Email bounced";
   }
 }
 
@@ -121,6 +128,50 @@ export function NoticeFacts(props: {
   );
 }
 
+/**
+ * Mail to the requester that did not arrive. The requester reads it on the
+ * status page (`you`), operators on the pages their links open.
+ */
+export function Undelivered(props: { notice: NoticeT; you?: boolean }) {
+  const failures = Bounce.undelivered(props.notice);
+  if (!failures.length) return null;
+  const cannot = failures.some((failure) => failure.permanent);
+  return (
+    <div class="errors" role="alert" id="undelivered">
+      <strong>
+        {props.you
+          ? cannot
+            ? "We cannot email you at this address."
+            : "Our last email to you could not be delivered."
+          : cannot
+            ? "The requester cannot be emailed: mail to their address could not be delivered."
+            : "Mail to the requester could not be delivered."}
+      </strong>
+      <ul>
+        {failures.map((failure) => (
+          <li>
+            <When at={failure.at} />: {failure.kind ? `the ${failure.kind} email` : "an email"} was not delivered; {failure.reason}.
+          </li>
+        ))}
+      </ul>
+      {props.you && cannot && <p>This page is the only place where the notice's progress is shown to you.</p>}
+    </div>
+  );
+}
+
+/** Offered on the status page when the receipt's link no longer works (Notice.mayResend). */
+function ResendForm(props: { notice: NoticeT; statusUrl: string }) {
+  if (!Notice.mayResend(props.notice)) return null;
+  const token = new URL(props.statusUrl).searchParams.get("token") ?? "";
+  return (
+    <form method="post" action={`/takedowns/${props.notice.id}/resend`} class="notice-box" id="resend">
+      <p>The link to confirm this notice has expired or did not reach you.</p>
+      <input type="hidden" name="token" value={token} />
+      <button type="submit">Send me a new confirmation link</button>
+    </form>
+  );
+}
+
 function DecisionFacts(props: { decision: NonNullable<NoticeT["decision"]>; audience: Audience }) {
   const { action, by, at, reason } = props.decision;
   return (
@@ -197,6 +248,14 @@ export function StatusPage(props: {
         </p>
       )}
       <h1>Takedown notice {notice.id}</h1>
+      {notice.replacedAt && (
+        <p class="notice-box" id="replaced">
+          This notice was replaced by a later notice filed with the same email address before it was confirmed. It
+          will not be reviewed.
+        </p>
+      )}
+      <Undelivered notice={notice} you />
+      <ResendForm notice={notice} statusUrl={props.statusUrl} />
       <p>
         Keep this page's address: it is your private link to the notice (
         <a href={props.statusUrl} id="status-url">
@@ -272,6 +331,7 @@ export function ActionPage(props: {
           will then see it.
         </p>
       )}
+      {action !== "confirm" && <Undelivered notice={notice} />}
       {standing?.flagged && (
         <div class="errors" role="alert" id="unfounded-warning">
           <strong>Warning:</strong> operators rejected {standing.unfounded} earlier notices from{" "}

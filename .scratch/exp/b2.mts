@@ -1,2 +1,0 @@
-import { build } from "esbuild";
-await build({ entryPoints: [`/work/main/.scratch/exp/sdk.ts`], outfile: `/tmp/cs/out/sdk-stub.mjs`, bundle: true, platform: "node", format: "esm", target: "node22", mainFields: ["module","main"], keepNames: true, minify: true, alias: { "@aws-sdk/credential-provider-node": "/work/main/.scratch/exp/credstub.ts" }, banner: { js: 'import { createRequire as topLevelCreateRequire } from "module";\nconst require = topLevelCreateRequire(import.meta.url);' } });

@@ -1,2 +1,0 @@
-import { app } from "@takedown/web";
-export const handler = app;
