@@ -1,8 +1,10 @@
-import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
 import { dynamo } from "./aws/dynamo";
 import * as Db from "./db";
+import { DomainError } from "./errors";
 import * as Ids from "./ids";
+import * as Sanitize from "./sanitize";
 import * as Suppression from "./suppression";
 import * as Table from "./table";
 import { mapLimit, slug } from "./text";
@@ -46,6 +48,12 @@ export type Article = {
   originalUrl: string;
   publishedAt: string;
   body?: string;
+  /** Sanitised article HTML (Sanitize.html), for articles read from a feed. */
+  html?: string;
+  /** Provenance: the feed we first read it from (absent when it was pushed to the API) … */
+  firstSeenFeed?: string;
+  /** … and when we first saw it, whichever way it came. */
+  firstSeenAt?: string;
   /** Notices whose approval hides this article; hidden while any remain. */
   hiddenBy: string[];
   /** The suppression rule that hid it at ingest, if one did. */
@@ -58,8 +66,34 @@ export function isHidden(article: Article): boolean {
   return article.hiddenBy.length > 0;
 }
 
+/**
+ * The articles readers may see, in the order given. Every listing, feed and
+ * sitemap goes through here and nowhere else decides, so changing how hiding
+ * works changes every surface at once.
+ */
+export async function visible(articles: Article[]): Promise<Article[]> {
+  return articles.filter((a) => !isHidden(a));
+}
+
+/** Where and when we first saw an article, as operators weigh a notice's claim against it. */
+export function provenance(article: Article): { feed?: string; at: string } {
+  return { feed: article.firstSeenFeed, at: article.firstSeenAt ?? article.ingestedAt };
+}
+
+/** What an article read from a feed carries beyond the push API's input. */
+export type Origin = {
+  /** The feed's URL: kept as provenance with the time we first saw the item. */
+  feed: string;
+  /** The item's GUID (or id); an item is ingested once per GUID per source, whatever its link says later. */
+  guid?: string;
+  /** The item's HTML; stored only as sanitised here, whoever calls. */
+  html?: string;
+  /** The URL relative links in `html` are resolved against. */
+  base?: string;
+};
+
 function fromItem(item: Record<string, unknown>): Article {
-  const { pk, sk, gsi1pk, gsi1sk, hiddenBy, ...rest } = item;
+  const { pk, sk, gsi1pk, gsi1sk, gsi3pk, gsi3sk, gsi4pk, gsi4sk, hiddenBy, ...rest } = item;
   return { ...(rest as Omit<Article, "hiddenBy">), hiddenBy: [...((hiddenBy as Set<string>) ?? [])].sort() };
 }
 
@@ -68,11 +102,19 @@ function fromItem(item: Record<string, unknown>): Article {
  * rules are read: an approval writes its rule before it looks for articles,
  * so whichever of the two comes second sees the other.
  */
-export async function ingest(input: unknown, now = new Date()): Promise<Article> {
+export async function ingest(input: unknown, now = new Date(), origin?: Origin): Promise<Article> {
   const data = parse(IngestInput, input);
   const normalizedUrl = Url.normalize(data.originalUrl)!;
   const id = Ids.fromUrl(normalizedUrl);
   const authorKey = slug(data.author);
+  if (origin?.guid) {
+    const first = await claimGuid(data.sourceDomain, origin.guid, id);
+    if (first !== id) {
+      const earlier = await get(first);
+      if (earlier) return earlier;
+    }
+  }
+  const html = origin?.html ? Sanitize.html(origin.html, origin.base ?? data.originalUrl) : "";
   const result = await dynamo().send(
     new UpdateCommand({
       TableName: Table.name(),
@@ -81,7 +123,11 @@ export async function ingest(input: unknown, now = new Date()): Promise<Article>
         "SET #type = :type, id = :id, title = :title, author = :author, authorKey = :authorKey, " +
         "sourceName = :sourceName, sourceDomain = :sourceDomain, originalUrl = :originalUrl, " +
         "normalizedUrl = :normalizedUrl, publishedAt = :publishedAt, body = :body, " +
-        "gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, updatedAt = :now, ingestedAt = if_not_exists(ingestedAt, :now)",
+        "gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, updatedAt = :now, ingestedAt = if_not_exists(ingestedAt, :now), " +
+        "firstSeenAt = if_not_exists(firstSeenAt, :now), " +
+        "gsi3pk = :gsi3pk, gsi3sk = :gsi3sk, gsi4pk = :gsi4pk, gsi4sk = :gsi4sk" +
+        (html ? ", html = :html" : "") +
+        (origin ? ", firstSeenFeed = if_not_exists(firstSeenFeed, :feed)" : ""),
       ExpressionAttributeNames: { "#type": "type" },
       ExpressionAttributeValues: {
         ":type": "article",
@@ -97,6 +143,9 @@ export async function ingest(input: unknown, now = new Date()): Promise<Article>
         ":body": data.body ?? "",
         ":now": now.toISOString(),
         ...prefixed(Table.bySource.of(data.sourceDomain, authorKey, data.publishedAt, id)),
+        ...prefixed(Table.recent.of(data.sourceDomain, data.publishedAt, id)),
+        ...(html ? { ":html": html } : {}),
+        ...(origin ? { ":feed": origin.feed } : {}),
       },
       ReturnValues: "ALL_NEW",
     }),
@@ -105,6 +154,78 @@ export async function ingest(input: unknown, now = new Date()): Promise<Article>
   const rule = await Suppression.matching(article.sourceDomain, article.authorKey);
   if (!rule || rule.notices.every((notice) => article.hiddenBy.includes(notice))) return article;
   return (await hide(article.id, rule.notices, rule.id, now)) ?? article;
+}
+
+/**
+ * Records that a source's GUID became this article, unless it already became
+ * another: then that one's id comes back, and the item is not ingested again
+ * under the new link a publisher gave it.
+ */
+async function claimGuid(domain: string, guid: string, id: string): Promise<string> {
+  const key = Table.key.guid(domain, Ids.derived(guid));
+  const claimed = await Db.conditional(
+    dynamo().send(
+      new PutCommand({
+        TableName: Table.name(),
+        Item: { ...key, type: "guid", articleId: id },
+        ConditionExpression: "attribute_not_exists(pk) OR articleId = :id",
+        ExpressionAttributeValues: { ":id": id },
+      }),
+    ),
+  );
+  if (claimed) return id;
+  const existing = await dynamo().send(new GetCommand({ TableName: Table.name(), Key: key, ConsistentRead: true }));
+  return (existing.Item?.articleId as string | undefined) ?? id;
+}
+
+/** Which of a source's GUIDs were ingested already: one BatchGetItem per 100, so a re-read feed costs reads, not writes. */
+export async function seenGuids(domain: string, guids: string[]): Promise<Set<string>> {
+  const byKey = new Map(guids.map((guid) => [Table.key.guid(domain, Ids.derived(guid)).pk, guid]));
+  const items = await Db.getMany(guids.map((guid) => Table.key.guid(domain, Ids.derived(guid))));
+  return new Set(items.map((item) => byKey.get(item.pk as string)!));
+}
+
+export type Page = { articles: Article[]; next?: string };
+
+/** The listing's cursor is the index's LastEvaluatedKey; one from another listing is refused. */
+function startKey(cursor: string, partition: string): Record<string, unknown> {
+  const message = "This page link is not valid; start from the first page.";
+  try {
+    const key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Record<string, unknown>;
+    if (Object.values(key).every((value) => typeof value === "string") && Object.values(key).includes(partition)) return key;
+  } catch {
+    // Refused below, as any other cursor that is not ours.
+  }
+  throw new DomainError("validation_failed", message, { issues: [{ path: "after", message }] });
+}
+
+/**
+ * Recent visible articles, newest first: every source, or one. A page may
+ * need more than one query when hidden articles fall in it; at most a few,
+ * so a source hidden in bulk cannot make one page read without end.
+ */
+export async function recent({ source, limit = 20, after }: { source?: string; limit?: number; after?: string }): Promise<Page> {
+  const index = source ? Table.recent.bySourceIndex : Table.recent.index;
+  const partition = source ? Table.recent.sourcePartition(source) : Table.recent.partition;
+  const articles: Article[] = [];
+  let start = after ? startKey(after, partition) : undefined;
+  for (let round = 0; round < 5 && articles.length < limit; round++) {
+    const page = await dynamo().send(
+      new QueryCommand({
+        TableName: Table.name(),
+        IndexName: index,
+        KeyConditionExpression: `${index}pk = :partition`,
+        ExpressionAttributeValues: { ":partition": partition },
+        ScanIndexForward: false,
+        Limit: limit - articles.length,
+        ExclusiveStartKey: start,
+      }),
+    );
+    articles.push(...(await visible((page.Items ?? []).map(fromItem))));
+    start = page.LastEvaluatedKey;
+    if (!start) break;
+  }
+  return { articles, next: start ? Buffer.from(JSON.stringify(start)).toString("base64url") : undefined };
 }
 
 function prefixed(values: Record<string, string>) {

@@ -33,6 +33,8 @@ const schema = z.object({
   RATE_LIMIT_PER_IP: z._default(z.coerce.number().check(z.int(), z.positive()), 60),
   TRUST_PROXY_HOPS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 0),
   ALLOW_PRIVATE_WEBHOOKS: z._default(z.stringbool(), false),
+  ALLOW_PRIVATE_FEEDS: z._default(z.stringbool(), false),
+  FEED_POLL_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 900),
 });
 
 export type Config = {
@@ -56,6 +58,10 @@ export type Config = {
    * Off unless set: `npm start` and the tests turn it on, AWS never does.
    */
   allowPrivateWebhooks: boolean;
+  /** Feeds may be plain http on loopback or private addresses: the local stack's sample feeds. */
+  allowPrivateFeeds: boolean;
+  /** How often each feed is read, unless it asks for less (ttl, Cache-Control) or keeps failing. */
+  feedPollSeconds: number;
 };
 
 export function load(env: Record<string, string | undefined>): Config {
@@ -78,6 +84,8 @@ export function load(env: Record<string, string | undefined>): Config {
     },
     trustProxyHops: parsed.TRUST_PROXY_HOPS,
     allowPrivateWebhooks: parsed.ALLOW_PRIVATE_WEBHOOKS,
+    allowPrivateFeeds: parsed.ALLOW_PRIVATE_FEEDS,
+    feedPollSeconds: parsed.FEED_POLL_SECONDS,
   };
 }
 

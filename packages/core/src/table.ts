@@ -5,6 +5,12 @@
  */
 import { config } from "./config";
 
+/** The article attributes the listing indexes carry besides their keys. */
+const LISTED = [
+  "id", "title", "author", "authorKey", "sourceName", "sourceDomain", "originalUrl", "publishedAt",
+  "hiddenBy", "suppressedBy", "ingestedAt", "updatedAt",
+];
+
 export const definition = {
   fields: {
     pk: "string",
@@ -13,11 +19,19 @@ export const definition = {
     gsi1sk: "string",
     gsi2pk: "string",
     gsi2sk: "string",
+    gsi3pk: "string",
+    gsi3sk: "string",
+    gsi4pk: "string",
+    gsi4sk: "string",
   },
   primaryIndex: { hashKey: "pk", rangeKey: "sk" },
   globalIndexes: {
     gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk" },
     gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk" },
+    // The site's listings (front page, source pages, feed, sitemap): only what they show and what
+    // `Article.visible` decides by, never the body.
+    gsi3: { hashKey: "gsi3pk", rangeKey: "gsi3sk", projection: LISTED },
+    gsi4: { hashKey: "gsi4pk", rangeKey: "gsi4sk", projection: LISTED },
   },
   ttl: "expiresAt",
 } as const;
@@ -31,6 +45,10 @@ export function name(): string {
 /** The CreateTable input for engines without SST (dynalite, tests). */
 export function createTableInput(tableName = name()) {
   const attribute = (AttributeName: string) => ({ AttributeName, AttributeType: "S" as const });
+  const projection = (index: { hashKey: string; projection?: readonly string[] }) =>
+    index.projection
+      ? { ProjectionType: "INCLUDE" as const, NonKeyAttributes: [...index.projection] }
+      : { ProjectionType: "ALL" as const };
   const keySchema = (index: { hashKey: string; rangeKey: string }) => [
     { AttributeName: index.hashKey, KeyType: "HASH" as const },
     { AttributeName: index.rangeKey, KeyType: "RANGE" as const },
@@ -43,7 +61,7 @@ export function createTableInput(tableName = name()) {
     GlobalSecondaryIndexes: Object.entries(definition.globalIndexes).map(([IndexName, index]) => ({
       IndexName,
       KeySchema: keySchema(index),
-      Projection: { ProjectionType: "ALL" as const },
+      Projection: projection(index),
     })),
   };
 }
@@ -56,6 +74,12 @@ export const key = {
     pk: `RULE#AUTHOR#${domain}#${author}`,
     sk: "RULE",
   }),
+  /** A site we republish, with its feeds beside it in the same partition. */
+  source: (domain: string) => ({ pk: `SOURCE#${domain}`, sk: "SOURCE" }),
+  /** One feed of a source: its URL, its HTTP validators and its polling status. */
+  feed: (domain: string, feedId: string) => ({ pk: `SOURCE#${domain}`, sk: `FEED#${feedId}` }),
+  /** A GUID a source's feed item carried, and the article it became: a GUID is ingested once. */
+  guid: (domain: string, guidHash: string) => ({ pk: `GUID#${domain}#${guidHash}`, sk: "GUID" }),
   /** A redeemed proof-of-work challenge; kept until the challenge expires. */
   powChallenge: (id: string) => ({ pk: `POW#${id}`, sk: "POW" }),
   /** What operators concluded about a requester's notices (DSA Art. 23). */
@@ -124,4 +148,25 @@ export const due = {
   index: "gsi2" as const,
   partition: "DUE",
   at: (when: Date) => ({ gsi2pk: "DUE", gsi2sk: when.toISOString() }),
+};
+
+/** gsi1 also lists every source and its feeds, sorted by domain (the source first, then its feeds). */
+export const sources = {
+  index: "gsi1" as const,
+  partition: "SOURCES",
+  of: (domain: string, sk: string) => ({ gsi1pk: "SOURCES", gsi1sk: `${domain}#${sk}` }),
+};
+
+/** gsi3 lists every article newest first (by publication date); gsi4 the same per source. */
+export const recent = {
+  index: "gsi3" as const,
+  partition: "ARTICLES",
+  bySourceIndex: "gsi4" as const,
+  sourcePartition: (domain: string) => `RECENT#${domain}`,
+  of: (domain: string, publishedAt: string, id: string) => ({
+    gsi3pk: "ARTICLES",
+    gsi3sk: `${publishedAt}#${id}`,
+    gsi4pk: `RECENT#${domain}`,
+    gsi4sk: `${publishedAt}#${id}`,
+  }),
 };
