@@ -6,6 +6,7 @@ export const handlers = {
   api: "packages/functions/src/api.handler",
   dispatch: "packages/functions/src/dispatch.handler",
   sweep: "packages/functions/src/sweep.handler",
+  poll: "packages/functions/src/poll.handler",
 } as const;
 
 /** Lambda's runtime; esbuild targets the same Node version. */

@@ -11,7 +11,7 @@ import { bundle, filesIn, packagesIn, type Bundle } from "../../packages/functio
 import { handlers } from "../../packages/functions/handlers";
 
 /** What each bundle may weigh: a budget raised on purpose, not a measurement (npm run build prints those). */
-const BUDGET = { api: 600 * 1024, dispatch: 520 * 1024, sweep: 520 * 1024 };
+const BUDGET = { api: 600 * 1024, dispatch: 520 * 1024, sweep: 520 * 1024, poll: 820 * 1024 };
 
 const built = {} as Record<keyof typeof handlers, Bundle>;
 

@@ -4,7 +4,7 @@ import { dynamo } from "./aws/dynamo";
 import * as Db from "./db";
 import { DomainError } from "./errors";
 import * as Ids from "./ids";
-import * as Sanitize from "./sanitize";
+import type * as Sanitize from "./sanitize";
 import * as Suppression from "./suppression";
 import * as Table from "./table";
 import { mapLimit, slug } from "./text";
@@ -86,10 +86,8 @@ export type Origin = {
   feed: string;
   /** The item's GUID (or id); an item is ingested once per GUID per source, whatever its link says later. */
   guid?: string;
-  /** The item's HTML; stored only as sanitised here, whoever calls. */
-  html?: string;
-  /** The URL relative links in `html` are resolved against. */
-  base?: string;
+  /** The item's HTML, sanitised (the type admits nothing else). */
+  html?: Sanitize.Html;
 };
 
 function fromItem(item: Record<string, unknown>): Article {
@@ -114,7 +112,7 @@ export async function ingest(input: unknown, now = new Date(), origin?: Origin):
       if (earlier) return earlier;
     }
   }
-  const html = origin?.html ? Sanitize.html(origin.html, origin.base ?? data.originalUrl) : "";
+  const html = origin?.html ?? "";
   const result = await dynamo().send(
     new UpdateCommand({
       TableName: Table.name(),

@@ -21,8 +21,8 @@ export type Item = {
   author?: string;
   /** ISO 8601; absent when the feed gives no date (the poller then uses the time it first saw it). */
   publishedAt?: string;
-  /** The item's HTML as the feed gives it: Article.ingest sanitises it before storing. */
-  html: string;
+  /** The item's HTML, sanitised, its links resolved against the item's own. */
+  html: Sanitize.Html;
   /** Plain text of the same, for the API's `body`. */
   text: string;
 };
@@ -91,7 +91,7 @@ export function parse(xml: string, feedUrl: string, mode: Mode): Parsed {
       title: title || excerpt(text).slice(0, 120) || url,
       author: author?.slice(0, 200),
       publishedAt: date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined,
-      html: mode === "full" ? html : `<p>${escapeText(text)}</p>`,
+      html: Sanitize.html(mode === "full" ? html : `<p>${escapeText(text)}</p>`, url),
       text: text.slice(0, 200_000),
     });
   }

@@ -106,7 +106,7 @@ async function ingestItems(source: Source.Source, feed: Source.FeedStatus, parse
           body: item.text,
         };
         try {
-          await Article.ingest(input, now, { feed: feed.url, guid: guidOf(item), html: item.html, base: item.url });
+          await Article.ingest(input, now, { feed: feed.url, guid: guidOf(item), html: item.html });
           fresh++;
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;

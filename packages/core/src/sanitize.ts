@@ -25,8 +25,15 @@ function absolute(href: string | undefined, base: string): string | undefined {
   }
 }
 
+/**
+ * HTML that went through `html` below. Article.ingest stores only this type,
+ * so nothing else can reach a page as markup, and the site's bundle, which
+ * ingests but never sanitises, does not carry the sanitiser.
+ */
+export type Html = string & { readonly sanitised: unique symbol };
+
 /** Article HTML reduced to the allow-list, links made absolute against `base` and marked as external. */
-export function html(dirty: string, base: string): string {
+export function html(dirty: string, base: string): Html {
   return sanitizeHtml(dirty, {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: { a: ["href", "rel"] },
@@ -43,7 +50,7 @@ export function html(dirty: string, base: string): string {
         };
       },
     },
-  }).trim();
+  }).trim() as Html;
 }
 
 /** Plain text: tags dropped, entities decoded, whitespace folded (titles, author names, excerpts). */

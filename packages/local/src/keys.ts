@@ -15,7 +15,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ApiKey, DomainError, config } from "@takedown/core";
 
-type Output = { log: (line: string) => void; error: (line: string) => void };
+export type Output = { log: (line: string) => void; error: (line: string) => void };
 
 const USAGE = `Usage:
   npm run keys -- create --name "<name>" --scopes ${ApiKey.SCOPES.join(",")} --owner <email>
@@ -23,7 +23,7 @@ const USAGE = `Usage:
   npm run keys -- revoke <id>
 Add --aws to use DynamoDB on AWS instead of the local stack.`;
 
-function target(aws: boolean | undefined): string {
+export function target(aws: boolean | undefined): string {
   if (!aws && !process.env.SST_RESOURCE_App) {
     process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? 8000}`;
   }
@@ -43,7 +43,7 @@ function describe(key: ApiKey.ApiKey): string[] {
   ];
 }
 
-function table(rows: string[][]): string[] {
+export function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd());
 }
@@ -115,7 +115,7 @@ export async function run(argv: string[], out: Output = console): Promise<number
   }
 }
 
-function explain(error: unknown, where: string): string {
+export function explain(error: unknown, where: string): string {
   if (error instanceof DomainError) {
     return [error.message, ...(error.details.issues ?? []).map((issue) => `  ${issue.path}: ${issue.message}`)].join("\n");
   }
