@@ -33,7 +33,7 @@ const schema = z.object({
   RATE_LIMIT_PER_IP: z._default(z.coerce.number().check(z.int(), z.positive()), 60),
   TRUST_PROXY_HOPS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 0),
   ALLOW_PRIVATE_WEBHOOKS: z._default(z.stringbool(), false),
-  ALLOW_PRIVATE_FEEDS: z._default(z.stringbool(), false),
+  ALLOW_LOOPBACK_FEEDS: z._default(z.stringbool(), false),
   FEED_POLL_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 900),
 });
 
@@ -58,8 +58,11 @@ export type Config = {
    * Off unless set: `npm start` and the tests turn it on, AWS never does.
    */
   allowPrivateWebhooks: boolean;
-  /** Feeds may be plain http on loopback or private addresses: the local stack's sample feeds. */
-  allowPrivateFeeds: boolean;
+  /**
+   * Feeds on loopback (127.0.0.0/8, ::1) are read: the local stack's sample
+   * feeds. Every other private or reserved address stays refused even then.
+   */
+  allowLoopbackFeeds: boolean;
   /** How often each feed is read, unless it asks for less (ttl, Cache-Control) or keeps failing. */
   feedPollSeconds: number;
 };
@@ -84,7 +87,7 @@ export function load(env: Record<string, string | undefined>): Config {
     },
     trustProxyHops: parsed.TRUST_PROXY_HOPS,
     allowPrivateWebhooks: parsed.ALLOW_PRIVATE_WEBHOOKS,
-    allowPrivateFeeds: parsed.ALLOW_PRIVATE_FEEDS,
+    allowLoopbackFeeds: parsed.ALLOW_LOOPBACK_FEEDS,
     feedPollSeconds: parsed.FEED_POLL_SECONDS,
   };
 }

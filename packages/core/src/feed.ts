@@ -91,7 +91,8 @@ export function parse(xml: string, feedUrl: string, mode: Mode): Parsed {
       title: title || excerpt(text).slice(0, 120) || url,
       author: author?.slice(0, 200),
       publishedAt: date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined,
-      html: Sanitize.html(mode === "full" ? html : `<p>${escapeText(text)}</p>`, url),
+      // Relative links in content resolve against xml:base where the feed sets one, else the item's link.
+      html: Sanitize.html(mode === "full" ? html : `<p>${escapeText(text)}</p>`, item.element.baseUrl ?? url),
       text: text.slice(0, 200_000),
     });
   }
@@ -110,8 +111,8 @@ export type Fetched =
   | { status: "ok"; body: string; url: string; etag?: string; lastModified?: string; maxAgeSeconds?: number };
 
 export type FetchOptions = {
-  /** Loopback and private addresses allowed (the local stack); never on AWS. */
-  allowPrivate: boolean;
+  /** Loopback addresses allowed (the local stack's sample feeds); never on AWS. */
+  allowLoopback: boolean;
   timeoutMs?: number;
   maxBytes?: number;
   resolve?: Address.Resolve;
@@ -138,11 +139,33 @@ function decode(bytes: Buffer, contentType: string | undefined): string {
   }
 }
 
+const isLoopback = (address: string) => /^127\.|^::1$|^::ffff:127\./i.test(address);
+
 /**
- * One GET, every hop checked: http(s) only, and, unless `allowPrivate`,
- * only to public addresses, with the connection pinned to the addresses
- * checked (the webhooks' rule, address.ts). The timeout covers the whole
- * exchange and the body stops at `maxBytes`, however it is sent.
+ * The addresses a hop may connect to: all public (the webhooks' rule,
+ * address.ts), or loopback where the local stack allows it; a private one
+ * among them refuses the hop.
+ */
+async function admitted(url: URL, { allowLoopback, resolve = Address.systemResolve }: FetchOptions) {
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  let addresses;
+  try {
+    addresses = await resolve(host);
+  } catch {
+    throw new FeedError("dns_failed", `${host} could not be resolved.`);
+  }
+  const allowed = (address: string) => Address.isPublic(address) || (allowLoopback && isLoopback(address));
+  if (!addresses.length || !addresses.every(({ address }) => allowed(address))) {
+    throw new FeedError("private_address", `${host} is a private, loopback or reserved address.`);
+  }
+  return Address.pinnedLookup(addresses);
+}
+
+/**
+ * One GET, every hop (redirects included) checked: http(s) only, and only to
+ * addresses `admitted`, with the connection pinned to the addresses checked so
+ * that DNS cannot answer differently in between. The timeout covers the
+ * whole exchange and the body stops at `maxBytes`, however it is sent.
  */
 export async function fetchFeed(feedUrl: string, validators: Validators, options: FetchOptions): Promise<Fetched> {
   const { timeoutMs = TIMEOUT_MS, maxBytes = MAX_BYTES } = options;
@@ -152,16 +175,7 @@ export async function fetchFeed(feedUrl: string, validators: Validators, options
     if (url.protocol !== "http:" && url.protocol !== "https:") {
       throw new FeedError("bad_scheme", `Only http(s) feeds are read, not ${url.protocol}`);
     }
-    let lookup: LookupFunction | undefined;
-    if (!options.allowPrivate) {
-      try {
-        lookup = Address.pinnedLookup(await Address.publicAddresses(url, options.resolve));
-      } catch (error) {
-        throw error instanceof Address.NotPublic
-          ? new FeedError("private_address", `${url.hostname} is a private, loopback or reserved address.`)
-          : new FeedError("dns_failed", `${url.hostname} could not be resolved.`);
-      }
-    }
+    const lookup = await admitted(url, options);
     const answer = await get(url, validators, { lookup, signal, maxBytes });
     if (answer.location) {
       url = new URL(answer.location, url);
@@ -177,7 +191,7 @@ type Answer = { location?: string; fetched: Fetched };
 function get(
   url: URL,
   validators: Validators,
-  { lookup, signal, maxBytes }: { lookup?: LookupFunction; signal: AbortSignal; maxBytes: number },
+  { lookup, signal, maxBytes }: { lookup: LookupFunction; signal: AbortSignal; maxBytes: number },
 ): Promise<Answer> {
   const client = url.protocol === "https:" ? https : http;
   const headers: Record<string, string> = {

@@ -28,7 +28,7 @@ const MAX_BACKOFF_SECONDS = 24 * 3600;
 
 export type Result = { feed: string; source: string; ok: boolean; fresh: number; refused: string[]; error?: string };
 
-export type Options = Partial<Pick<Feed.FetchOptions, "allowPrivate" | "timeoutMs" | "maxBytes" | "resolve">>;
+export type Options = Partial<Pick<Feed.FetchOptions, "allowLoopback" | "timeoutMs" | "maxBytes" | "resolve">>;
 
 /** Seconds until a feed is read again after a success, the feed's hints honoured within bounds. */
 export function nextAfterSuccess(base: number, hints: (number | undefined)[]): number {
@@ -59,7 +59,7 @@ export async function pollOne(source: Source.Source, feed: Source.FeedStatus, no
     const fetched = await Feed.fetchFeed(
       feed.url,
       { etag: feed.etag, lastModified: feed.lastModified },
-      { allowPrivate: options.allowPrivate ?? config().allowPrivateFeeds, ...options },
+      { allowLoopback: config().allowLoopbackFeeds, ...options },
     );
     if (fetched.status === "not-modified") {
       const nextPollAt = after(now, nextAfterSuccess(base, [fetched.maxAgeSeconds]));
