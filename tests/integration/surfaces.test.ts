@@ -7,7 +7,7 @@
 import { Article, Links, Notice, Poll, Source } from "@takedown/core";
 import { app } from "@takedown/web";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approve, tokenOf } from "../support/desk";
+import { approve, drain, mailAbout, OPERATORS, tokenOf } from "../support/desk";
 import { startFeedServer, type FeedServer } from "../support/feed-server";
 import { noticeInput, unique } from "../support/fixtures";
 
@@ -96,5 +96,31 @@ describe("the site's listings", () => {
     const foreign = Buffer.from(JSON.stringify({ gsi4pk: "RECENT#other.example" })).toString("base64url");
     expect((await app.request(`/sources/${domain}?after=${foreign}`)).status).toBe(422);
     expect((await app.request("/sources/no-such-source.example")).status).toBe(404);
+  });
+});
+
+describe("provenance for operators", () => {
+  it("shows, per matched article, the feed and the time we first saw it, in the review mail and on the decision page", async () => {
+    const domain = `first-${unique()}.example`;
+    const url = server.xml(`/provenance-${unique()}.xml`, `<rss version="2.0"><channel><title>P</title>${item(server.origin, 7)}</channel></rss>`);
+    await Source.add({ name: "First Publisher", domain, feeds: [url] });
+    const source = (await Source.get(domain))!;
+    await Poll.pollOne(source, source.feeds[0]!, new Date("2026-11-07T09:15:00Z"), { allowLoopback: true });
+    const pushed = await Article.ingest(
+      { title: "Pushed", author: "B", sourceName: "Push", sourceDomain: domain, originalUrl: `https://${domain}/pushed`, publishedAt: "2026-11-08T00:00:00Z" },
+      new Date("2026-11-08T10:00:00Z"),
+    );
+
+    const input = noticeInput([`${server.origin}/news/7`, pushed.originalUrl]);
+    const filed = await Notice.file(input);
+    await Notice.confirm(filed.id, tokenOf(Links.act(filed.id, "confirm", input.requester.email)));
+    await drain();
+    const review = (await mailAbout(filed.id)).find((mail) => mail.destination.to.includes(OPERATORS[0]!) && !/was (approved|rejected)/.test(mail.subject))!;
+    expect(review.body.text).toContain(`first seen 2026-11-07 09:15 UTC in the feed ${url}`);
+    expect(review.body.text).toContain("first seen 2026-11-08 10:00 UTC pushed to the API");
+
+    const link = new URL(Links.act(filed.id, "approve", OPERATORS[0]!));
+    const decisionPage = await (await app.request(link.pathname + link.search)).text();
+    expect(decisionPage).toContain(`first seen 2026-11-07 09:15 UTC in the feed ${url}`);
   });
 });

@@ -13,6 +13,7 @@ export * as Notice from "./notice";
 export * as Outbox from "./outbox";
 export * as Poll from "./poll";
 export * as Pow from "./pow";
+export * as Provenance from "./provenance";
 export * as RateLimit from "./ratelimit";
 export * as Sanitize from "./sanitize";
 export * as Source from "./source";

@@ -5,6 +5,7 @@
 import { SendEmailCommand } from "@aws-sdk/client-ses";
 import type { Standing } from "./abuse";
 import type { Article } from "./article";
+import * as Provenance from "./provenance";
 import { ses } from "./aws/ses";
 import { config } from "./config";
 import * as Links from "./links";
@@ -132,7 +133,7 @@ function review(notice: Notice, operator: string, articles: Map<string, Article>
         lines: notice.urls.map(({ url, articleId }) => {
           const article = articleId ? articles.get(articleId) : undefined;
           return article
-            ? `• ${url}\n  → ${reveal(`"${article.title}" from ${article.sourceName} (${article.sourceDomain}), by ${article.author}`)}`
+            ? `• ${url}\n  → ${reveal(`"${article.title}" from ${article.sourceName} (${article.sourceDomain}), by ${article.author}`)}\n  → ${Provenance.describe(article)}`
             : `• ${url}\n  → not found on our site`;
         }),
       },

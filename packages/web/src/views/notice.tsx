@@ -1,6 +1,7 @@
 import { Notice, reveal, revealAll, type Abuse, type Article, type Moderation } from "@takedown/core";
 import type { Child } from "hono/jsx";
 import { Layout } from "./layout";
+import { Provenance } from "./provenance";
 
 type NoticeT = Notice.Notice;
 
@@ -109,6 +110,7 @@ export function NoticeFacts(props: { notice: NoticeT; articles?: Map<string, Art
                       {props.full && Notice.writesFromSource(notice, article.sourceDomain) && (
                         <strong> · sender writes from this source's domain</strong>
                       )}
+                      {props.full && <Provenance article={article} />}
                     </>
                   ) : row.articleId ? (
                     row.articleId
