@@ -29,11 +29,9 @@ describe.skipIf(missing)("feed HTML in a browser", () => {
     browser = await launch();
     page = await browser.newPage();
     // The page's own report of each violation, recorded before any of its scripts could run.
-    await page.addInitScript(() => {
-      (window as unknown as { violations: string[] }).violations = [];
-      document.addEventListener("securitypolicyviolation", (event) =>
-        (window as unknown as { violations: string[] }).violations.push(`${event.violatedDirective} ${event.blockedURI}`),
-      );
+    await page.addInitScript({
+      content: `window.violations = [];
+        document.addEventListener("securitypolicyviolation", (event) => window.violations.push(event.violatedDirective + " " + event.blockedURI));`,
     });
     page.on("console", (message) => {
       if (message.type() === "error") problems.push(message.text());
@@ -45,6 +43,8 @@ describe.skipIf(missing)("feed HTML in a browser", () => {
     });
     page.on("request", (request) => requested.push(request.url()));
   });
+
+  const violations = () => page.evaluate<string[]>("window.violations");
 
   afterAll(async () => {
     await browser?.close();
@@ -77,7 +77,7 @@ describe.skipIf(missing)("feed HTML in a browser", () => {
       expect(csp).toContain("script-src 'self'");
       expect(csp).not.toMatch(/unsafe-|\*/);
       await expect.poll(() => page.locator("h1").innerText()).toBe(article.title);
-      expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
+      expect(await violations()).toEqual([]);
     }
     await page.goto(`${ORIGIN}/articles/${articles[0]!.id}`);
     expect(await page.locator(".article-body").innerText()).toContain("Hello world");
@@ -85,7 +85,7 @@ describe.skipIf(missing)("feed HTML in a browser", () => {
 
     for (const path of ["/", `/sources/${domains[0]}`]) {
       await page.goto(`${ORIGIN}${path}`);
-      expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
+      expect(await violations()).toEqual([]);
     }
     expect(problems).toEqual([]);
     expect(requested.filter((url) => !url.startsWith(ORIGIN))).toEqual([]);
