@@ -37,8 +37,16 @@ describe("the table", () => {
       hash: local.KeySchema[0]!.AttributeName,
       range: local.KeySchema[1]!.AttributeName,
     });
-    expect(inputs.globalSecondaryIndexes.map((i: any) => [i.name, i.hashKey, i.rangeKey, i.projectionType])).toEqual(
-      local.GlobalSecondaryIndexes.map((i) => [i.IndexName, i.KeySchema[0]!.AttributeName, i.KeySchema[1]!.AttributeName, "ALL"]),
+    expect(
+      inputs.globalSecondaryIndexes.map((i: any) => [i.name, i.hashKey, i.rangeKey, i.projectionType, i.nonKeyAttributes ?? []]),
+    ).toEqual(
+      local.GlobalSecondaryIndexes.map((i) => [
+        i.IndexName,
+        i.KeySchema[0]!.AttributeName,
+        i.KeySchema[1]!.AttributeName,
+        i.Projection.ProjectionType,
+        "NonKeyAttributes" in i.Projection ? i.Projection.NonKeyAttributes : [],
+      ]),
     );
     expect(inputs.attributes).toEqual(local.AttributeDefinitions.map((a) => ({ name: a.AttributeName, type: a.AttributeType })));
     expect(inputs.ttl).toEqual({ attributeName: "expiresAt", enabled: true });
