@@ -84,6 +84,16 @@ describe("every format publishes", () => {
     expect((await Article.get(entry!.id))!.html).toContain(`href="${server.origin}/about"`);
   });
 
+  it("reads a feed in the charset its XML declaration names", async () => {
+    const xml = `<?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel><title>L</title><item><title>Café in Malmö</title><link>https://latin.example/cafe</link></item></channel></rss>`;
+    const url = server.route(`/latin-${unique()}.xml`, (_request, response) =>
+      response.writeHead(200, { "content-type": "application/rss+xml" }).end(Buffer.from(xml, "latin1")),
+    );
+    const domain = await sourceWith(url);
+    await poll(domain);
+    expect((await articlesOf(domain)).map((a) => a.title)).toEqual(["Café in Malmö"]);
+  });
+
   it("publishes excerpts only for a source added as such", async () => {
     const url = server.xml(`/rss2-${unique()}.xml`, Feeds.rss2(server.origin));
     const domain = await sourceWith(url, "excerpt");
