@@ -186,23 +186,26 @@ export type PollOutcome =
 /** Records one poll of a feed in one write: its validators, when to read it next, and its status. */
 export async function recordPoll(feed: FeedStatus, outcome: PollOutcome, now: Date): Promise<void> {
   const at = now.toISOString();
+  const sets = ["lastPolledAt = :at", "nextPollAt = :next"];
   const values: Record<string, unknown> = { ":at": at, ":next": outcome.nextPollAt.toISOString() };
-  let update = "SET lastPolledAt = :at, nextPollAt = :next";
+  let add: string;
   if (outcome.ok) {
-    update += ", lastSuccessAt = :at, failures = :zero, lastNew = :fresh, lastRefused = :refused ADD itemsSeen :seen";
+    sets.push("lastSuccessAt = :at", "failures = :zero", "lastNew = :fresh", "lastRefused = :refused");
     Object.assign(values, { ":zero": 0, ":fresh": outcome.fresh, ":refused": outcome.refused.slice(0, 20), ":seen": outcome.seen });
-    if (outcome.etag) [update, values[":etag"]] = [update.replace(" ADD", ", etag = :etag ADD"), outcome.etag];
-    if (outcome.lastModified) [update, values[":lm"]] = [update.replace(" ADD", ", lastModified = :lm ADD"), outcome.lastModified];
+    if (outcome.etag) sets.push("etag = :etag"), (values[":etag"] = outcome.etag);
+    if (outcome.lastModified) sets.push("lastModified = :lastModified"), (values[":lastModified"] = outcome.lastModified);
+    add = "itemsSeen :seen";
   } else {
-    update += ", lastErrorAt = :at, lastError = :error ADD failures :one";
+    sets.push("lastErrorAt = :at", "lastError = :error");
     Object.assign(values, { ":error": outcome.error, ":one": 1 });
+    add = "failures :one";
   }
   await Db.conditional(
     dynamo().send(
       new UpdateCommand({
         TableName: Table.name(),
         Key: Table.key.feed(feed.sourceDomain, feed.id),
-        UpdateExpression: update,
+        UpdateExpression: `SET ${sets.join(", ")} ADD ${add}`,
         // A feed removed while it was being read is not brought back by its status.
         ConditionExpression: "attribute_exists(pk)",
         ExpressionAttributeValues: values,

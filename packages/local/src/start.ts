@@ -32,13 +32,15 @@ const [sample] = await seed();
 const feeds = await serveSampleFeeds(resolve(dataDir, "feeds"), Number(process.env.FEEDS_PORT ?? 8010));
 const server = await serve(port);
 
-// What the schedule does on AWS: each run reads only the feeds that are due.
-let polling: Promise<unknown> = Poll.run();
-const pollTimer = setInterval(() => {
+// What the schedule does on AWS: each run reads only the feeds that are due, one run at a time.
+let polling: Promise<unknown> = Promise.resolve();
+const poll = () => {
   polling = polling.then(() => Poll.run()).catch((error: unknown) => {
     console.error(JSON.stringify({ level: "warn", msg: "poll failed", name: (error as Error).name }));
   });
-}, 5_000);
+};
+poll();
+const pollTimer = setInterval(poll, 5_000);
 
 console.log(`
 Takedown Desk is running.
@@ -57,7 +59,7 @@ async function stop() {
   if (stopping) return;
   stopping = true;
   clearInterval(pollTimer);
-  await polling.catch(() => undefined);
+  await polling;
   await server.close();
   await Promise.all([ses.close(), dynamo.close(), feeds.close()]);
   process.exit(0);
