@@ -10,7 +10,7 @@ import { startFeedServer, type FeedServer } from "../support/feed-server";
 import { unique } from "../support/fixtures";
 import * as Feeds from "../support/feeds/formats";
 import { itemsOf } from "../support/desk";
-import { callsDuring } from "../support/dynamo-calls";
+import { beforeEachCall, callsDuring } from "../support/dynamo-calls";
 
 let server: FeedServer;
 beforeAll(async () => {
@@ -272,6 +272,27 @@ describe("ingest", () => {
     const [second] = await poll(domain);
     expect(second!.fresh).toBe(0);
     expect((await articlesOf(domain)).map((a) => a.originalUrl)).toEqual([`${server.origin}/news/first-link`]);
+  });
+
+  it("tries an item again at the next read when its ingest failed after the GUID was claimed", async () => {
+    const domain = await sourceWith(server.xml(`/halfway-${unique()}.xml`, Feeds.rss1(server.origin)));
+    let failed = false;
+    const stop = beforeEachCall((call) => {
+      if (!failed && call.command === "UpdateItemCommand" && String(call.input.Key?.pk).startsWith("ARTICLE#")) {
+        failed = true;
+        throw Object.assign(new Error("Throughput exceeded"), { name: "ProvisionedThroughputExceededException" });
+      }
+    });
+    try {
+      const [first] = await poll(domain);
+      expect(first).toMatchObject({ ok: false, error: "internal_error" });
+    } finally {
+      stop();
+    }
+    expect(await articlesOf(domain)).toEqual([]);
+    const [second] = await poll(domain, new Date(Date.now() + 3_600_000));
+    expect(second).toMatchObject({ ok: true, fresh: 1 });
+    expect((await articlesOf(domain)).map((a) => a.title)).toEqual(["Small firms brace for winter bills"]);
   });
 
   it("ingests a long feed in batches of 100, and reading it again unchanged costs reads only", async () => {

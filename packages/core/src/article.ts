@@ -110,6 +110,8 @@ export async function ingest(input: unknown, now = new Date(), origin?: Origin):
     if (first !== id) {
       const earlier = await get(first);
       if (earlier) return earlier;
+      // Its claimant stopped before writing it: the GUID is this article's now.
+      await claimGuid(data.sourceDomain, origin.guid, id, true);
     }
   }
   const html = origin?.html ?? "";
@@ -149,7 +151,10 @@ export async function ingest(input: unknown, now = new Date(), origin?: Origin):
     }),
   );
   const article = fromItem(result.Attributes!);
-  const rule = await Suppression.matching(article.sourceDomain, article.authorKey);
+  const [rule] = await Promise.all([
+    Suppression.matching(article.sourceDomain, article.authorKey),
+    origin?.guid ? guidIngested(data.sourceDomain, origin.guid) : undefined,
+  ]);
   if (!rule || rule.notices.every((notice) => article.hiddenBy.includes(notice))) return article;
   return (await hide(article.id, rule.notices, rule.id, now)) ?? article;
 }
@@ -157,17 +162,16 @@ export async function ingest(input: unknown, now = new Date(), origin?: Origin):
 /**
  * Records that a source's GUID became this article, unless it already became
  * another: then that one's id comes back, and the item is not ingested again
- * under the new link a publisher gave it.
+ * under the new link a publisher gave it. `takeOver` claims it regardless.
  */
-async function claimGuid(domain: string, guid: string, id: string): Promise<string> {
+async function claimGuid(domain: string, guid: string, id: string, takeOver = false): Promise<string> {
   const key = Table.key.guid(domain, Ids.derived(guid));
   const claimed = await Db.conditional(
     dynamo().send(
       new PutCommand({
         TableName: Table.name(),
         Item: { ...key, type: "guid", articleId: id },
-        ConditionExpression: "attribute_not_exists(pk) OR articleId = :id",
-        ExpressionAttributeValues: { ":id": id },
+        ...(takeOver ? {} : { ConditionExpression: "attribute_not_exists(pk) OR articleId = :id", ExpressionAttributeValues: { ":id": id } }),
       }),
     ),
   );
@@ -176,11 +180,30 @@ async function claimGuid(domain: string, guid: string, id: string): Promise<stri
   return (existing.Item?.articleId as string | undefined) ?? id;
 }
 
-/** Which of a source's GUIDs were ingested already: one BatchGetItem per 100, so a re-read feed costs reads, not writes. */
+/**
+ * Marks the claim done once the article is written. Until then the poller
+ * does not count the GUID as seen, so an ingest that failed between the
+ * claim and the article is tried again at the next read.
+ */
+async function guidIngested(domain: string, guid: string): Promise<void> {
+  await dynamo().send(
+    new UpdateCommand({
+      TableName: Table.name(),
+      Key: Table.key.guid(domain, Ids.derived(guid)),
+      UpdateExpression: "SET ingested = :true",
+      ExpressionAttributeValues: { ":true": true },
+    }),
+  );
+}
+
+/**
+ * Which of a source's GUIDs became articles already: one BatchGetItem per
+ * 100, so reading a feed again costs reads, not writes.
+ */
 export async function seenGuids(domain: string, guids: string[]): Promise<Set<string>> {
   const byKey = new Map(guids.map((guid) => [Table.key.guid(domain, Ids.derived(guid)).pk, guid]));
   const items = await Db.getMany(guids.map((guid) => Table.key.guid(domain, Ids.derived(guid))));
-  return new Set(items.map((item) => byKey.get(item.pk as string)!));
+  return new Set(items.filter((item) => item.ingested).map((item) => byKey.get(item.pk as string)!));
 }
 
 export type Page = { articles: Article[]; next?: string };
