@@ -172,6 +172,14 @@ describe("hostile feeds", () => {
     expect(server.requests.length).toBe(seen);
   });
 
+  it("gives up on a feed whose host's resolver never answers, within the timeout", async () => {
+    const domain = await sourceWith("https://silent-dns.example/feed.xml");
+    const started = Date.now();
+    const [result] = await poll(domain, new Date(), { resolve: () => new Promise(() => {}), timeoutMs: 300 });
+    expect(result).toMatchObject({ ok: false, error: "timeout" });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
   it("refuses schemes other than http(s) at registration", async () => {
     await expect(
       Source.add({ name: "Files", domain: `files-${unique()}.example`, feeds: ["file:///etc/passwd"] }),

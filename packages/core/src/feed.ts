@@ -146,12 +146,17 @@ const isLoopback = (address: string) => /^127\.|^::1$|^::ffff:127\./i.test(addre
  * address.ts), or loopback where the local stack allows it; a private one
  * among them refuses the hop.
  */
-async function admitted(url: URL, { allowLoopback, resolve = Address.systemResolve }: FetchOptions) {
+async function admitted(url: URL, { allowLoopback, resolve = Address.systemResolve }: FetchOptions, signal: AbortSignal) {
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   let addresses;
   try {
-    addresses = await resolve(host);
+    // The timeout covers a resolver that never answers, too.
+    addresses = await Promise.race([
+      resolve(host),
+      new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true })),
+    ]);
   } catch {
+    if (signal.aborted) throw new FeedError("timeout", "The feed did not answer in time.");
     throw new FeedError("dns_failed", `${host} could not be resolved.`);
   }
   const allowed = (address: string) => Address.isPublic(address) || (allowLoopback && isLoopback(address));
@@ -175,7 +180,7 @@ export async function fetchFeed(feedUrl: string, validators: Validators, options
     if (url.protocol !== "http:" && url.protocol !== "https:") {
       throw new FeedError("bad_scheme", `Only http(s) feeds are read, not ${url.protocol}`);
     }
-    const lookup = await admitted(url, options);
+    const lookup = await admitted(url, options, signal);
     const answer = await get(url, validators, { lookup, signal, maxBytes });
     if (answer.location) {
       url = new URL(answer.location, url);
