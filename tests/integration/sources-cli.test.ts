@@ -39,7 +39,7 @@ describe("npm run sources", () => {
     const [first, second] = await rows();
     const [okRow, failedRow] = first!.includes(good) ? [first!, second!] : [second!, first!];
     expect(okRow).toMatch(/full\s+\S+\s+ok \S+Z\s+1\s/);
-    expect(failedRow).toMatch(/failing ×1: malformed/);
+    expect(failedRow).toMatch(/failing ×1\s+0\s+malformed \S+Z\s/);
 
     expect((await sources("pause", domain)).out).toContain(`Paused ${domain}`);
     expect(await rows()).toEqual([expect.stringMatching(/\spaused\s/), expect.stringMatching(/\spaused\s/)]);

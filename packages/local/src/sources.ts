@@ -26,7 +26,7 @@ Add --aws to use DynamoDB on AWS instead of the local stack.`;
 
 function status(feed: Source.FeedStatus): string {
   if (!feed.lastPolledAt) return "not read yet";
-  if (feed.failures) return `failing ×${feed.failures}: ${feed.lastError} (${feed.lastErrorAt})`;
+  if (feed.failures) return `failing ×${feed.failures}`;
   return `ok ${feed.lastSuccessAt}`;
 }
 
@@ -39,7 +39,7 @@ function rows(sources: Source.Source[]): string[][] {
       feed.url,
       status(feed),
       String(feed.itemsSeen),
-      feed.lastSuccessAt && feed.lastErrorAt && feed.lastErrorAt > feed.lastSuccessAt ? "" : (feed.lastError ?? ""),
+      feed.lastError ? `${feed.lastError} ${feed.lastErrorAt}` : "",
       feed.nextPollAt ?? "now",
     ]),
   );
