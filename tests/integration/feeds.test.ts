@@ -243,6 +243,16 @@ describe("polite polling", () => {
     expect(feed).toMatchObject({ failures: 0, lastSuccessAt: now.toISOString(), lastError: "http_503" });
   });
 
+  it("waits as long as a 429's Retry-After asks, when that is longer than the backoff", async () => {
+    const url = server.route(`/busy-${unique()}.xml`, (_request, response) => response.writeHead(429, { "retry-after": "7200" }).end());
+    const domain = await sourceWith(url);
+    const now = new Date("2026-11-30T12:00:00Z");
+    const [result] = await poll(domain, now);
+    expect(result).toMatchObject({ ok: false, error: "http_429" });
+    expect((await Source.get(domain))!.feeds[0]!.nextPollAt).toBe("2026-11-30T14:00:00.000Z");
+    expect(Poll.nextAfterFailure(900, 1, 10 * 24 * 3600)).toBe(24 * 3600);
+  });
+
   it("does not let one slow feed hold up the others", async () => {
     const slow = server.route(`/slow-${unique()}.xml`, () => {
       // Never answers.

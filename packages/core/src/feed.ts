@@ -41,9 +41,19 @@ export class FeedError extends Error {
     /** Short and stable, for the feed's status: `timeout`, `too_large`, `http_404`, `private_address`, `malformed`… */
     readonly code: string,
     message: string,
+    /** What the feed's `Retry-After` asked for (429, 503), in seconds. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
+}
+
+/** `Retry-After` as seconds from now: a number of seconds or an HTTP date. */
+function retryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 const EXCERPT_CHARS = 600;
@@ -226,7 +236,7 @@ function get(
       }
       if (status !== 200) {
         response.resume();
-        return fail(new FeedError(`http_${status}`, `The feed answered HTTP ${status}.`));
+        return fail(new FeedError(`http_${status}`, `The feed answered HTTP ${status}.`, retryAfter(response.headers["retry-after"])));
       }
       const declared = Number(response.headers["content-length"]);
       if (declared > maxBytes) {

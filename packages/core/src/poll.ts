@@ -36,8 +36,10 @@ export function nextAfterSuccess(base: number, hints: (number | undefined)[]): n
   return Math.min(Math.max(base, hint), Math.max(base, MAX_HINT_SECONDS));
 }
 
-export function nextAfterFailure(base: number, failures: number): number {
-  return Math.min(base * 2 ** failures, Math.max(base, MAX_BACKOFF_SECONDS));
+/** Seconds until a failing feed is read again: the backoff, or longer where the feed's Retry-After asks, up to a day. */
+export function nextAfterFailure(base: number, failures: number, retryAfterSeconds = 0): number {
+  const cap = Math.max(base, MAX_BACKOFF_SECONDS);
+  return Math.min(Math.max(base * 2 ** failures, retryAfterSeconds), cap);
 }
 
 const after = (now: Date, seconds: number) => new Date(now.getTime() + seconds * 1000);
@@ -78,7 +80,8 @@ export async function pollOne(source: Source.Source, feed: Source.FeedStatus, no
   } catch (error) {
     const code = error instanceof Feed.FeedError ? error.code : "internal_error";
     if (!(error instanceof Feed.FeedError)) Log.error("feed poll failed", { source: source.domain, feed: feed.id, name: (error as Error).name });
-    const nextPollAt = after(now, nextAfterFailure(base, feed.failures + 1));
+    const retryAfter = error instanceof Feed.FeedError ? error.retryAfterSeconds : undefined;
+    const nextPollAt = after(now, nextAfterFailure(base, feed.failures + 1, retryAfter));
     await Source.recordPoll(feed, { ok: false, nextPollAt, error: code }, now).catch(() => undefined);
     return { feed: feed.url, source: source.domain, ok: false, fresh: 0, refused: [], error: code };
   }
