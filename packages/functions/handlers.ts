@@ -7,6 +7,7 @@ export const handlers = {
   dispatch: "packages/functions/src/dispatch.handler",
   sweep: "packages/functions/src/sweep.handler",
   mailEvents: "packages/functions/src/ses-events.handler",
+  poll: "packages/functions/src/poll.handler",
 } as const;
 
 /**

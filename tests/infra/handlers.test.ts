@@ -1,17 +1,19 @@
 /**
- * The three Lambda handlers, invoked with the events AWS sends them, against
+ * The Lambda handlers, invoked with the events AWS sends them, against
  * dynalite and aws-ses-v2-local: the site through API Gateway on every route,
  * the dispatcher with stream batches of items read back from the table, and
- * the sweep with EventBridge's scheduled event.
+ * the sweep and the feed poll with EventBridge's scheduled event.
  */
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { config, Table } from "@takedown/core";
+import { config, Source, Table } from "@takedown/core";
 import { dynamo } from "@takedown/core/aws/dynamo";
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { handler as api } from "../../packages/functions/src/api";
 import { handler as dispatch } from "../../packages/functions/src/dispatch";
+import { handler as poll } from "../../packages/functions/src/poll";
 import { handler as sweep } from "../../packages/functions/src/sweep";
+import { startFeedServer } from "../support/feed-server";
 import { ingestSource, noticeInput, unique } from "../support/fixtures";
 import { inbox, linkIn, waitForMail } from "../support/mailbox";
 import { ORIGIN } from "../support/desk";
@@ -217,6 +219,23 @@ describe("the sweep on its schedule", () => {
     expect(processed).toBeGreaterThanOrEqual(2);
     await waitForMail(missed.requester.email, /received your takedown notice/);
     await waitForMail(abandoned.requester.email, /received your takedown notice/);
+  });
+});
+
+describe("the feed poll on its schedule", () => {
+  it("reads the feeds that are due, refusing loopback as production does", async () => {
+    const feeds = await startFeedServer();
+    try {
+      const domain = `polled-${unique()}.example`;
+      await Source.add({ name: "Polled", domain, feeds: [feeds.xml("/feed.xml", "<rss version=\"2.0\"><channel><title>P</title></channel></rss>")] });
+      expect(await poll(scheduled())).toEqual({ feeds: 1, failed: 1, fresh: 0 });
+      expect((await Source.get(domain))!.feeds[0]).toMatchObject({ lastError: "private_address", failures: 1 });
+      expect(feeds.requests).toEqual([]);
+      // Backing off: the next run, a moment later, has nothing due.
+      expect(await poll(scheduled())).toEqual({ feeds: 0, failed: 0, fresh: 0 });
+    } finally {
+      await feeds.close();
+    }
   });
 });
 

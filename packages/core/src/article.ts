@@ -1,7 +1,10 @@
-import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
 import { dynamo } from "./aws/dynamo";
+import * as Db from "./db";
+import { DomainError } from "./errors";
 import * as Ids from "./ids";
+import type * as Sanitize from "./sanitize";
 import * as Suppression from "./suppression";
 import * as Table from "./table";
 import { mapLimit, slug } from "./text";
@@ -48,6 +51,12 @@ export type Article = {
   originalUrl: string;
   publishedAt: string;
   body?: string;
+  /** Sanitised article HTML (Sanitize.html), for articles read from a feed. */
+  html?: string;
+  /** Provenance: the feed we first read it from (absent when it was pushed to the API) … */
+  firstSeenFeed?: string;
+  /** … and when we first saw it, whichever way it came. */
+  firstSeenAt?: string;
   /** Approved notices that hide it, by URL or by a rule; hidden while any remain. */
   hiddenBy: string[];
   /** The source or author rule that hides it, if one does. */
@@ -62,13 +71,38 @@ export function isHidden(article: Article): boolean {
 }
 
 /**
+ * The articles readers may see, in the order given. Every listing, feed and
+ * sitemap goes through here and nowhere else decides, so changing how hiding
+ * works changes every surface at once.
+ */
+export async function visible(articles: Article[]): Promise<Article[]> {
+  return articles.filter((a) => !isHidden(a));
+}
+
+/** Where and when we first saw an article, as operators weigh a notice's claim against it. */
+export function provenance(article: Article): { feed?: string; at: string } {
+  return { feed: article.firstSeenFeed, at: article.firstSeenAt ?? article.ingestedAt };
+}
+
+/** What an article read from a feed carries beyond the push API's input. */
+export type Origin = {
+  /** The feed's URL: kept as provenance with the time we first saw the item. */
+  feed: string;
+  /** The item's GUID (or id); an item is ingested once per GUID per source, whatever its link says later. */
+  guid?: string;
+  /** The item's HTML, sanitised (the type admits nothing else). */
+  html?: Sanitize.Html;
+};
+
+/**
  * An article as read: the notices that listed its URL, joined by the rules
  * in force that cover it. An item without a title is only the mark a notice
  * left on a URL we had not ingested yet (see `hide`), not an article.
  */
 function fromItem(item: Record<string, unknown>, rules: Suppression.RuleSet): Article | undefined {
   if (item.title === undefined) return undefined;
-  const { pk, sk, gsi1pk, gsi1sk, type, normalizedUrl, hiddenBy, hiddenAt, suppressedBy, ...rest } = item;
+  const { pk, sk, gsi1pk, gsi1sk, gsi3pk, gsi3sk, gsi4pk, gsi4sk, type, normalizedUrl, hiddenBy, hiddenAt, suppressedBy, ...rest } =
+    item;
   const stored = rest as Omit<Article, "hiddenBy" | "suppressedBy">;
   const covering = rules.covering({ ...stored, authorKeys: stored.authorKeys ?? [stored.authorKey], firstSeenAt: stored.ingestedAt });
   const notices = new Set([...((hiddenBy as Set<string> | undefined) ?? []), ...covering.map((rule) => rule.notice)]);
@@ -83,13 +117,25 @@ function fromItem(item: Record<string, unknown>, rules: Suppression.RuleSet): Ar
 /**
  * Upserts by original URL. Rules apply when an article is read, so ingest
  * neither checks nor copies them: its cost does not grow with the rules in
- * force, and a rule approved a moment later still covers it.
+ * force, and a rule approved a moment later still covers it. An item read
+ * from a feed (`origin`) is ingested once per GUID, and keeps where and when
+ * we first saw it.
  */
-export async function ingest(input: unknown, now = new Date()): Promise<Article> {
+export async function ingest(input: unknown, now = new Date(), origin?: Origin): Promise<Article> {
   const data = parse(IngestInput, input);
   const normalizedUrl = Url.normalize(data.originalUrl)!;
   const id = Ids.fromUrl(normalizedUrl);
   const authorKeys = byline(data.author).map((name) => name.key);
+  if (origin?.guid) {
+    const first = await claimGuid(data.sourceDomain, origin.guid, id);
+    if (first !== id) {
+      const earlier = await get(first);
+      if (earlier) return earlier;
+      // Its claimant stopped before writing it: the GUID is this article's now.
+      await claimGuid(data.sourceDomain, origin.guid, id, true);
+    }
+  }
+  const html = origin?.html ?? "";
   const [result, rules] = await Promise.all([
     dynamo().send(
       new UpdateCommand({
@@ -99,7 +145,11 @@ export async function ingest(input: unknown, now = new Date()): Promise<Article>
           "SET #type = :type, id = :id, title = :title, author = :author, authorKey = :authorKey, " +
           "authorKeys = :authorKeys, sourceName = :sourceName, sourceDomain = :sourceDomain, " +
           "originalUrl = :originalUrl, normalizedUrl = :normalizedUrl, publishedAt = :publishedAt, body = :body, " +
-          "gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, updatedAt = :now, ingestedAt = if_not_exists(ingestedAt, :now)",
+          "gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, updatedAt = :now, ingestedAt = if_not_exists(ingestedAt, :now), " +
+          "firstSeenAt = if_not_exists(firstSeenAt, :now), " +
+          "gsi3pk = :gsi3pk, gsi3sk = :gsi3sk, gsi4pk = :gsi4pk, gsi4sk = :gsi4sk" +
+          (html ? ", html = :html" : "") +
+          (origin ? ", firstSeenFeed = if_not_exists(firstSeenFeed, :feed)" : ""),
         ExpressionAttributeNames: { "#type": "type" },
         ExpressionAttributeValues: {
           ":type": "article",
@@ -116,13 +166,109 @@ export async function ingest(input: unknown, now = new Date()): Promise<Article>
           ":body": data.body ?? "",
           ":now": now.toISOString(),
           ...prefixed(Table.bySource.of(data.sourceDomain, authorKeys[0]!, data.publishedAt, id)),
+          ...prefixed(Table.recent.of(data.sourceDomain, data.publishedAt, id)),
+          ...(html ? { ":html": html } : {}),
+          ...(origin ? { ":feed": origin.feed } : {}),
         },
         ReturnValues: "ALL_NEW",
       }),
     ),
     Suppression.current(),
   ]);
+  if (origin?.guid) await guidIngested(data.sourceDomain, origin.guid);
   return fromItem(result.Attributes!, rules)!;
+}
+
+/**
+ * Records that a source's GUID became this article, unless it already became
+ * another: then that one's id comes back, and the item is not ingested again
+ * under the new link a publisher gave it. `takeOver` claims it regardless.
+ */
+async function claimGuid(domain: string, guid: string, id: string, takeOver = false): Promise<string> {
+  const key = Table.key.guid(domain, Ids.derived(guid));
+  const claimed = await Db.conditional(
+    dynamo().send(
+      new PutCommand({
+        TableName: Table.name(),
+        Item: { ...key, type: "guid", articleId: id },
+        ...(takeOver ? {} : { ConditionExpression: "attribute_not_exists(pk) OR articleId = :id", ExpressionAttributeValues: { ":id": id } }),
+      }),
+    ),
+  );
+  if (claimed) return id;
+  const existing = await dynamo().send(new GetCommand({ TableName: Table.name(), Key: key, ConsistentRead: true }));
+  return (existing.Item?.articleId as string | undefined) ?? id;
+}
+
+/**
+ * Marks the claim done once the article is written. Until then the poller
+ * does not count the GUID as seen, so an ingest that failed between the
+ * claim and the article is tried again at the next read.
+ */
+async function guidIngested(domain: string, guid: string): Promise<void> {
+  await dynamo().send(
+    new UpdateCommand({
+      TableName: Table.name(),
+      Key: Table.key.guid(domain, Ids.derived(guid)),
+      UpdateExpression: "SET ingested = :true",
+      ExpressionAttributeValues: { ":true": true },
+    }),
+  );
+}
+
+/**
+ * Which of a source's GUIDs became articles already: one BatchGetItem per
+ * 100, so reading a feed again costs reads, not writes.
+ */
+export async function seenGuids(domain: string, guids: string[]): Promise<Set<string>> {
+  const byKey = new Map(guids.map((guid) => [Table.key.guid(domain, Ids.derived(guid)).pk, guid]));
+  const items = await Db.getMany(guids.map((guid) => Table.key.guid(domain, Ids.derived(guid))));
+  return new Set(items.filter((item) => item.ingested).map((item) => byKey.get(item.pk as string)!));
+}
+
+export type Page = { articles: Article[]; next?: string };
+
+/** The listing's cursor is the index's LastEvaluatedKey; one from another listing is refused. */
+function startKey(cursor: string, partition: string): Record<string, unknown> {
+  const message = "This page link is not valid; start from the first page.";
+  try {
+    const key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Record<string, unknown>;
+    if (Object.values(key).every((value) => typeof value === "string") && Object.values(key).includes(partition)) return key;
+  } catch {
+    // Refused below, as any other cursor that is not ours.
+  }
+  throw new DomainError("validation_failed", message, { issues: [{ path: "after", message }] });
+}
+
+/**
+ * Recent visible articles, newest first: every source, or one. A page may
+ * need more than one query when hidden articles fall in it; at most a few,
+ * so a source hidden in bulk cannot make one page read without end.
+ */
+export async function recent({ source, limit = 20, after }: { source?: string; limit?: number; after?: string }): Promise<Page> {
+  const index = source ? Table.recent.bySourceIndex : Table.recent.index;
+  const partition = source ? Table.recent.sourcePartition(source) : Table.recent.partition;
+  const articles: Article[] = [];
+  let start = after ? startKey(after, partition) : undefined;
+  const rules = Suppression.current();
+  for (let round = 0; round < 5 && articles.length < limit; round++) {
+    const page = await dynamo().send(
+      new QueryCommand({
+        TableName: Table.name(),
+        IndexName: index,
+        KeyConditionExpression: `${index}pk = :partition`,
+        ExpressionAttributeValues: { ":partition": partition },
+        ScanIndexForward: false,
+        Limit: limit - articles.length,
+        ExclusiveStartKey: start,
+      }),
+    );
+    const ruled = await rules;
+    articles.push(...(await visible((page.Items ?? []).flatMap((item) => fromItem(item, ruled) ?? []))));
+    start = page.LastEvaluatedKey;
+    if (!start) break;
+  }
+  return { articles, next: start ? Buffer.from(JSON.stringify(start)).toString("base64url") : undefined };
 }
 
 function prefixed(values: Record<string, string>) {

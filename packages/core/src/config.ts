@@ -53,6 +53,8 @@ const schema = z.object({
   SES_MAX_SEND_RATE: z._default(z.coerce.number().check(z.positive()), 14),
   MAIL_GIVE_UP_HOURS: z._default(z.coerce.number().check(z.positive()), 24),
   SWEEP_BUDGET_SECONDS: z._default(z.coerce.number().check(z.positive()), 40),
+  ALLOW_LOOPBACK_FEEDS: z._default(z.stringbool(), false),
+  FEED_POLL_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 900),
 });
 
 export type Config = {
@@ -98,6 +100,13 @@ export type Config = {
   mailGiveUpMs: number;
   /** How long one sweep keeps taking due work; it must end inside its function's timeout. */
   sweepBudgetMs: number;
+  /**
+   * Feeds on loopback (127.0.0.0/8, ::1) are read: the local stack's sample
+   * feeds. Every other private or reserved address stays refused even then.
+   */
+  allowLoopbackFeeds: boolean;
+  /** How often each feed is read, unless it asks for less (ttl, Cache-Control) or keeps failing. */
+  feedPollSeconds: number;
 };
 
 /** The defaults above are published with the code: only the local stack may run on them. */
@@ -145,6 +154,8 @@ export function load(env: Record<string, string | undefined>): Config {
     sesMaxSendRate: parsed.SES_MAX_SEND_RATE,
     mailGiveUpMs: parsed.MAIL_GIVE_UP_HOURS * 3_600_000,
     sweepBudgetMs: parsed.SWEEP_BUDGET_SECONDS * 1000,
+    allowLoopbackFeeds: parsed.ALLOW_LOOPBACK_FEEDS,
+    feedPollSeconds: parsed.FEED_POLL_SECONDS,
   };
 }
 

@@ -5,6 +5,7 @@
 import { SendEmailCommand } from "@aws-sdk/client-ses";
 import { standing as standingOf, type Standing } from "./abuse";
 import * as Article from "./article";
+import * as Provenance from "./provenance";
 import { ses } from "./aws/ses";
 import { undelivered } from "./bounce";
 import { config } from "./config";
@@ -122,7 +123,7 @@ function review(notice: Notice, operator: string, context: Context, now: number)
         heading: "URLs",
         lines: rows.map(({ url, article, ...row }) =>
           article && row.state !== "repeat"
-            ? `• ${url}\n  → ${reveal(`"${article.title}" from ${article.sourceName} (${article.sourceDomain}), by ${article.author}`)}; ${Present.stateText(row)}`
+            ? `• ${url}\n  → ${reveal(`"${article.title}" from ${article.sourceName} (${article.sourceDomain}), by ${article.author}`)}; ${Present.stateText(row)}\n  → ${Provenance.describe(article)}`
             : `• ${url}\n  → ${Present.stateText(row)}`,
         ),
       },

@@ -19,6 +19,12 @@ const listed: string[] = [
   "deliveredAt", "failedAt", "expiresAt",
 ];
 
+/** The article attributes the listing indexes (gsi3, gsi4) carry besides their keys. */
+const LISTED: string[] = [
+  "id", "title", "author", "authorKey", "authorKeys", "sourceName", "sourceDomain", "originalUrl", "publishedAt",
+  "hiddenBy", "ingestedAt", "updatedAt",
+];
+
 export const definition = {
   fields: {
     pk: "string",
@@ -27,6 +33,10 @@ export const definition = {
     gsi1sk: "string",
     gsi2pk: "string",
     gsi2sk: "string",
+    gsi3pk: "string",
+    gsi3sk: "string",
+    gsi4pk: "string",
+    gsi4sk: "string",
   },
   primaryIndex: { hashKey: "pk", rangeKey: "sk" },
   // Each index carries only what its queries read, so a write copies no
@@ -39,6 +49,10 @@ export const definition = {
     },
     // The sweep reads only which items are due: the key says what each is.
     gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk", projection: "keys-only" },
+    // The site's listings (front page, source pages, feed, sitemap): only what they show and what
+    // `Article.visible` decides by, never the body.
+    gsi3: { hashKey: "gsi3pk", rangeKey: "gsi3sk", projection: LISTED },
+    gsi4: { hashKey: "gsi4pk", rangeKey: "gsi4sk", projection: LISTED },
   },
   ttl: "expiresAt",
 } as const;
@@ -86,6 +100,12 @@ export function bounded(value: string): string {
 export const key = {
   article: (id: string) => ({ pk: `ARTICLE#${id}`, sk: "ARTICLE" }),
   notice: (id: string) => ({ pk: `NOTICE#${id}`, sk: "NOTICE" }),
+  /** A site we republish, with its feeds beside it in the same partition. */
+  source: (domain: string) => ({ pk: `SOURCE#${domain}`, sk: "SOURCE" }),
+  /** One feed of a source: its URL, its HTTP validators and its polling status. */
+  feed: (domain: string, feedId: string) => ({ pk: `SOURCE#${domain}`, sk: `FEED#${feedId}` }),
+  /** A GUID a source's feed item carried, and the article it became: a GUID is ingested once. */
+  guid: (domain: string, guidHash: string) => ({ pk: `GUID#${domain}#${guidHash}`, sk: "GUID" }),
   /** A redeemed proof-of-work challenge; kept until the challenge expires. */
   powChallenge: (id: string) => ({ pk: `POW#${id}`, sk: "POW" }),
   /** What operators concluded about a requester's notices (DSA Art. 23). */
@@ -170,4 +190,25 @@ export const due = {
   index: "gsi2" as const,
   partition: "DUE",
   at: (when: Date) => ({ gsi2pk: "DUE", gsi2sk: when.toISOString() }),
+};
+
+/** gsi1 also lists every source and its feeds, sorted by domain (the source first, then its feeds). */
+export const sources = {
+  index: "gsi1" as const,
+  partition: "SOURCES",
+  of: (domain: string, sk: string) => ({ gsi1pk: "SOURCES", gsi1sk: `${domain}#${sk}` }),
+};
+
+/** gsi3 lists every article newest first (by publication date); gsi4 the same per source. */
+export const recent = {
+  index: "gsi3" as const,
+  partition: "ARTICLES",
+  bySourceIndex: "gsi4" as const,
+  sourcePartition: (domain: string) => `RECENT#${domain}`,
+  of: (domain: string, publishedAt: string, id: string) => ({
+    gsi3pk: "ARTICLES",
+    gsi3sk: `${publishedAt}#${id}`,
+    gsi4pk: `RECENT#${domain}`,
+    gsi4sk: `${publishedAt}#${id}`,
+  }),
 };

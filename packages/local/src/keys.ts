@@ -15,7 +15,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ApiKey, DomainError, config } from "@takedown/core";
 
-type Output = { log: (line: string) => void; error: (line: string) => void };
+export type Output = { log: (line: string) => void; error: (line: string) => void };
 
 const USAGE = `Usage:
   npm run keys -- create --name "<name>" --scopes ${ApiKey.SCOPES.join(",")} --owner <email>
@@ -44,7 +44,7 @@ function describe(key: ApiKey.ApiKey): string[] {
   ];
 }
 
-function table(rows: string[][]): string[] {
+export function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd());
 }

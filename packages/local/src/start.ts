@@ -23,19 +23,36 @@ process.env.CDN_DISTRIBUTION_ID ??= "LOCAL";
 process.env.PUBLIC_URL ??= `http://127.0.0.1:${port}`;
 // Webhook receivers on this machine are what local development is about.
 process.env.ALLOW_PRIVATE_WEBHOOKS ??= "true";
+// So are the sample feeds on 127.0.0.1, read often enough to watch items arrive.
+process.env.ALLOW_LOOPBACK_FEEDS ??= "true";
+process.env.FEED_POLL_SECONDS ??= "30";
 
 // Configuration is read on first use, so the endpoints above are in place first.
-const { config } = await import("@takedown/core");
+const { config, Poll } = await import("@takedown/core");
 const { seed } = await import("./seed");
 const { serve } = await import("./serve");
+const { serveSampleFeeds } = await import("./sample-feeds");
 await ensureTable(dynamo.url);
 const [sample] = await seed();
+const feeds = await serveSampleFeeds(resolve(dataDir, "feeds"), Number(process.env.FEEDS_PORT ?? 8010));
 const server = await serve(port);
+
+// What the schedule does on AWS: each run reads only the feeds that are due, one run at a time.
+let polling: Promise<unknown> = Promise.resolve();
+const poll = () => {
+  polling = polling.then(() => Poll.run()).catch((error: unknown) => {
+    console.error(JSON.stringify({ level: "warn", msg: "poll failed", name: (error as Error).name }));
+  });
+};
+poll();
+const pollTimer = setInterval(poll, 5_000);
 
 console.log(`
 Takedown Desk is running.
   Removal form     ${config().publicUrl}/takedown
   Sample article   ${config().publicUrl}/articles/${sample!.id}
+  Latest articles  ${config().publicUrl}/
+  Sample feeds     ${feeds.url}/  (files in ${resolve(dataDir, "feeds")}; npm run sources -- list)
   Mailbox (SES)    ${ses.url}/
   DynamoDB         ${dynamo.url}  (data in ${dataDir})
   CDN invalidated  ${cdn.url}/invalidations/${config().cdnDistributionId}
@@ -47,8 +64,10 @@ let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
+  clearInterval(pollTimer);
+  await polling;
   await server.close();
-  await Promise.all([ses.close(), dynamo.close(), cdn.close()]);
+  await Promise.all([ses.close(), dynamo.close(), cdn.close(), feeds.close()]);
   process.exit(0);
 }
 process.on("SIGINT", stop);

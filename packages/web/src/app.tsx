@@ -8,8 +8,8 @@ import { powAssets } from "./pow";
 import { api } from "./routes/api";
 import { articles } from "./routes/articles";
 import { docs } from "./routes/docs";
+import { site } from "./routes/site";
 import { takedowns } from "./routes/takedowns";
-import { Layout } from "./views/layout";
 
 /** The whole site: pages for people, /api/v1 for systems. Hosts wrap it as is. */
 export const app = new Hono()
@@ -29,24 +29,6 @@ export const app = new Hono()
       strictTransportSecurity: "max-age=63072000; includeSubDomains",
     }),
   )
-  .get("/", (c) =>
-    c.html(
-      <Layout title="Removal requests">
-        <h1>Removal requests for republished articles</h1>
-        <p>
-          This site republishes articles from other outlets' public feeds, credited to their source. If you
-          wrote one of them or represent the site that first published it, you can ask us to remove it, and
-          to keep future articles from appearing here.
-        </p>
-        <p>
-          <a href="/takedown">Request removal</a>
-        </p>
-        <p>
-          Systems can file notices as JSON: POST /api/v1/takedowns (<a href="/api/docs">API reference</a>).
-        </p>
-      </Layout>,
-    ),
-  )
   .get("/assets/style.css", (c) => {
     c.header("Cache-Control", "public, max-age=3600");
     return c.body(stylesheet, 200, { "Content-Type": "text/css; charset=utf-8" });
@@ -54,6 +36,7 @@ export const app = new Hono()
   .route("/", powAssets)
   .route("/", docs)
   .route("/api/v1", api)
+  .route("/", site)
   .route("/", articles)
   .route("/", takedowns)
   .notFound((c) => onError(new HttpError(404, "not_found", "There is no such page."), c))

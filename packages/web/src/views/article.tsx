@@ -1,4 +1,5 @@
 import { Links, type Article } from "@takedown/core";
+import { raw } from "hono/html";
 import { Layout, When } from "./layout";
 
 export function ArticlePage(props: { article: Article.Article }) {
@@ -11,9 +12,12 @@ export function ArticlePage(props: { article: Article.Article }) {
         <p class="byline">
           By {article.author} · {article.sourceName} · <When at={article.publishedAt} />
         </p>
-        {paragraphs.map((paragraph) => (
-          <p>{paragraph}</p>
-        ))}
+        {article.html ? (
+          // Sanitised to a short allow-list before it was stored (core's sanitize.ts).
+          <div class="article-body">{raw(article.html)}</div>
+        ) : (
+          paragraphs.map((paragraph) => <p>{paragraph}</p>)
+        )}
         <p>
           <a href={article.originalUrl} rel="nofollow noopener">
             Read the original at {article.sourceName}

@@ -1,6 +1,7 @@
 import { Bounce, Notice, Present, reveal, revealAll, type Abuse, type Article, type Moderation } from "@takedown/core";
 import type { Child } from "hono/jsx";
 import { Layout, When } from "./layout";
+import { Provenance } from "./provenance";
 
 type NoticeT = Notice.Notice;
 
@@ -112,9 +113,14 @@ export function NoticeFacts(props: {
             <tr>
               <td>{row.url}</td>
               <td>
-                {row.article && row.state !== "repeat"
-                  ? reveal(`“${row.article.title}”, ${row.article.sourceName} (${row.article.sourceDomain}), by ${row.article.author}`)
-                  : "—"}
+                {row.article && row.state !== "repeat" ? (
+                  <>
+                    {reveal(`“${row.article.title}”, ${row.article.sourceName} (${row.article.sourceDomain}), by ${row.article.author}`)}
+                    {props.full && <Provenance article={row.article} />}
+                  </>
+                ) : (
+                  "—"
+                )}
               </td>
               <td>
                 <span class={`outcome ${row.state}`}>{Present.capitalised(Present.stateText(row))}</span>

@@ -1,0 +1,102 @@
+/**
+ * Feed ingest throughput: a feed of new items read, parsed, sanitised and
+ * ingested by the poller end to end (local HTTP server, dynalite in
+ * process), first with no suppression rules in force, then with 100,000.
+ * Ingest reads the two rules that could cover an item by key, so the second
+ * figure should match the first: the cost does not grow with the rules.
+ *
+ *   npx tsx bench/feeds.ts [--quick]
+ *
+ * `feedsBench` returns the figures, for `npm run bench`'s table.
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { BatchWriteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { ensureTable, startDynamo } from "../packages/local/src/engines";
+
+export type FeedFigures = { rules: number; items: number; seconds: number; itemsPerSecond: number };
+
+const feedOf = (run: string, items: number) =>
+  `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Bench</title>${Array.from(
+    { length: items },
+    (_, i) =>
+      `<item><title>Story ${run}-${i}</title><link>https://bench-feed.example/${run}/${i}</link><guid>${run}-${i}</guid>` +
+      `<pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate><author>writer${i % 20}@bench-feed.example (Writer ${i % 20})</author>` +
+      `<content:encoded><![CDATA[<p>Paragraph <strong>one</strong> of ${i}.</p><p onclick="x()">Two <a href="/more/${i}">more</a><script>x()</script></p>]]></content:encoded></item>`,
+  ).join("")}</channel></rss>`;
+
+export async function feedsBench({ quick = false }: { quick?: boolean } = {}): Promise<FeedFigures[]> {
+  const items = quick ? 200 : 1_000;
+  const ruleCounts = [0, 100_000];
+  const dynamo = await startDynamo();
+  Object.assign(process.env, { DYNAMODB_ENDPOINT: dynamo.url, TABLE_NAME: "bench-feeds", FEED_POLL_SECONDS: "900" });
+  await ensureTable(dynamo.url, "bench-feeds");
+  const { Poll, Source, Suppression, Table } = await import("@takedown/core");
+  const { dynamo: client } = await import("@takedown/core/aws/dynamo");
+
+  let body = "";
+  const server = createServer((_request, response) => response.writeHead(200, { "content-type": "application/rss+xml" }).end(body));
+  await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
+  const feedUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed.xml`;
+  await Source.add({ name: "Bench Feed", domain: "bench-feed.example", feeds: [feedUrl] });
+
+  /** Rules over other sources and authors: in force, never matching, as most rules are for most items. */
+  async function addRules(from: number, to: number) {
+    const puts = Array.from({ length: to - from }, (_, k) => {
+      const i = from + k;
+      const domain = `ruled-${i}.example`;
+      const authorKey = i % 2 ? `author-${i}` : undefined;
+      const id = Suppression.ruleId(domain, authorKey);
+      const rule = { id, kind: authorKey ? "author" : "source", sourceDomain: domain, ...(authorKey ? { authorKey } : {}), notice: `n${i}` };
+      return { PutRequest: { Item: { ...Table.rules.of(id, rule.notice), type: "rule", ...rule, createdAt: new Date().toISOString() } } };
+    });
+    const batches = Array.from({ length: Math.ceil(puts.length / 25) }, (_, b) => puts.slice(b * 25, b * 25 + 25));
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < batches.length) {
+          let pending = batches[next++]!;
+          while (pending.length) {
+            const result = await client().send(new BatchWriteCommand({ RequestItems: { [Table.name()]: pending } }));
+            pending = (result.UnprocessedItems?.[Table.name()] ?? []) as typeof pending;
+          }
+        }
+      }),
+    );
+    // A new version of the rule set, as Suppression.put leaves: readers load the rules again.
+    await client().send(new PutCommand({ TableName: Table.name(), Item: { ...Table.rules.version, version: `bench-${to}` } }));
+  }
+
+  async function pollFresh(run: string, count: number) {
+    body = feedOf(run, count);
+    const source = (await Source.get("bench-feed.example"))!;
+    const started = performance.now();
+    const result = await Poll.pollOne(source, source.feeds[0]!, new Date(), { allowLoopback: true });
+    if (!result.ok || result.fresh !== count) throw new Error(`Poll failed: ${JSON.stringify(result)}`);
+    return (performance.now() - started) / 1000;
+  }
+
+  await pollFresh("warm-up", 50);
+  const figures: FeedFigures[] = [];
+  let rulesInForce = 0;
+  for (const rules of ruleCounts) {
+    await addRules(rulesInForce, rules);
+    rulesInForce = rules;
+    const seconds = await pollFresh(`r${rules}`, items);
+    figures.push({ rules, items, seconds, itemsPerSecond: items / seconds });
+  }
+  await new Promise<void>((done) => server.close(() => done()));
+  await dynamo.close();
+  return figures;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === new URL(import.meta.url).pathname) {
+  const quick = process.argv.includes("--quick");
+  const figures = await feedsBench({ quick });
+  console.log(`Feed ingest on dynalite (in process)${quick ? ", quick" : ""}: parse, sanitise, ingest`);
+  for (const { rules, items, seconds, itemsPerSecond } of figures) {
+    console.log(`${rules.toLocaleString("en").padStart(7)} rules  ${items} items in ${seconds.toFixed(1)} s  ${itemsPerSecond.toFixed(0)} items/s`);
+  }
+  process.exit(0);
+}
