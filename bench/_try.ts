@@ -1,0 +1,13 @@
+import { startEngines } from "/work/wt-8b/bench/engines";
+const engines = await startEngines();
+const { install } = await import("/work/wt-8b/bench/meter");
+const { measureOperations, operationsSection } = await import("/work/wt-8b/bench/operations");
+const { render } = await import("/work/wt-8b/bench/report");
+const stop = install();
+const t = performance.now();
+const ops = await measureOperations(true);
+stop();
+console.log(render(operationsSection(ops)));
+console.log((performance.now() - t).toFixed(0), "ms");
+await engines.close();
+process.exit(0);

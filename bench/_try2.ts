@@ -1,0 +1,10 @@
+import { startEngines } from "./engines";
+import { largeApproval } from "./large";
+import { render } from "./report";
+const engines = await startEngines();
+const t = performance.now();
+const { section } = await largeApproval(Number(process.argv[2] ?? 2000), engines.ses.url);
+console.log(render([section]));
+console.log((performance.now() - t).toFixed(0), "ms");
+await engines.close();
+process.exit(0);
