@@ -59,7 +59,7 @@ export async function ingest(story: Story): Promise<{ id: string; hidden: boolea
       body: JSON.stringify(articleInput(story)),
     }),
   );
-  return answer.json();
+  return (await answer.json()) as { id: string; hidden: boolean };
 }
 
 export type Filing = { urls: string[]; scope?: "urls" | "author" | "source"; future?: boolean };

@@ -21,6 +21,8 @@ export type Row = {
   compare?: "floor" | "at-most" | "at-least";
   /** The ratio ours/reference must keep (1 unless told). */
   target?: number;
+  /** A ratio measured in pairs (median of ours/baseline per round), used instead of ours/reference. */
+  ratio?: number;
   note?: string;
 };
 
@@ -29,9 +31,10 @@ export type Section = { title: string; rows: Row[] };
 export type Judged = Row & { ratio?: number; met?: boolean };
 
 export function judge(row: Row): Judged {
-  if (row.reference === undefined || !row.compare) return row;
+  if (row.reference === undefined) return row;
   const target = row.target ?? 1;
-  const ratio = row.reference === 0 ? (row.ours === 0 ? 1 : Infinity) : row.ours / row.reference;
+  const ratio = row.ratio ?? (row.reference === 0 ? (row.ours === 0 ? 1 : Infinity) : row.ours / row.reference);
+  if (!row.compare) return { ...row, ratio };
   const met = row.compare === "at-least" ? ratio >= target : row.reference === 0 ? row.ours === 0 : ratio <= target + 1e-9;
   return { ...row, ratio, met };
 }
@@ -39,7 +42,8 @@ export function judge(row: Row): Judged {
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return "∞";
   if (Number.isInteger(value)) return value.toLocaleString("en");
-  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : Math.abs(value) >= 1 ? 2 : 3;
+  if (Math.abs(value) < 1) return String(Number(value.toPrecision(3)));
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
   return value.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 }
 
