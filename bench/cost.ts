@@ -9,6 +9,7 @@ import { dynamo } from "../packages/core/src/aws/dynamo";
 import { itemSize } from "../packages/core/src/db";
 import { articleId, ingest, originalUrl, type Story } from "./desk";
 import { OPERATORS } from "./engines";
+import { totalIndexWcu } from "./meter";
 import type { Operation } from "./operations";
 import { ITEM_OVERHEAD_BYTES, PRICES } from "./prices";
 import type { Row, Section } from "./report";
@@ -49,7 +50,7 @@ export async function cost(ops: Operation[]): Promise<Section> {
   const dispatcher = pick(LIFE.dispatcher);
   const all = [...site, ...dispatcher];
   const perNotice = {
-    wcu: all.reduce((sum, op) => sum + op.tally.wcu, 0),
+    wcu: all.reduce((sum, op) => sum + op.tally.wcu + totalIndexWcu(op.tally), 0),
     rcu: all.reduce((sum, op) => sum + op.tally.rcu, 0),
     mails: 1 + OPERATORS.length + 1,
     lambdaSeconds: all.reduce((sum, op) => sum + op.ms / 1000, 0),
@@ -74,9 +75,9 @@ export async function cost(ops: Operation[]): Promise<Section> {
       unit: "USD",
       note:
         `file (anonymous JSON), receipt, confirm, review mail to ${OPERATORS.length} operators, approve, effects and decision mail; ` +
-        `${prices}; Lambda time is the local duration of each step`,
+        `${prices}; Lambda time is each step's local duration, the meter's own reads included (an upper bound)`,
     },
-    { figure: "  of which DynamoDB", ours: dollars.dynamo, unit: "USD", note: `${perNotice.wcu} WCU + ${perNotice.rcu} RCU a notice (table units; index writes not counted)` },
+    { figure: "  of which DynamoDB", ours: dollars.dynamo, unit: "USD", note: `${perNotice.wcu} WCU + ${perNotice.rcu} RCU a notice (table and index write units)` },
     { figure: "  of which SES", ours: dollars.ses, unit: "USD", note: `${perNotice.mails} mails a notice: receipt, one review per operator, decision` },
     { figure: "  of which Lambda", ours: dollars.lambda, unit: "USD", note: `${all.length} invocations a notice, ${(perNotice.lambdaSeconds * 1000).toFixed(0)} ms at ${PRICES.lambdaMemoryGb * 1024} MB` },
     { figure: "  of which API Gateway (HTTP API)", ours: dollars.api, unit: "USD", note: `${site.length} requests a notice (the link pages' GETs not counted)` },

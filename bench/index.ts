@@ -52,6 +52,7 @@ try {
   const operations = await measureOperations(quick);
   stopCounting();
   const sections: Section[] = operationsSection(operations);
+  console.error(`bench: ${sections[0]!.title} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   for (const runner of runners) {
     const step = performance.now();
     sections.push(...(await runner({ quick, engines, operations })));

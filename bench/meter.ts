@@ -5,15 +5,19 @@
  * returns are summed (dynalite computes them the way DynamoDB bills the
  * table: 1 WCU per KB written, the larger of the old and new item; 1 RCU per
  * 4 KB read consistently, half when eventually consistent; every item of a
- * batch rounded on its own). Index write units are not in dynalite's answer.
+ * batch rounded on its own). Index write units are not in dynalite's answer:
+ * they are worked out from the written items before and after each write
+ * (bench/index-units.ts).
  */
 import { intercept, type Call } from "../tests/support/dynamo-calls";
+import { indexUnits, keyText, snapshot, writtenKeys } from "./index-units";
 
 const READS = new Set(["GetItemCommand", "BatchGetItemCommand", "QueryCommand", "ScanCommand"]);
 
-export type Tally = { calls: number; byCommand: Record<string, number>; rcu: number; wcu: number };
+/** `wcu` is the table's; `indexWcu` what the writes cost in each index besides. */
+export type Tally = { calls: number; byCommand: Record<string, number>; rcu: number; wcu: number; indexWcu: Record<string, number> };
 
-export const emptyTally = (): Tally => ({ calls: 0, byCommand: {}, rcu: 0, wcu: 0 });
+export const emptyTally = (): Tally => ({ calls: 0, byCommand: {}, rcu: 0, wcu: 0, indexWcu: {} });
 
 type Consumed = { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined;
 
@@ -34,6 +38,12 @@ export function add(tally: Tally, command: string, units: number): void {
   else tally.wcu += units;
 }
 
+export function addIndexUnits(tally: Tally, units: Record<string, number>): void {
+  for (const [index, count] of Object.entries(units)) tally.indexWcu[index] = (tally.indexWcu[index] ?? 0) + count;
+}
+
+export const totalIndexWcu = (tally: Tally) => Object.values(tally.indexWcu).reduce((sum, units) => sum + units, 0);
+
 /** "1 BatchGetItem + 2 UpdateItem", for the table's note column. */
 export function describe(tally: Tally): string {
   return Object.entries(tally.byCommand)
@@ -48,9 +58,15 @@ export function install(): () => void {
   return intercept(async (call, send) => {
     call.input.ReturnConsumedCapacity = "TOTAL";
     const counting = active;
+    const keys = counting ? writtenKeys(call) : [];
+    const before = await snapshot(keys);
     try {
       const output = (await send()) as { output?: { ConsumedCapacity?: Consumed } };
-      if (counting) add(counting.tally, call.command, unitsOf(output.output?.ConsumedCapacity));
+      if (counting) {
+        add(counting.tally, call.command, unitsOf(output.output?.ConsumedCapacity));
+        const after = await snapshot(keys);
+        for (const key of keys) addIndexUnits(counting.tally, indexUnits(before.get(keyText(key)), after.get(keyText(key))));
+      }
       return output;
     } catch (error) {
       // A write whose condition failed is still billed (at least 1 unit), and answers with no units.

@@ -63,9 +63,7 @@ async function confirmed(filing: Filing): Promise<Filed> {
 export async function measureOperations(quick: boolean): Promise<Operation[]> {
   const ops: Operation[] = [];
   const record = async (name: string, floor: number, run: Promise<{ tally: Tally; ms: number }>, note?: string) => {
-    const t0 = performance.now();
     const { tally, ms } = await run;
-    if (process.env.BENCH_DEBUG) console.error(name, Math.round(performance.now() - t0));
     ops.push({ name, tally, ms, floor, note });
   };
   const key = await newKey();
@@ -129,6 +127,11 @@ export async function measureOperations(quick: boolean): Promise<Operation[]> {
   return ops;
 }
 
+const indexNote = (tally: Tally) =>
+  Object.entries(tally.indexWcu)
+    .map(([index, units]) => ` + ${units} ${index}`)
+    .join("");
+
 export function operationsSection(ops: Operation[]): Section[] {
   const calls: Row[] = ops.map((op) => ({
     figure: op.name,
@@ -136,7 +139,7 @@ export function operationsSection(ops: Operation[]): Section[] {
     unit: "calls",
     reference: op.floor,
     compare: "floor",
-    note: `${describe(op.tally)}; ${op.tally.rcu} RCU, ${op.tally.wcu} WCU${op.note ? `; ${op.note}` : ""}`,
+    note: `${describe(op.tally)}; ${op.tally.rcu} RCU, ${op.tally.wcu} WCU${indexNote(op.tally)}${op.note ? `; ${op.note}` : ""}`,
   }));
   return [{ title: "1. DynamoDB calls per operation (floor: bench/floors.ts)", rows: calls }];
 }

@@ -3,10 +3,10 @@
  * dynalite reports: if dynalite stopped answering ConsumedCapacity, or the
  * middleware stopped seeing calls, every unit in the table would read 0.
  */
-import { Article } from "@takedown/core";
+import { Article, Notice } from "@takedown/core";
 import { afterAll, expect, it } from "vitest";
 import { install, measure } from "../../bench/meter";
-import { ingestSource } from "../support/fixtures";
+import { ingestSource, noticeInput } from "../support/fixtures";
 
 const stop = install();
 afterAll(stop);
@@ -33,4 +33,11 @@ it("bills a write by the larger of the old and the new item, a unit per KB", asy
   );
   expect(tally.byCommand.UpdateItem).toBe(1);
   expect(tally.wcu).toBe(4);
+});
+
+it("adds the index writes: a new notice enters the due index, keys only", async () => {
+  const { articles } = await ingestSource(1);
+  const { tally } = await measure(() => Notice.file(noticeInput([articles[0]!.originalUrl])));
+  expect(tally.byCommand.PutItem).toBe(1);
+  expect(tally.indexWcu).toEqual({ gsi2: 1 });
 });

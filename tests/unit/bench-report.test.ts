@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { add, describe as describeCalls, emptyTally, unitsOf } from "../../bench/meter";
+import { indexUnits } from "../../bench/index-units";
 import { judge, render, results } from "../../bench/report";
 
 describe("judging a figure", () => {
@@ -61,7 +62,30 @@ describe("counting calls", () => {
     add(tally, "BatchGetItemCommand", 1.5);
     add(tally, "UpdateItemCommand", 2);
     add(tally, "UpdateItemCommand", 1);
-    expect(tally).toEqual({ calls: 3, byCommand: { BatchGetItem: 1, UpdateItem: 2 }, rcu: 1.5, wcu: 3 });
+    expect(tally).toEqual({ calls: 3, byCommand: { BatchGetItem: 1, UpdateItem: 2 }, rcu: 1.5, wcu: 3, indexWcu: {} });
     expect(describeCalls(tally)).toBe("1 BatchGetItem + 2 UpdateItem");
+  });
+});
+
+describe("index write units, which dynalite does not report", () => {
+  const article = {
+    pk: "ARTICLE#a", sk: "ARTICLE", gsi1pk: "SOURCE#s.example", gsi1sk: "AUTHOR#jane#2026-11-01#a",
+    title: "Harbour", body: "x".repeat(5_000),
+  };
+  const notice = { pk: "NOTICE#n", sk: "NOTICE", gsi2pk: "DUE", gsi2sk: "2026-12-01T00:00:00.000Z", events: ["x".repeat(5_000)] };
+
+  it("costs one write to enter an index and one to leave it, sized by what the index projects", () => {
+    expect(indexUnits(undefined, article)).toEqual({ gsi1: 1 });
+    expect(indexUnits(notice, { ...notice, gsi2pk: undefined, gsi2sk: undefined })).toEqual({ gsi2: 1 });
+  });
+
+  it("costs nothing when only attributes the index does not carry change", () => {
+    expect(indexUnits(article, { ...article, body: "shorter" })).toEqual({});
+    expect(indexUnits(notice, { ...notice, events: [] })).toEqual({});
+  });
+
+  it("costs one write when a projected attribute changes, and two when the index key moves", () => {
+    expect(indexUnits(article, { ...article, title: "Harbour, again" })).toEqual({ gsi1: 1 });
+    expect(indexUnits(notice, { ...notice, gsi2sk: "2026-12-01T00:01:00.000Z" })).toEqual({ gsi2: 2 });
   });
 });
