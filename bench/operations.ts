@@ -26,23 +26,31 @@ async function newSource(count: number, authors = 1): Promise<Story[]> {
   return stories;
 }
 
+type Measured = { tally: Tally; ms: number };
+
 /**
- * Runs `prepare` then the measured step REPEATS times over fresh items and
- * keeps the run with the median number of calls: a rule set read again
- * after another run changed it, or a key's once-a-minute use stamp, would
- * otherwise count against one operation at random.
+ * Runs `setup`, then each of `steps` in turn, measuring each, REPEATS times
+ * over fresh items; for each step keeps the run with the median number of
+ * calls: a rule set read again after another run changed it, or a key's
+ * once-a-minute use stamp, would otherwise count against one operation at
+ * random. A notice's life is several steps of one setup.
  */
-async function repeated<S>(setup: () => Promise<S>, step: (state: S) => Prepared<unknown>): Promise<{ tally: Tally; ms: number }> {
-  const runs: { tally: Tally; ms: number }[] = [];
+async function repeatedSteps<S>(setup: () => Promise<S>, steps: ((state: S) => Prepared<unknown>)[]): Promise<Measured[]> {
+  const runs: Measured[][] = steps.map(() => []);
   for (let r = 0; r < REPEATS; r++) {
-    const send = step(await setup());
-    const start = performance.now();
-    const { tally } = await measure(send);
-    runs.push({ tally, ms: performance.now() - start });
+    const state = await setup();
+    for (const [i, step] of steps.entries()) {
+      const send = step(state);
+      const start = performance.now();
+      const { tally } = await measure(send);
+      runs[i]!.push({ tally, ms: performance.now() - start });
+    }
   }
-  runs.sort((a, b) => a.tally.calls - b.tally.calls);
-  return runs[Math.floor(runs.length / 2)]!;
+  return runs.map((measured) => measured.sort((a, b) => a.tally.calls - b.tally.calls)[Math.floor(measured.length / 2)]!);
 }
+
+const repeated = async <S>(setup: () => Promise<S>, step: (state: S) => Prepared<unknown>) =>
+  (await repeatedSteps(setup, [step]))[0]!;
 
 const sourcesOfSize = new Map<number, Promise<string[]>>();
 /** The URLs of a source of `count` articles, seeded once: filing does not change them. */
@@ -62,7 +70,7 @@ async function confirmed(filing: Filing): Promise<Filed> {
 
 export async function measureOperations(quick: boolean): Promise<Operation[]> {
   const ops: Operation[] = [];
-  const record = async (name: string, floor: number, run: Promise<{ tally: Tally; ms: number }>, note?: string) => {
+  const record = async (name: string, floor: number, run: Measured | Promise<Measured>, note?: string) => {
     const { tally, ms } = await run;
     ops.push({ name, tally, ms, floor, note });
   };
@@ -78,40 +86,29 @@ export async function measureOperations(quick: boolean): Promise<Operation[]> {
   for (const n of [1, 50, 1_000]) {
     await record(`file keyed, ${n.toLocaleString("en")} URL${n > 1 ? "s" : ""}`, floors.fileKeyed(n), repeated(filedOver(n), ({ urls }) => fileKeyed({ urls }, key)));
   }
-  await record("dispatcher: receipt (1 mail)", floors.mail(1), repeated(async () => fileJson({ urls: (await filedOver(1)()).urls })(), (filed) => dispatch(filed.id)));
-  await record("confirm", floors.confirm(), repeated(async () => {
-    const filed = await fileJson({ urls: (await filedOver(1)()).urls })();
-    await dispatch(filed.id)();
-    return filed;
-  }, (filed) => confirm(filed)));
-  await record(`dispatcher: review (${OPERATORS.length} mails)`, floors.reviewMail(OPERATORS.length, 1), repeated(async () => {
-    const filed = await fileJson({ urls: (await filedOver(1)()).urls })();
-    await dispatch(filed.id)();
-    await confirm(filed)();
-    return filed;
-  }, (filed) => dispatch(filed.id)));
+  const [receipt, confirmation, review] = await repeatedSteps(async () => fileJson({ urls: (await filedOver(1)()).urls })(), [
+    (filed) => dispatch(filed.id),
+    (filed) => confirm(filed),
+    (filed) => dispatch(filed.id),
+  ]);
+  await record("dispatcher: receipt (1 mail)", floors.mail(1), receipt!);
+  await record("confirm", floors.confirm(), confirmation!);
+  await record(`dispatcher: review (${OPERATORS.length} mails)`, floors.reviewMail(OPERATORS.length, 1), review!);
 
   const approvals: { label: string; filing: (stories: Story[]) => Filing; count: number; authors: number; effects: number }[] = [
     { label: "urls, 1 URL", filing: (s) => ({ urls: [originalUrl(s[0]!)] }), count: 1, authors: 1, effects: floors.effectsByUrl(1) },
     { label: "author", filing: (s) => ({ urls: [originalUrl(s[0]!)], scope: "author", future: true }), count: 10, authors: 2, effects: floors.effectsByRule(1) },
     { label: `source of ${sourceSize.toLocaleString("en")} articles`, filing: (s) => ({ urls: [originalUrl(s[0]!)], scope: "source", future: true }), count: sourceSize, authors: 3, effects: floors.effectsByRule(1) },
   ];
+  const decided = (action: "approve" | "reject") => [(filed: Filed) => decide(filed.id, action), (filed: Filed) => dispatch(filed.id)];
   for (const approval of approvals) {
-    const pending = async () => confirmed(approval.filing(await newSource(approval.count, approval.authors)));
-    await record(`approve ${approval.label}: request`, floors.decide(), repeated(pending, (filed) => decide(filed.id, "approve")));
-    await record(`approve ${approval.label}: dispatcher`, approval.effects, repeated(async () => {
-      const filed = await pending();
-      await decide(filed.id, "approve")();
-      return filed;
-    }, (filed) => dispatch(filed.id)), "effects + decision mail");
+    const [request, effects] = await repeatedSteps(async () => confirmed(approval.filing(await newSource(approval.count, approval.authors))), decided("approve"));
+    await record(`approve ${approval.label}: request`, floors.decide(), request!);
+    await record(`approve ${approval.label}: dispatcher`, approval.effects, effects!, "effects + decision mail");
   }
-  const toReject = async () => confirmed({ urls: [originalUrl((await newSource(1))[0]!)] });
-  await record("reject: request", floors.decide(), repeated(toReject, (filed) => decide(filed.id, "reject")));
-  await record("reject: dispatcher", floors.effectsOfRejection(), repeated(async () => {
-    const filed = await toReject();
-    await decide(filed.id, "reject")();
-    return filed;
-  }, (filed) => dispatch(filed.id)), "decision mail");
+  const [rejection, rejected] = await repeatedSteps(async () => confirmed({ urls: [originalUrl((await newSource(1))[0]!)] }), decided("reject"));
+  await record("reject: request", floors.decide(), rejection!);
+  await record("reject: dispatcher", floors.effectsOfRejection(), rejected!, "decision mail");
 
   await record("view (article page)", floors.view(), repeated(async () => articleId(originalUrl((await newSource(1))[0]!)), (id) => view(id)));
   await record("view hidden (451)", floors.view(), repeated(async () => {
