@@ -9,7 +9,11 @@ import { app } from "@takedown/web";
 import { INGEST_TOKEN, OPERATORS, PUBLIC_URL } from "./engines";
 
 let callers = 0;
-/** Another person at another address each time, as the per-address and per-email limits expect. */
+/**
+ * Another person at another address each time, as the per-address and
+ * per-email limits expect; addresses from 198.18.0.0/15, the range set
+ * aside for benchmarks.
+ */
 export function stranger() {
   const n = ++callers;
   return {
