@@ -48,8 +48,12 @@ export async function throughput(rounds: number, ms: number): Promise<Section> {
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const driver = fork(join(root, "bench/load.ts"), [], { execArgv: ["--import", "tsx"], env: { ...process.env, NODE_NO_WARNINGS: "1" } });
+  // A driver that dies would otherwise leave the bench waiting for its answer forever.
+  let died: (code: number | null) => void = () => {};
+  driver.once("exit", (code) => died(code));
   const load = (spec: Omit<Load, "concurrency" | "ms">) =>
     new Promise<number>((resolve, reject) => {
+      died = (code) => reject(new Error(`bench/load.ts exited ${code} during a round`));
       driver.once("message", (done: Done) =>
         done.failed ? reject(new Error(`${done.failed} requests to ${spec.url} failed (${done.firstFailure})`)) : resolve((done.done * 1000) / done.ms),
       );
