@@ -2,10 +2,11 @@
  * Cdn.invalidate through the same CloudFront client that runs on AWS, against
  * the local stand-in that records what CloudFront was asked to forget.
  */
-import { config } from "@takedown/core";
+import { config, Dispatch, type Notice } from "@takedown/core";
 import * as Cdn from "@takedown/core/cdn";
 import { describe, expect, inject, it } from "vitest";
 import { invalidations } from "../../packages/local/src/cdn";
+import { approve, confirmedNotice, reject } from "../support/desk";
 
 const recorded = () => invalidations(inject("cdnEndpoint"), config().cdnDistributionId!);
 
@@ -32,6 +33,35 @@ describe("Cdn.invalidate", () => {
     const before = (await recorded()).length;
     await Cdn.invalidate([]);
     await expect(Cdn.invalidate(["articles/no-slash"])).rejects.toThrow(/start with "\/"/);
+    expect((await recorded()).length).toBe(before);
+  });
+});
+
+describe("an approval, once the dispatcher applies it", () => {
+  const approved = async (overrides: Partial<Notice.Input>) => {
+    const { notice, articles, sourceDomain } = await confirmedNotice({ articles: 2, overrides });
+    const before = (await recorded()).length;
+    expect((await approve(notice.id)).status).toBe(200);
+    expect((await recorded()).length).toBe(before);
+    await Dispatch.process(notice.id);
+    return { made: (await recorded()).slice(before), articles, sourceDomain };
+  };
+
+  it("makes the CDN forget the listed article's page, its source's pages and the listings", async () => {
+    const { made, articles, sourceDomain } = await approved({});
+    expect(made.map((i) => i.paths)).toEqual([[`/articles/${articles[0]!.id}`, `/sources/${sourceDomain}*`, "/", "/feed.xml", "/sitemap.xml"]]);
+  });
+
+  it("makes it forget every article page when a source rule hides more than the notice lists", async () => {
+    const { made, sourceDomain } = await approved({ scope: "source", future: true });
+    expect(made.map((i) => i.paths)).toEqual([["/articles/*", `/sources/${sourceDomain}*`, "/", "/feed.xml", "/sitemap.xml"]]);
+  });
+
+  it("asks nothing of the CDN for a rejection", async () => {
+    const { notice } = await confirmedNotice();
+    const before = (await recorded()).length;
+    expect((await reject(notice.id)).status).toBe(200);
+    await Dispatch.process(notice.id);
     expect((await recorded()).length).toBe(before);
   });
 });

@@ -16,6 +16,7 @@ import { randomUUID } from "node:crypto";
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "./aws/dynamo";
 import * as Bounce from "./bounce";
+import * as Cdn from "./cdn";
 import { config } from "./config";
 import * as Db from "./db";
 import { DomainError } from "./errors";
@@ -268,10 +269,15 @@ async function complete(
   }
 }
 
-/** A decision's effects; when they fail, the run fails and is retried (see `run`). */
+/**
+ * A decision's effects, and the CDN told to forget the pages an approval
+ * changed; when any of it fails, the run fails and is retried (see `run`).
+ */
 async function applyEffects(notice: Notice.Notice, now: Date): Promise<Event[]> {
   try {
-    return await Notice.applyEffects(notice, now);
+    const events = await Notice.applyEffects(notice, now);
+    if (notice.decision?.action === "approved") await Cdn.invalidate(Notice.changedPages(notice));
+    return events;
   } catch (error) {
     Log.warn("effects.failed", { notice: notice.id, error: error instanceof Error ? error.name : "Error" });
     throw error;

@@ -7,7 +7,18 @@ import * as Token from "./token";
 
 const base = () => config().publicUrl;
 
-export const article = (id: string) => `${base()}/articles/${id}`;
+/** The paths of the pages that show articles: what a CDN must forget when one is hidden or restored. */
+export const pages = {
+  article: (id: string) => `/articles/${id}`,
+  /** Every article page: a source or author rule covers articles we do not list one by one. */
+  allArticles: "/articles/*",
+  /** A source's page, every page of it. */
+  source: (domain: string) => `/sources/${domain}*`,
+  /** The pages that list recent articles from every source. */
+  listings: ["/", "/feed.xml", "/sitemap.xml"],
+};
+
+export const article = (id: string) => `${base()}${pages.article(id)}`;
 export const form = (prefill?: string) =>
   `${base()}/takedown${prefill ? `?url=${encodeURIComponent(prefill)}` : ""}`;
 export const publicNotice = (id: string) => `${base()}/notices/${id}`;

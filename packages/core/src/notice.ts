@@ -680,6 +680,21 @@ export async function applyEffects(notice: Notice, now = new Date()): Promise<Mo
   ];
 }
 
+/**
+ * The pages an approval changes, as paths: the listed articles' pages, or
+ * every article page when a rule hides more than it lists; the pages of the
+ * sources it touches; and the listings of every source.
+ */
+export function changedPages(notice: Notice): string[] {
+  const listed = [...new Set(notice.urls.flatMap((u) => u.articleId ?? []))].map(Links.pages.article);
+  const domains = [...new Set(notice.subjects.map((s) => s.sourceDomain))];
+  return [
+    ...(rulesOf(notice).length ? [Links.pages.allArticles] : listed),
+    ...domains.map(Links.pages.source),
+    ...Links.pages.listings,
+  ];
+}
+
 /** True when the requester writes from the domain of a source they name. */
 export function writesFromSource(notice: Notice, sourceDomain: string): boolean {
   const domain = notice.requester.email.split("@")[1] ?? "";
