@@ -28,8 +28,10 @@ export function articleItem(story: Story, now: string): Record<string, unknown> 
     publishedAt: input.publishedAt,
     body: input.body,
     ...Table.bySource.of(input.sourceDomain, authorKeys[0]!, input.publishedAt, id),
+    ...Table.recent.of(input.sourceDomain, input.publishedAt, id),
     updatedAt: now,
     ingestedAt: now,
+    firstSeenAt: now,
   };
 }
 
@@ -55,7 +57,7 @@ export async function checkShape(): Promise<void> {
   const { Item } = await dynamo().send(new GetCommand({ TableName: Table.name(), Key: Table.key.article(id), ConsistentRead: true }));
   const seeded = articleItem(story, String(Item!.ingestedAt));
   const names = (item: Record<string, unknown>) => Object.keys(item).sort().join(",");
-  const keys = (item: Record<string, unknown>) => ["pk", "sk", "gsi1pk", "gsi1sk"].map((name) => item[name]).join(" ");
+  const keys = (item: Record<string, unknown>) => ["pk", "sk", "gsi1pk", "gsi1sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk"].map((name) => item[name]).join(" ");
   if (names(seeded) !== names(Item!) || keys(seeded) !== keys(Item!)) {
     throw new Error(`Seeded articles no longer look ingested:\n ingested ${names(Item!)}\n seeded   ${names(seeded)}`);
   }

@@ -72,5 +72,21 @@ new sst.aws.Cron("Sweep", {
   transform: { target: (args) => void delete args.input },
 });
 
-// Feeds (issue 11) poll on a schedule of their own here: an sst.aws.Function from
-// `jobs("packages/functions/src/poll.handler")` and an sst.aws.Cron, like the sweep's.
+/**
+ * Reads the sources' feeds and ingests what is new (docs/feeds.md). Each
+ * feed says when it is next due (FEED_POLL_SECONDS, its ttl, its backoff),
+ * so a run every five minutes reads only those; it mails nobody and
+ * invalidates nothing: a new article reaches the listings' next render.
+ */
+export const poller = new sst.aws.Function("Poller", {
+  ...lambda(handlers.poll, siteUrl, { link: settings.poll, permissions: [readWriteItems, park] }),
+  timeout: "60 seconds",
+  retries: 0,
+  transform: { eventInvokeConfig: { destinationConfig: { onFailure: { destination: failures.arn } } } },
+});
+
+new sst.aws.Cron("Poll", {
+  schedule: "rate(5 minutes)",
+  function: poller,
+  transform: { target: (args) => void delete args.input },
+});

@@ -75,4 +75,5 @@ export const settings = {
   site: [database, linkSecret, ingestToken, operatorEmails],
   jobs: [database, sender, linkSecret, operatorEmails],
   mailEvents: [database],
+  poll: [database],
 };

@@ -30,7 +30,7 @@ beforeAll(async () => {
 const table = () => resource(declared, "aws:dynamodb/table:Table", "TableTable");
 const lambda = (name: string) => resource(declared, "aws:lambda/function:Function", `${name}Function`);
 const build = (name: string) => declared.builds.find((b) => b.functionID === name)!;
-const FUNCTIONS = ["SiteFunction", "Dispatcher", "Sweeper", "MailEventHandler"];
+const FUNCTIONS = ["SiteFunction", "Dispatcher", "Sweeper", "MailEventHandler", "Poller"];
 
 type Statement = { actions: string[]; resources: string[]; conditions?: { test: string; variable: string; values: string[] }[] };
 const statements = (name: string) =>
@@ -142,9 +142,14 @@ describe("the functions", () => {
     const stream = grants("Dispatcher").filter((g) => g.action.match(/Stream|Records|ShardIterator/));
     expect(stream).toHaveLength(4);
     for (const grant of stream) expect(grant.resources).toEqual([table().state.streamArn]);
-    for (const name of ["SiteFunction", "Sweeper", "MailEventHandler"]) {
+    for (const name of ["SiteFunction", "Sweeper", "MailEventHandler", "Poller"]) {
       expect(actionsOf(name).filter((a) => a.match(/Stream|Records|ShardIterator/))).toEqual([]);
     }
+  });
+
+  it("the feed poller writes the table's items and parks what fails; it mails nobody and reads no secret", () => {
+    expect(actionsOf("Poller")).toEqual([...ITEMS, "sqs:SendMessage"].sort());
+    expect(Object.keys(build("Poller").links)).toEqual(["Database"]);
   });
 
   it("the mail events handler writes the table's items and parks what fails; it reads no secret", () => {
@@ -225,6 +230,16 @@ describe("the jobs", () => {
     const [filter] = mapping!.inputs.filterCriteria.filters;
     expect(JSON.parse(filter.pattern).dynamodb.NewImage.pk).toEqual({ S: [{ prefix: "NOTICE#" }] });
     expect(queue.inputs.messageRetentionSeconds).toBe(14 * 24 * 3600);
+  });
+
+  it("poll the feeds every five minutes, each feed when it is due, and park a failed run", () => {
+    const target = resource(declared, "aws:cloudwatch/eventTarget:EventTarget", "PollTarget");
+    expect(target.inputs.arn).toBe(lambda("Poller").state.arn);
+    expect(resources(declared, "aws:cloudwatch/eventRule:EventRule").map((r) => r.inputs.scheduleExpression)).toContain("rate(5 minutes)");
+    const invoke = resources(declared, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").find(
+      (r) => r.inputs.functionName === lambda("Poller").state.name,
+    )!;
+    expect(invoke.inputs).toMatchObject({ maximumRetryAttempts: 0 });
   });
 
   it("sweep every minute with EventBridge's scheduled event, and park a failed sweep", () => {
