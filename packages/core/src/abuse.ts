@@ -54,8 +54,6 @@ export function network(ip: string): string {
 export const LIMITS = {
   filingsPerIp: { name: "filing-ip", limit: 20, windowSeconds: HOUR },
   receiptsPerEmail: { name: "receipt-email", limit: 3, windowSeconds: HOUR },
-  confirmationsPerIp: { name: "confirm-ip", limit: 20, windowSeconds: HOUR },
-  confirmationsPerEmail: { name: "confirm-email", limit: 5, windowSeconds: HOUR },
   /** API keys that failed their check, per address: guessing keys is slow, and a blocked address is told nothing more. */
   badKeysPerIp: { name: "badkey-ip", limit: 10, windowSeconds: HOUR },
 } satisfies Record<string, RateLimit.Policy>;

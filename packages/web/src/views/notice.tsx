@@ -376,9 +376,10 @@ export function ActionPage(props: {
   );
 }
 
+/** After an action; with `articles`, the notice as it now stands below what was done. */
 export function DonePage(props: {
   notice: NoticeT;
-  articles: Map<string, Article.Article>;
+  articles?: Map<string, Article.Article>;
   audience: Audience;
   heading: string;
   children?: Child;
@@ -387,7 +388,7 @@ export function DonePage(props: {
     <Layout title={props.heading}>
       <h1 id="done">{props.heading}</h1>
       {props.children}
-      <NoticeFacts notice={props.notice} articles={props.articles} audience={props.audience} />
+      {props.articles && <NoticeFacts notice={props.notice} articles={props.articles} audience={props.audience} />}
     </Layout>
   );
 }
