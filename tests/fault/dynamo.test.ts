@@ -160,7 +160,7 @@ describe("deciding while DynamoDB fails", () => {
   });
 
   it("an approval whose hiding fails is still one approval; the dispatcher finishes the hiding", async () => {
-    const { notice, input } = await confirmedNotice({ articles: 2, overrides: { scope: "source" } });
+    const { notice, input } = await confirmedNotice({ articles: 2 });
     const fault = inject({ when: writesTo("ARTICLE#"), effect: { error: internal } });
     const response = await approve(notice.id);
     expect(response.status).toBe(200);

@@ -204,9 +204,7 @@ async function recordSent(notice: Notice.Notice, outcome: Outcome, now: Date): P
 async function complete(
   notice: Notice.Notice,
   holder: string,
-  effects: Event[] | undefined,
-  last: Outcome | undefined,
-  failed: Outcome[],
+  { effects, last, failed, dropped }: { effects?: Event[]; last?: Outcome; failed: Outcome[]; dropped: string[] },
   now: Date,
 ): Promise<void> {
   const names: Record<string, string> = {};
@@ -219,6 +217,10 @@ async function complete(
     names["#sent"] = last.id;
     removes.push("outbox.#sent");
   }
+  dropped.forEach((id, i) => {
+    names[`#d${i}`] = id;
+    removes.push(`outbox.#d${i}`);
+  });
   if (logged.length) {
     values[":logged"] = logged;
     sets.push("events = list_append(events, :logged)");
@@ -295,7 +297,12 @@ export async function process(id: string, now = new Date()): Promise<void> {
   const effects = claimed.notice.effectsPending ? await applyEffects(claimed.notice, now) : undefined;
   const { effectsPending, ...rest } = claimed.notice;
   const notice: Notice.Notice = effects ? { ...rest, events: [...rest.events, ...effects] } : claimed.notice;
-  const pending = Object.entries(notice.outbox ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  const queued = Object.entries(notice.outbox ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  // A status change of a notice no key filed has nobody to tell: it leaves the outbox with the
+  // release, unsent, instead of costing a write of its own.
+  const unheard = (message: Outbox.Message) => message.kind === "webhook" && !notice.filedWith;
+  const dropped = queued.filter(([, message]) => unheard(message)).map(([id]) => id);
+  const pending = queued.filter(([, message]) => !unheard(message));
   const [context, suppressed] = await Promise.all([
     Mail.contextFor(notice, pending.map(([, message]) => message.kind)),
     Bounce.suppressed([...new Set(pending.flatMap(([, message]) => recipients(notice, message)))]),
@@ -309,7 +316,7 @@ export async function process(id: string, now = new Date()): Promise<void> {
     else if (index < pending.length - 1) await recordSent(notice, outcome, now);
     else last = outcome;
   }
-  await complete(notice, claimed.holder, effects, last, failed, now);
+  await complete(notice, claimed.holder, { effects, last, failed, dropped }, now);
 }
 
 /**

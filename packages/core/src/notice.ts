@@ -662,8 +662,16 @@ export async function applyEffects(notice: Notice, now = new Date()): Promise<Mo
     await Abuse.recordUnfounded(notice.requester.email, notice.id, now);
     return [];
   }
-  const listed = [...new Set(notice.urls.flatMap((u) => u.articleId ?? Article.idForUrl(u.url, config().publicUrl) ?? []))];
   const rules = rulesOf(notice);
+  // A source- or author-wide rule covers the articles the notice lists; a URL we do not have yet
+  // keeps its own mark, so it is hidden whenever it arrives.
+  const listed = [
+    ...new Set(
+      notice.urls.flatMap((u) =>
+        u.articleId ? (notice.scope === "urls" ? [u.articleId] : []) : (Article.idForUrl(u.url, config().publicUrl) ?? []),
+      ),
+    ),
+  ];
   // What people are told was hidden: the listed articles we have, or every
   // article a source- or author-wide rule covers, counted as it takes effect.
   const found = [...new Set(notice.urls.flatMap((u) => u.articleId ?? []))];
