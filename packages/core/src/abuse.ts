@@ -125,6 +125,11 @@ export async function standing(email: string): Promise<Standing> {
   const result = await dynamo().send(
     new GetCommand({ TableName: Table.name(), Key: Table.key.requester(email), ProjectionExpression: "unfounded" }),
   );
-  const unfounded = (result.Item?.unfounded as Set<string> | undefined)?.size ?? 0;
+  return standingOf(result.Item);
+}
+
+/** A sender's standing from their record (`Table.key.requester`), read here or in someone's batch. */
+export function standingOf(record: Record<string, unknown> | undefined): Standing {
+  const unfounded = (record?.unfounded as Set<string> | undefined)?.size ?? 0;
   return { unfounded, flagged: unfounded >= FLAG_AFTER };
 }

@@ -299,9 +299,19 @@ export async function get(id: string): Promise<Article | undefined> {
  * dispatcher telling what the effects it just applied did).
  */
 export async function getMany(ids: string[], { consistent = false } = {}): Promise<Map<string, Article>> {
-  const { items, rules } = await Suppression.readWith(ids.map(Table.key.article), consistent);
-  const articles = items.flatMap((item) => fromItem(item, rules) ?? []);
-  return new Map(articles.map((article) => [article.id, article]));
+  return (await getManyAlong(ids, [], { consistent })).articles;
+}
+
+/** As `getMany`, with other items read in the same batch (`along`), which come back as they are. */
+export async function getManyAlong(
+  ids: string[],
+  along: { pk: string; sk: string }[],
+  { consistent = false } = {},
+): Promise<{ articles: Map<string, Article>; others: Record<string, unknown>[] }> {
+  const { items, rules } = await Suppression.readWith([...ids.map(Table.key.article), ...along], consistent);
+  const isArticle = (item: Record<string, unknown>) => String(item.pk).startsWith(Table.key.article("").pk);
+  const articles = items.filter(isArticle).flatMap((item) => fromItem(item, rules) ?? []);
+  return { articles: new Map(articles.map((article) => [article.id, article])), others: items.filter((item) => !isArticle(item)) };
 }
 
 /**

@@ -33,11 +33,18 @@ export function isPermanent(error: unknown): boolean {
   return /not verified|suppression list/i.test(error.message);
 }
 
+/** Where to look for `emails` in the list of addresses the desk no longer mails. */
+export const suppressedKeys = (emails: string[]) => emails.map((email) => Table.key.suppressedAddress(email.toLowerCase()));
+
+/** The suppressed addresses among items a batch read found (with others, perhaps). */
+export function suppressedIn(items: Record<string, unknown>[]): Set<string> {
+  return new Set(items.filter((item) => item.type === "nomail").map((item) => String(item.email)));
+}
+
 /** The suppressed ones among `emails` (one batched read). */
 export async function suppressed(emails: string[]): Promise<Set<string>> {
   if (!emails.length) return new Set();
-  const items = await Db.getMany(emails.map((email) => Table.key.suppressedAddress(email.toLowerCase())));
-  return new Set(items.map((item) => String(item.email)));
+  return suppressedIn(await Db.getMany(suppressedKeys(emails)));
 }
 
 export async function suppress(email: string, reason: string, now = new Date()): Promise<void> {

@@ -113,8 +113,6 @@ async function leasedElsewhere(id: string, now: Date): Promise<boolean> {
 /** `gaveUp`: the message will never be sent; it leaves the outbox as a `mail_failed` event. */
 type Outcome = { id: string; message: Outbox.Message; ref?: string; error?: string; gaveUp?: { permanent: boolean } };
 
-/** What the mail shows besides the notice (Mail.contextFor), and who is not to be mailed. */
-type Context = Mail.Context & { suppressed: Set<string> };
 
 /**
  * Spaces sends out to the account's SES rate (SES_MAX_SEND_RATE), across all
@@ -136,7 +134,7 @@ const recipients = (notice: Notice.Notice, message: Outbox.Message): string[] =>
 async function sendOne(
   notice: Notice.Notice,
   [id, message]: [string, Outbox.Message],
-  context: Context,
+  context: Mail.Context,
   now: Date,
 ): Promise<Outcome> {
   const to = recipients(notice, message).filter((address) => !context.suppressed.has(address.toLowerCase()));
@@ -303,14 +301,15 @@ export async function process(id: string, now = new Date()): Promise<void> {
   const unheard = (message: Outbox.Message) => message.kind === "webhook" && !notice.filedWith;
   const dropped = queued.filter(([, message]) => unheard(message)).map(([id]) => id);
   const pending = queued.filter(([, message]) => !unheard(message));
-  const [context, suppressed] = await Promise.all([
-    Mail.contextFor(notice, pending.map(([, message]) => message.kind)),
-    Bounce.suppressed([...new Set(pending.flatMap(([, message]) => recipients(notice, message)))]),
-  ]);
+  const context = await Mail.contextFor(
+    notice,
+    pending.map(([, message]) => message.kind),
+    [...new Set(pending.flatMap(([, message]) => recipients(notice, message)))],
+  );
   const failed: Outcome[] = [];
   let last: Outcome | undefined;
   for (const [index, entry] of pending.entries()) {
-    const outcome = await sendOne(notice, entry, { ...context, suppressed }, now);
+    const outcome = await sendOne(notice, entry, context, now);
     if (outcome.error && !outcome.gaveUp) failed.push(outcome);
     // The last one is recorded with the lease's release: one write fewer.
     else if (index < pending.length - 1) await recordSent(notice, outcome, now);

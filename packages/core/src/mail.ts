@@ -3,16 +3,18 @@
  * through SES. Everything a requester typed is escaped in the HTML part.
  */
 import { SendEmailCommand } from "@aws-sdk/client-ses";
-import { standing as standingOf, type Standing } from "./abuse";
+import { standingOf, type Standing } from "./abuse";
 import * as Article from "./article";
-import * as Provenance from "./provenance";
 import { ses } from "./aws/ses";
-import { undelivered } from "./bounce";
+import { suppressedIn, suppressedKeys, undelivered } from "./bounce";
 import { config } from "./config";
+import * as Db from "./db";
 import * as Links from "./links";
 import type { MailKind } from "./moderation";
 import type { Notice } from "./notice";
 import * as Present from "./present";
+import * as Provenance from "./provenance";
+import * as Table from "./table";
 import { reveal, revealAll } from "./text";
 
 export type Email = { to: string[]; subject: string; text: string; html: string };
@@ -184,19 +186,36 @@ function contested(notice: Notice, operator: string): Email {
 }
 
 /** What composing a message needs besides the notice: its articles, the sender's record, what an approval would cover. */
-export type Context = { articles: Map<string, Article.Article>; standing?: Standing; counts?: Map<string, number> };
+export type Context = {
+  articles: Map<string, Article.Article>;
+  standing?: Standing;
+  counts?: Map<string, number>;
+  /** Recipients the desk no longer mails (Bounce). */
+  suppressed: Set<string>;
+};
 
-/** Reads what the queued kinds of mail will show, and only that. */
-export async function contextFor(notice: Notice, kinds: readonly string[]): Promise<Context> {
+/**
+ * Reads what the queued kinds of mail will show, and only that, with which
+ * of `recipients` must not be mailed: one batch read (and, for review mail,
+ * the count of what an approval would hide).
+ */
+export async function contextFor(notice: Notice, kinds: readonly string[], recipients: string[]): Promise<Context> {
   const review = kinds.includes("review");
-  if (!review && !kinds.some((kind) => kind === "decision" || kind === "receipt")) return { articles: new Map() };
-  const [articles, standing, counts] = await Promise.all([
-    // Consistent: the dispatcher may have applied this notice's effects a moment ago.
-    Article.getMany(notice.urls.flatMap((u) => u.articleId ?? []), { consistent: true }),
-    review ? standingOf(notice.requester.email) : undefined,
+  const ids = review || kinds.includes("decision") ? notice.urls.flatMap((u) => u.articleId ?? []) : [];
+  const along = [...suppressedKeys(recipients), ...(review ? [Table.key.requester(notice.requester.email)] : [])];
+  const [read, counts] = await Promise.all([
+    ids.length
+      ? // Consistent: the dispatcher may have applied this notice's effects a moment ago.
+        Article.getManyAlong(ids, along, { consistent: true })
+      : Db.getMany(along).then((others) => ({ articles: new Map<string, Article.Article>(), others })),
     review ? Present.scopeCounts(notice) : undefined,
   ]);
-  return { articles, standing, counts };
+  const record = read.others.find((item) => item.pk === Table.key.requester(notice.requester.email).pk);
+  return {
+    articles: read.articles,
+    suppressed: suppressedIn(read.others),
+    ...(review ? { standing: standingOf(record), counts } : {}),
+  };
 }
 
 export function compose(kind: MailKind, notice: Notice, operator: string | undefined, context: Context, now = Date.now()): Email {
