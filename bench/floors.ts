@@ -3,40 +3,62 @@
  * floor column of the table. docs/performance.md explains each line; change
  * both together. `n` is the URLs a notice lists, `k` the mails a dispatcher
  * run sends, `r` the rules an approval leaves.
+ *
+ * The access patterns include what issue 9 made each request do on purpose:
+ * every call with a key (the ingest token too) checks the caller's address
+ * against the bad-key limit (1 GetItem, beside the key's own read); an
+ * anonymous notice reads and records the one notice awaiting its mailbox.
  */
 const batchGets = (keys: number) => Math.ceil(keys / 100);
 
 export const floors = {
-  /** The pipeline's counter (1 UpdateItem, as every /api/v1 call) and one upsert that answers with the article (ReturnValues); rules apply when it is read. */
-  ingest: () => 2,
+  /**
+   * The bad-key check (1 GetItem), the pipeline's counter (1 UpdateItem), one
+   * upsert that answers with the article (ReturnValues), and the rule-set
+   * version beside it (1 BatchGetItem) to answer whether a rule hides it.
+   */
+  ingest: () => 4,
   /** A signed challenge with its expiry in it needs no storage. */
   challenge: () => 0,
   /**
-   * The address's counter, which also records the spent proof (1 UpdateItem);
-   * the email's counter (1 UpdateItem); the URLs' articles with the rule-set
-   * version (1 BatchGetItem per 100 keys); the notice (1 PutItem).
+   * The address's counter (1 UpdateItem), the spent proof (1 PutItem), the
+   * notice awaiting the mailbox (1 GetItem), the email's counter (1
+   * UpdateItem), the URLs' articles with the rule-set version (1
+   * BatchGetItem per 100 keys), the notice (1 PutItem), the mailbox's
+   * awaiting item (1 PutItem). Through the JSON API, every anonymous call also
+   * counts against the per-address API limit (1 UpdateItem).
    */
-  fileAnonymous: (n: number) => 2 + batchGets(n + 1) + 1,
-  /** The key (1 GetItem), its counter (1 UpdateItem), the articles and version, the notice. */
-  fileKeyed: (n: number) => 2 + batchGets(n + 1) + 1,
+  fileAnonymous: (n: number, via: "form" | "json") => 6 + batchGets(n + 1) + (via === "json" ? 1 : 0),
+  /** The key (1 GetItem), the bad-key check (1 GetItem), its counter (1 UpdateItem), the articles and version, the notice. */
+  fileKeyed: (n: number) => 3 + batchGets(n + 1) + 1,
   /** One conditional UpdateItem: the transition, with its review mail queued in it. */
   confirm: () => 1,
-  /** One conditional UpdateItem: the decision, with `effectsPending` and its mail queued in it. */
-  decide: () => 1,
-  /** Claim (lease), one UpdateItem per listed URL, release (which records effects and the last mail). */
-  effectsByUrl: (n: number) => 1 + n + 1,
+  /**
+   * One conditional UpdateItem: the decision, with `effectsPending` and its
+   * mail queued in it; then one BatchGetItem for the page that shows the
+   * operator each listed URL as it now stands.
+   */
+  decide: () => 2,
+  /**
+   * Claim (lease), one UpdateItem per listed URL, one BatchGetItem of what the
+   * decision mail shows (the articles, the rule-set version, the recipient's
+   * suppression entry), release (which records the effects and the mail).
+   */
+  effectsByUrl: (n: number) => 1 + n + 1 + 1,
   /**
    * Claim, the rules (1 BatchWriteItem per 25), then the rule-set version (1
-   * PutItem, after the rules so a reader who sees it finds them), release.
-   * The listed URLs' articles are covered by the rules: no per-article write.
+   * PutItem, after the rules so a reader who sees it finds them), a count of
+   * what each rule covers for the decision mail (1 Query each, COUNT on the
+   * index), the mail's batch read, release. The rule covers the listed
+   * articles too: no article is written.
    */
-  effectsByRule: (r: number) => 1 + Math.ceil(r / 25) + 1 + 1,
-  /** Claim and release; the decision mail is recorded in the release. */
-  effectsOfRejection: () => 2,
-  /** Claim, one record per mail but the last, release (which records the last). */
-  mail: (k: number) => 1 + (k - 1) + 1,
-  /** As `mail`, plus one BatchGetItem for the notice's articles, the rule-set version and the sender's record. */
-  reviewMail: (k: number, articles: number) => 1 + batchGets(articles + 2) + (k - 1) + 1,
+  effectsByRule: (r: number) => 1 + Math.ceil(r / 25) + 1 + r + 1 + 1,
+  /** Claim, the decision mail's batch read, release (which records the mail). */
+  effectsOfRejection: () => 3,
+  /** Claim, one batch read of the recipients' suppression entries, one record per mail but the last, release. */
+  mail: (k: number) => 1 + 1 + (k - 1) + 1,
+  /** As `mail`, the batch read also fetching the notice's articles, the rule-set version and the sender's record. */
+  reviewMail: (k: number, articles: number) => 1 + batchGets(articles + 1 + k + 1) + (k - 1) + 1,
   /** The article and the rule-set version in one BatchGetItem. */
   view: () => 1,
   /** The notice (1 GetItem), then its articles with the version (1 BatchGetItem per 100). */

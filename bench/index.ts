@@ -12,9 +12,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { root } from "../packages/functions/bundle";
+import { runChild } from "./child";
 import { coldStart } from "./coldstart";
 import { cost } from "./cost";
 import { deskEnv, startEngines, type Engines } from "./engines";
+import { feedSection, type FeedFigures } from "./feeds";
 import { largeApproval } from "./large";
 import { install } from "./meter";
 import { latencies, measureOperations, operationsSection, type Operation } from "./operations";
@@ -31,17 +33,15 @@ const size = quick
 export type Context = { quick: boolean; engines: Engines; operations: Operation[] };
 export type Runner = (context: Context) => Promise<Section[]>;
 
-/**
- * The sections after section 1, in order. Another runner (bench/feeds.ts,
- * ingest throughput) is added here: it returns its own sections and the
- * table takes them as they are.
- */
+/** The sections after section 1, in order; each returns its own sections and the table takes them as they are. */
 const runners: Runner[] = [
   async ({ engines }) => [(await largeApproval(size.largeSource, engines.ses.url)).section],
   async ({ engines }) => [await coldStart(size.coldRounds, deskEnv(engines.dynamo.url, engines.ses.url, engines.table))],
   async () => [await throughput(size.throughputRounds, size.throughputMs)],
   async ({ operations }) => [await cost(operations)],
   async () => [await latencies(size.latencyRounds)],
+  // In a process of its own: it starts its own dynalite and feed server, and configures core for them.
+  async ({ quick }) => [feedSection(await runChild<FeedFigures[]>("feeds.ts", quick ? ["--quick"] : [], {}))],
 ];
 
 quietLogs();

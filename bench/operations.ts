@@ -80,8 +80,8 @@ export async function measureOperations(quick: boolean): Promise<Operation[]> {
   await record("ingest", floors.ingest(), repeated(async () => ({ source: `ingest-${++sources}.example`, author: "Bench Writer", i: 0, body: "x".repeat(4_000) }), (story) => () => ingest(story)), "4 KB body");
   await record("GET /api/v1/challenge", floors.challenge(), repeated(async () => undefined, () => challenge));
   for (const n of [1, 50]) {
-    await record(`file anonymous, JSON, ${n} URL${n > 1 ? "s" : ""}`, floors.fileAnonymous(n), repeated(filedOver(n), ({ urls }) => fileJson({ urls })));
-    await record(`file anonymous, form, ${n} URL${n > 1 ? "s" : ""}`, floors.fileAnonymous(n), repeated(filedOver(n), ({ urls }) => fileForm({ urls })));
+    await record(`file anonymous, JSON, ${n} URL${n > 1 ? "s" : ""}`, floors.fileAnonymous(n, "json"), repeated(filedOver(n), ({ urls }) => fileJson({ urls })));
+    await record(`file anonymous, form, ${n} URL${n > 1 ? "s" : ""}`, floors.fileAnonymous(n, "form"), repeated(filedOver(n), ({ urls }) => fileForm({ urls })));
   }
   for (const n of [1, 50, 1_000]) {
     await record(`file keyed, ${n.toLocaleString("en")} URL${n > 1 ? "s" : ""}`, floors.fileKeyed(n), repeated(filedOver(n), ({ urls }) => fileKeyed({ urls }, key)));

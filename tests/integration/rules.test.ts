@@ -3,7 +3,9 @@
  * URLs we did not have yet, co-authored bylines, and the line between "now"
  * and "now and in the future".
  */
-import { Article, Links, Notice } from "@takedown/core";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { Article, Links, Notice, Suppression, Table } from "@takedown/core";
+import { dynamo } from "@takedown/core/aws/dynamo";
 import { app } from "@takedown/web";
 import { describe, expect, it } from "vitest";
 import { approve, drain, tokenOf } from "../support/desk";
@@ -73,5 +75,21 @@ describe("rules a reader meets", () => {
     const later = await Article.ingest(story(sourceDomain, "Anyone", "later"));
     expect(later.hiddenBy).toEqual([]);
     expect(await statusOf(later.id)).toBe(200);
+  });
+});
+
+describe("rules written by another process", () => {
+  it("are seen by this one's next read, and this one's own rules too", async () => {
+    const elsewhere = await ingestSource(1);
+    const here = await ingestSource(1);
+    expect(await statusOf(elsewhere.articles[0]!.id)).toBe(200);
+    // Another Lambda approves a notice over `elsewhere`: its rule and a new version land behind our back.
+    const rule = { id: Suppression.ruleId(elsewhere.sourceDomain), kind: "source", sourceDomain: elsewhere.sourceDomain, notice: "n-elsewhere", createdAt: new Date().toISOString() };
+    await dynamo().send(new PutCommand({ TableName: Table.name(), Item: { ...Table.rules.of(rule.id, rule.notice), type: "rule", ...rule } }));
+    await dynamo().send(new PutCommand({ TableName: Table.name(), Item: { ...Table.rules.version, version: `v-${unique()}` } }));
+    // This process then approves one over `here`, from the rule set it knew before.
+    await approved(noticeInput([here.articles[0]!.originalUrl], { scope: "source", future: true }));
+    expect(await statusOf(here.articles[0]!.id)).toBe(451);
+    expect(await statusOf(elsewhere.articles[0]!.id)).toBe(451);
   });
 });

@@ -51,12 +51,19 @@ export class RuleSet {
 
   constructor(
     readonly version: string | undefined,
-    rules: Rule[],
+    private readonly rules: Rule[],
   ) {
     for (const rule of rules) {
       const target = ruleId(rule.sourceDomain, rule.authorKey);
       this.byTarget.set(target, [...(this.byTarget.get(target) ?? []), rule]);
     }
+  }
+
+  /** This set with `added` (a rule written again replaces itself), as of `version`. */
+  with(added: Rule[], version: string): RuleSet {
+    const key = (rule: Rule) => `${rule.id}#${rule.notice}`;
+    const kept = this.rules.filter((rule) => !added.some((other) => key(other) === key(rule)));
+    return new RuleSet(version, [...kept, ...added]);
   }
 
   /** The rules that hide an article: the source's, then those of each author in its byline. */
@@ -131,7 +138,22 @@ export async function current(): Promise<RuleSet> {
 export async function put(rules: Rule[]): Promise<void> {
   if (!rules.length) return;
   await Db.putMany(rules.map((rule) => ({ ...Table.rules.of(rule.id, rule.notice), type: "rule", ...rule })));
-  await dynamo().send(
-    new PutCommand({ TableName: Table.name(), Item: { ...Table.rules.version, version: Ids.newId() } }),
-  );
+  const table = Table.name();
+  const known = cache.get(table);
+  const version = Ids.newId();
+  const write = (condition?: string) =>
+    dynamo().send(
+      new PutCommand({
+        TableName: table,
+        Item: { ...Table.rules.version, version },
+        ...(condition ? { ConditionExpression: condition, ExpressionAttributeValues: { ":known": known?.version } } : {}),
+      }),
+    );
+  // When the version this process knows is still the current one, the new
+  // set is the known one plus these rules: kept without reading them back.
+  // Otherwise someone else changed the set too, and the next read loads it.
+  const swapped =
+    known?.version !== undefined && (await Db.conditional(write("version = :known"))) !== undefined;
+  if (swapped) cache.set(table, known.with(rules, version));
+  else await write();
 }
