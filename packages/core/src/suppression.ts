@@ -93,22 +93,35 @@ function fromItem(item: Record<string, unknown>): Rule {
   };
 }
 
+/** Loads under way, by table and version: reads that arrive together share one. */
+const loading = new Map<string, Promise<RuleSet>>();
+
 /**
  * The rule set as of `version`, read again only if it changed since this
  * process last read it. `version` comes from the caller's own batch read.
+ * Many reads that see a new version at once (a feed's items ingested in a
+ * batch) wait for one load rather than each reading every rule.
  */
 async function at(version: string | undefined): Promise<RuleSet> {
   const table = Table.name();
   const known = cache.get(table);
   if (known && known.version === version) return known;
-  const items = await Db.queryAll({
-    KeyConditionExpression: "pk = :rules AND begins_with(sk, :rule)",
-    ExpressionAttributeValues: { ":rules": Table.rules.partition, ":rule": Table.rules.prefix },
-    ConsistentRead: true,
-  });
-  const rules = new RuleSet(version, items.map(fromItem));
-  cache.set(table, rules);
-  return rules;
+  const key = `${table}\u0000${version}`;
+  const pending =
+    loading.get(key) ??
+    Db.queryAll({
+      KeyConditionExpression: "pk = :rules AND begins_with(sk, :rule)",
+      ExpressionAttributeValues: { ":rules": Table.rules.partition, ":rule": Table.rules.prefix },
+      ConsistentRead: true,
+    })
+      .then((items) => {
+        const rules = new RuleSet(version, items.map(fromItem));
+        cache.set(table, rules);
+        return rules;
+      })
+      .finally(() => loading.delete(key));
+  loading.set(key, pending);
+  return pending;
 }
 
 /**
