@@ -9,12 +9,8 @@
  * run inside `sst shell`). A retried notice is due at once: the sweep (or, on
  * AWS, the table's stream) takes it from there.
  */
-import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { Dispatch, DomainError } from "@takedown/core";
-import { explain, target } from "./keys";
-
-type Output = { log: (line: string) => void; error: (line: string) => void };
+import { command, main, type Output } from "./cli";
 
 const USAGE = `Usage:
   npm run dispatch -- list
@@ -36,29 +32,11 @@ async function retry(id: string | undefined, out: Output) {
 }
 
 /** Runs one command; returns the exit code (0 done, 1 refused or failed, 2 usage). */
-export async function run(argv: string[], out: Output = console): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { aws: { type: "boolean" } } });
-  } catch (error) {
-    out.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const [command, id] = parsed.positionals;
-  if (command !== "list" && command !== "retry") {
-    out.error(USAGE);
-    return 2;
-  }
-  const where = target(parsed.values.aws);
-  try {
-    await (command === "list" ? list(out) : retry(id, out));
-    return 0;
-  } catch (error) {
-    out.error(explain(error, where));
-    return 1;
-  }
+export function run(argv: string[], out: Output = console): Promise<number> {
+  return command(argv, out, {
+    usage: USAGE,
+    commands: { list: () => list(out), retry: ({ args: [id] }) => retry(id, out) },
+  });
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === new URL(import.meta.url).pathname) {
-  process.exitCode = await run(process.argv.slice(2));
-}
+await main(import.meta.url, run);

@@ -11,26 +11,15 @@
  * `sst shell` (which sets SST_RESOURCE_App), it talks to DynamoDB on AWS with
  * the environment's credentials, region and TABLE_NAME.
  */
-import { resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { ApiKey, DomainError, config } from "@takedown/core";
+import { ApiKey, DomainError } from "@takedown/core";
+import { command, main, table, type Output } from "./cli";
 
-export type Output = { log: (line: string) => void; error: (line: string) => void };
 
 const USAGE = `Usage:
   npm run keys -- create --name "<name>" --scopes ${ApiKey.SCOPES.join(",")} --owner <email>
   npm run keys -- list
   npm run keys -- revoke <id>
 Add --aws to use DynamoDB on AWS instead of the local stack.`;
-
-/** Points the core at the local stack unless told to use AWS; says which table it uses. */
-export function target(aws: boolean | undefined): string {
-  if (!aws && !process.env.SST_RESOURCE_App) {
-    process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? 8000}`;
-  }
-  const { dynamoEndpoint, tableName, region } = config();
-  return `table ${tableName} at ${dynamoEndpoint ?? `DynamoDB in ${region}`}`;
-}
 
 function describe(key: ApiKey.ApiKey): string[] {
   return [
@@ -42,11 +31,6 @@ function describe(key: ApiKey.ApiKey): string[] {
     key.lastUsedAt ?? "never",
     key.revokedAt ? `revoked ${key.revokedAt}` : "active",
   ];
-}
-
-export function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd());
 }
 
 async function create(values: { name?: string; scopes?: string; owner?: string }, out: Output) {
@@ -81,51 +65,16 @@ async function revoke(id: string | undefined, out: Output) {
 }
 
 /** Runs one command; returns the exit code (0 done, 1 refused or failed, 2 usage). */
-export async function run(argv: string[], out: Output = console): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        name: { type: "string" },
-        scopes: { type: "string" },
-        owner: { type: "string" },
-        aws: { type: "boolean" },
-      },
-    });
-  } catch (error) {
-    out.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  const [command, id] = positionals;
-  if (command !== "create" && command !== "list" && command !== "revoke") {
-    out.error(USAGE);
-    return 2;
-  }
-  const where = target(values.aws);
-  try {
-    if (command === "create") await create(values, out);
-    else if (command === "list") await list(out);
-    else await revoke(id, out);
-    return 0;
-  } catch (error) {
-    out.error(explain(error, where));
-    return 1;
-  }
+export function run(argv: string[], out: Output = console): Promise<number> {
+  return command(argv, out, {
+    usage: USAGE,
+    options: { name: { type: "string" }, scopes: { type: "string" }, owner: { type: "string" } },
+    commands: {
+      create: ({ values }) => create(values as { name?: string; scopes?: string; owner?: string }, out),
+      list: () => list(out),
+      revoke: ({ args: [id] }) => revoke(id, out),
+    },
+  });
 }
 
-export function explain(error: unknown, where: string): string {
-  if (error instanceof DomainError) {
-    return [error.message, ...(error.details.issues ?? []).map((issue) => `  ${issue.path}: ${issue.message}`)].join("\n");
-  }
-  const { name, code } = error as { name?: string; code?: string };
-  if (code === "ECONNREFUSED") return `Cannot reach the ${where}. Is \`npm start\` running?`;
-  if (name === "ResourceNotFoundException") return `There is no ${where}. Start the app once to create it.`;
-  return `Failed on the ${where}: ${name ?? "Error"}: ${(error as Error).message}`;
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === new URL(import.meta.url).pathname) {
-  process.exitCode = await run(process.argv.slice(2));
-}
+await main(import.meta.url, run);

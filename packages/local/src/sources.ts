@@ -11,10 +11,8 @@
  * Like `npm run keys`, it writes to the local stack's table unless given
  * --aws (or run inside `sst shell`).
  */
-import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { DomainError, Source } from "@takedown/core";
-import { explain, table, target, type Output } from "./keys";
+import { command, main, table, type Given, type Output } from "./cli";
 
 const USAGE = `Usage:
   npm run sources -- add --name "<name>" --domain <domain> --feed <url> [--feed <url>…] [--excerpts]
@@ -56,61 +54,50 @@ async function list(out: Output) {
   );
 }
 
-const needDomain = (command: string) =>
-  new DomainError("validation_failed", `Name the source: npm run sources -- ${command} <domain>`);
+
+/** The named source's domain, or a refusal saying how to name it. */
+function domainOf({ args: [domain] }: Given, command: string): string {
+  if (!domain) throw new DomainError("validation_failed", `Name the source: npm run sources -- ${command} <domain>`);
+  return domain;
+}
+
+async function pause(given: Given, out: Output, paused: boolean) {
+  const domain = domainOf(given, paused ? "pause" : "resume");
+  await Source.pause(domain, paused);
+  out.log(paused ? `Paused ${domain}: its feeds are not read until resumed.` : `Resumed ${domain}.`);
+}
 
 /** Runs one command; returns the exit code (0 done, 1 refused or failed, 2 usage). */
-export async function run(argv: string[], out: Output = console): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        name: { type: "string" },
-        domain: { type: "string" },
-        feed: { type: "string", multiple: true },
-        excerpts: { type: "boolean" },
-        aws: { type: "boolean" },
+export function run(argv: string[], out: Output = console): Promise<number> {
+  return command(argv, out, {
+    usage: USAGE,
+    options: {
+      name: { type: "string" },
+      domain: { type: "string" },
+      feed: { type: "string", multiple: true },
+      excerpts: { type: "boolean" },
+    },
+    commands: {
+      add: async ({ values }) => {
+        const source = await Source.add({
+          name: values.name,
+          domain: values.domain,
+          feeds: values.feed ?? [],
+          mode: values.excerpts ? "excerpt" : "full",
+        });
+        out.log(`Source ${source.domain} "${source.name}" (${source.mode}) reads ${source.feeds.length} feed(s):`);
+        source.feeds.forEach((feed) => out.log(`  ${feed.url}`));
       },
-    });
-  } catch (error) {
-    out.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  const [command, domain] = positionals;
-  if (!["add", "list", "pause", "resume", "remove"].includes(command ?? "")) {
-    out.error(USAGE);
-    return 2;
-  }
-  const where = target(values.aws);
-  try {
-    if (command === "add") {
-      const source = await Source.add({
-        name: values.name,
-        domain: values.domain,
-        feeds: values.feed ?? [],
-        mode: values.excerpts ? "excerpt" : "full",
-      });
-      out.log(`Source ${source.domain} "${source.name}" (${source.mode}) reads ${source.feeds.length} feed(s):`);
-      source.feeds.forEach((feed) => out.log(`  ${feed.url}`));
-    } else if (command === "list") await list(out);
-    else if (!domain) throw needDomain(command!);
-    else if (command === "pause" || command === "resume") {
-      await Source.pause(domain, command === "pause");
-      out.log(command === "pause" ? `Paused ${domain}: its feeds are not read until resumed.` : `Resumed ${domain}.`);
-    } else {
-      await Source.remove(domain);
-      out.log(`Removed ${domain} and its feeds. Its articles, and any notice's rules over it, stay.`);
-    }
-    return 0;
-  } catch (error) {
-    out.error(explain(error, where));
-    return 1;
-  }
+      list: () => list(out),
+      pause: (given) => pause(given, out, true),
+      resume: (given) => pause(given, out, false),
+      remove: async (given) => {
+        const domain = domainOf(given, "remove");
+        await Source.remove(domain);
+        out.log(`Removed ${domain} and its feeds. Its articles, and any notice's rules over it, stay.`);
+      },
+    },
+  });
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === new URL(import.meta.url).pathname) {
-  process.exitCode = await run(process.argv.slice(2));
-}
+await main(import.meta.url, run);
