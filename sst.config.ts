@@ -1,12 +1,13 @@
 /// <reference path="./.sst/platform/config.d.ts" />
-import { checkStage, isProtected } from "./stacks/stage";
 
 /**
  * Takedown Desk on AWS. Each concern has its module in stacks/; this file
  * names the app and runs them in the order their resources depend on.
  */
 export default $config({
-  app(input) {
+  // SST refuses top-level imports in this file: modules are imported inside its functions.
+  async app(input) {
+    const { checkStage, isProtected } = await import("./stacks/stage");
     const stage = input?.stage ?? "";
     checkStage(stage);
     const production = isProtected(stage);
