@@ -57,19 +57,24 @@ table.subscribe("Dispatcher", dispatcher.arn, {
   },
 });
 
-export const sweeper = new sst.aws.Function("Sweeper", {
+/**
+ * A function run on a schedule, with EventBridge's own scheduled event
+ * (rather than SST's constant `{}`). A run that fails is not retried (the
+ * next run is the retry) and is recorded in the failure queue.
+ */
+function scheduled(name: { fn: string; cron: string }, schedule: `rate(${string})`, args: sst.aws.FunctionArgs) {
+  const fn = new sst.aws.Function(name.fn, {
+    ...args,
+    retries: 0,
+    transform: { eventInvokeConfig: { destinationConfig: { onFailure: { destination: failures.arn } } } },
+  });
+  new sst.aws.Cron(name.cron, { schedule, function: fn, transform: { target: (target) => void delete target.input } });
+  return fn;
+}
+
+export const sweeper = scheduled({ fn: "Sweeper", cron: "Sweep" }, "rate(1 minute)", {
   ...jobs(handlers.sweep),
   timeout: "50 seconds",
-  // The next minute's sweep is the retry.
-  retries: 0,
-  transform: { eventInvokeConfig: { destinationConfig: { onFailure: { destination: failures.arn } } } },
-});
-
-new sst.aws.Cron("Sweep", {
-  schedule: "rate(1 minute)",
-  function: sweeper,
-  // EventBridge's own scheduled event, rather than SST's constant `{}`.
-  transform: { target: (args) => void delete args.input },
 });
 
 /**
@@ -78,15 +83,7 @@ new sst.aws.Cron("Sweep", {
  * so a run every five minutes reads only those; it mails nobody and
  * invalidates nothing: a new article reaches the listings' next render.
  */
-export const poller = new sst.aws.Function("Poller", {
+export const poller = scheduled({ fn: "Poller", cron: "Poll" }, "rate(5 minutes)", {
   ...lambda(handlers.poll, siteUrl, { link: settings.poll, permissions: [readWriteItems, park] }),
   timeout: "60 seconds",
-  retries: 0,
-  transform: { eventInvokeConfig: { destinationConfig: { onFailure: { destination: failures.arn } } } },
-});
-
-new sst.aws.Cron("Poll", {
-  schedule: "rate(5 minutes)",
-  function: poller,
-  transform: { target: (args) => void delete args.input },
 });
