@@ -61,7 +61,7 @@ export type Article = {
   hiddenBy: string[];
   /** The source or author rule that hides it, if one does. */
   suppressedBy?: string;
-  /** When we first saw it; a rule that is not for the future covers only what came before it. */
+  /** When it was first written here (for a feed item, the same moment as `firstSeenAt`). */
   ingestedAt: string;
   updatedAt: string;
 };
@@ -79,8 +79,12 @@ export async function visible(articles: Article[]): Promise<Article[]> {
   return articles.filter((a) => !isHidden(a));
 }
 
-/** Where and when we first saw an article, as operators weigh a notice's claim against it. */
-export function provenance(article: Article): { feed?: string; at: string } {
+/**
+ * Where and when we first saw an article, as operators weigh a notice's
+ * claim against it, and as a rule that is not for the future (or only for
+ * it) places the article before or after its approval.
+ */
+export function provenance(article: Pick<Article, "firstSeenFeed" | "firstSeenAt" | "ingestedAt">): { feed?: string; at: string } {
   return { feed: article.firstSeenFeed, at: article.firstSeenAt ?? article.ingestedAt };
 }
 
@@ -104,14 +108,11 @@ function fromItem(item: Record<string, unknown>, rules: Suppression.RuleSet): Ar
   const { pk, sk, gsi1pk, gsi1sk, gsi3pk, gsi3sk, gsi4pk, gsi4sk, type, normalizedUrl, hiddenBy, hiddenAt, suppressedBy, ...rest } =
     item;
   const stored = rest as Omit<Article, "hiddenBy" | "suppressedBy">;
-  const covering = rules.covering({ ...stored, authorKeys: stored.authorKeys ?? [stored.authorKey], firstSeenAt: stored.ingestedAt });
+  // Articles stored before bylines were split name their first author only.
+  const article = { ...stored, authorKeys: stored.authorKeys ?? [stored.authorKey] };
+  const covering = rules.covering({ ...article, firstSeenAt: provenance(article).at });
   const notices = new Set([...((hiddenBy as Set<string> | undefined) ?? []), ...covering.map((rule) => rule.notice)]);
-  return {
-    ...stored,
-    authorKeys: stored.authorKeys ?? [stored.authorKey],
-    hiddenBy: [...notices].sort(),
-    ...(covering[0] ? { suppressedBy: covering[0].id } : {}),
-  };
+  return { ...article, hiddenBy: [...notices].sort(), ...(covering[0] ? { suppressedBy: covering[0].id } : {}) };
 }
 
 /**
