@@ -7,8 +7,10 @@
 import { config } from "@takedown/core";
 import { app } from "@takedown/web";
 import { Validator } from "@seriousme/openapi-schema-validator";
+import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { BASE_PATH, document, type OpenApiDocument } from "../../packages/web/src/openapi";
+import { BASE_PATH, document, documentOf, type OpenApiDocument } from "../../packages/web/src/openapi";
+import { api } from "../../packages/web/src/routes/api";
 import { call, newKey } from "../support/api";
 import { check } from "../support/openapi-responses";
 
@@ -36,6 +38,49 @@ describe("the OpenAPI document", () => {
       .filter((route) => route.method !== "ALL" && route.path.startsWith(`${BASE_PATH}/`))
       .map((route) => `${route.method} ${route.path.slice(BASE_PATH.length).replace(/:(\w+)/g, "{$1}")}`);
     expect([...new Set(served)].sort()).toEqual(declared(document()).sort());
+  });
+
+  it("is generated from the routes, so a route without a description cannot be added", () => {
+    const undescribed = new Hono().get("/reports", (c) => c.json({}));
+    expect(() => documentOf([...api.routes, ...undescribed.routes])).toThrow("GET /reports needs one describeRoute(…), not 0");
+  });
+
+  it("requires the scope each route's middleware enforces: 401 without a key, 403 with a key of another scope", async () => {
+    const doc = document();
+    const schemes = doc.components.securitySchemes;
+    const scoped = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).flatMap(([method, operation]) => {
+        const scopes = operation!.security.flatMap((requirement) =>
+          Object.keys(requirement).flatMap((name) => {
+            const scheme = schemes[name]!;
+            return scheme.type === "http" && scheme["x-scope"] ? [scheme["x-scope"]] : [];
+          }),
+        );
+        return scopes.map((scope) => ({ method, path, scope, anonymous: operation!.security.some((r) => !Object.keys(r).length) }));
+      }),
+    );
+    expect(scoped.map(({ method, path, scope }) => `${method} ${path} ${scope}`)).toContain("delete /webhooks/{id} notices:write");
+    expect(scoped.map(({ method, path, scope }) => `${method} ${path} ${scope}`)).toContain("post /articles articles:write");
+    const keys = { "notices:write": await newKey(["articles:write"]), "articles:write": await newKey(["notices:write"]) };
+    for (const { method, path, scope, anonymous } of scoped) {
+      const url = path.replace(/\{\w+\}/g, "0123456789abcdef0123");
+      const body = method === "post" ? {} : undefined;
+      const withOtherScope = await call(method.toUpperCase(), url, { key: keys[scope].secret, body });
+      expect(withOtherScope.status, `${method} ${path} with a key without ${scope}`).toBe(403);
+      if (anonymous) continue;
+      const withoutKey = await call(method.toUpperCase(), url, { body });
+      expect(withoutKey.status, `${method} ${path} without a key`).toBe(401);
+    }
+  });
+
+  it("describes a route registered ahead of the API's middleware without it: no key is checked, no limit counted", async () => {
+    const challenge = document().paths["/challenge"]!.get!;
+    expect(challenge.security).toEqual([{}]);
+    expect(Object.keys(challenge.responses)).not.toContain("401");
+    expect(challenge.responses["200"]!.headers).toEqual({});
+    const answer = await call("GET", "/challenge", { key: "tdk_not-a-key" });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.has("RateLimit")).toBe(false);
   });
 
   it("gives request examples that the API accepts as they are", async () => {
@@ -68,8 +113,8 @@ describe("the suite's check of every API response", () => {
   });
 
   it("refuses an answer without a header the document requires", async () => {
-    const limited = Response.json(error, { status: 429 });
-    await expect(check(article, limited)).rejects.toThrow("without the Retry-After header");
+    const busy = Response.json(error, { status: 503 });
+    await expect(check(article, busy)).rejects.toThrow("without the Retry-After header");
   });
 
   it("lets a conforming answer through, and paths the document does not cover", async () => {

@@ -90,9 +90,9 @@ export async function check(request: Request, response: Response): Promise<{ key
       `${key} answered ${status}, which the OpenAPI document does not declare (only ${Object.keys(operation.responses).join(", ")})`,
     );
   }
-  for (const ref of Object.values(declared.headers)) {
-    const name = ref.$ref.split("/").pop()!;
-    if (checker.doc.components.headers[name]?.required && !response.headers.has(name)) {
+  for (const [name, header] of Object.entries(declared.headers)) {
+    const { required } = "$ref" in header ? checker.doc.components.headers[header.$ref.split("/").pop()!]! : header;
+    if (required && !response.headers.has(name)) {
       throw new Error(`${key} answered ${status} without the ${name} header the OpenAPI document requires`);
     }
   }

@@ -6,12 +6,21 @@ import { Abuse, ApiKey, config, DomainError, Log, RateLimit } from "@takedown/co
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { clientIp } from "./client-ip";
-import { limitBody, limitBodyTo } from "./middleware";
+import { documented, type Refusal } from "./described";
+import { limitBody, limitBodyTo, MAX_BODY_BYTES } from "./middleware";
 
 export type ApiEnv = { Variables: { principal?: ApiKey.Principal } };
 
 /** Room for 1,000 URLs; what a notice may take to store is bounded by the domain. */
 export const MAX_KEYED_BODY_BYTES = 512 * 1024;
+
+/** Each of these reads DynamoDB, which may be busy (errors.tsx answers 503). */
+const unavailable: Refusal = {
+  status: 503,
+  code: "unavailable",
+  when: "the database is busy or away; nothing is half-done, so send the same request again",
+  headers: ["Retry-After"],
+};
 
 /** The caller as limits and idempotency records know it: its key, or its address. */
 export function caller(c: Context<ApiEnv>): string {
@@ -54,9 +63,22 @@ export const identify = createMiddleware<ApiEnv>(async (c, next) => {
   await Promise.all([recorded, next()]);
 });
 
+documented(identify, {
+  refusals: [
+    { status: 401, code: "unauthorized", when: "an API key was sent but is malformed, unknown or revoked" },
+    {
+      status: 429,
+      code: "rate_limited",
+      when: "this address sent too many bad API keys lately; its keys are not looked at until it waits",
+      headers: ["Retry-After"],
+    },
+    unavailable,
+  ],
+});
+
 /** 401 without a key (unless anonymous callers are welcome), 403 with a key that lacks `scope`. */
 export const allow = (scope: ApiKey.Scope, options: { anonymous?: true } = {}) =>
-  createMiddleware<ApiEnv>(async (c, next) => {
+  documented(createMiddleware<ApiEnv>(async (c, next) => {
     const principal = c.get("principal");
     if (!principal && !options.anonymous) {
       throw new DomainError("unauthorized", `This needs an API key with the ${scope} scope (Authorization: Bearer <key>).`);
@@ -65,6 +87,12 @@ export const allow = (scope: ApiKey.Scope, options: { anonymous?: true } = {}) =
       throw new DomainError("forbidden", `This API key lacks the ${scope} scope.`);
     }
     await next();
+  }), {
+    access: { key: scope, ...options },
+    refusals: [
+      ...(options.anonymous ? [] : [{ status: 401, code: "unauthorized", when: "no API key was sent, and this needs one" }]),
+      { status: 403, code: "forbidden", when: `the API key lacks the \`${scope}\` scope` },
+    ],
   });
 
 /**
@@ -83,9 +111,35 @@ export const rateLimit = createMiddleware<ApiEnv>(async (c, next) => {
   await next();
 });
 
+documented(rateLimit, {
+  headers: ["RateLimit-Policy", "RateLimit"],
+  refusals: [
+    {
+      status: 429,
+      code: "rate_limited",
+      when: "the caller is over its rate limit; nothing was done",
+      headers: ["Retry-After", "RateLimit-Policy", "RateLimit"],
+    },
+    unavailable,
+  ],
+});
+
 const limitKeyedBody = limitBodyTo(MAX_KEYED_BODY_BYTES);
 
+const kb = (bytes: number) => `${bytes / 1024} KB`;
+
 /** Bulk filing needs larger bodies; only callers with a key may send them. */
-export const limitApiBody = createMiddleware<ApiEnv>((c, next) =>
-  (c.get("principal") ? limitKeyedBody : limitBody)(c, next),
+export const limitApiBody = documented(
+  createMiddleware<ApiEnv>((c, next) => (c.get("principal") ? limitKeyedBody : limitBody)(c, next)),
+  ({ body }) => ({
+    refusals: body
+      ? [
+          {
+            status: 413,
+            code: "payload_too_large",
+            when: `the body is over ${kb(MAX_BODY_BYTES)} (${kb(MAX_KEYED_BODY_BYTES)} with an API key)`,
+          },
+        ]
+      : [],
+  }),
 );

@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { caller, type ApiEnv } from "./auth";
+import { documented } from "./described";
 
 /**
  * Whose keys these are. A key holder's are its own; anonymous callers share
@@ -45,3 +46,23 @@ export const idempotency = createMiddleware<ApiEnv>(async (c, next) => {
     contentType: c.res.headers.get("content-type") ?? undefined,
   });
 });
+
+// Only 2xx answers are kept, so only they can be replayed.
+documented(idempotency, ({ method }) =>
+  method !== "POST"
+    ? {}
+    : {
+        parameters: ["IdempotencyKey"],
+        successHeaders: ["Idempotent-Replayed"],
+        refusals: [
+          { status: 422, code: "validation_failed", when: "the Idempotency-Key header is not a usable key" },
+          { status: 422, code: "idempotency_mismatch", when: "this Idempotency-Key was used for a different request" },
+          {
+            status: 409,
+            code: "idempotency_conflict",
+            when: "a request with this Idempotency-Key is still being processed",
+            headers: ["Retry-After"],
+          },
+        ],
+      },
+);

@@ -2,6 +2,8 @@ import { config } from "@takedown/core";
 import type { Context, Env } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
+import type * as z from "zod/mini";
+import { documented } from "./described";
 import { HttpError } from "./errors";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -36,14 +38,25 @@ export async function jsonBody(c: Context): Promise<unknown> {
 }
 
 /**
- * jsonBody as a route's middleware, declaring the body's type to `hc`
- * clients. The domain still validates what arrives.
+ * jsonBody as a route's middleware, declaring the body's schema to the
+ * OpenAPI document and its type to `hc` clients. The domain validates what
+ * arrives, with this schema or a stricter one.
  */
-export const jsonInput = <T>() =>
-  createMiddleware<Env, string, { in: { json: T }; out: { json: unknown } }>(async (c, next) => {
-    c.req.addValidatedData("json", (await jsonBody(c)) as object);
-    await next();
-  });
+export const jsonInput = <S extends z.core.$ZodType>(schema: S) =>
+  documented(
+    createMiddleware<Env, string, { in: { json: z.input<S> }; out: { json: unknown } }>(async (c, next) => {
+      c.req.addValidatedData("json", (await jsonBody(c)) as object);
+      await next();
+    }),
+    {
+      body: schema,
+      refusals: [
+        { status: 415, code: "unsupported_media_type", when: "the body is not sent as `application/json`" },
+        { status: 400, code: "malformed_json", when: "the body is not valid JSON" },
+        { status: 422, code: "validation_failed", when: "fields need attention; `issues` names each" },
+      ],
+    },
+  );
 
 /**
  * Form posts must come from our own pages. Mail scanners and other sites

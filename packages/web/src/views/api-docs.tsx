@@ -116,11 +116,11 @@ function SchemaView({ schema }: { schema: JsonSchema }): Child {
 function access(doc: OpenApiDocument, security: OperationObject["security"]): string {
   if (security.length === 0) return "None needed.";
   const ways = security.map((requirement) => {
-    const [name, scopes = []] = Object.entries(requirement)[0] ?? [];
+    const [name] = Object.keys(requirement);
     if (!name) return "none needed";
     const scheme = doc.components.securitySchemes[name]!;
-    const what = scheme.type === "http" ? "an API key" : `the \`${scheme.name}\` query parameter (${name})`;
-    return scopes.length ? `${what} with ${scopes.map((s) => `\`${s}\``).join(", ")}` : what;
+    if (scheme.type !== "http") return `the \`${scheme.name}\` query parameter (${name})`;
+    return scheme["x-scope"] ? `an API key with \`${scheme["x-scope"]}\`` : "an API key";
   });
   return `${ways.join(", or ")}.`.replace(/^./, (first) => first.toUpperCase());
 }
