@@ -149,7 +149,7 @@ export const ErrorBody = z.strictObject({
 });
 
 /** What the API gateway in front answers when it throttles a route (429); not ours, so not strict. */
-export const Throttled = z.looseObject({ message: z.literal("Too Many Requests") });
+export const Throttled = z.looseObject({ message: z.string().check(z.describe("`Too Many Requests`.")) });
 
 export type ArticleSummary = z.output<typeof ArticleSummary>;
 export type ArticleView = z.output<typeof ArticleView>;
