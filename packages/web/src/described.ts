@@ -62,7 +62,7 @@ export type RouteDescription = {
   refusals?: Refusal[];
 };
 
-export const DESCRIBED = Symbol("openapi");
+const DESCRIBED = Symbol("openapi");
 
 type Described = { [DESCRIBED]: (call: Call) => Contribution | RouteDescription };
 

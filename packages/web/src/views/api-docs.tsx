@@ -66,6 +66,9 @@ function Label({ schema }: { schema: JsonSchema }) {
     const name = schema.$ref.slice(COMPONENT.length);
     return <a href={`#schema-${name}`}>{name}</a>;
   }
+  if (Array.isArray(schema.anyOf)) {
+    return <>{(schema.anyOf as JsonSchema[]).map((option, i) => <>{i ? " or " : ""}<Label schema={option} /></>)}</>;
+  }
   if (schema.const !== undefined) return <span class="type">{JSON.stringify(schema.const)}</span>;
   if (Array.isArray(schema.enum)) {
     return <span class="type">one of {schema.enum.map((value) => JSON.stringify(value)).join(", ")}</span>;
