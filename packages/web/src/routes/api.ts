@@ -53,188 +53,169 @@ const noticeExample = () => ({
   signature: "Jane Writer",
 });
 
+// Each operation's description, registered with its route below; see described.ts.
+const getChallenge = describeRoute({
+  operationId: "getChallenge",
+  tag: "Notices",
+  summary: "Get a proof-of-work challenge",
+  description:
+    "Filing without an API key costs a proof of work, as the form does: solve one challenge per notice " +
+    "and send the solution as the Proof-Of-Work header. Filing with a key needs none. It is not rate limited.",
+  responses: { 200: { description: "A fresh challenge.", body: Answers.Challenge } },
+});
+
+const ingestArticle = describeRoute({
+  operationId: "ingestArticle",
+  tag: "Articles",
+  summary: "Ingest an article",
+  description:
+    "Adds or updates (by original URL) an article republished from a feed. An article that a standing " +
+    "suppression rule covers is hidden as it arrives.",
+  body: { description: "The article as the feed has it.", example: articleExample },
+  responses: { 200: { description: "The article as stored, and whether it is hidden.", body: Answers.ArticleSummary } },
+});
+
+const getArticle = describeRoute({
+  operationId: "getArticle",
+  tag: "Articles",
+  summary: "Read an article's record",
+  description:
+    "Anyone may read the record of an article that is shown. A hidden one answers 451 with the references of the notices that hid it, and nothing of the article.",
+  pathParameters: { id: "The article's id (20 hex digits), as in its URL on this site." },
+  responses: { 200: { description: "The article.", body: Answers.ArticleView } },
+  refusals: [
+    { status: 404, code: "not_found", when: "there is no such article" },
+    {
+      status: 451,
+      code: "unavailable_for_legal_reasons",
+      when: "the article is hidden: the message and the `Link` header (`rel=\"blocked-by\"`, RFC 7725) name the notices",
+    },
+  ],
+});
+
+const fileNotice = describeRoute({
+  operationId: "fileNotice",
+  tag: "Notices",
+  summary: "File a takedown notice",
+  description:
+    `Without an API key, a notice lists at most ${Notice.MAX_URLS} URLs and waits until its sender confirms ` +
+    `their address from the mail we send. With a key that has \`notices:write\`, it may list up to ` +
+    `${Notice.MAX_URLS_WITH_KEY.toLocaleString("en")} URLs and goes straight to review, and its mail goes to the ` +
+    "key's owner (and to the requester's address only when it is at the owner's domain). A notice with scope " +
+    "`author` or `source` covers one source: URLs from several are refused on `scope`. Either way, people " +
+    "decide it; the answer only says it was received.",
+  headers: {
+    "Proof-Of-Work":
+      "Required without an API key: `<challenge>:<nonce>`, where the challenge comes from GET /challenge and " +
+      "the SHA-256 of the whole value starts with the challenge's `bits` zero bits. Each challenge is good once.",
+  },
+  body: {
+    description: `The notice. Without an API key, \`urls\` holds at most ${Notice.MAX_URLS} URLs.`,
+    example: noticeExample,
+  },
+  responses: { 202: { description: "Received, and waiting for confirmation or review.", body: Answers.NoticeFiled } },
+  refusals: [
+    {
+      status: 422,
+      code: "validation_failed",
+      when: "without an API key: the Proof-Of-Work header is missing, wrong, expired or already used (issue path `proof`)",
+    },
+    {
+      status: 429,
+      code: "rate_limited",
+      when: "without an API key: too many notices this hour from this address, or for this email address",
+      headers: ["Retry-After"],
+    },
+  ],
+});
+
+const listNotices = describeRoute({
+  operationId: "listNotices",
+  tag: "Notices",
+  summary: "List the notices filed with this key",
+  description:
+    "Newest first, a page at a time. The status filter is applied to each page after it is read, so a page " +
+    "may hold fewer than `limit` notices and still have a `cursor`.",
+  query: {
+    schema: Notice.ListQuery,
+    descriptions: {
+      status: "Only notices with this status.",
+      since: "Only notices filed at or after this date-time.",
+      cursor: "The `cursor` of the previous page.",
+      limit: "Notices read per page: 1 to 100, 25 by default.",
+    },
+  },
+  responses: { 200: { description: "One page of notices.", body: Answers.NoticeList } },
+  refusals: [{ status: 422, code: "validation_failed", when: "a filter is not valid, or the cursor belongs to another list" }],
+});
+
+const getNotice = describeRoute({
+  operationId: "getNotice",
+  tag: "Notices",
+  summary: "Read a notice's progress",
+  description:
+    "With the status token from `statusUrl`, any notice; without one, an API key reads the notices it filed.",
+  access: { key: "any", statusToken: true },
+  pathParameters: { id: "The notice's id." },
+  responses: { 200: { description: "The notice, and what became of each URL.", body: Answers.NoticeView } },
+  refusals: [
+    { status: 403, code: "invalid_link", when: "no status token (and no API key) was sent, or the token is not this notice's" },
+    { status: 410, code: "expired_link", when: "the status token has expired" },
+    { status: 404, code: "not_found", when: "there is no such notice, or this API key did not file it" },
+  ],
+});
+
 export const api = new Hono<ApiEnv>()
   // A proof-of-work challenge for anonymous filers (see POST /takedowns). It
   // is signed, not stored, so handing one out costs no storage and needs no
   // limit: registered before the middleware, it never reaches them.
-  .get(
-    "/challenge",
-    describeRoute({
-      operationId: "getChallenge",
-      tag: "Notices",
-      summary: "Get a proof-of-work challenge",
-      description:
-        "Filing without an API key costs a proof of work, as the form does: solve one challenge per notice " +
-        "and send the solution as the Proof-Of-Work header. Filing with a key needs none. It is not rate limited.",
-      responses: { 200: { description: "A fresh challenge.", body: Answers.Challenge } },
-    }),
-    (c) => c.json(Pow.issue() satisfies Answers.Challenge),
-  )
+  .get("/challenge", getChallenge, (c) => c.json(Pow.issue() satisfies Answers.Challenge))
   .use(identify, rateLimit, limitApiBody, idempotency)
-  .post(
-    "/articles",
-    describeRoute({
-      operationId: "ingestArticle",
-      tag: "Articles",
-      summary: "Ingest an article",
-      description:
-        "Adds or updates (by original URL) an article republished from a feed. An article that a standing " +
-        "suppression rule covers is hidden as it arrives.",
-      body: { description: "The article as the feed has it.", example: articleExample },
-      responses: { 200: { description: "The article as stored, and whether it is hidden.", body: Answers.ArticleSummary } },
-    }),
-    allow("articles:write"),
-    jsonInput(Article.IngestInput),
-    async (c) => {
-      const article = await Article.ingest(c.req.valid("json"));
-      return c.json(articleJson(article), 200);
-    },
-  )
-  .get(
-    "/articles/:id",
-    describeRoute({
-      operationId: "getArticle",
-      tag: "Articles",
-      summary: "Read an article's record",
-      description:
-        "Anyone may read the record of an article that is shown. A hidden one answers 451 with the references of the notices that hid it, and nothing of the article.",
-      pathParameters: { id: "The article's id (20 hex digits), as in its URL on this site." },
-      responses: { 200: { description: "The article.", body: Answers.ArticleView } },
-      refusals: [
-        { status: 404, code: "not_found", when: "there is no such article" },
-        {
-          status: 451,
-          code: "unavailable_for_legal_reasons",
-          when: "the article is hidden: the message and the `Link` header (`rel=\"blocked-by\"`, RFC 7725) name the notices",
-        },
-      ],
-    }),
-    async (c) => {
-      const article = await Article.get(c.req.param("id"));
-      if (!article) throw new HttpError(404, "not_found", "There is no such article.");
-      if (Article.isHidden(article)) {
-        // As the page does (RFC 7725): withheld, by what, and nothing of what it was.
-        c.header("Link", article.hiddenBy.map((id) => `<${Links.publicNotice(id)}>; rel="blocked-by"`).join(", "));
-        throw new HttpError(451, "unavailable_for_legal_reasons", `This article is withheld under notice ${article.hiddenBy.join(", ")}.`);
-      }
-      const { title, author, sourceName, sourceDomain, originalUrl, publishedAt } = article;
-      return c.json({
-        ...articleJson(article),
-        title,
-        author,
-        sourceName,
-        sourceDomain,
-        originalUrl,
-        publishedAt,
-      } satisfies Answers.ArticleView);
-    },
-  )
-  .post(
-    "/takedowns",
-    describeRoute({
-      operationId: "fileNotice",
-      tag: "Notices",
-      summary: "File a takedown notice",
-      description:
-        `Without an API key, a notice lists at most ${Notice.MAX_URLS} URLs and waits until its sender confirms ` +
-        `their address from the mail we send. With a key that has \`notices:write\`, it may list up to ` +
-        `${Notice.MAX_URLS_WITH_KEY.toLocaleString("en")} URLs and goes straight to review, and its mail goes to the ` +
-        "key's owner (and to the requester's address only when it is at the owner's domain). A notice with scope " +
-        "`author` or `source` covers one source: URLs from several are refused on `scope`. Either way, people " +
-        "decide it; the answer only says it was received.",
-      headers: {
-        "Proof-Of-Work":
-          "Required without an API key: `<challenge>:<nonce>`, where the challenge comes from GET /challenge and " +
-          "the SHA-256 of the whole value starts with the challenge's `bits` zero bits. Each challenge is good once.",
-      },
-      body: {
-        description: `The notice. Without an API key, \`urls\` holds at most ${Notice.MAX_URLS} URLs.`,
-        example: noticeExample,
-      },
-      responses: { 202: { description: "Received, and waiting for confirmation or review.", body: Answers.NoticeFiled } },
-      refusals: [
-        {
-          status: 422,
-          code: "validation_failed",
-          when: "without an API key: the Proof-Of-Work header is missing, wrong, expired or already used (issue path `proof`)",
-        },
-        {
-          status: 429,
-          code: "rate_limited",
-          when: "without an API key: too many notices this hour from this address, or for this email address",
-          headers: ["Retry-After"],
-        },
-      ],
-    }),
-    allow("notices:write", { anonymous: true }),
-    noStore,
-    jsonInput(Notice.KeyedInput),
-    async (c) => {
-      const principal = c.get("principal");
-      // Anonymous systems pay what the form pays.
-      const notice = principal
-        ? await Notice.file(c.req.valid("json"), new Date(), { id: principal.id, name: principal.name, owner: principal.owner })
-        : await Notice.fileAnonymous(c.req.valid("json"), { ip: clientIp(c), proof: c.req.header("proof-of-work") });
-      return c.json({ id: notice.id, status: notice.status, statusUrl: Links.status(notice.id) } satisfies Answers.NoticeFiled, 202);
-    },
-  )
-  .get(
-    "/takedowns",
-    describeRoute({
-      operationId: "listNotices",
-      tag: "Notices",
-      summary: "List the notices filed with this key",
-      description:
-        "Newest first, a page at a time. The status filter is applied to each page after it is read, so a page " +
-        "may hold fewer than `limit` notices and still have a `cursor`.",
-      query: {
-        schema: Notice.ListQuery,
-        descriptions: {
-          status: "Only notices with this status.",
-          since: "Only notices filed at or after this date-time.",
-          cursor: "The `cursor` of the previous page.",
-          limit: "Notices read per page: 1 to 100, 25 by default.",
-        },
-      },
-      responses: { 200: { description: "One page of notices.", body: Answers.NoticeList } },
-      refusals: [{ status: 422, code: "validation_failed", when: "a filter is not valid, or the cursor belongs to another list" }],
-    }),
-    allow("notices:write"),
-    validator("query", Notice.listQuery),
-    async (c) => {
-      const { notices, cursor } = await Notice.listFiledWith(c.get("principal")!.id, c.req.valid("query"));
-      const shown = notices.map((notice) => (notice.decision ? { ...notice, decision: Present.publicDecision(notice.decision) } : notice));
-      return c.json({ notices: shown, ...(cursor ? { cursor } : {}) } satisfies Answers.NoticeList);
-    },
-  )
+  .post("/articles", ingestArticle, allow("articles:write"), jsonInput(Article.IngestInput), async (c) => {
+    const article = await Article.ingest(c.req.valid("json"));
+    return c.json(articleJson(article), 200);
+  })
+  .get("/articles/:id", getArticle, async (c) => {
+    const article = await Article.get(c.req.param("id"));
+    if (!article) throw new HttpError(404, "not_found", "There is no such article.");
+    if (Article.isHidden(article)) {
+      // As the page does (RFC 7725): withheld, by what, and nothing of what it was.
+      c.header("Link", article.hiddenBy.map((id) => `<${Links.publicNotice(id)}>; rel="blocked-by"`).join(", "));
+      throw new HttpError(451, "unavailable_for_legal_reasons", `This article is withheld under notice ${article.hiddenBy.join(", ")}.`);
+    }
+    const { title, author, sourceName, sourceDomain, originalUrl, publishedAt } = article;
+    return c.json({
+      ...articleJson(article),
+      title,
+      author,
+      sourceName,
+      sourceDomain,
+      originalUrl,
+      publishedAt,
+    } satisfies Answers.ArticleView);
+  })
+  .post("/takedowns", fileNotice, allow("notices:write", { anonymous: true }), noStore, jsonInput(Notice.KeyedInput), async (c) => {
+    const principal = c.get("principal");
+    // Anonymous systems pay what the form pays.
+    const notice = principal
+      ? await Notice.file(c.req.valid("json"), new Date(), { id: principal.id, name: principal.name, owner: principal.owner })
+      : await Notice.fileAnonymous(c.req.valid("json"), { ip: clientIp(c), proof: c.req.header("proof-of-work") });
+    return c.json({ id: notice.id, status: notice.status, statusUrl: Links.status(notice.id) } satisfies Answers.NoticeFiled, 202);
+  })
+  .get("/takedowns", listNotices, allow("notices:write"), validator("query", Notice.listQuery), async (c) => {
+    const { notices, cursor } = await Notice.listFiledWith(c.get("principal")!.id, c.req.valid("query"));
+    const shown = notices.map((notice) => (notice.decision ? { ...notice, decision: Present.publicDecision(notice.decision) } : notice));
+    return c.json({ notices: shown, ...(cursor ? { cursor } : {}) } satisfies Answers.NoticeList);
+  })
   // The status link's token opens any notice; without one, a key opens those it filed.
-  .get(
-    "/takedowns/:id",
-    describeRoute({
-      operationId: "getNotice",
-      tag: "Notices",
-      summary: "Read a notice's progress",
-      description:
-        "With the status token from `statusUrl`, any notice; without one, an API key reads the notices it filed.",
-      access: { key: "any", statusToken: true },
-      pathParameters: { id: "The notice's id." },
-      responses: { 200: { description: "The notice, and what became of each URL.", body: Answers.NoticeView } },
-      refusals: [
-        { status: 403, code: "invalid_link", when: "no status token (and no API key) was sent, or the token is not this notice's" },
-        { status: 410, code: "expired_link", when: "the status token has expired" },
-        { status: 404, code: "not_found", when: "there is no such notice, or this API key did not file it" },
-      ],
-    }),
-    noStore,
-    async (c) => {
-      const { id } = c.req.param();
-      const token = c.req.query("token");
-      const principal = c.get("principal");
-      const notice =
-        token === undefined && principal
-          ? await Notice.filedWith(id, principal.id)
-          : await Notice.withStatusToken(id, token);
-      return c.json(noticeJson(notice));
-    },
-  )
+  .get("/takedowns/:id", getNotice, noStore, async (c) => {
+    const { id } = c.req.param();
+    const token = c.req.query("token");
+    const principal = c.get("principal");
+    const notice =
+      token === undefined && principal
+        ? await Notice.filedWith(id, principal.id)
+        : await Notice.withStatusToken(id, token);
+    return c.json(noticeJson(notice));
+  })
   .route("/webhooks", webhooks);
