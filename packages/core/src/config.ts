@@ -107,6 +107,8 @@ export type Config = {
   allowLoopbackFeeds: boolean;
   /** How often each feed is read, unless it asks for less (ttl, Cache-Control) or keeps failing. */
   feedPollSeconds: number;
+  /** The environment holds AWS credentials (AWS_ACCESS_KEY_ID) for the SDK to sign with. */
+  credentialsInEnv: boolean;
 };
 
 /** The defaults above are published with the code: only the local stack may run on them. */
@@ -156,6 +158,7 @@ export function load(env: Record<string, string | undefined>): Config {
     sweepBudgetMs: parsed.SWEEP_BUDGET_SECONDS * 1000,
     allowLoopbackFeeds: parsed.ALLOW_LOOPBACK_FEEDS,
     feedPollSeconds: parsed.FEED_POLL_SECONDS,
+    credentialsInEnv: Boolean(env.AWS_ACCESS_KEY_ID),
   };
 }
 

@@ -21,7 +21,7 @@ export function clientOf<Client>(create: (config: Config) => Client): () => Clie
  * AWS credentials can still talk to them.
  */
 export function clientOptions(config: Config, endpoint: string | undefined) {
-  const local = endpoint && !process.env.AWS_ACCESS_KEY_ID;
+  const local = endpoint && !config.credentialsInEnv;
   return {
     region: config.region,
     endpoint,
