@@ -1,7 +1,8 @@
 /**
- * The local engines and the settings the bench runs the desk with, set
- * before @takedown/core reads its configuration (it reads it on first use).
+ * The local engines and the settings the bench runs the desk with: this
+ * process's, and its child processes' environment.
  */
+import { Config, configure } from "@takedown/core";
 import { ensureTable, startDynamo, startSes, type Engine } from "../packages/local/src/engines";
 
 export const OPERATORS = ["ops-one@syndication.example", "ops-two@syndication.example"];
@@ -30,6 +31,7 @@ export type Engines = { dynamo: Engine; ses: Engine; table: string; close: () =>
 export async function startEngines(table = "bench"): Promise<Engines> {
   const [dynamo, ses] = await Promise.all([startDynamo(), startSes()]);
   Object.assign(process.env, deskEnv(dynamo.url, ses.url, table));
+  configure(Config.fromEnv(process.env));
   await ensureTable(dynamo.url, table);
   return { dynamo, ses, table, close: async () => void (await Promise.all([dynamo.close(), ses.close()])) };
 }

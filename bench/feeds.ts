@@ -36,7 +36,8 @@ export async function feedsBench({ quick = false }: { quick?: boolean } = {}): P
   const dynamo = await startDynamo();
   Object.assign(process.env, { DYNAMODB_ENDPOINT: dynamo.url, TABLE_NAME: "bench-feeds", FEED_POLL_SECONDS: "900" });
   await ensureTable(dynamo.url, "bench-feeds");
-  const { Poll, Source, Suppression, Table } = await import("@takedown/core");
+  const { Config, configure, Poll, Source, Suppression, Table } = await import("@takedown/core");
+  configure(Config.fromEnv(process.env));
   const { dynamo: client } = await import("@takedown/core/aws/dynamo");
 
   let body = "";

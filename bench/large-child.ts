@@ -12,13 +12,14 @@
  * (engines, table) comes from bench/large.ts.
  */
 import { writeFileSync } from "node:fs";
-import { Article, Notice } from "@takedown/core";
+import { Article, Config, configure, Notice } from "@takedown/core";
 import { intercept, type Call } from "../tests/support/dynamo-calls";
 import { articleId, confirm, decide, dispatch, fileJson, ingest, originalUrl, view, type Story } from "./desk";
 import { install, measure } from "./meter";
 import { quietLogs } from "./quiet";
 import { checkShape, seed } from "./seed";
 
+configure(Config.fromEnv(process.env));
 quietLogs();
 const [mode, count, out] = [process.argv[2], Number(process.argv[3]), process.argv[4]!];
 const SOURCE = "large-source.example";

@@ -25,7 +25,7 @@ describe.skipIf(missing)("the takedown workflow in a browser", () => {
   beforeAll(async () => {
     const { config } = await import("@takedown/core");
     const { serve } = await import("../../packages/local/src/serve");
-    expect(config().publicUrl, "PUBLIC_URL was read before this file could set it").toBe(ORIGIN);
+    expect(config().publicUrl, "the server links to its own origin").toBe(ORIGIN);
     server = await serve(PORT);
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1000, height: 800 } });

@@ -7,9 +7,6 @@
  * what it could not finish; the sweep pages through everything due at the
  * account's SES rate.
  */
-// Read lazily by the core on first use, which is after this line: 20 messages a second.
-process.env.SES_MAX_SEND_RATE = "20";
-
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { Bounce, config, Dispatch, Links, Notice, Table } from "@takedown/core";
 import { dynamo } from "@takedown/core/aws/dynamo";
@@ -22,7 +19,11 @@ import { confirmedNotice, drain, tokenOf, events, mailAbout, OPERATORS } from ".
 import { figure } from "../support/figures";
 import { ingestSource, noticeInput } from "../support/fixtures";
 import { inbox } from "../support/mailbox";
+import { withSettings } from "../support/settings";
 import { intoSes } from "./inject";
+
+// 20 messages a second.
+withSettings({ SES_MAX_SEND_RATE: "20" });
 
 const sesError = (name: string, message: string) => () =>
   Object.assign(new Error(message), { name, $fault: "client", $metadata: { httpStatusCode: 400 } });

@@ -10,10 +10,10 @@ import { approve, deliveries, drain, events, fileJson, mailAbout, OPERATORS, pre
 import { figure } from "../support/figures";
 import { ingestSource, noticeInput } from "../support/fixtures";
 import type { Mail } from "../support/mailbox";
+import { withSettings } from "../support/settings";
 
 const port = await freePort();
-// Read lazily by the core on first use, which is after this line.
-process.env.SES_ENDPOINT = `http://127.0.0.1:${port}`;
+withSettings({ SES_ENDPOINT: `http://127.0.0.1:${port}` });
 
 let ses: Engine | undefined;
 afterAll(() => ses?.close());

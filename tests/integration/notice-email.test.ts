@@ -8,9 +8,9 @@ import { describe, expect, it } from "vitest";
 import { drain, mailAbout, reject } from "../support/desk";
 import { confirmedNotice } from "../support/desk";
 import type { Mail } from "../support/mailbox";
+import { withSettings } from "../support/settings";
 
-// Settings are read on first use, after this line.
-process.env.NOTICE_EMAIL = "notices@syndication.example";
+withSettings({ NOTICE_EMAIL: "notices@syndication.example" });
 
 describe("NOTICE_EMAIL", () => {
   it("is the decision mail's Reply-To and the form's fallback without JavaScript", async () => {

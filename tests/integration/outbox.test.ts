@@ -7,10 +7,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { freePort, startSes, type Engine } from "../../packages/local/src/engines";
 import { ingestSource, noticeInput } from "../support/fixtures";
 import { inbox } from "../support/mailbox";
+import { withSettings } from "../support/settings";
 
 const port = await freePort();
-// Read lazily by the core on first use, which is after this line.
-process.env.SES_ENDPOINT = `http://127.0.0.1:${port}`;
+withSettings({ SES_ENDPOINT: `http://127.0.0.1:${port}` });
 
 let ses: Engine | undefined;
 afterAll(() => ses?.close());

@@ -6,12 +6,14 @@ import { RateLimit } from "@takedown/core";
 import { describe, expect, it } from "vitest";
 import { call, newKey } from "../support/api";
 import { unique } from "../support/fixtures";
+import { withSettings } from "../support/settings";
 
-// Read by the core on first use, which is after this line.
-process.env.RATE_LIMIT_PER_IP = "3";
-process.env.RATE_LIMIT_PER_KEY = "4";
-// An hour, so that no test straddles two windows but once in ~36,000 runs.
-process.env.RATE_LIMIT_WINDOW_SECONDS = "3600";
+withSettings({
+  RATE_LIMIT_PER_IP: "3",
+  RATE_LIMIT_PER_KEY: "4",
+  // An hour, so that no test straddles two windows but once in ~36,000 runs.
+  RATE_LIMIT_WINDOW_SECONDS: "3600",
+});
 
 const missing = "/articles/00000000000000000000";
 

@@ -9,9 +9,9 @@ import { describe, expect, it } from "vitest";
 import { call, newKey } from "../support/api";
 import { ingestSource, noticeInput } from "../support/fixtures";
 import { startReceiver } from "../support/receiver";
+import { withSettings } from "../support/settings";
 
-// Read by config() on first use, which comes after this line.
-process.env.ALLOW_PRIVATE_WEBHOOKS = "false";
+withSettings({ ALLOW_PRIVATE_WEBHOOKS: "false" });
 
 describe("registering in production", () => {
   it("runs with private webhooks refused", () => {

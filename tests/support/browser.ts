@@ -3,21 +3,21 @@
  * playwright-core, against the app served on Node at a port of its own.
  *
  * Links in pages and mails are built from PUBLIC_URL, which env.ts sets to a
- * placeholder. Configuration is read on first use, so importing this module
- * first, before anything calls into core, points it at the test's own server.
+ * placeholder: importing this module points it at the test's own server.
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { it } from "vitest";
 import { freePort } from "../../packages/local/src/engines";
+import { withSettings } from "./settings";
 
 export const CHROMIUM = "/usr/lib/chromium/chromium-headless-shell";
 export const SHOTS = resolve(import.meta.dirname, "../../test-results");
 
 export const PORT = await freePort();
 export const ORIGIN = `http://127.0.0.1:${PORT}`;
-process.env.PUBLIC_URL = ORIGIN;
+withSettings({ PUBLIC_URL: ORIGIN });
 
 /**
  * True when the browser is not installed. Then this registers a test that is

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { Config, configure } from "@takedown/core";
 import { beforeAll, inject } from "vitest";
 import { ensureTable } from "../../packages/local/src/engines";
 
-// Configuration is read lazily, on first use, so this runs before it.
+// The environment of every test file's process (child processes a test starts inherit it).
 const tableName = `test-${randomBytes(4).toString("hex")}`;
 process.env.TABLE_NAME = tableName;
 process.env.DYNAMODB_ENDPOINT = inject("dynamoEndpoint");
@@ -21,5 +22,8 @@ process.env.POW_BITS ??= "10";
 process.env.SES_MAX_SEND_RATE ??= "1000";
 // Receivers run on 127.0.0.1; a file that tests the production rule turns it off.
 process.env.ALLOW_PRIVATE_WEBHOOKS = "true";
+
+// What an entry point does at process start; a file that needs other settings calls withSettings (settings.ts).
+configure(Config.fromEnv(process.env));
 
 beforeAll(() => ensureTable(inject("dynamoEndpoint"), tableName));

@@ -107,6 +107,8 @@ export type Config = {
   allowLoopbackFeeds: boolean;
   /** How often each feed is read, unless it asks for less (ttl, Cache-Control) or keeps failing. */
   feedPollSeconds: number;
+  /** The environment holds AWS credentials (AWS_ACCESS_KEY_ID) for the SDK to sign with. */
+  credentialsInEnv: boolean;
 };
 
 /** The defaults above are published with the code: only the local stack may run on them. */
@@ -156,6 +158,7 @@ export function load(env: Record<string, string | undefined>): Config {
     sweepBudgetMs: parsed.SWEEP_BUDGET_SECONDS * 1000,
     allowLoopbackFeeds: parsed.ALLOW_LOOPBACK_FEEDS,
     feedPollSeconds: parsed.FEED_POLL_SECONDS,
+    credentialsInEnv: Boolean(env.AWS_ACCESS_KEY_ID),
   };
 }
 
@@ -191,17 +194,35 @@ function linked(): Record<string, string> {
 }
 
 /**
- * SST marks its functions with SST_RESOURCE_App; only there is the Resource
- * proxy read (it decrypts the links shipped with the bundle on first use).
+ * The process's configuration, from its environment. SST marks its
+ * functions with SST_RESOURCE_App; only there is the Resource proxy read (it
+ * decrypts the links shipped with the bundle), and the links take the place
+ * of the environment's names.
  */
-function onSst(): boolean {
-  return Boolean(process.env.SST_RESOURCE_App);
+function fromEnv(env: Record<string, string | undefined>): Config {
+  return load(env.SST_RESOURCE_App ? { ...env, ...linked() } : env);
 }
 
+export const Config = { fromEnv };
+
+/*
+ * One configuration per process, set by its entry point (the Lambda
+ * handlers, `npm start`, the commands, the tests' setup) before it serves
+ * anything: configure(Config.fromEnv(process.env)). A process-wide setting
+ * rather than an AsyncLocalStorage scope because that is what a process has:
+ * Lambda and Node run one desk each, timers and the SDK's callbacks need no
+ * scope to find it, and nothing reads the environment behind the entry
+ * point's back. A test that needs other settings configures them, in any
+ * order relative to its imports; AWS clients follow (aws/client.ts).
+ */
 let current: Config | undefined;
 
-/** Read lazily so that a process can set its environment before first use. */
+export function configure(config: Config): Config {
+  current = config;
+  return config;
+}
+
 export function config(): Config {
-  current ??= load(onSst() ? { ...process.env, ...linked() } : process.env);
+  if (!current) throw new Error("The configuration is not set: the process's entry point calls configure(Config.fromEnv(process.env)) first.");
   return current;
 }

@@ -2,7 +2,7 @@ export * as ApiKey from "./api-key";
 export * as Abuse from "./abuse";
 export * as Article from "./article";
 export * as Bounce from "./bounce";
-export { config, type Config } from "./config";
+export { config, configure, Config } from "./config";
 export * as Dispatch from "./dispatch";
 export * as Feed from "./feed";
 export * as Idempotency from "./idempotency";

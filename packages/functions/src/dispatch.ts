@@ -1,7 +1,10 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
-import { Dispatch } from "@takedown/core";
+import { Config, configure, Dispatch } from "@takedown/core";
 import { dueNotice } from "./due";
 import { traced } from "./traced";
+
+// At init, before the first event: the settings and the links SST gave this function.
+configure(Config.fromEnv(process.env));
 
 /**
  * The table's stream: delivers each changed notice's queued mail. Records of

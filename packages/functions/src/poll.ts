@@ -1,5 +1,8 @@
 import type { ScheduledEvent } from "aws-lambda";
-import { Poll } from "@takedown/core";
+import { Config, configure, Poll } from "@takedown/core";
+
+// At init, before the first event: the settings and the links SST gave this function.
+configure(Config.fromEnv(process.env));
 
 /** On a schedule (FEED_POLL_SECONDS apart at most): reads every feed that is due. */
 export async function handler(_event: ScheduledEvent): Promise<{ feeds: number; failed: number; fresh: number }> {

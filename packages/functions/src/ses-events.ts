@@ -1,5 +1,8 @@
-import { Bounce } from "@takedown/core";
+import { Bounce, Config, configure } from "@takedown/core";
 import { traced } from "./traced";
+
+// At init, before the first event: the settings and the links SST gave this function.
+configure(Config.fromEnv(process.env));
 
 /**
  * SES's bounce and complaint events, through the configuration set's SNS

@@ -1,6 +1,9 @@
 import type { ScheduledEvent } from "aws-lambda";
-import { Dispatch } from "@takedown/core";
+import { Config, configure, Dispatch } from "@takedown/core";
 import { traced } from "./traced";
+
+// At init, before the first event: the settings and the links SST gave this function.
+configure(Config.fromEnv(process.env));
 
 /**
  * Every minute: what the stream missed or a failed send rescheduled, and

@@ -6,18 +6,21 @@
  */
 import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { config, DomainError } from "@takedown/core";
+import { config, Config, configure, DomainError } from "@takedown/core";
 
 export type Output = { log: (line: string) => void; error: (line: string) => void };
 
 /** What a command gets: the options given, and the words after the command's name. */
 export type Given = { values: Record<string, string | boolean | string[] | undefined>; args: string[] };
 
-/** Points the core at the local stack unless told to use AWS; says which table it uses. */
-function target(aws: boolean | undefined): string {
-  if (!aws && !process.env.SST_RESOURCE_App) {
-    process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? 8000}`;
-  }
+/** The command's settings: the local stack's table unless told to use AWS (or run where SST linked one). */
+function settings(env: NodeJS.ProcessEnv, aws: boolean): Config {
+  const local = !aws && !env.SST_RESOURCE_App;
+  return Config.fromEnv(local ? { DYNAMODB_ENDPOINT: `http://127.0.0.1:${env.DYNAMODB_PORT ?? 8000}`, ...env } : env);
+}
+
+/** Which table the command acts on, for its errors. */
+function target(): string {
   const { dynamoEndpoint, tableName, region } = config();
   return `table ${tableName} at ${dynamoEndpoint ?? `DynamoDB in ${region}`}`;
 }
@@ -58,7 +61,7 @@ export async function command(
     return 2;
   }
   const values = parsed.values as Given["values"];
-  const where = target(values.aws as boolean | undefined);
+  const where = target();
   try {
     await run({ values, args }, out);
     return 0;
@@ -68,9 +71,13 @@ export async function command(
   }
 }
 
-/** Runs a command file when it is the process's entry (`npm run …`), not when a test imports it. */
+/**
+ * Runs a command file when it is the process's entry (`npm run …`), not when
+ * a test imports it (the test's process is configured already).
+ */
 export async function main(moduleUrl: string, run: (argv: string[]) => Promise<number>): Promise<void> {
   if (process.argv[1] && resolve(process.argv[1]) === new URL(moduleUrl).pathname) {
+    configure(settings(process.env, process.argv.includes("--aws")));
     process.exitCode = await run(process.argv.slice(2));
   }
 }

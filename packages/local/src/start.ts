@@ -5,8 +5,12 @@
  */
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
+import { config, Config, configure, Poll } from "@takedown/core";
 import { startCdn } from "./cdn";
 import { ensureTable, startDynamo, startSes } from "./engines";
+import { serveSampleFeeds } from "./sample-feeds";
+import { seed } from "./seed";
+import { serve } from "./serve";
 
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = resolve(process.env.DATA_DIR ?? ".data");
@@ -27,11 +31,7 @@ process.env.ALLOW_PRIVATE_WEBHOOKS ??= "true";
 process.env.ALLOW_LOOPBACK_FEEDS ??= "true";
 process.env.FEED_POLL_SECONDS ??= "30";
 
-// Configuration is read on first use, so the endpoints above are in place first.
-const { config, Poll } = await import("@takedown/core");
-const { seed } = await import("./seed");
-const { serve } = await import("./serve");
-const { serveSampleFeeds } = await import("./sample-feeds");
+configure(Config.fromEnv(process.env));
 await ensureTable(dynamo.url);
 const [sample] = await seed();
 const feeds = await serveSampleFeeds(resolve(dataDir, "feeds"), Number(process.env.FEEDS_PORT ?? 8010));

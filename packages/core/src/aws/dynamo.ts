@@ -1,14 +1,9 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { config } from "../config";
-import { clientOptions } from "./credentials";
+import { clientOf, clientOptions } from "./client";
 
-let client: DynamoDBDocumentClient | undefined;
-
-export function dynamo(): DynamoDBDocumentClient {
-  client ??= DynamoDBDocumentClient.from(
-    new DynamoDBClient(clientOptions(config().dynamoEndpoint)),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
-  return client;
-}
+export const dynamo = /* @__PURE__ */ clientOf((config) =>
+  DynamoDBDocumentClient.from(new DynamoDBClient(clientOptions(config, config.dynamoEndpoint)), {
+    marshallOptions: { removeUndefinedValues: true },
+  }),
+);

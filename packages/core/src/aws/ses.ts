@@ -1,18 +1,14 @@
 import { SESClient } from "@aws-sdk/client-ses";
-import { config } from "../config";
 import * as Metrics from "../metrics";
-import { clientOptions } from "./credentials";
+import { clientOf, clientOptions } from "./client";
 
 // Kept apart from the DynamoDB client so that functions which never send
-// mail (the API) do not bundle or initialise SES.
-let client: SESClient | undefined;
-
-export function ses(): SESClient {
+// mail (the API) do not bundle or initialise SES (clientOf is pure to esbuild).
+export const ses = /* @__PURE__ */ clientOf((config) => {
   // A call that hangs must end well inside the dispatcher's lease (60 s), or
   // a second worker would take the notice over and send the same mail.
-  if (client) return client;
-  client = new SESClient({
-    ...clientOptions(config().sesEndpoint),
+  const client = new SESClient({
+    ...clientOptions(config, config.sesEndpoint),
     maxAttempts: 2,
     requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
   });
@@ -32,4 +28,4 @@ export function ses(): SESClient {
     { step: "initialize", name: "countMail" },
   );
   return client;
-}
+});

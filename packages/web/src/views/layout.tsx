@@ -1,4 +1,3 @@
-import { Present } from "@takedown/core";
 import type { Child } from "hono/jsx";
 
 export function Layout(props: { title: string; children: Child }) {
@@ -27,10 +26,7 @@ export function Layout(props: { title: string; children: Child }) {
   );
 }
 
-/** A date as people read it, with the exact instant for machines. */
-export function When(props: { at: string }) {
-  return <time datetime={props.at}>{Present.date(props.at)}</time>;
-}
+export { When } from "@takedown/core/render/notice";
 
 type FieldProps = { label: string; name: string; error?: string; hint?: string };
 

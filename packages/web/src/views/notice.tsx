@@ -1,7 +1,7 @@
 import { Bounce, Notice, Present, reveal, revealAll, type Abuse, type Article, type Moderation } from "@takedown/core";
 import type { Child } from "hono/jsx";
+import { ArticleSummary } from "@takedown/core/render/notice";
 import { Layout, When } from "./layout";
-import { Provenance } from "./provenance";
 
 type NoticeT = Notice.Notice;
 
@@ -114,10 +114,7 @@ export function NoticeFacts(props: {
               <td>{row.url}</td>
               <td>
                 {row.article && row.state !== "repeat" ? (
-                  <>
-                    {reveal(`“${row.article.title}”, ${row.article.sourceName} (${row.article.sourceDomain}), by ${row.article.author}`)}
-                    {props.full && <Provenance article={row.article} />}
-                  </>
+                  <ArticleSummary article={row.article} provenance={props.full} />
                 ) : (
                   "—"
                 )}
