@@ -384,7 +384,7 @@ export function documentOf(routes: Registered[]): OpenApiDocument {
       version: "1",
       description: DESCRIPTION,
       contact: { name: "The takedown desk", url: `${publicUrl}/takedown`, ...(noticeEmail ? { email: noticeEmail } : {}) },
-      // The repository states no licence yet; this must say the same as its LICENSE once it has one.
+      // What LICENSE says.
       license: { name: "MIT License", identifier: "MIT" },
     },
     servers: [{ url: BASE_PATH }],
