@@ -62,6 +62,14 @@ describe("what the bundles carry", () => {
     expect(zod.filter((input) => /\/v4\/(classic|locales)\//.test(input))).toEqual([]);
   });
 
+  it("gives the site its browser files built at bundling time, and leaves esbuild out", async () => {
+    const { buildAssets } = await import("../../packages/web/browser/build.mjs");
+    const code = readFileSync(built.api.file, "utf8");
+    // A file's name carries the hash of its content.
+    for (const asset of Object.values(buildAssets())) expect(code).toContain(asset.path);
+    expect(packagesIn(built.api.metafile)).not.toContain("esbuild");
+  });
+
   it("bundles the AWS SDK a command at a time, not whole service aggregates", () => {
     for (const { metafile } of Object.values(built)) {
       expect(filesIn(metafile).filter((input) => /client-(dynamodb|ses)\/dist-es\/(DynamoDB|SES)\.js$/.test(input))).toEqual([]);
