@@ -29,12 +29,16 @@ if (form && field && status) {
   };
 
   const BATCH = 256;
-  const solved = (async () => {
+  const solve = async () => {
     for (let start = 0; ; start += BATCH) {
       const found = (await Promise.all(Array.from({ length: BATCH }, (_, i) => attempt(start + i)))).find(Boolean);
       if (found) return (field.value = found);
     }
-  })();
+  };
+  // Without Web Crypto (an old browser, a page not served over HTTPS) there is no proof to
+  // wait for: the form goes without one, and the server's answer says why it was refused,
+  // rather than leaving a button that never sends.
+  const solved = solve().catch(() => undefined);
 
   let waiting = false;
   form.addEventListener("submit", (event) => {
