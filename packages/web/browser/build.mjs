@@ -14,7 +14,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** What each entry is sent as. */
 const TYPES = { ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8" };
 
-/** @returns {Record<string, import("./build.d.mts").Asset>} */
 export function buildAssets() {
   const { outputFiles } = buildSync({
     absWorkingDir: here,

@@ -5,9 +5,7 @@
  * gets today's file, cached briefly.
  */
 import { Hono } from "hono";
-import { buildAssets, type Asset } from "../browser/build.mjs";
-
-type Entry = "pow.js" | "docs.js" | "style.css";
+import { buildAssets, type Asset, type Entry } from "../browser/build.mjs";
 
 let built: Map<string, Asset> | undefined;
 const assetsBuilt = () => (built ??= new Map(Object.entries(buildAssets())));
