@@ -3,6 +3,7 @@
  * `nodejs.plugins` (stacks) and to bundle.ts, so both build the same thing.
  */
 import { fileURLToPath } from "node:url";
+import { buildAssets } from "../web/browser/build.mjs";
 
 /**
  * On Lambda the role's credentials are in the environment. The SDK's default
@@ -20,4 +21,19 @@ const credentialsFromEnvironment = {
   },
 };
 
-export default [credentialsFromEnvironment];
+/**
+ * The site's browser files, built now and put in the bundle as strings in
+ * place of the module that would build them at run time: the function
+ * serves them with no esbuild and no files beside it.
+ */
+const builtAssets = {
+  name: "built-assets",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]packages[\\/]web[\\/]browser[\\/]build\.mjs$/ }, () => ({
+      contents: `export const buildAssets = () => (${JSON.stringify(buildAssets())});`,
+      loader: "js",
+    }));
+  },
+};
+
+export default [credentialsFromEnvironment, builtAssets];

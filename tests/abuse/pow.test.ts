@@ -5,12 +5,21 @@
 import { Pow } from "@takedown/core";
 import { load } from "@takedown/core/config";
 import { app } from "@takedown/web";
-import { script } from "../../packages/web/src/pow";
 import { describe, expect, it } from "vitest";
 import { itemsOf } from "../support/desk";
 import { callsDuring } from "../support/dynamo-calls";
 import { figure } from "../support/figures";
 import { formFields, submitForm } from "./form";
+
+/** The proof-of-work script a page links to, as the browser gets it. */
+async function scriptOf(html: string) {
+  const path = /<script src="(\/assets\/pow\.\w+\.js)" defer="?"?><\/script>/.exec(html)![1]!;
+  const response = await app.request(path);
+  expect(response.status).toBe(200);
+  expect(response.headers.get("content-type")).toContain("text/javascript");
+  expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+  return response.text();
+}
 
 const challengeOf = (html: string) => ({
   challenge: /data-pow="([^"]+)"/.exec(html)![1]!,
@@ -36,11 +45,8 @@ describe("the form's proof of work", () => {
   it("is served from our origin, with the difficulty configured (18 bits unless set)", async () => {
     const page = await app.request("/takedown");
     const html = await page.text();
-    expect(html).toMatch(/<script src="\/assets\/pow.js" defer="?"?><\/script>/);
     expect(html).not.toMatch(/<script(?![^>]*src="\/)/);
-    const asset = await app.request("/assets/pow.js");
-    expect(asset.status).toBe(200);
-    expect(asset.headers.get("content-type")).toContain("text/javascript");
+    expect(await scriptOf(html)).toContain("crypto.subtle.digest");
     expect(challengeOf(html).bits).toBe(Number(process.env.POW_BITS));
     expect(load({}).powBits).toBe(18);
   });
@@ -99,8 +105,9 @@ describe("the form's proof of work", () => {
     expect((await submitForm({ ...(await formFields()), proof })).status).toBe(303);
   });
 
-  it("the served script solves the challenge in the page and then sends the form", async () => {
-    const { challenge, bits } = await freshChallenge();
+  /** Runs the served script against a stand-in form; `crypto` stands in for the browser's. */
+  async function inStandInPage(html: string, crypto: unknown = globalThis.crypto) {
+    const { challenge, bits } = challengeOf(html);
     const field = { value: "" };
     const status = { textContent: "" };
     let onSubmit: ((event: { preventDefault(): void }) => void) | undefined;
@@ -113,17 +120,35 @@ describe("the form's proof of work", () => {
       submit: submitted,
     };
     const document = { querySelector: () => form, getElementById: () => status };
-    new Function("document", script)(document);
+    new Function("document", "crypto", await scriptOf(html))(document, crypto);
+    /** Presses Send: whether the script held the form, once it has let it go. */
+    const send = async () => {
+      let prevented = false;
+      onSubmit!({ preventDefault: () => (prevented = true) });
+      await sent;
+      return prevented;
+    };
+    return { bits, field, status, send };
+  }
 
-    let prevented = false;
+  it("the served script solves the challenge in the page and then sends the form", async () => {
+    const { bits, field, status, send } = await inStandInPage(await (await app.request("/takedown")).text());
     const started = performance.now();
-    onSubmit!({ preventDefault: () => (prevented = true) });
-    await sent;
-    expect(prevented).toBe(true);
+    expect(await send()).toBe(true);
     expect(status.textContent).toContain("anti-abuse check");
     const before = await notices();
     expect((await submitForm({ ...(await formFields()), proof: field.value })).status).toBe(303);
     expect(await notices()).toBe(before + 1);
     figure("abuse.pow-script", { bits, solveMs: Math.round(performance.now() - started) });
+  });
+
+  it("still sends the form from a browser that cannot hash, so that the person reads why, not a button that does nothing", async () => {
+    const noWebCrypto = { subtle: { digest: () => Promise.reject(new Error("Web Crypto needs a secure context")) } };
+    const { field, send } = await inStandInPage(await (await app.request("/takedown")).text(), noWebCrypto);
+    const sent = await Promise.race([send(), new Promise((resolve) => setTimeout(resolve, 2_000, "never sent"))]);
+    expect(sent).toBe(true);
+    const refused = await submitForm({ ...(await formFields()), proof: field.value });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain("anti-abuse check");
   });
 });

@@ -1,13 +1,19 @@
 /**
  * The API reference in a real browser, served on Node as `npm start` serves
- * it: an integrator ingests an article and reads it back from the page's own
- * forms, and the page never reaches past this machine's server.
+ * it: a reader finds every operation and schema, an integrator ingests an
+ * article and reads it back from the page's own forms, and the page never
+ * reaches past this machine's server.
  */
 import { resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserMissing, launch, ORIGIN, PORT, SHOTS } from "../support/browser";
 import { unique } from "../support/fixtures";
+
+type OpenApi = {
+  paths: Record<string, Record<string, { operationId: string; summary: string }>>;
+  components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+};
 
 const missing = browserMissing();
 
@@ -34,6 +40,38 @@ describe.skipIf(missing)("the API reference in a browser", () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+  });
+
+  it("shows a reader every operation and every schema, with JavaScript off", async () => {
+    const document = (await (await fetch(`${ORIGIN}/api/v1/openapi.json`)).json()) as OpenApi;
+    const page = await browser.newPage({ javaScriptEnabled: false });
+    await page.goto(`${ORIGIN}/api/docs`);
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ line: `${method.toUpperCase()} ${path}`, ...operation })),
+    );
+    const listed = await page.getByRole("navigation", { name: "Operations" }).getByRole("link").allInnerTexts();
+    expect(listed.sort()).toEqual(operations.map(({ line }) => line).sort());
+    for (const { operationId, summary } of operations) {
+      await expect.poll(() => page.locator(`#${operationId}`).getByText(summary, { exact: true }).isVisible()).toBe(true);
+    }
+
+    // A schema as a reader meets it: linked from an answer, with its fields and their types.
+    const answer = page.locator("#getArticle dl.responses dt", { hasText: /^200/ }).getByRole("link");
+    const name = await answer.innerText();
+    await answer.click();
+    const schema = page.locator(`#schema-${name}`);
+    expect(await schema.getByRole("heading").innerText()).toBe(name);
+    const { properties, required } = document.components.schemas[name]!;
+    for (const field of Object.keys(properties!)) {
+      const item = schema.locator(":scope > ul.schema > li", { has: page.locator(`:scope > code`, { hasText: new RegExp(`^${field}$`) }) });
+      await expect.poll(() => item.isVisible(), { message: field }).toBe(true);
+      expect(await item.innerText(), field).toContain(required?.includes(field) ? `${field}: ` : `${field} (optional): `);
+    }
+    expect(Object.keys(document.components.schemas).length).toBeGreaterThan(1);
+    for (const other of Object.keys(document.components.schemas)) {
+      expect(await page.locator(`#schema-${other} > h3`).isVisible(), other).toBe(true);
+    }
+    await page.close();
   });
 
   /** Fills an operation's form, sends it and waits for the answer it shows. */

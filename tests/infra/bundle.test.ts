@@ -3,12 +3,14 @@
  * exports the handler Lambda calls, stays small, and the site's bundle
  * carries no SES client (its mail leaves through the outbox).
  */
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bundle, filesIn, packagesIn, type Bundle } from "../../packages/functions/bundle";
-import { handlers } from "../../packages/functions/handlers";
+import { bundle, filesIn, packagesIn, root, type Bundle } from "../../packages/functions/bundle";
+import { handlers, nodejs } from "../../packages/functions/handlers";
+import { ensurePlatform } from "../../packages/functions/sst-platform";
 
 /** What each bundle may weigh: a budget raised on purpose, not a measurement (npm run build prints those). */
 // The jobs have room for the CloudFront client (~200 KB) once the job that applies decisions invalidates the CDN.
@@ -60,6 +62,31 @@ describe("what the bundles carry", () => {
     const zod = filesIn(built.api.metafile).filter((input) => input.includes("node_modules/zod/"));
     expect(zod.some((input) => input.includes("/v4/mini/"))).toBe(true);
     expect(zod.filter((input) => /\/v4\/(classic|locales)\//.test(input))).toEqual([]);
+  });
+
+  it("gives the site its browser files built at bundling time, and leaves esbuild out", async () => {
+    const { buildAssets } = await import("../../packages/web/browser/build.mjs");
+    const code = readFileSync(built.api.file, "utf8");
+    // A file's name carries the hash of its content.
+    for (const asset of Object.values(buildAssets())) expect(code).toContain(asset.path);
+    expect(packagesIn(built.api.metafile)).not.toContain("esbuild");
+  });
+
+  it("gives SST's plugin host the built files for build.mjs, on a stdout that carries nothing else", async () => {
+    // At deploy SST runs nodejs.plugins in a Node process of its own and talks to it in JSON lines on stdin and stdout.
+    ensurePlatform();
+    const host = spawn(process.execPath, [join(root, ".sst/platform/functions/nodejs-runtime/plugin.mjs"), join(root, nodejs.plugins)]);
+    const builder = join(root, "packages/web/browser/build.mjs");
+    host.stdin.end(`${JSON.stringify({ id: 1, command: "load", path: builder, value: { path: builder, namespace: "file" } })}\n`);
+    let stdout = "";
+    for await (const chunk of host.stdout) stdout += chunk;
+    const lines = stdout.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const reply = JSON.parse(lines[0]!) as { id: number; value: { contents: string; loader: string } };
+    expect(reply.id).toBe(1);
+    expect(reply.value.loader).toBe("js");
+    const { buildAssets } = await import("../../packages/web/browser/build.mjs");
+    for (const asset of Object.values(buildAssets())) expect(reply.value.contents).toContain(asset.path);
   });
 
   it("bundles the AWS SDK a command at a time, not whole service aggregates", () => {

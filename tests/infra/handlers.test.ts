@@ -52,9 +52,10 @@ describe("the site on API Gateway", () => {
     expect(home.status).toBe(200);
     expect(home.body).toContain("Removal requests for republished articles");
     expect(home.headers["content-security-policy"]).toContain("default-src 'self'");
-    const css = await call(http("GET", "/assets/style.css"));
+    const css = await call(http("GET", /<link rel="stylesheet" href="([^"]+)"/.exec(home.body)![1]!));
     expect(css.status).toBe(200);
     expect(css.headers["content-type"]).toContain("text/css");
+    expect(css.headers["cache-control"]).toContain("immutable");
 
     const tag = unique();
     const ingested = await call(

@@ -1,10 +1,9 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { stylesheet } from "./assets";
+import { assets } from "./assets";
 import { HttpError, onError } from "./errors";
 import { logRequests, requestIdOf } from "./logging";
-import { powAssets } from "./pow";
 import { api } from "./routes/api";
 import { articles } from "./routes/articles";
 import { docs } from "./routes/docs";
@@ -29,11 +28,7 @@ export const app = new Hono()
       strictTransportSecurity: "max-age=63072000; includeSubDomains",
     }),
   )
-  .get("/assets/style.css", (c) => {
-    c.header("Cache-Control", "public, max-age=3600");
-    return c.body(stylesheet, 200, { "Content-Type": "text/css; charset=utf-8" });
-  })
-  .route("/", powAssets)
+  .route("/", assets)
   .route("/", docs)
   .route("/api/v1", api)
   .route("/", site)

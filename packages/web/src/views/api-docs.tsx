@@ -1,7 +1,7 @@
 /**
  * The API reference for people, rendered from the OpenAPI document alone, so
  * it shows exactly what the document says. Each operation ends in a form that
- * /assets/docs.js sends with fetch; everything comes from our own origin.
+ * its script (packages/web/browser/docs.ts) sends with fetch; everything comes from our own origin.
  */
 import type { Child } from "hono/jsx";
 import type {
@@ -12,6 +12,7 @@ import type {
   Ref,
   SecurityScheme,
 } from "../openapi";
+import { assetPath } from "../assets";
 import { Layout } from "./layout";
 
 const COMPONENT = "#/components/schemas/";
@@ -332,7 +333,7 @@ export function ApiReference({ doc, documentUrl }: { doc: OpenApiDocument; docum
           </section>
         ))}
       </div>
-      <script src="/assets/docs.js" defer></script>
+      <script src={assetPath("docs.js")} defer></script>
     </Layout>
   );
 }

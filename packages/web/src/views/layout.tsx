@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import { assetPath } from "../assets";
 
 export function Layout(props: { title: string; children: Child }) {
   return (
@@ -8,7 +9,7 @@ export function Layout(props: { title: string; children: Child }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <title>{props.title} · Takedown Desk</title>
-        <link rel="stylesheet" href="/assets/style.css" />
+        <link rel="stylesheet" href={assetPath("style.css")} />
       </head>
       <body>
         <header class="site">

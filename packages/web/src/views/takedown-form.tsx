@@ -1,4 +1,5 @@
 import { config, Notice, Present, type Pow } from "@takedown/core";
+import { assetPath } from "../assets";
 import { Checkbox, Choices, Layout, TextField } from "./layout";
 
 /** What the person typed, as the form's fields hold it. */
@@ -126,7 +127,7 @@ export function TakedownForm(props: { values: FormValues; errors: FormErrors; po
           </p>
         </noscript>
       </form>
-      <script src="/assets/pow.js" defer></script>
+      <script src={assetPath("pow.js")} defer></script>
     </Layout>
   );
 }
