@@ -466,6 +466,14 @@ function defineEntity<T, M, A extends unknown[]>(definition: Definition<Shape, S
     },
     /** False when `condition` did not hold. */
     update: (key: Key, plan: Plan, options: { condition?: Condition } = {}) => update(key, plan, options),
+    /** As `update`, for a write that may create the item (an upsert, a counter): it is stamped with the entity's type. */
+    upsert: (key: Key, plan: Plan, options: { condition?: Condition } = {}) =>
+      update(key, [change.set("type", definition.type), ...plan], options),
+    /** As `updateAndGet`, for a write that may create the item. */
+    async upsertAndGet(key: Key, plan: Plan, { condition }: { condition?: Condition } = {}): Promise<T | undefined> {
+      const item = await update(key, [change.set("type", definition.type), ...plan], { condition, returning: "new" });
+      return item && parse(item);
+    },
     /** False when `condition` did not hold. */
     delete: (key: Key, options: { condition?: Condition } = {}) => remove(key, options),
     /** Every page, parsed (the query must read whole items: the table, or an index that projects them). */
@@ -489,6 +497,9 @@ function defineEntity<T, M, A extends unknown[]>(definition: Definition<Shape, S
     },
   };
 }
+
+/** What reads of several entities need of each: its `type`, and its parser. */
+export type Reader = { type: string; parse: (item: Item) => unknown };
 
 /**
  * Reads a partition holding several entities in one query, each item parsed
@@ -520,6 +531,35 @@ export async function getEach<E extends Record<string, [{ type: string; parse: (
       return item ? [[name, entity.parse(item)]] : [];
     }),
   ) as { [N in keyof E]?: ReturnType<E[N][0]["parse"]> };
+}
+
+/** The keys a query finds (an index that projects keys only, or a list to read whole with `getManyEach`). */
+export async function keys(query: Omit<Query, "fields">): Promise<Key[]> {
+  return (await queryAll({ ...query, fields: ["pk", "sk"] })).map(({ pk, sk }) => ({ pk: String(pk), sk: String(sk) }));
+}
+
+/**
+ * Reads keys of several entities in one batch read (100 keys a call), in the
+ * order of `keys`; each item parsed by the entity its `type` names, others
+ * (and keys with nothing stored) left out. As `queryEach`, for keys.
+ */
+export async function getManyEach<E extends Record<string, Reader>>(
+  keys: Key[],
+  entities: E,
+  { consistent = false }: { consistent?: boolean } = {},
+): Promise<{ [N in keyof E]: ReturnType<E[N]["parse"]>[] }> {
+  const at = (key: Item) => `${key.pk}\u0000${key.sk}`;
+  const found = new Map((await getMany(keys, { consistent })).map((item): [string, Item] => [at(item), item]));
+  const inOrder = [...new Set(keys.map(at))].flatMap((where): Item[] => {
+    const item = found.get(where);
+    return item ? [item] : [];
+  });
+  return Object.fromEntries(
+    Object.entries(entities).map(([name, entity]) => [
+      name,
+      inOrder.filter((item) => item.type === entity.type).map((item) => entity.parse(item)),
+    ]),
+  ) as { [N in keyof E]: ReturnType<E[N]["parse"]>[] };
 }
 
 /**
