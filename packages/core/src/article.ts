@@ -2,6 +2,7 @@ import * as z from "zod/mini";
 import { DomainError } from "./errors";
 import * as Ids from "./ids";
 import type * as Sanitize from "./sanitize";
+import * as Paths from "./paths";
 import * as Store from "./store";
 import { change, when } from "./store";
 import * as Suppression from "./suppression";
@@ -36,6 +37,9 @@ export const IngestInput = z.object({
   body: z.optional(z.string().check(z.maxLength(200_000, "Body must be at most 200,000 characters."))),
 });
 export type IngestInput = z.input<typeof IngestInput>;
+
+/** An article's id: a hash of its normalised original URL (Ids.fromUrl). */
+const ID = /^[0-9a-f]{20}$/;
 
 /** An article as it is stored. */
 const Stored = z.object({
@@ -263,7 +267,7 @@ export function byline(author: string): { name: string; key: string }[] {
 }
 
 export async function get(id: string): Promise<Article | undefined> {
-  if (!/^[0-9a-f]{20}$/.test(id)) return undefined;
+  if (!ID.test(id)) return undefined;
   return (await getMany([id])).get(id);
 }
 
@@ -318,7 +322,6 @@ export function idForUrl(url: string, publicUrl: string): string | undefined {
   const normalized = Url.normalize(url);
   if (!normalized) return undefined;
   const site = Url.normalize(publicUrl);
-  const ours = normalized.match(/^[^/]+(?:\/.*)?\/articles\/([0-9a-f]{20})$/);
-  if (ours && normalized.startsWith(`${site}/`)) return ours[1];
-  return Ids.fromUrl(normalized);
+  const ours = site && normalized.startsWith(`${site}/`) ? Paths.match(Paths.routes.article, normalized.slice(site.length))?.id : undefined;
+  return ours && ID.test(ours) ? ours : Ids.fromUrl(normalized);
 }

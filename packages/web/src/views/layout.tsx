@@ -1,4 +1,4 @@
-import { Present } from "@takedown/core";
+import { Paths, Present } from "@takedown/core";
 import type { Child } from "hono/jsx";
 
 export function Layout(props: { title: string; children: Child }) {
@@ -15,7 +15,7 @@ export function Layout(props: { title: string; children: Child }) {
         <header class="site">
           <a href="/" class="brand">Takedown Desk</a>
           <nav>
-            <a href="/takedown">Request removal</a>
+            <a href={Paths.routes.form}>Request removal</a>
           </nav>
         </header>
         <main>{props.children}</main>
