@@ -37,6 +37,10 @@ describe("rules a reader meets", () => {
     const notice = await approved(noticeInput([later]));
     expect(notice.urls[0]).toMatchObject({ url: later });
     expect(notice.urls[0]!.articleId).toBeUndefined();
+    // The mark the approval left at that URL's key is not an article: nothing to show yet.
+    const id = Article.idForUrl(later, "https://elsewhere.example")!;
+    expect(await Article.get(id)).toBeUndefined();
+    expect(await statusOf(id)).toBe(404);
 
     const arrived = await Article.ingest(story(sourceDomain, "Someone Else", new URL(later).pathname.slice(1)));
     expect(arrived.hiddenBy).toEqual([notice.id]);
