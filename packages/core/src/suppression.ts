@@ -94,8 +94,9 @@ const cache = new Map<string, RuleSet>();
 const loading = new Map<string, Promise<RuleSet>>();
 
 /**
- * The rule set as of `version`, read again only if it changed since this
- * process last read it. `version` comes from the caller's own batch read.
+ * The rule set as of `current` (its version), read again only if it changed
+ * since this process last read it. `current` comes from the caller's own
+ * batch read.
  * Many reads that see a new version at once (a feed's items ingested in a
  * batch) wait for one load rather than each reading every rule.
  */
