@@ -6,7 +6,7 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { Table } from "@takedown/core";
 import { dynamo } from "../packages/core/src/aws/dynamo";
-import { itemSize } from "../packages/core/src/db";
+import { itemSize } from "../packages/core/src/store";
 import { articleId, ingest, originalUrl, type Story } from "./desk";
 import { OPERATORS } from "./engines";
 import { totalIndexWcu } from "./meter";

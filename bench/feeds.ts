@@ -70,7 +70,7 @@ export async function feedsBench({ quick = false }: { quick?: boolean } = {}): P
       }),
     );
     // A new version of the rule set, as Suppression.put leaves: readers load the rules again.
-    await client().send(new PutCommand({ TableName: Table.name(), Item: { ...Table.rules.version, version: `bench-${to}` } }));
+    await client().send(new PutCommand({ TableName: Table.name(), Item: { ...Table.rules.version, type: "rules-version", version: `bench-${to}` } }));
   }
 
   async function pollFresh(run: string, count: number) {

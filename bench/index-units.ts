@@ -9,7 +9,7 @@
 import { BatchGetCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { config, Table } from "@takedown/core";
-import { itemSize } from "../packages/core/src/db";
+import { itemSize } from "../packages/core/src/store";
 import type { Call } from "../tests/support/dynamo-calls";
 
 type Item = Record<string, unknown>;

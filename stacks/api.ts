@@ -1,3 +1,4 @@
+import * as Paths from "../packages/core/src/paths";
 import { handlers } from "../packages/functions/handlers";
 import { lambda, readWriteItems, settings } from "./runtime";
 import { publicUrl } from "./secrets";
@@ -67,7 +68,9 @@ const ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
  * app says otherwise (its Cache-Control wins); hiding or restoring an article
  * invalidates its paths at once (packages/core/src/cdn.ts).
  */
-export const CACHED_PATHS = ["/", "/articles/*", "/sources/*", "/feed.xml", "/sitemap.xml", "/assets/*"];
+export const CACHED_PATHS = [
+  Paths.routes.home, Paths.pages.allArticles, Paths.pages.source(""), Paths.routes.feed, Paths.routes.sitemap, "/assets/*",
+];
 
 const pages = new aws.cloudfront.CachePolicy("PublicPages", {
   comment: `${$app.name} ${$app.stage}: public pages`,

@@ -7,7 +7,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { Article, Dispatch, Notice, Table } from "@takedown/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dynamo } from "../../packages/core/src/aws/dynamo";
-import { itemSize } from "../../packages/core/src/db";
+import { itemSize } from "../../packages/core/src/store";
 import { mapLimit } from "../../packages/core/src/text";
 import { approve, call, newKey, type Key } from "../support/api";
 import { callsDuring, intercept } from "../support/dynamo-calls";

@@ -37,6 +37,10 @@ describe("rules a reader meets", () => {
     const notice = await approved(noticeInput([later]));
     expect(notice.urls[0]).toMatchObject({ url: later });
     expect(notice.urls[0]!.articleId).toBeUndefined();
+    // The mark the approval left at that URL's key is not an article: nothing to show yet.
+    const id = Article.idForUrl(later, "https://elsewhere.example")!;
+    expect(await Article.get(id)).toBeUndefined();
+    expect(await statusOf(id)).toBe(404);
 
     const arrived = await Article.ingest(story(sourceDomain, "Someone Else", new URL(later).pathname.slice(1)));
     expect(arrived.hiddenBy).toEqual([notice.id]);
@@ -86,7 +90,7 @@ describe("rules written by another process", () => {
     // Another Lambda approves a notice over `elsewhere`: its rule and a new version land behind our back.
     const rule = { id: Suppression.ruleId(elsewhere.sourceDomain), kind: "source", sourceDomain: elsewhere.sourceDomain, notice: "n-elsewhere", createdAt: new Date().toISOString() };
     await dynamo().send(new PutCommand({ TableName: Table.name(), Item: { ...Table.rules.of(rule.id, rule.notice), type: "rule", ...rule } }));
-    await dynamo().send(new PutCommand({ TableName: Table.name(), Item: { ...Table.rules.version, version: `v-${unique()}` } }));
+    await dynamo().send(new PutCommand({ TableName: Table.name(), Item: { ...Table.rules.version, type: "rules-version", version: `v-${unique()}` } }));
     // This process then approves one over `here`, from the rule set it knew before.
     await approved(noticeInput([here.articles[0]!.originalUrl], { scope: "source", future: true }));
     expect(await statusOf(here.articles[0]!.id)).toBe(451);

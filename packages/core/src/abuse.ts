@@ -11,10 +11,11 @@
  * ids of their notices rejected as unfounded: adding an id to a set is
  * idempotent, so the dispatcher may record a rejection more than once.
  */
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamo } from "./aws/dynamo";
+import * as z from "zod/mini";
 import * as Pow from "./pow";
 import * as RateLimit from "./ratelimit";
+import * as Store from "./store";
+import { change } from "./store";
 import * as Table from "./table";
 
 const HOUR = 3600;
@@ -86,22 +87,22 @@ export async function admitAnonymous(
  * still await its confirmation, and the notice whose receipt went to that
  * mailbox (itself, or one it replaced: that receipt's link opens it).
  */
-export type Awaiting = { notice: string; receiptOf: string };
+const Awaiting = z.object({ notice: z.string(), receiptOf: z.string() });
+export type Awaiting = z.output<typeof Awaiting>;
+
+/** One per mailbox: a new notice puts its own in place of the last. */
+const awaiting = Store.entity({
+  type: "awaiting",
+  schema: Awaiting,
+  key: (address: string) => Table.key.awaitingConfirmation(mailbox(address)),
+});
 
 export async function awaitingFor(address: string): Promise<Awaiting | undefined> {
-  const { Item } = await dynamo().send(
-    new GetCommand({ TableName: Table.name(), Key: Table.key.awaitingConfirmation(mailbox(address)), ConsistentRead: true }),
-  );
-  return Item ? { notice: String(Item.notice), receiptOf: String(Item.receiptOf) } : undefined;
+  return awaiting.get(awaiting.key(address), { consistent: true });
 }
 
-export async function setAwaiting(address: string, awaiting: Awaiting): Promise<void> {
-  await dynamo().send(
-    new PutCommand({
-      TableName: Table.name(),
-      Item: { ...Table.key.awaitingConfirmation(mailbox(address)), type: "awaiting", ...awaiting },
-    }),
-  );
+export async function setAwaiting(address: string, value: Awaiting): Promise<void> {
+  await awaiting.put(awaiting.key(address), value);
 }
 
 /** From this many notices rejected as unfounded, a requester's notices carry a warning. */
@@ -109,27 +110,23 @@ export const FLAG_AFTER = 2;
 
 export type Standing = { unfounded: number; flagged: boolean };
 
+/** A sender's record: the ids of their notices rejected as manifestly unfounded. */
+export const records = Store.entity({
+  type: "requester",
+  schema: z.object({ unfounded: z.optional(z.custom<Set<string>>((value) => value instanceof Set)), updatedAt: z.string() }),
+  key: Table.key.requester,
+});
+
 export async function recordUnfounded(email: string, notice: string, now = new Date()): Promise<void> {
-  await dynamo().send(
-    new UpdateCommand({
-      TableName: Table.name(),
-      Key: Table.key.requester(email),
-      UpdateExpression: "ADD unfounded :notice SET #type = :type, updatedAt = :now",
-      ExpressionAttributeNames: { "#type": "type" },
-      ExpressionAttributeValues: { ":notice": new Set([notice]), ":type": "requester", ":now": now.toISOString() },
-    }),
-  );
+  await records.upsert(records.key(email), [change.add("unfounded", new Set([notice])), change.set("updatedAt", now.toISOString())]);
 }
 
 export async function standing(email: string): Promise<Standing> {
-  const result = await dynamo().send(
-    new GetCommand({ TableName: Table.name(), Key: Table.key.requester(email), ProjectionExpression: "unfounded" }),
-  );
-  return standingOf(result.Item);
+  return standingOf(await records.getFields(records.key(email), ["unfounded"]));
 }
 
-/** A sender's standing from their record (`Table.key.requester`), read here or in someone's batch. */
-export function standingOf(record: Record<string, unknown> | undefined): Standing {
-  const unfounded = (record?.unfounded as Set<string> | undefined)?.size ?? 0;
+/** A sender's standing from their record, read here or in someone's batch. */
+export function standingOf(record: { unfounded?: Set<string> } | undefined): Standing {
+  const unfounded = record?.unfounded?.size ?? 0;
   return { unfounded, flagged: unfounded >= FLAG_AFTER };
 }

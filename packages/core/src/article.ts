@@ -1,10 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
-import { dynamo } from "./aws/dynamo";
-import * as Db from "./db";
 import { DomainError } from "./errors";
 import * as Ids from "./ids";
 import type * as Sanitize from "./sanitize";
+import * as Paths from "./paths";
+import * as Store from "./store";
+import { change, when } from "./store";
 import * as Suppression from "./suppression";
 import * as Table from "./table";
 import { mapLimit, slug } from "./text";
@@ -38,32 +38,56 @@ export const IngestInput = z.object({
 });
 export type IngestInput = z.input<typeof IngestInput>;
 
-export type Article = {
-  id: string;
-  title: string;
-  author: string;
+/** An article's id: a hash of its normalised original URL (Ids.fromUrl). */
+const ID = /^[0-9a-f]{20}$/;
+
+/** An article as it is stored. */
+const Stored = z.object({
+  id: z.string(),
+  title: z.string(),
+  author: z.string(),
   /** The first author named in the byline: the article's place in its source's index. */
-  authorKey: string;
-  /** Every author the byline names; an author rule for any of them covers the article. */
-  authorKeys: string[];
-  sourceName: string;
-  sourceDomain: string;
-  originalUrl: string;
-  publishedAt: string;
-  body?: string;
+  authorKey: z.string(),
+  /** Every author the byline names; an author rule for any of them covers the article. Absent on articles stored before bylines were split. */
+  authorKeys: z.optional(z.array(z.string())),
+  sourceName: z.string(),
+  sourceDomain: z.string(),
+  originalUrl: z.string(),
+  publishedAt: z.string(),
+  body: z.optional(z.string()),
   /** Sanitised article HTML (Sanitize.html), for articles read from a feed. */
-  html?: string;
+  html: z.optional(z.string()),
   /** Provenance: the feed we first read it from (absent when it was pushed to the API) … */
-  firstSeenFeed?: string;
+  firstSeenFeed: z.optional(z.string()),
   /** … and when we first saw it, whichever way it came. */
-  firstSeenAt?: string;
+  firstSeenAt: z.optional(z.string()),
+  /** The notices that listed its URL (`hide`); rules add theirs when it is read. */
+  hiddenBy: z.optional(z.custom<Set<string>>((value) => value instanceof Set)),
+  /** When it was first written here (for a feed item, the same moment as `firstSeenAt`). */
+  ingestedAt: z.string(),
+  updatedAt: z.string(),
+});
+
+/**
+ * Articles in the table. A notice that lists the URL of an article we do not
+ * have yet leaves a mark at its key (`hide`): an item without a type, so no
+ * read takes it for an article.
+ */
+const articles = Store.entity({ type: "article", schema: Stored, key: Table.key.article });
+
+/** A GUID a source's feed carried, and the article it became; `ingested` once that article is written. */
+const guids = Store.entity({
+  type: "guid",
+  schema: z.object({ articleId: z.string(), ingested: z.optional(z.boolean()) }),
+  key: (domain: string, guid: string) => Table.key.guid(domain, Ids.derived(guid)),
+});
+
+export type Article = Omit<z.output<typeof Stored>, "authorKeys" | "hiddenBy"> & {
+  authorKeys: string[];
   /** Approved notices that hide it, by URL or by a rule; hidden while any remain. */
   hiddenBy: string[];
   /** The source or author rule that hides it, if one does. */
   suppressedBy?: string;
-  /** When it was first written here (for a feed item, the same moment as `firstSeenAt`). */
-  ingestedAt: string;
-  updatedAt: string;
 };
 
 export function isHidden(article: Article): boolean {
@@ -98,20 +122,15 @@ export type Origin = {
   html?: Sanitize.Html;
 };
 
-/**
- * An article as read: the notices that listed its URL, joined by the rules
- * in force that cover it. An item without a title is only the mark a notice
- * left on a URL we had not ingested yet (see `hide`), not an article.
- */
-function fromItem(item: Record<string, unknown>, rules: Suppression.RuleSet): Article | undefined {
-  if (item.title === undefined) return undefined;
-  const { pk, sk, gsi1pk, gsi1sk, gsi3pk, gsi3sk, gsi4pk, gsi4sk, type, normalizedUrl, hiddenBy, hiddenAt, suppressedBy, ...rest } =
-    item;
-  const stored = rest as Omit<Article, "hiddenBy" | "suppressedBy">;
+/** What the listing indexes carry of an article (`recent`); a read by key has all of it. */
+type Listed = Pick<z.output<typeof Stored>, (typeof Table.recent.fields)[number]>;
+
+/** An article as read: the notices that listed its URL, joined by the rules in force that cover it. */
+function read({ hiddenBy, ...stored }: Listed & Partial<z.output<typeof Stored>>, rules: Suppression.RuleSet): Article {
   // Articles stored before bylines were split name their first author only.
   const article = { ...stored, authorKeys: stored.authorKeys ?? [stored.authorKey] };
   const covering = rules.covering({ ...article, firstSeenAt: provenance(article).at });
-  const notices = new Set([...((hiddenBy as Set<string> | undefined) ?? []), ...covering.map((rule) => rule.notice)]);
+  const notices = new Set([...(hiddenBy ?? []), ...covering.map((rule) => rule.notice)]);
   return { ...article, hiddenBy: [...notices].sort(), ...(covering[0] ? { suppressedBy: covering[0].id } : {}) };
 }
 
@@ -137,47 +156,35 @@ export async function ingest(input: unknown, now = new Date(), origin?: Origin):
     }
   }
   const html = origin?.html ?? "";
-  const [result, rules] = await Promise.all([
-    dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.article(id),
-        UpdateExpression:
-          "SET #type = :type, id = :id, title = :title, author = :author, authorKey = :authorKey, " +
-          "authorKeys = :authorKeys, sourceName = :sourceName, sourceDomain = :sourceDomain, " +
-          "originalUrl = :originalUrl, normalizedUrl = :normalizedUrl, publishedAt = :publishedAt, body = :body, " +
-          "gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, updatedAt = :now, ingestedAt = if_not_exists(ingestedAt, :now), " +
-          "firstSeenAt = if_not_exists(firstSeenAt, :now), " +
-          "gsi3pk = :gsi3pk, gsi3sk = :gsi3sk, gsi4pk = :gsi4pk, gsi4sk = :gsi4sk" +
-          (html ? ", html = :html" : "") +
-          (origin ? ", firstSeenFeed = if_not_exists(firstSeenFeed, :feed)" : ""),
-        ExpressionAttributeNames: { "#type": "type" },
-        ExpressionAttributeValues: {
-          ":type": "article",
-          ":id": id,
-          ":title": data.title,
-          ":author": data.author,
-          ":authorKey": authorKeys[0],
-          ":authorKeys": authorKeys,
-          ":sourceName": data.sourceName,
-          ":sourceDomain": data.sourceDomain,
-          ":originalUrl": data.originalUrl,
-          ":normalizedUrl": normalizedUrl,
-          ":publishedAt": data.publishedAt,
-          ":body": data.body ?? "",
-          ":now": now.toISOString(),
-          ...prefixed(Table.bySource.of(data.sourceDomain, authorKeys[0]!, data.publishedAt, id)),
-          ...prefixed(Table.recent.of(data.sourceDomain, data.publishedAt, id)),
-          ...(html ? { ":html": html } : {}),
-          ...(origin ? { ":feed": origin.feed } : {}),
-        },
-        ReturnValues: "ALL_NEW",
+  const at = now.toISOString();
+  const authorKey = authorKeys[0]!;
+  const [stored, rules] = await Promise.all([
+    articles.upsertAndGet(Table.key.article(id), [
+      ...change.fields({
+        id,
+        title: data.title,
+        author: data.author,
+        authorKey,
+        authorKeys,
+        sourceName: data.sourceName,
+        sourceDomain: data.sourceDomain,
+        originalUrl: data.originalUrl,
+        normalizedUrl,
+        publishedAt: data.publishedAt,
+        body: data.body ?? "",
+        ...Table.bySource.of(data.sourceDomain, authorKey, data.publishedAt, id),
+        updatedAt: at,
+        ...Table.recent.of(data.sourceDomain, data.publishedAt, id),
       }),
-    ),
+      change.setFrom("ingestedAt", "ingestedAt", at),
+      change.setFrom("firstSeenAt", "firstSeenAt", at),
+      ...(html ? [change.set("html", html)] : []),
+      ...(origin ? [change.setFrom("firstSeenFeed", "firstSeenFeed", origin.feed)] : []),
+    ]),
     Suppression.current(),
   ]);
   if (origin?.guid) await guidIngested(data.sourceDomain, origin.guid);
-  return fromItem(result.Attributes!, rules)!;
+  return read(stored!, rules);
 }
 
 /**
@@ -186,19 +193,10 @@ export async function ingest(input: unknown, now = new Date(), origin?: Origin):
  * under the new link a publisher gave it. `takeOver` claims it regardless.
  */
 async function claimGuid(domain: string, guid: string, id: string, takeOver = false): Promise<string> {
-  const key = Table.key.guid(domain, Ids.derived(guid));
-  const claimed = await Db.conditional(
-    dynamo().send(
-      new PutCommand({
-        TableName: Table.name(),
-        Item: { ...key, type: "guid", articleId: id },
-        ...(takeOver ? {} : { ConditionExpression: "attribute_not_exists(pk) OR articleId = :id", ExpressionAttributeValues: { ":id": id } }),
-      }),
-    ),
-  );
+  const key = guids.key(domain, guid);
+  const claimed = await guids.put(key, { articleId: id }, takeOver ? {} : { condition: when.or(when.new(), when.eq("articleId", id)) });
   if (claimed) return id;
-  const existing = await dynamo().send(new GetCommand({ TableName: Table.name(), Key: key, ConsistentRead: true }));
-  return (existing.Item?.articleId as string | undefined) ?? id;
+  return (await guids.get(key, { consistent: true }))?.articleId ?? id;
 }
 
 /**
@@ -207,34 +205,27 @@ async function claimGuid(domain: string, guid: string, id: string, takeOver = fa
  * claim and the article is tried again at the next read.
  */
 async function guidIngested(domain: string, guid: string): Promise<void> {
-  await dynamo().send(
-    new UpdateCommand({
-      TableName: Table.name(),
-      Key: Table.key.guid(domain, Ids.derived(guid)),
-      UpdateExpression: "SET ingested = :true",
-      ExpressionAttributeValues: { ":true": true },
-    }),
-  );
+  await guids.update(guids.key(domain, guid), [change.set("ingested", true)]);
 }
 
 /**
  * Which of a source's GUIDs became articles already: one BatchGetItem per
  * 100, so reading a feed again costs reads, not writes.
  */
-export async function seenGuids(domain: string, guids: string[]): Promise<Set<string>> {
-  const byKey = new Map(guids.map((guid) => [Table.key.guid(domain, Ids.derived(guid)).pk, guid]));
-  const items = await Db.getMany(guids.map((guid) => Table.key.guid(domain, Ids.derived(guid))));
-  return new Set(items.filter((item) => item.ingested).map((item) => byKey.get(item.pk as string)!));
+export async function seenGuids(domain: string, seen: string[]): Promise<Set<string>> {
+  const claims = await Store.getEach(Object.fromEntries(seen.map((guid) => [guid, [guids, guids.key(domain, guid)] as const])));
+  return new Set(seen.filter((guid) => claims[guid]?.ingested));
 }
 
 export type Page = { articles: Article[]; next?: string };
 
 /** The listing's cursor is the index's LastEvaluatedKey; one from another listing is refused. */
-function startKey(cursor: string, partition: string): Record<string, unknown> {
+function startKey(cursor: string, partition: string): Store.Cursor {
   const message = "This page link is not valid; start from the first page.";
   try {
-    const key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Record<string, unknown>;
-    if (Object.values(key).every((value) => typeof value === "string") && Object.values(key).includes(partition)) return key;
+    const key: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    const parsed = z.safeParse(z.record(z.string(), z.string()), key);
+    if (parsed.success && Object.values(parsed.data).includes(partition)) return parsed.data;
   } catch {
     // Refused below, as any other cursor that is not ours.
   }
@@ -249,31 +240,17 @@ function startKey(cursor: string, partition: string): Record<string, unknown> {
 export async function recent({ source, limit = 20, after }: { source?: string; limit?: number; after?: string }): Promise<Page> {
   const index = source ? Table.recent.bySourceIndex : Table.recent.index;
   const partition = source ? Table.recent.sourcePartition(source) : Table.recent.partition;
-  const articles: Article[] = [];
+  const found: Article[] = [];
   let start = after ? startKey(after, partition) : undefined;
   const rules = Suppression.current();
-  for (let round = 0; round < 5 && articles.length < limit; round++) {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: Table.name(),
-        IndexName: index,
-        KeyConditionExpression: `${index}pk = :partition`,
-        ExpressionAttributeValues: { ":partition": partition },
-        ScanIndexForward: false,
-        Limit: limit - articles.length,
-        ExclusiveStartKey: start,
-      }),
-    );
+  for (let round = 0; round < 5 && found.length < limit; round++) {
+    const page = await articles.pageFields({ index, partition, newestFirst: true, limit: limit - found.length }, Table.recent.fields, start);
     const ruled = await rules;
-    articles.push(...(await visible((page.Items ?? []).flatMap((item) => fromItem(item, ruled) ?? []))));
-    start = page.LastEvaluatedKey;
+    found.push(...(await visible(page.items.map((item) => read(item, ruled)))));
+    start = page.next;
     if (!start) break;
   }
-  return { articles, next: start ? Buffer.from(JSON.stringify(start)).toString("base64url") : undefined };
-}
-
-function prefixed(values: Record<string, string>) {
-  return Object.fromEntries(Object.entries(values).map(([name, value]) => [`:${name}`, value]));
+  return { articles: found, next: start ? Buffer.from(JSON.stringify(start)).toString("base64url") : undefined };
 }
 
 /**
@@ -290,7 +267,7 @@ export function byline(author: string): { name: string; key: string }[] {
 }
 
 export async function get(id: string): Promise<Article | undefined> {
-  if (!/^[0-9a-f]{20}$/.test(id)) return undefined;
+  if (!ID.test(id)) return undefined;
   return (await getMany([id])).get(id);
 }
 
@@ -300,21 +277,21 @@ export async function get(id: string): Promise<Article | undefined> {
  * dispatcher telling what the effects it just applied did).
  */
 export async function getMany(ids: string[], { consistent = false } = {}): Promise<Map<string, Article>> {
-  return (await getManyAlong(ids, [], { consistent })).articles;
+  return (await getManyAlong(ids, { keys: [], entities: {} }, { consistent })).articles;
 }
 
-/** As `getMany`, with other items read in the same batch (`along`), which come back as they are. */
-export async function getManyAlong(
+/** Where a batch read finds the articles beside what else it asked for: a name no caller gives its entities. */
+const ARTICLES = "articles";
+
+/** As `getMany`, with items of other entities read in the same batch (`along`), parsed by theirs. */
+export async function getManyAlong<E extends Record<string, Store.Reader>>(
   ids: string[],
-  along: { pk: string; sk: string }[],
+  along: { keys: Store.Key[]; entities: E },
   { consistent = false } = {},
-): Promise<{ articles: Map<string, Article>; others: Record<string, unknown>[] }> {
-  const { items, rules } = await Suppression.readWith([...ids.map(Table.key.article), ...along], consistent);
-  const isArticle = (item: Record<string, unknown>) => String(item.pk).startsWith(Table.key.article("").pk);
-  const articles = items.filter(isArticle).flatMap((item) => fromItem(item, rules) ?? []);
-  return { articles: new Map(articles.map((article) => [article.id, article])), others: items.filter((item) => !isArticle(item)) };
+) {
+  const { found, rules } = await Suppression.readWith([...ids.map(articles.key), ...along.keys], { ...along.entities, [ARTICLES]: articles }, consistent);
+  return { articles: new Map(found[ARTICLES].map((stored) => [stored.id, read(stored, rules)])), found };
 }
-
 /**
  * How many articles a source has, or one author at it: what an approval of a
  * source- or author-wide notice would hide, told to operators before they
@@ -322,28 +299,12 @@ export async function getManyAlong(
  * page of up to 1 MB at a time.
  */
 export async function countInScope(sourceDomain: string, authorKey?: string): Promise<number> {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: Table.name(),
-        IndexName: Table.bySource.index,
-        Select: "COUNT",
-        KeyConditionExpression: "gsi1pk = :source",
-        // An author rule covers co-authored articles too, which the index files under their first author.
-        FilterExpression: authorKey ? "contains(authorKeys, :author)" : undefined,
-        ExpressionAttributeValues: {
-          ":source": Table.bySource.partition(sourceDomain),
-          ...(authorKey ? { ":author": authorKey } : {}),
-        },
-        ExclusiveStartKey: start,
-      }),
-    );
-    count += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return count;
+  return Store.count({
+    index: Table.bySource.index,
+    partition: Table.bySource.partition(sourceDomain),
+    // An author rule covers co-authored articles too, which the index files under their first author.
+    filter: authorKey ? when.contains("authorKeys", authorKey) : undefined,
+  });
 }
 
 /**
@@ -353,16 +314,7 @@ export async function countInScope(sourceDomain: string, authorKey?: string): Pr
  * it is ingested.
  */
 export async function hide(ids: string[], notice: string): Promise<void> {
-  await mapLimit(ids, 16, (id) =>
-    dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.article(id),
-        UpdateExpression: "ADD hiddenBy :notice",
-        ExpressionAttributeValues: { ":notice": new Set([notice]) },
-      }),
-    ),
-  );
+  await mapLimit(ids, 16, (id) => articles.update(articles.key(id), [change.add("hiddenBy", new Set([notice]))]));
 }
 
 /** Where a URL given in a notice would find its article: ours or the source's. */
@@ -370,7 +322,6 @@ export function idForUrl(url: string, publicUrl: string): string | undefined {
   const normalized = Url.normalize(url);
   if (!normalized) return undefined;
   const site = Url.normalize(publicUrl);
-  const ours = normalized.match(/^[^/]+(?:\/.*)?\/articles\/([0-9a-f]{20})$/);
-  if (ours && normalized.startsWith(`${site}/`)) return ours[1];
-  return Ids.fromUrl(normalized);
+  const ours = site && normalized.startsWith(`${site}/`) ? Paths.match(Paths.routes.article, normalized.slice(site.length))?.id : undefined;
+  return ours && ID.test(ours) ? ours : Ids.fromUrl(normalized);
 }

@@ -6,13 +6,12 @@
  * Dispatch), and an address that bounced for good or complained is kept here,
  * so no later notice mails it either.
  */
-import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
-import * as Db from "./db";
-import { dynamo } from "./aws/dynamo";
 import * as Log from "./logger";
 import type { Event, MailKind } from "./moderation";
 import type { Notice } from "./notice";
+import * as Store from "./store";
+import { change, when } from "./store";
 import * as Table from "./table";
 
 const PERMANENT_NAMES = new Set([
@@ -33,28 +32,30 @@ export function isPermanent(error: unknown): boolean {
   return /not verified|suppression list/i.test(error.message);
 }
 
-/** Where to look for `emails` in the list of addresses the desk no longer mails. */
-export const suppressedKeys = (emails: string[]) => emails.map((email) => Table.key.suppressedAddress(email.toLowerCase()));
+/** An address the desk no longer mails, and why (`permanent`, `complaint`). */
+export const suppressedAddresses = Store.entity({
+  type: "nomail",
+  schema: z.object({ email: z.string(), reason: z.string(), at: z.string() }),
+  key: (email: string) => Table.key.suppressedAddress(email.toLowerCase()),
+});
 
-/** The suppressed addresses among items a batch read found (with others, perhaps). */
-export function suppressedIn(items: Record<string, unknown>[]): Set<string> {
-  return new Set(items.filter((item) => item.type === "nomail").map((item) => String(item.email)));
+/** Where to look for `emails` in the list of addresses the desk no longer mails. */
+export const suppressedKeys = (emails: string[]) => emails.map(suppressedAddresses.key);
+
+/** The suppressed addresses among what a batch read of `suppressedAddresses` found. */
+export function suppressedIn(found: { email: string }[]): Set<string> {
+  return new Set(found.map((entry) => entry.email));
 }
 
 /** The suppressed ones among `emails` (one batched read). */
 export async function suppressed(emails: string[]): Promise<Set<string>> {
   if (!emails.length) return new Set();
-  return suppressedIn(await Db.getMany(suppressedKeys(emails)));
+  return suppressedIn(await suppressedAddresses.getMany(suppressedKeys(emails)));
 }
 
 export async function suppress(email: string, reason: string, now = new Date()): Promise<void> {
   const address = email.toLowerCase();
-  await dynamo().send(
-    new PutCommand({
-      TableName: Table.name(),
-      Item: { ...Table.key.suppressedAddress(address), type: "nomail", email: address, reason, at: now.toISOString() },
-    }),
-  );
+  await suppressedAddresses.put(suppressedAddresses.key(address), { email: address, reason, at: now.toISOString() });
 }
 
 /** What SES publishes for a configuration set's bounce and complaint events (and identity notifications). */
@@ -107,21 +108,11 @@ export async function recordSes(message: unknown, now = new Date()): Promise<Rec
 
 async function onNotice(id: string, ref: string, { address, bounce }: Recorded, now: Date): Promise<void> {
   const event: Event = { type: "mail_bounced", at: now.toISOString(), by: "ses", to: address, bounce, ref };
-  await Db.conditional(
-    dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.notice(id),
-        UpdateExpression: "SET events = list_append(events, :event) ADD bounces :key",
-        ConditionExpression: "attribute_exists(pk) AND NOT contains(bounces, :one)",
-        ExpressionAttributeValues: {
-          ":event": [event],
-          ":key": new Set([`${ref}#${address}`]),
-          ":one": `${ref}#${address}`,
-        },
-      }),
-    ),
-  );
+  const seen = `${ref}#${address}`;
+  // The notice's `bounces` (its entity's bookkeeping) says which were recorded: SNS may deliver one twice.
+  await Store.update(Table.key.notice(id), [change.append("events", [event]), change.add("bounces", new Set([seen]))], {
+    condition: when.and(when.stored(), when.not(when.contains("bounces", seen))),
+  });
 }
 
 /** The shape SNS hands a Lambda function; each record's Message is SES's JSON. */

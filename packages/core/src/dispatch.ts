@@ -26,6 +26,7 @@ import type { Event } from "./moderation";
 import * as Notice from "./notice";
 import * as Outbox from "./outbox";
 import * as Present from "./present";
+import { change, when } from "./store";
 import * as Table from "./table";
 import { mapLimit } from "./text";
 import * as Webhook from "./webhook";
@@ -58,39 +59,33 @@ class LeaseHeld extends Error {
  */
 async function claim(id: string, now: Date): Promise<Claim | undefined> {
   const holder = randomUUID();
-  try {
-    const result = await dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.notice(id),
-        UpdateExpression:
-          "SET previousHolder = if_not_exists(holder, :holder), holder = :holder, lease = :until ADD version :one",
-        // Only while due: a retried stream record must not run a notice its failure backed off.
-        ConditionExpression:
-          "gsi2pk = :due AND gsi2sk <= :dueBy AND (attribute_not_exists(lease) OR lease < :now OR holder = :holder)",
-        ExpressionAttributeValues: {
-          ":due": Table.due.partition,
-          ":dueBy": Table.due.at(now).gsi2sk,
-          ":until": now.getTime() + LEASE_MS,
-          ":now": now.getTime(),
-          ":holder": holder,
-          ":one": 1,
-        },
-        ReturnValues: "ALL_NEW",
-      }),
-    );
-    const item = result.Attributes!;
-    const notice = Notice.fromItem(item);
-    if (item.previousHolder !== holder) {
-      Log.warn("dispatch.takeover", { notice: id, pending: Object.keys(notice.outbox ?? {}).length });
-    }
-    held.set(id, holder);
-    return { notice, holder };
-  } catch (error) {
-    if (!Db.isConditionFailure(error)) throw error;
+  const claimed = await Notice.entity.updateRow(
+    Notice.entity.key(id),
+    [
+      change.setFrom("previousHolder", "holder", holder),
+      change.set("holder", holder),
+      change.set("lease", now.getTime() + LEASE_MS),
+      change.add("version", 1),
+    ],
+    {
+      // Only while due: a retried stream record must not run a notice its failure backed off.
+      condition: when.and(
+        when.eq("gsi2pk", Table.due.partition),
+        when.le("gsi2sk", Table.due.at(now).gsi2sk),
+        when.or(when.missing("lease"), when.lt("lease", now.getTime()), when.eq("holder", holder)),
+      ),
+    },
+  );
+  if (!claimed) {
     if (await leasedElsewhere(id, now)) throw new LeaseHeld(id);
     return undefined;
   }
+  const notice = claimed.value;
+  if (claimed.meta.previousHolder !== holder) {
+    Log.warn("dispatch.takeover", { notice: id, pending: Object.keys(notice.outbox ?? {}).length });
+  }
+  held.set(id, holder);
+  return { notice, holder };
 }
 
 /** True when the notice is due but another worker's lease is still running. */

@@ -13,6 +13,7 @@ export * as Metrics from "./metrics";
 export * as Moderation from "./moderation";
 export * as Notice from "./notice";
 export * as Outbox from "./outbox";
+export * as Paths from "./paths";
 export * as Poll from "./poll";
 export * as Pow from "./pow";
 export * as Present from "./present";

@@ -1,31 +1,23 @@
 /**
- * Every URL the system mails or prints, built from PUBLIC_URL. The web app's
- * routes serve these paths.
+ * Every URL the system mails or prints: PUBLIC_URL and a path from paths.ts,
+ * where the web app's routes take theirs.
  */
 import { config } from "./config";
+import * as Paths from "./paths";
 import * as Token from "./token";
 
 const base = () => config().publicUrl;
 
-/** The paths of the pages that show articles: what a CDN must forget when one is hidden or restored. */
-export const pages = {
-  article: (id: string) => `/articles/${id}`,
-  /** Every article page: a source or author rule covers articles we do not list one by one. */
-  allArticles: "/articles/*",
-  /** A source's page, every page of it. */
-  source: (domain: string) => `/sources/${domain}*`,
-  /** The pages that list recent articles from every source. */
-  listings: ["/", "/feed.xml", "/sitemap.xml"],
-};
+export const pages = Paths.pages;
 
-export const article = (id: string) => `${base()}${pages.article(id)}`;
+export const article = (id: string) => `${base()}${Paths.article(id)}`;
 export const form = (prefill?: string) =>
-  `${base()}/takedown${prefill ? `?url=${encodeURIComponent(prefill)}` : ""}`;
-export const publicNotice = (id: string) => `${base()}/notices/${id}`;
+  `${base()}${Paths.routes.form}${prefill ? `?url=${encodeURIComponent(prefill)}` : ""}`;
+export const publicNotice = (id: string) => `${base()}${Paths.publicNotice(id)}`;
 
 export function status(notice: string): string {
   const token = Token.sign({ notice, action: "status", actor: "requester" });
-  return `${base()}/takedowns/${notice}?token=${token}`;
+  return `${base()}${Paths.status(notice)}?token=${token}`;
 }
 
 /** A link that opens a confirmation page; only its button acts. */
@@ -36,5 +28,5 @@ export function act(
   now = Date.now(),
 ): string {
   const token = Token.sign({ notice, action, actor, expires: now + Token.LIFETIME_MS });
-  return `${base()}/takedowns/${notice}/${action}?token=${token}`;
+  return `${base()}${Paths.act(notice, action)}?token=${token}`;
 }

@@ -3,18 +3,17 @@
  * sending them through SES.
  */
 import { SendEmailCommand } from "@aws-sdk/client-ses";
-import { standingOf, type Standing } from "./abuse";
+import { records, standingOf, type Standing } from "./abuse";
 import * as Article from "./article";
 import { ses } from "./aws/ses";
-import { suppressedIn, suppressedKeys } from "./bounce";
+import { suppressedAddresses, suppressedIn, suppressedKeys } from "./bounce";
 import { config } from "./config";
-import * as Db from "./db";
 import type { MailKind } from "./moderation";
 import type { Notice } from "./notice";
 import * as Present from "./present";
-import * as Table from "./table";
 import type { Email } from "./render/mail";
 import * as Mails from "./render/mails";
+import * as Store from "./store";
 import { revealAll } from "./text";
 
 export type { Email } from "./render/mail";
@@ -37,19 +36,21 @@ export type Context = {
 export async function contextFor(notice: Notice, kinds: readonly string[], recipients: string[]): Promise<Context> {
   const review = kinds.includes("review");
   const ids = review || kinds.includes("decision") ? notice.urls.flatMap((u) => u.articleId ?? []) : [];
-  const along = [...suppressedKeys(recipients), ...(review ? [Table.key.requester(notice.requester.email)] : [])];
+  const along = {
+    keys: [...suppressedKeys(recipients), ...(review ? [records.key(notice.requester.email)] : [])],
+    entities: { suppressed: suppressedAddresses, records },
+  };
   const [read, counts] = await Promise.all([
     ids.length
       ? // Consistent: the dispatcher may have applied this notice's effects a moment ago.
         Article.getManyAlong(ids, along, { consistent: true })
-      : Db.getMany(along).then((others) => ({ articles: new Map<string, Article.Article>(), others })),
+      : Store.getManyEach(along.keys, along.entities).then((found) => ({ articles: new Map<string, Article.Article>(), found })),
     review ? Present.scopeCounts(notice) : undefined,
   ]);
-  const record = read.others.find((item) => item.pk === Table.key.requester(notice.requester.email).pk);
   return {
     articles: read.articles,
-    suppressed: suppressedIn(read.others),
-    ...(review ? { standing: standingOf(record), counts } : {}),
+    suppressed: suppressedIn(read.found.suppressed),
+    ...(review ? { standing: standingOf(read.found.records[0]), counts } : {}),
   };
 }
 

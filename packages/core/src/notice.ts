@@ -1,18 +1,17 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
 import { label } from "./api-key";
 import * as Abuse from "./abuse";
 import * as Article from "./article";
 import * as Bounce from "./bounce";
-import { dynamo } from "./aws/dynamo";
 import { config } from "./config";
-import * as Db from "./db";
 import { DomainError } from "./errors";
 import * as Ids from "./ids";
 import * as Metrics from "./metrics";
 import * as Links from "./links";
 import * as Moderation from "./moderation";
 import * as Outbox from "./outbox";
+import * as Store from "./store";
+import { change, when } from "./store";
 import * as Suppression from "./suppression";
 import * as Table from "./table";
 import { date, operatorName } from "./present";
@@ -126,34 +125,75 @@ export const Reason = requiredText("Give a reason for the rejection.", 2000);
 export type Requester = Valid["requester"];
 export type Status = Moderation.Status;
 
-/** A source (and author there) that the notice's matched articles come from. */
-export type Subject = { sourceDomain: string; sourceName: string; authorKey: string; author: string };
+const STATUSES = ["awaiting_confirmation", "pending_review", "approved", "rejected"] as const satisfies Status[];
 
-export type Notice = Omit<Valid, "goodFaith" | "accurate" | "urls"> & {
-  id: string;
-  createdAt: string;
-  /** `duplicateOf`: a notice that had already hidden the article when this one was filed. */
-  urls: { url: string; articleId?: string; duplicateOf?: string }[];
-  subjects: Subject[];
-  status: Status;
-  decision?: Moderation.State["decision"];
-  events: Moderation.Event[];
-  outbox: Outbox.Outbox;
-  /** Set by an approval until its effects are recorded as applied. */
-  effectsPending?: boolean;
-  /** How many new confirmation links its sender asked for (see `resendReceipt`). */
-  resends?: number;
-  /** When a later notice from the same mailbox took its place, before it was confirmed. */
-  replacedAt?: string;
-  /** Set while the dispatcher fails on the notice as a whole; `dead` once it gave up (see Dispatch). */
-  dispatch?: { failures: number; lastError: string; dead?: string };
-  /** The API key it was filed with; that key may read it and list it. */
-  filedWith?: FiledWith;
-  version: number;
-};
+const Subject = z.object({ sourceDomain: z.string(), sourceName: z.string(), authorKey: z.string(), author: z.string() });
+/** A source (and author there) that the notice's matched articles come from. */
+export type Subject = z.output<typeof Subject>;
 
 /** `owner`: the address the key was issued to, vetted; the notice's mail goes there (Present.mailTo). */
-export type FiledWith = { id: string; name: string; owner?: string };
+const FilingKey = z.object({ id: z.string(), name: z.string(), owner: z.optional(z.string()) });
+/** The API key a notice was filed with. */
+export type FilingKey = z.output<typeof FilingKey>;
+
+/** A notice as it is stored, and as every read returns it. */
+const Stored = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  requester: z.object({
+    name: z.string(),
+    email: z.string(),
+    organization: z.optional(z.string()),
+    role: Role,
+    address: z.optional(z.string()),
+    phone: z.optional(z.string()),
+  }),
+  /** `duplicateOf`: a notice that had already hidden the article when this one was filed. */
+  urls: z.array(z.object({ url: z.string(), articleId: z.optional(z.string()), duplicateOf: z.optional(z.string()) })),
+  scope: Scope,
+  future: z.boolean(),
+  work: z.string(),
+  explanation: z.string(),
+  signature: z.string(),
+  subjects: z.array(Subject),
+  status: z.enum(STATUSES),
+  decision: z.optional(z.custom<NonNullable<Moderation.State["decision"]>>()),
+  events: z.array(z.custom<Moderation.Event>()),
+  outbox: z.record(z.string(), z.custom<Outbox.Message>()),
+  /** Set by an approval until its effects are recorded as applied. */
+  effectsPending: z.optional(z.boolean()),
+  /** How many new confirmation links its sender asked for (see `resendReceipt`). */
+  resends: z.optional(z.number()),
+  /** When a later notice from the same mailbox took its place, before it was confirmed. */
+  replacedAt: z.optional(z.string()),
+  /** When its requester contested the decision (`contest`). */
+  contestedAt: z.optional(z.string()),
+  /** Set while the dispatcher fails on the notice as a whole; `dead` once it gave up (see Dispatch). */
+  dispatch: z.optional(z.object({ failures: z.number(), lastError: z.string(), dead: z.optional(z.string()) })),
+  /** The API key it was filed with; that key may read it and list it. */
+  filedWith: z.optional(FilingKey),
+  version: z.number(),
+});
+
+export type Notice = z.output<typeof Stored>;
+
+/**
+ * Notices in the table. Beside the value, writers keep a write id (see
+ * `transition`), the dispatcher its lease (Dispatch), and Bounce the SES
+ * messages already recorded.
+ */
+export const entity = Store.entity({
+  type: "notice",
+  schema: Stored,
+  key: Table.key.notice,
+  meta: z.object({
+    writeId: z.string(),
+    lease: z.number(),
+    holder: z.string(),
+    previousHolder: z.string(),
+    bounces: z.custom<Set<string>>(),
+  }),
+});
 
 export type UrlOutcome = "matched" | "not_found" | "duplicate" | "hidden" | "rejected";
 
@@ -174,23 +214,9 @@ export function outcomes(notice: Notice): Outcome[] {
   });
 }
 
-/** Drops the keys and the bookkeeping of writers and the dispatcher. */
-export function fromItem(item: Record<string, unknown>): Notice {
-  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, lease, holder, previousHolder, writeId, type, bounces, ...notice } = item;
-  return notice as Notice;
-}
-
-async function read(id: string): Promise<Record<string, unknown> | undefined> {
-  if (!Ids.plausible(id)) return undefined;
-  const result = await dynamo().send(
-    new GetCommand({ TableName: Table.name(), Key: Table.key.notice(id), ConsistentRead: true }),
-  );
-  return result.Item;
-}
-
 export async function find(id: string): Promise<Notice | undefined> {
-  const item = await read(id);
-  return item ? fromItem(item) : undefined;
+  if (!Ids.plausible(id)) return undefined;
+  return entity.get(entity.key(id), { consistent: true });
 }
 
 export async function get(id: string): Promise<Notice> {
@@ -207,7 +233,7 @@ const reviewMail = (now: Date) => config().operatorEmails.map((operator) => Outb
  * One filed with an API key goes straight to review: the key's owner was
  * vetted when the key was made.
  */
-export async function file(input: unknown, now = new Date(), key?: FiledWith): Promise<Notice> {
+export async function file(input: unknown, now = new Date(), key?: FilingKey): Promise<Notice> {
   const data = parse(key ? KeyedInput : Input, input);
   return store(data, await match(data), now, key);
 }
@@ -298,45 +324,32 @@ export async function resendReceipt(id: string, token: string, now = new Date())
   if ((notice.resends ?? 0) >= MAX_RESENDS) throw spent;
   await Abuse.limit([[Abuse.LIMITS.receiptsPerEmail, Abuse.mailbox(notice.requester.email)]], now);
   const [messageId, message] = Outbox.queue("receipt", now);
-  const updated = await Db.conditional(
-    dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.notice(id),
-        UpdateExpression: "SET outbox.#receipt = :message, gsi2pk = :due, gsi2sk = :at ADD resends :one, version :one",
-        ConditionExpression:
-          "#status = :awaiting AND attribute_not_exists(replacedAt) AND attribute_not_exists(outbox.#receipt) AND (attribute_not_exists(resends) OR resends < :max)",
-        ExpressionAttributeNames: { "#status": "status", "#receipt": messageId },
-        ExpressionAttributeValues: {
-          ":message": message,
-          ":due": Table.due.partition,
-          ":at": Table.due.at(now).gsi2sk,
-          ":awaiting": "awaiting_confirmation",
-          ":one": 1,
-          ":max": MAX_RESENDS,
-        },
-        ReturnValues: "ALL_NEW",
-      }),
-    ),
+  const updated = await entity.updateAndGet(
+    entity.key(id),
+    [
+      change.set(["outbox", messageId], message),
+      ...change.fields(Table.due.at(now)),
+      change.add("resends", 1),
+      change.add("version", 1),
+    ],
+    {
+      condition: when.and(
+        when.eq("status", "awaiting_confirmation"),
+        when.missing("replacedAt"),
+        when.missing(["outbox", messageId]),
+        when.or(when.missing("resends"), when.lt("resends", MAX_RESENDS)),
+      ),
+    },
   );
   if (!updated) throw spent;
-  return fromItem(updated.Attributes!);
+  return updated;
 }
 
 /** Marks a notice replaced by a later one from the same mailbox; it never moves on (see `transition`). */
 async function replace(id: string, now: Date): Promise<void> {
-  await Db.conditional(
-    dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.notice(id),
-        UpdateExpression: "SET replacedAt = :now ADD version :one",
-        ConditionExpression: "#status = :awaiting AND attribute_not_exists(replacedAt)",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: { ":now": now.toISOString(), ":awaiting": "awaiting_confirmation", ":one": 1 },
-      }),
-    ),
-  );
+  await entity.update(entity.key(id), [change.set("replacedAt", now.toISOString()), change.add("version", 1)], {
+    condition: when.and(when.eq("status", "awaiting_confirmation"), when.missing("replacedAt")),
+  });
 }
 
 
@@ -378,7 +391,7 @@ async function store(
   data: Valid,
   { candidates, articles, subjects }: Matched,
   now: Date,
-  key?: FiledWith,
+  key?: FilingKey,
   { receipt = true } = {},
 ): Promise<Notice> {
   const { goodFaith, accurate, ...rest } = data;
@@ -406,31 +419,16 @@ async function store(
     ...(key ? { filedWith: key } : {}),
     version: 1,
   };
-  const item = {
-    ...Table.key.notice(notice.id),
-    type: "notice",
-    ...notice,
-    ...Table.due.at(now),
-    ...(key ? Table.byKey.of(key.id, notice.createdAt, notice.id) : {}),
-  };
-  const size = Db.itemSize(item);
+  const index = { ...Table.due.at(now), ...(key ? Table.byKey.of(key.id, notice.createdAt, notice.id) : {}) };
+  const size = Store.itemSize(entity.item(entity.key(notice.id), notice, { index }));
   if (size > MAX_ITEM_BYTES) {
     const message = `This notice would take ${Math.ceil(size / 1000)} KB to store; the limit is ${MAX_ITEM_BYTES / 1000} KB. Split its URLs over several notices.`;
     throw new DomainError("validation_failed", message, { issues: [{ path: "urls", message }] });
   }
-  try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: Table.name(),
-        Item: item,
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
-  } catch (error) {
-    // The id is new, so only our own first attempt can hold it: the SDK
-    // retried a put whose answer was lost. The notice is stored once.
-    if (!Db.isConditionFailure(error)) throw error;
-  }
+  // The id is new, so only our own first attempt can hold it: a refused
+  // condition means the SDK retried a put whose answer was lost. The notice
+  // is stored once.
+  await entity.put(entity.key(notice.id), notice, { index, condition: when.new() });
   Metrics.count("NoticesFiled");
   return notice;
 }
@@ -452,55 +450,27 @@ async function transition(
       ? Moderation.transitions[event.action]
       : Moderation.transitions.confirmed;
   const writeId = Ids.newId();
-  const names: Record<string, string> = { "#status": "status" };
-  const values: Record<string, unknown> = {
-    ":from": from,
-    ":to": to,
-    ":writeId": writeId,
-    ":events": [event],
-    ":one": 1,
-    ...Object.fromEntries(Object.entries(Table.due.at(now)).map(([k, v]) => [`:${k}`, v])),
-  };
-  const sets = [
-    "#status = :to",
-    "events = list_append(events, :events)",
-    "gsi2pk = :gsi2pk",
-    "gsi2sk = :gsi2sk",
-    "writeId = :writeId",
-  ];
-  Object.entries(changes.set ?? {}).forEach(([field, value], i) => {
-    names[`#f${i}`] = field;
-    values[`:f${i}`] = value;
-    sets.push(`#f${i} = :f${i}`);
-  });
-  changes.outbox.forEach(([messageId, message], i) => {
-    names[`#m${i}`] = messageId;
-    values[`:m${i}`] = message;
-    sets.push(`outbox.#m${i} = :m${i}`);
-  });
-  try {
-    const result = await dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.notice(id),
-        UpdateExpression: `SET ${sets.join(", ")} ADD version :one`,
-        // A notice replaced by a later one from the same mailbox never moves on.
-        ConditionExpression: "#status = :from AND attribute_not_exists(replacedAt)",
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: "ALL_NEW",
-      }),
-    );
-    return fromItem(result.Attributes!);
-  } catch (error) {
-    if (!Db.isConditionFailure(error)) throw error;
-    const item = await read(id);
-    if (!item) throw new DomainError("not_found", "There is no such notice.");
-    // The SDK retries a write whose answer was lost; when the first attempt
-    // landed, the retry fails its condition, yet the transition is ours.
-    if (item.writeId === writeId) return fromItem(item);
-    throw refusal(fromItem(item), event.type);
-  }
+  const updated = await entity.updateAndGet(
+    entity.key(id),
+    [
+      change.set("status", to),
+      change.append("events", [event]),
+      ...change.fields(Table.due.at(now)),
+      change.set("writeId", writeId),
+      ...Object.entries(changes.set ?? {}).map(([field, value]) => change.set(field, value)),
+      ...changes.outbox.map(([messageId, message]) => change.set(["outbox", messageId], message)),
+      change.add("version", 1),
+    ],
+    // A notice replaced by a later one from the same mailbox never moves on.
+    { condition: when.and(when.eq("status", from), when.missing("replacedAt")) },
+  );
+  if (updated) return updated;
+  const row = await entity.getRow(entity.key(id), { consistent: true });
+  if (!row) throw new DomainError("not_found", "There is no such notice.");
+  // The SDK retries a write whose answer was lost; when the first attempt
+  // landed, the retry fails its condition, yet the transition is ours.
+  if (row.meta.writeId === writeId) return row.value;
+  throw refusal(row.value, event.type);
 }
 
 /**
@@ -731,40 +701,31 @@ export async function contest(id: string, token: string, objection: unknown, now
   const event: Moderation.Event = { type: "contested", at: now.toISOString(), by: "requester", objection: text };
   const due = Table.due.at(now);
   const outbox = config().operatorEmails.map((operator) => Outbox.queue("contest", now, operator));
-  try {
-    const result = await dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.notice(id),
-        UpdateExpression:
-          "SET events = list_append(events, :events), contestedAt = :now, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk, " +
-          outbox.map((_, i) => `outbox.#m${i} = :m${i}`).join(", ") +
-          " ADD version :one",
-        ConditionExpression: "attribute_exists(decision) AND decision.#at >= :since AND attribute_not_exists(contestedAt)",
-        ExpressionAttributeNames: { "#at": "at", ...Object.fromEntries(outbox.map(([messageId], i) => [`#m${i}`, messageId])) },
-        ExpressionAttributeValues: {
-          ":events": [event],
-          ":now": now.toISOString(),
-          ":gsi2pk": due.gsi2pk,
-          ":gsi2sk": due.gsi2sk,
-          ":one": 1,
-          ":since": new Date(now.getTime() - CONTEST_WITHIN_MS).toISOString(),
-          ...Object.fromEntries(outbox.map(([, message], i) => [`:m${i}`, message])),
-        },
-        ReturnValues: "ALL_NEW",
-      }),
-    );
-    return fromItem(result.Attributes!);
-  } catch (error) {
-    if (!Db.isConditionFailure(error)) throw error;
-    const notice = await get(id);
-    const contested = notice.events.find((e) => e.type === "contested");
-    // The SDK retries a write whose answer was lost: finding our own event, the objection is ours.
-    if (contested?.type === "contested" && contested.at === event.at && contested.objection === text) return notice;
-    if (contested) throw new DomainError("already_decided", `You already contested this decision on ${date(contested.at)}.`);
-    if (!notice.decision) throw new DomainError("not_confirmed", "There is no decision to contest yet.");
-    throw new DomainError("expired_link", "The six months to contest this decision have passed.");
-  }
+  const updated = await entity.updateAndGet(
+    entity.key(id),
+    [
+      change.append("events", [event]),
+      change.set("contestedAt", now.toISOString()),
+      ...change.fields(due),
+      ...outbox.map(([messageId, message]) => change.set(["outbox", messageId], message)),
+      change.add("version", 1),
+    ],
+    {
+      condition: when.and(
+        when.exists("decision"),
+        when.ge(["decision", "at"], new Date(now.getTime() - CONTEST_WITHIN_MS).toISOString()),
+        when.missing("contestedAt"),
+      ),
+    },
+  );
+  if (updated) return updated;
+  const notice = await get(id);
+  const contested = notice.events.find((e) => e.type === "contested");
+  // The SDK retries a write whose answer was lost: finding our own event, the objection is ours.
+  if (contested?.type === "contested" && contested.at === event.at && contested.objection === text) return notice;
+  if (contested) throw new DomainError("already_decided", `You already contested this decision on ${date(contested.at)}.`);
+  if (!notice.decision) throw new DomainError("not_confirmed", "There is no decision to contest yet.");
+  throw new DomainError("expired_link", "The six months to contest this decision have passed.");
 }
 
 /** A notice as the API key that filed it reads it; to any other key it does not exist. */
@@ -774,7 +735,6 @@ export async function filedWith(id: string, keyId: string): Promise<Notice> {
   return notice;
 }
 
-const STATUSES = ["awaiting_confirmation", "pending_review", "approved", "rejected"] as const satisfies Status[];
 const LIMIT = "limit is a whole number from 1 to 100.";
 
 export const ListQuery = z.object({
@@ -814,27 +774,21 @@ export async function listFiledWith(
   { status, since, cursor, limit }: ListQuery,
 ): Promise<{ notices: Summary[]; cursor?: string }> {
   const partition = Table.byKey.partition(keyId);
-  const page = await dynamo().send(
-    new QueryCommand({
-      TableName: Table.name(),
-      IndexName: Table.byKey.index,
-      KeyConditionExpression: since ? "gsi1pk = :key AND gsi1sk >= :since" : "gsi1pk = :key",
-      FilterExpression: status ? "#status = :status" : undefined,
-      ProjectionExpression: "id, #status, createdAt, decision",
-      ExpressionAttributeNames: { "#status": "status" },
-      ExpressionAttributeValues: {
-        ":key": partition,
-        ...(since ? { ":since": new Date(since).toISOString() } : {}),
-        ...(status ? { ":status": status } : {}),
-      },
-      ExclusiveStartKey: cursor ? startKey(cursor, partition) : undefined,
-      Limit: limit ?? 25,
-      ScanIndexForward: false,
-    }),
+  const page = await entity.pageFields(
+    {
+      index: Table.byKey.index,
+      partition,
+      ...(since ? { sort: { is: ">=", value: new Date(since).toISOString() } } : {}),
+      ...(status ? { filter: when.eq("status", status) } : {}),
+      limit: limit ?? 25,
+      newestFirst: true,
+    },
+    ["id", "status", "createdAt", "decision"],
+    cursor ? startKey(cursor, partition) : undefined,
   );
-  const next = page.LastEvaluatedKey;
+  const next = page.next;
   return {
-    notices: (page.Items ?? []) as Summary[],
+    notices: page.items,
     ...(next ? { cursor: Buffer.from(JSON.stringify(next)).toString("base64url") } : {}),
   };
 }

@@ -12,12 +12,15 @@
  * never consulted.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamo } from "./aws/dynamo";
+import * as z from "zod/mini";
 import { config } from "./config";
-import * as Db from "./db";
 import { DomainError } from "./errors";
+import * as Store from "./store";
+import { when } from "./store";
 import * as Table from "./table";
+
+/** A redeemed challenge: only that it is there counts, until its expiry. */
+const spent = Store.entity({ type: "pow", schema: z.object({}), key: Table.key.powChallenge });
 
 /** Long enough to fill in the form at leisure; the page gets a new one when it is sent back. */
 export const LIFETIME_MS = 2 * 60 * 60 * 1000;
@@ -72,16 +75,6 @@ export async function redeem(proof: string | undefined, now = new Date()): Promi
   if (Number(bits) < config().powBits || leadingZeroBits(createHash("sha256").update(proof!).digest()) < Number(bits)) {
     throw refused(missing);
   }
-  try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: Table.name(),
-        Item: { ...Table.key.powChallenge(id), type: "pow", expiresAt: Math.ceil(Number(expires) / 1000) },
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
-  } catch (error) {
-    if (Db.isConditionFailure(error)) throw refused("This anti-abuse check was already used. Send the form again; the page has a new one.");
-    throw error;
-  }
+  const first = await spent.put(spent.key(id), {}, { condition: when.new(), index: { expiresAt: Math.ceil(Number(expires) / 1000) } });
+  if (!first) throw refused("This anti-abuse check was already used. Send the form again; the page has a new one.");
 }

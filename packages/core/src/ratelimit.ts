@@ -9,11 +9,18 @@
  * part of their key, so an old counter is never read again even where TTL
  * does not run (dynalite).
  */
-import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamo } from "./aws/dynamo";
-import * as Db from "./db";
+import * as z from "zod/mini";
 import { DomainError } from "./errors";
+import * as Store from "./store";
+import { change, when } from "./store";
 import * as Table from "./table";
+
+/** One counter per policy, subject and window; `expiresAt` is the window's end. */
+const windows = Store.entity({
+  type: "rate-window",
+  schema: z.object({ hits: z.number(), expiresAt: z.number() }),
+  key: Table.key.rateWindow,
+});
 
 export type Policy = {
   /** Short and stable: it names the counters and the RateLimit-Policy item. */
@@ -36,21 +43,13 @@ export async function consume(subject: string, policy: Policy, now = new Date())
   const windowStart = nowSeconds - (nowSeconds % policy.windowSeconds);
   const windowEnd = windowStart + policy.windowSeconds;
   const reset = Math.max(1, windowEnd - nowSeconds);
-  const result = await Db.conditional(
-    dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.rateWindow(policy.name, subject, windowStart),
-        UpdateExpression: "ADD hits :one SET expiresAt = if_not_exists(expiresAt, :expires)",
-        ConditionExpression: "attribute_not_exists(hits) OR hits < :limit",
-        ExpressionAttributeValues: { ":one": 1, ":limit": policy.limit, ":expires": windowEnd },
-        ReturnValues: "UPDATED_NEW",
-      }),
-    ),
+  const counted = await windows.upsertAndGet(
+    windows.key(policy.name, subject, windowStart),
+    [change.add("hits", 1), change.setFrom("expiresAt", "expiresAt", windowEnd)],
+    { condition: when.or(when.missing("hits"), when.lt("hits", policy.limit)) },
   );
-  if (!result) return { policy, allowed: false, remaining: 0, reset };
-  const hits = result.Attributes!.hits as number;
-  return { policy, allowed: true, remaining: Math.max(0, policy.limit - hits), reset };
+  if (!counted) return { policy, allowed: false, remaining: 0, reset };
+  return { policy, allowed: true, remaining: Math.max(0, policy.limit - counted.hits), reset };
 }
 
 /**
@@ -60,10 +59,8 @@ export async function consume(subject: string, policy: Policy, now = new Date())
 export async function exhausted(subject: string, policy: Policy, now = new Date()): Promise<Result | undefined> {
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const windowStart = nowSeconds - (nowSeconds % policy.windowSeconds);
-  const { Item } = await dynamo().send(
-    new GetCommand({ TableName: Table.name(), Key: Table.key.rateWindow(policy.name, subject, windowStart), ConsistentRead: true }),
-  );
-  if (((Item?.hits as number | undefined) ?? 0) < policy.limit) return undefined;
+  const counter = await windows.get(windows.key(policy.name, subject, windowStart), { consistent: true });
+  if ((counter?.hits ?? 0) < policy.limit) return undefined;
   return { policy, allowed: false, remaining: 0, reset: Math.max(1, windowStart + policy.windowSeconds - nowSeconds) };
 }
 

@@ -4,47 +4,46 @@
  * item per feed beside it, which also carries that feed's HTTP validators and
  * the status operators read (last success, last error, items seen).
  */
-import { BatchWriteCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
-import { dynamo } from "./aws/dynamo";
-import * as Db from "./db";
 import { DomainError } from "./errors";
-import type { Mode } from "./feed";
 import * as Ids from "./ids";
+import * as Store from "./store";
+import { change, when } from "./store";
 import * as Table from "./table";
-import { chunk } from "./text";
 import * as Url from "./url";
 import { parse } from "./validation";
 
-export type FeedStatus = {
-  id: string;
-  url: string;
-  sourceDomain: string;
-  etag?: string;
-  lastModified?: string;
-  /** Not read again before this (ISO); absent until the first poll. */
-  nextPollAt?: string;
-  /** Failures in a row; the backoff doubles with each. */
-  failures: number;
-  lastPolledAt?: string;
-  lastSuccessAt?: string;
-  lastErrorAt?: string;
-  lastError?: string;
-  /** Items read from the feed, in all, and the new ones the last poll ingested. */
-  itemsSeen: number;
-  lastNew?: number;
-  /** Items the last poll refused, and why (a `javascript:` link…). */
-  lastRefused?: string[];
-};
+const Mode = z.enum(["full", "excerpt"], "Mode is full or excerpt.");
 
-export type Source = {
-  domain: string;
-  name: string;
-  mode: Mode;
-  paused: boolean;
-  createdAt: string;
-  feeds: FeedStatus[];
-};
+const FeedStatus = z.object({
+  id: z.string(),
+  url: z.string(),
+  sourceDomain: z.string(),
+  etag: z.optional(z.string()),
+  lastModified: z.optional(z.string()),
+  /** Not read again before this (ISO); absent until the first poll. */
+  nextPollAt: z.optional(z.string()),
+  /** Failures in a row; the backoff doubles with each. */
+  failures: z.number(),
+  lastPolledAt: z.optional(z.string()),
+  lastSuccessAt: z.optional(z.string()),
+  lastErrorAt: z.optional(z.string()),
+  lastError: z.optional(z.string()),
+  /** Items read from the feed, in all, and the new ones the last poll ingested. */
+  itemsSeen: z.number(),
+  lastNew: z.optional(z.number()),
+  /** Items the last poll refused, and why (a `javascript:` link…). */
+  lastRefused: z.optional(z.array(z.string())),
+});
+export type FeedStatus = z.output<typeof FeedStatus>;
+
+const Stored = z.object({ domain: z.string(), name: z.string(), mode: Mode, paused: z.boolean(), createdAt: z.string() });
+export type Source = z.output<typeof Stored> & { feeds: FeedStatus[] };
+
+/** The source item, first in its partition by sort key. */
+const sources = Store.entity({ type: "source", schema: Stored, key: Table.key.source });
+/** Its feeds, beside it. */
+const feeds = Store.entity({ type: "feed", schema: FeedStatus, key: Table.key.feed });
 
 const feedUrl = z.string().check(
   z.trim(),
@@ -62,7 +61,7 @@ export const AddInput = z.object({
     }),
   ),
   feeds: z.array(feedUrl).check(z.minLength(1, "Give at least one --feed."), z.maxLength(20, "At most 20 feeds per source.")),
-  mode: z._default(z.enum(["full", "excerpt"], "Mode is full or excerpt."), "full"),
+  mode: z._default(Mode, "full"),
 });
 export type AddInput = z.input<typeof AddInput>;
 
@@ -76,52 +75,30 @@ export const feedId = (url: string) => Ids.derived(url);
 export async function add(input: unknown, now = new Date()): Promise<Source> {
   const data = parse(AddInput, input);
   const at = now.toISOString();
-  await dynamo().send(
-    new UpdateCommand({
-      TableName: Table.name(),
-      Key: Table.key.source(data.domain),
-      UpdateExpression:
-        "SET #type = :type, #name = :name, #domain = :domain, #mode = :mode, paused = if_not_exists(paused, :false), " +
-        "createdAt = if_not_exists(createdAt, :at), gsi1pk = :gsi1pk, gsi1sk = :gsi1sk",
-      ExpressionAttributeNames: { "#type": "type", "#name": "name", "#domain": "domain", "#mode": "mode" },
-      ExpressionAttributeValues: {
-        ":type": "source", ":name": data.name, ":domain": data.domain, ":mode": data.mode, ":false": false, ":at": at,
-        ...Object.fromEntries(Object.entries(Table.sources.of(data.domain, "SOURCE")).map(([k, v]) => [`:${k}`, v])),
-      },
-    }),
-  );
+  await sources.upsert(sources.key(data.domain), [
+    ...change.fields({ name: data.name, domain: data.domain, mode: data.mode }),
+    change.setFrom("paused", "paused", false),
+    change.setFrom("createdAt", "createdAt", at),
+    ...change.fields(Table.sources.of(data.domain, "SOURCE")),
+  ]);
   await Promise.all(
     [...new Set(data.feeds)].map((url) => {
       const id = feedId(url);
-      return Db.conditional(
-        dynamo().send(
-          new PutCommand({
-            TableName: Table.name(),
-            Item: {
-              ...Table.key.feed(data.domain, id),
-              ...Table.sources.of(data.domain, `FEED#${id}`),
-              type: "feed", id, url, sourceDomain: data.domain, failures: 0, itemsSeen: 0,
-            },
-            ConditionExpression: "attribute_not_exists(pk)",
-          }),
-        ),
+      return feeds.put(
+        feeds.key(data.domain, id),
+        { id, url, sourceDomain: data.domain, failures: 0, itemsSeen: 0 },
+        { condition: when.new(), index: Table.sources.of(data.domain, `FEED#${id}`) },
       );
     }),
   );
   return (await get(data.domain))!;
 }
 
-function group(items: Record<string, unknown>[]): Source[] {
-  const sources = new Map<string, Source>();
-  for (const item of items.filter((item) => item.type === "source")) {
-    const { domain, name, mode, paused, createdAt } = item as unknown as Source;
-    sources.set(domain, { domain, name, mode, paused: Boolean(paused), createdAt, feeds: [] });
-  }
-  for (const item of items.filter((item) => item.type === "feed")) {
-    const { pk, sk, gsi1pk, gsi1sk, type, ...feed } = item;
-    sources.get(feed.sourceDomain as string)?.feeds.push(feed as unknown as FeedStatus);
-  }
-  return [...sources.values()];
+/** Sources with their feeds; a feed whose source is gone is left out. */
+function group(read: { sources: z.output<typeof Stored>[]; feeds: FeedStatus[] }): Source[] {
+  const bySource = new Map(read.sources.map((source): [string, Source] => [source.domain, { ...source, feeds: [] }]));
+  for (const feed of read.feeds) bySource.get(feed.sourceDomain)?.feeds.push(feed);
+  return [...bySource.values()];
 }
 
 /**
@@ -130,44 +107,19 @@ function group(items: Record<string, unknown>[]): Source[] {
  * per 100 fetches them.
  */
 export async function list(): Promise<Source[]> {
-  const keys = await Db.queryAll({
-    IndexName: Table.sources.index,
-    KeyConditionExpression: "gsi1pk = :partition",
-    ExpressionAttributeValues: { ":partition": Table.sources.partition },
-    ProjectionExpression: "pk, sk",
-  });
-  const items = await Db.getMany(keys.map(({ pk, sk }) => ({ pk: String(pk), sk: String(sk) })));
-  const order = new Map(keys.map(({ pk, sk }, i) => [`${pk}\u0000${sk}`, i]));
-  return group(items.sort((a, b) => order.get(`${a.pk}\u0000${a.sk}`)! - order.get(`${b.pk}\u0000${b.sk}`)!));
+  const keys = await Store.keys({ index: Table.sources.index, partition: Table.sources.partition });
+  return group(await Store.getManyEach(keys, { sources, feeds }));
 }
 
 export async function get(domain: string): Promise<Source | undefined> {
-  const result = await dynamo().send(
-    new QueryCommand({
-      TableName: Table.name(),
-      KeyConditionExpression: "pk = :pk",
-      ExpressionAttributeValues: { ":pk": Table.key.source(domain).pk },
-      ConsistentRead: true,
-    }),
-  );
-  return group(result.Items ?? [])[0];
+  return group(await Store.queryEach({ partition: sources.key(domain).pk, consistent: true }, { sources, feeds }))[0];
 }
 
 const unknown = (domain: string) => new DomainError("not_found", `There is no source ${domain}.`);
 
 /** Stops (or restarts) reading a source's feeds. What was published stays as it is. */
 export async function pause(domain: string, paused = true): Promise<void> {
-  const done = await Db.conditional(
-    dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.source(domain),
-        UpdateExpression: "SET paused = :paused",
-        ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeValues: { ":paused": paused },
-      }),
-    ),
-  );
+  const done = await sources.update(sources.key(domain), [change.set("paused", paused)], { condition: when.stored() });
   if (!done) throw unknown(domain);
 }
 
@@ -175,14 +127,7 @@ export async function pause(domain: string, paused = true): Promise<void> {
 export async function remove(domain: string): Promise<void> {
   const source = await get(domain);
   if (!source) throw unknown(domain);
-  const keys = [Table.key.source(domain), ...source.feeds.map((feed) => Table.key.feed(domain, feed.id))];
-  for (const batch of chunk(keys, 25)) {
-    let pending = batch.map((Key) => ({ DeleteRequest: { Key } }));
-    while (pending.length) {
-      const result = await dynamo().send(new BatchWriteCommand({ RequestItems: { [Table.name()]: pending } }));
-      pending = (result.UnprocessedItems?.[Table.name()] ?? []) as typeof pending;
-    }
-  }
+  await Store.removeMany([sources.key(domain), ...source.feeds.map((feed) => feeds.key(domain, feed.id))]);
 }
 
 export type PollOutcome =
@@ -192,30 +137,24 @@ export type PollOutcome =
 /** Records one poll of a feed in one write: its validators, when to read it next, and its status. */
 export async function recordPoll(feed: FeedStatus, outcome: PollOutcome, now: Date): Promise<void> {
   const at = now.toISOString();
-  const sets = ["lastPolledAt = :at", "nextPollAt = :next"];
-  const values: Record<string, unknown> = { ":at": at, ":next": outcome.nextPollAt.toISOString() };
-  let add: string;
-  if (outcome.ok) {
-    sets.push("lastSuccessAt = :at", "failures = :zero", "lastNew = :fresh", "lastRefused = :refused");
-    Object.assign(values, { ":zero": 0, ":fresh": outcome.fresh, ":refused": outcome.refused.slice(0, 20), ":seen": outcome.seen });
-    if (outcome.etag) sets.push("etag = :etag"), (values[":etag"] = outcome.etag);
-    if (outcome.lastModified) sets.push("lastModified = :lastModified"), (values[":lastModified"] = outcome.lastModified);
-    add = "itemsSeen :seen";
-  } else {
-    sets.push("lastErrorAt = :at", "lastError = :error");
-    Object.assign(values, { ":error": outcome.error, ":one": 1 });
-    add = "failures :one";
-  }
-  await Db.conditional(
-    dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.feed(feed.sourceDomain, feed.id),
-        UpdateExpression: `SET ${sets.join(", ")} ADD ${add}`,
-        // A feed removed while it was being read is not brought back by its status.
-        ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeValues: values,
-      }),
-    ),
-  );
+  const plan = outcome.ok
+    ? [
+        ...change.fields({
+          lastPolledAt: at,
+          nextPollAt: outcome.nextPollAt.toISOString(),
+          lastSuccessAt: at,
+          failures: 0,
+          lastNew: outcome.fresh,
+          lastRefused: outcome.refused.slice(0, 20),
+        }),
+        ...(outcome.etag ? [change.set("etag", outcome.etag)] : []),
+        ...(outcome.lastModified ? [change.set("lastModified", outcome.lastModified)] : []),
+        change.add("itemsSeen", outcome.seen),
+      ]
+    : [
+        ...change.fields({ lastPolledAt: at, nextPollAt: outcome.nextPollAt.toISOString(), lastErrorAt: at, lastError: outcome.error }),
+        change.add("failures", 1),
+      ];
+  // A feed removed while it was being read is not brought back by its status.
+  await feeds.update(feeds.key(feed.sourceDomain, feed.id), plan, { condition: when.stored() });
 }

@@ -11,32 +11,43 @@
  * it has changed, the rules are read again. A new rule is therefore seen by
  * the next read anywhere, not after a cache lifetime.
  */
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamo } from "./aws/dynamo";
-import * as Db from "./db";
+import * as z from "zod/mini";
 import * as Ids from "./ids";
+import * as Store from "./store";
+import { when } from "./store";
 import * as Table from "./table";
 
-export type Rule = {
-  id: string;
-  kind: "source" | "author";
-  sourceDomain: string;
-  authorKey?: string;
+const Stored = z.object({
+  id: z.string(),
+  kind: z.enum(["source", "author"]),
+  sourceDomain: z.string(),
+  authorKey: z.optional(z.string()),
   /** The approved notice that asked for it. */
-  notice: string;
+  notice: z.string(),
   /**
    * Set when the notice did not ask for the future: the rule then covers
    * only what we had first seen by the time it was approved.
    */
-  until?: string;
+  until: z.optional(z.string()),
   /**
    * Set when the notice asked for its listed URLs "now and in the future":
    * the rule blocks what their authors publish after the approval, and
    * leaves their earlier articles that were not listed.
    */
-  from?: string;
-  createdAt: string;
-};
+  from: z.optional(z.string()),
+  createdAt: z.string(),
+});
+export type Rule = z.output<typeof Stored>;
+
+/** One item per rule and notice, in the rules' partition. */
+const rules = Store.entity({ type: "rule", schema: Stored, key: Table.rules.of });
+
+/** The rule set's version: every rule write puts a new one after its rules. */
+const version = Store.entity({
+  type: "rules-version",
+  schema: z.object({ version: z.string() }),
+  key: () => Table.rules.version,
+});
 
 /** What a rule needs to know of an article. */
 export type Covered = { sourceDomain: string; authorKeys: string[]; firstSeenAt: string };
@@ -79,68 +90,54 @@ export class RuleSet {
 
 const cache = new Map<string, RuleSet>();
 
-function fromItem(item: Record<string, unknown>): Rule {
-  const { id, kind, sourceDomain, authorKey, notice, until, from, createdAt } = item as Rule;
-  return {
-    id,
-    kind,
-    sourceDomain,
-    notice,
-    createdAt,
-    ...(authorKey ? { authorKey } : {}),
-    ...(until ? { until } : {}),
-    ...(from ? { from } : {}),
-  };
-}
-
 /** Loads under way, by table and version: reads that arrive together share one. */
 const loading = new Map<string, Promise<RuleSet>>();
 
 /**
- * The rule set as of `version`, read again only if it changed since this
- * process last read it. `version` comes from the caller's own batch read.
+ * The rule set as of `current` (its version), read again only if it changed
+ * since this process last read it. `current` comes from the caller's own
+ * batch read.
  * Many reads that see a new version at once (a feed's items ingested in a
  * batch) wait for one load rather than each reading every rule.
  */
-async function at(version: string | undefined): Promise<RuleSet> {
+async function at(current: string | undefined): Promise<RuleSet> {
   const table = Table.name();
   const known = cache.get(table);
-  if (known && known.version === version) return known;
-  const key = `${table}\u0000${version}`;
+  if (known && known.version === current) return known;
+  const key = `${table}\u0000${current}`;
   const pending =
     loading.get(key) ??
-    Db.queryAll({
-      KeyConditionExpression: "pk = :rules AND begins_with(sk, :rule)",
-      ExpressionAttributeValues: { ":rules": Table.rules.partition, ":rule": Table.rules.prefix },
-      ConsistentRead: true,
-    })
-      .then((items) => {
-        const rules = new RuleSet(version, items.map(fromItem));
-        cache.set(table, rules);
-        return rules;
+    rules
+      .query({ partition: Table.rules.partition, sort: { beginsWith: Table.rules.prefix }, consistent: true })
+      .then((found) => {
+        const loaded = new RuleSet(current, found);
+        cache.set(table, loaded);
+        return loaded;
       })
       .finally(() => loading.delete(key));
   loading.set(key, pending);
   return pending;
 }
 
+/** Where a read finds the version beside what it asked for: a name no caller gives its entities. */
+const VERSION = "ruleSetVersion";
+
 /**
- * Items by key, with the rules in force, in one round trip: the rule set's
- * version rides in the same batch read.
+ * Items by key of the given entities, with the rules in force, in one round
+ * trip: the rule set's version rides in the same batch read.
  */
-export async function readWith(
-  keys: { pk: string; sk: string }[],
+export async function readWith<E extends Record<string, Store.Reader>>(
+  keys: Store.Key[],
+  entities: E,
   consistent = false,
-): Promise<{ items: Record<string, unknown>[]; rules: RuleSet }> {
-  const version = Table.rules.version;
-  const found = await Db.getMany([...keys, version], consistent);
-  const marker = found.find((item) => item.pk === version.pk && item.sk === version.sk);
-  return { items: found.filter((item) => item !== marker), rules: await at(marker?.version as string | undefined) };
+) {
+  const found = await Store.getManyEach([...keys, version.key()], { ...entities, [VERSION]: version }, { consistent });
+  return { found, rules: await at(found[VERSION][0]?.version) };
 }
 
 /** The rules in force, for a write that reads nothing else (ingest). */
 export async function current(): Promise<RuleSet> {
-  return (await readWith([])).rules;
+  return (await readWith([], {})).rules;
 }
 
 /**
@@ -148,25 +145,17 @@ export async function current(): Promise<RuleSet> {
  * who sees the new version also finds the rules. Idempotent: a rule's key is
  * its target and notice, so writing it again changes nothing.
  */
-export async function put(rules: Rule[]): Promise<void> {
-  if (!rules.length) return;
-  await Db.putMany(rules.map((rule) => ({ ...Table.rules.of(rule.id, rule.notice), type: "rule", ...rule })));
+export async function put(added: Rule[]): Promise<void> {
+  if (!added.length) return;
+  await rules.putMany(added.map((rule) => ({ key: rules.key(rule.id, rule.notice), value: rule })));
   const table = Table.name();
   const known = cache.get(table);
-  const version = Ids.newId();
-  const write = (condition?: string) =>
-    dynamo().send(
-      new PutCommand({
-        TableName: table,
-        Item: { ...Table.rules.version, version },
-        ...(condition ? { ConditionExpression: condition, ExpressionAttributeValues: { ":known": known?.version } } : {}),
-      }),
-    );
+  const next = Ids.newId();
   // When the version this process knows is still the current one, the new
   // set is the known one plus these rules: kept without reading them back.
   // Otherwise someone else changed the set too, and the next read loads it.
   const swapped =
-    known?.version !== undefined && (await Db.conditional(write("version = :known"))) !== undefined;
-  if (swapped) cache.set(table, known.with(rules, version));
-  else await write();
+    known?.version !== undefined && (await version.put(version.key(), { version: next }, { condition: when.eq("version", known.version) }));
+  if (swapped) cache.set(table, known.with(added, next));
+  else await version.put(version.key(), { version: next });
 }

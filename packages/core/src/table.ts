@@ -20,10 +20,10 @@ const listed: string[] = [
 ];
 
 /** The article attributes the listing indexes (gsi3, gsi4) carry besides their keys. */
-const LISTED: string[] = [
+const LISTED = [
   "id", "title", "author", "authorKey", "authorKeys", "sourceName", "sourceDomain", "originalUrl", "publishedAt",
   "hiddenBy", "ingestedAt", "updatedAt",
-];
+] as const;
 
 export const definition = {
   fields: {
@@ -204,6 +204,8 @@ export const recent = {
   index: "gsi3" as const,
   partition: "ARTICLES",
   bySourceIndex: "gsi4" as const,
+  /** What both indexes carry of an article: what a listing reads. */
+  fields: LISTED,
   sourcePartition: (domain: string) => `RECENT#${domain}`,
   of: (domain: string, publishedAt: string, id: string) => ({
     gsi3pk: "ARTICLES",

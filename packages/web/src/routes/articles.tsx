@@ -1,11 +1,11 @@
-import { Article, Links, Notice } from "@takedown/core";
+import { Article, Links, Notice, Paths } from "@takedown/core";
 import { Hono } from "hono";
 import { HttpError } from "../errors";
 import { ArticlePage, UnavailablePage } from "../views/article";
 import { PublicNoticePage } from "../views/notice";
 
 export const articles = new Hono()
-  .get("/articles/:id", async (c) => {
+  .get(Paths.routes.article, async (c) => {
     const article = await Article.get(c.req.param("id"));
     if (!article) throw new HttpError(404, "not_found", "There is no such article.");
     if (!Article.isHidden(article)) return c.html(<ArticlePage article={article} />);
@@ -13,7 +13,7 @@ export const articles = new Hono()
     c.header("Link", article.hiddenBy.map((id) => `<${Links.publicNotice(id)}>; rel="blocked-by"`).join(", "));
     return c.html(<UnavailablePage article={article} />, 451);
   })
-  .get("/notices/:id", async (c) => {
+  .get(Paths.routes.publicNotice, async (c) => {
     const notice = await Notice.get(c.req.param("id"));
     return c.html(<PublicNoticePage notice={notice} />);
   });

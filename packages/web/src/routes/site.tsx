@@ -4,7 +4,7 @@
  * `Article.recent`, which only ever returns what `Article.visible` lets
  * through, so a hidden article leaves every one of them at once.
  */
-import { Article, Links, Source, Url, config } from "@takedown/core";
+import { Article, Links, Paths, Source, Url, config } from "@takedown/core";
 import { Hono } from "hono";
 import { HttpError } from "../errors";
 import { FrontPage, SourcePage } from "../views/listing";
@@ -29,17 +29,17 @@ async function recentUpTo(limit: number, source?: string): Promise<Article.Artic
 }
 
 export const site = new Hono()
-  .get("/", async (c) => {
+  .get(Paths.routes.home, async (c) => {
     return c.html(<FrontPage page={await Article.recent({ after: c.req.query("after") })} />);
   })
-  .get("/sources/:domain", async (c) => {
+  .get(Paths.routes.source, async (c) => {
     const domain = Url.domain(c.req.param("domain"));
     if (!domain || domain !== c.req.param("domain")) throw new HttpError(404, "not_found", "There is no such source.");
     const [source, page] = await Promise.all([Source.get(domain), Article.recent({ source: domain, after: c.req.query("after") })]);
     if (!source && !page.articles.length && !c.req.query("after")) throw new HttpError(404, "not_found", "There is no such source.");
     return c.html(<SourcePage domain={domain} name={source?.name ?? page.articles[0]?.sourceName} page={page} />);
   })
-  .get("/feed.xml", async (c) => {
+  .get(Paths.routes.feed, async (c) => {
     const base = config().publicUrl;
     const items = (await recentUpTo(FEED_ITEMS)).map(
       (article) => `
@@ -57,7 +57,7 @@ export const site = new Hono()
   <channel>
     <title>Takedown Desk: latest articles</title>
     <link>${escapeXml(`${base}/`)}</link>
-    <atom:link href="${escapeXml(`${base}/feed.xml`)}" rel="self" type="application/rss+xml"/>
+    <atom:link href="${escapeXml(`${base}${Paths.routes.feed}`)}" rel="self" type="application/rss+xml"/>
     <description>Articles republished from other outlets' public feeds, credited to their source.</description>
     <ttl>15</ttl>${items.join("")}
   </channel>
@@ -65,12 +65,12 @@ export const site = new Hono()
 `;
     return c.body(xml, 200, { "Content-Type": "application/rss+xml; charset=utf-8" });
   })
-  .get("/sitemap.xml", async (c) => {
+  .get(Paths.routes.sitemap, async (c) => {
     const base = config().publicUrl;
     const [articles, sources] = await Promise.all([recentUpTo(SITEMAP_ARTICLES), Source.list()]);
     const urls = [
       `  <url><loc>${escapeXml(`${base}/`)}</loc></url>`,
-      ...sources.map((source) => `  <url><loc>${escapeXml(`${base}/sources/${source.domain}`)}</loc></url>`),
+      ...sources.map((source) => `  <url><loc>${escapeXml(`${base}${Paths.source(source.domain)}`)}</loc></url>`),
       ...articles.map(
         (article) =>
           `  <url><loc>${escapeXml(Links.article(article.id))}</loc><lastmod>${escapeXml(article.updatedAt)}</lastmod></url>`,

@@ -1,4 +1,4 @@
-import { Abuse, Article, config, DomainError, Links, Notice, Pow, Present, type FieldIssue } from "@takedown/core";
+import { Abuse, Article, config, DomainError, Links, Notice, Paths, Pow, Present, type FieldIssue } from "@takedown/core";
 import { Hono, type Context } from "hono";
 import { clientIp } from "../client-ip";
 import { limitBody, noStore, sameOrigin } from "../middleware";
@@ -72,13 +72,13 @@ async function subjectOf(urls: string | undefined) {
 
 export const takedowns = new Hono()
   // Only on its own paths: a POST to a path nobody serves is a 404, whatever its origin.
-  .use("/takedown", limitBody, sameOrigin, noStore)
-  .use("/takedowns/*", limitBody, sameOrigin, noStore)
-  .get("/takedown", async (c) => {
+  .use(Paths.routes.form, limitBody, sameOrigin, noStore)
+  .use(Paths.routes.notices, limitBody, sameOrigin, noStore)
+  .get(Paths.routes.form, async (c) => {
     const urls = c.req.query("url") ?? "";
     return c.html(<TakedownForm values={{ urls }} errors={{}} pow={Pow.issue()} subject={await subjectOf(urls)} />);
   })
-  .post("/takedown", async (c) => {
+  .post(Paths.routes.form, async (c) => {
     const values = await formValues(c);
     const input = toInput(values);
     try {
@@ -96,7 +96,7 @@ export const takedowns = new Hono()
       return again({ form: error.message }, 429);
     }
   })
-  .get("/takedowns/:id", async (c) => {
+  .get(Paths.routes.status, async (c) => {
     const token = c.req.query("token") ?? "";
     const notice = await Notice.withStatusToken(c.req.param("id"), token);
     return c.html(
@@ -109,7 +109,7 @@ export const takedowns = new Hono()
       />,
     );
   })
-  .post("/takedowns/:id/resend", async (c) => {
+  .post(Paths.routes.resend, async (c) => {
     const body = await c.req.parseBody();
     const notice = await Notice.resendReceipt(c.req.param("id"), String(body.token ?? ""));
     return c.html(
@@ -121,7 +121,7 @@ export const takedowns = new Hono()
       </DonePage>,
     );
   })
-  .get("/takedowns/:id/:action{confirm|approve|reject}", async (c) => {
+  .get(Paths.routes.act, async (c) => {
     const { id, action } = c.req.param();
     const token = c.req.query("token") ?? "";
     const confirmation = action === "confirm" ? await Notice.previewConfirmation(id, token) : undefined;
@@ -146,7 +146,7 @@ export const takedowns = new Hono()
       />,
     );
   })
-  .post("/takedowns/:id/confirm", async (c) => {
+  .post(Paths.routes.confirm, async (c) => {
     const body = await c.req.parseBody();
     const token = String(body.token ?? "");
     // One write: the notice's limits were paid when it was filed, and a mailbox has one notice
@@ -161,7 +161,7 @@ export const takedowns = new Hono()
       </DonePage>,
     );
   })
-  .post("/takedowns/:id/:action{approve|reject}", async (c) => {
+  .post(Paths.routes.decide, async (c) => {
     const { id, action } = c.req.param();
     const body = await c.req.parseBody();
     const decision = ACTIONS[action as keyof typeof ACTIONS];
@@ -186,7 +186,7 @@ export const takedowns = new Hono()
     );
   })
   // The requester's objection to a decision (DSA Art. 20), from the status page.
-  .post("/takedowns/:id/contest", async (c) => {
+  .post(Paths.routes.contest, async (c) => {
     const body = await c.req.parseBody();
     const notice = await Notice.contest(c.req.param("id"), String(body.token ?? ""), body.objection);
     return c.html(

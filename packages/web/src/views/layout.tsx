@@ -1,3 +1,4 @@
+import { Paths } from "@takedown/core";
 import type { Child } from "hono/jsx";
 import { assetPath } from "../assets";
 
@@ -15,7 +16,7 @@ export function Layout(props: { title: string; children: Child }) {
         <header class="site">
           <a href="/" class="brand">Takedown Desk</a>
           <nav>
-            <a href="/takedown">Request removal</a>
+            <a href={Paths.routes.form}>Request removal</a>
           </nav>
         </header>
         <main>{props.children}</main>

@@ -1,4 +1,4 @@
-import { Links, type Article } from "@takedown/core";
+import { Links, Paths, type Article } from "@takedown/core";
 import { Layout } from "./layout";
 
 function ArticleList(props: { articles: Article.Article[]; showSource: boolean }) {
@@ -14,7 +14,7 @@ function ArticleList(props: { articles: Article.Article[]; showSource: boolean }
             {props.showSource && (
               <>
                 {" · "}
-                <a href={`/sources/${article.sourceDomain}`}>{article.sourceName}</a>
+                <a href={Paths.source(article.sourceDomain)}>{article.sourceName}</a>
               </>
             )}
             {" · "}
@@ -41,7 +41,7 @@ export function FrontPage(props: { page: Article.Page }) {
     <Layout title="Latest articles">
       <h1>Latest articles</h1>
       <p>
-        Republished from other outlets' public feeds, credited to their source. <a href="/feed.xml">RSS feed</a>
+        Republished from other outlets' public feeds, credited to their source. <a href={Paths.routes.feed}>RSS feed</a>
       </p>
       <ArticleList articles={props.page.articles} showSource />
       <More href={props.page.next && `/?after=${props.page.next}`} />
@@ -49,7 +49,7 @@ export function FrontPage(props: { page: Article.Page }) {
         <h2>Removal requests for republished articles</h2>
         <p>
           If you wrote one of these articles or represent the site that first published it, you can ask us to
-          remove it, and to keep future articles from appearing here: <a href="/takedown">request removal</a>.
+          remove it, and to keep future articles from appearing here: <a href={Paths.routes.form}>request removal</a>.
           Systems can file notices as JSON (<a href="/api/docs">API reference</a>).
         </p>
       </section>
@@ -64,7 +64,7 @@ export function SourcePage(props: { domain: string; name?: string; page: Article
       <h1>{name}</h1>
       <p class="byline">Articles republished from {props.domain}, newest first.</p>
       <ArticleList articles={props.page.articles} showSource={false} />
-      <More href={props.page.next && `/sources/${props.domain}?after=${props.page.next}`} />
+      <More href={props.page.next && `${Paths.source(props.domain)}?after=${props.page.next}`} />
     </Layout>
   );
 }

@@ -1,4 +1,4 @@
-import { Bounce, Notice, Present, reveal, revealAll, type Abuse, type Article, type Moderation } from "@takedown/core";
+import { Bounce, Notice, Paths, Present, reveal, revealAll, type Abuse, type Article, type Moderation } from "@takedown/core";
 import type { Child } from "hono/jsx";
 import { ArticleSummary } from "@takedown/core/render/notice";
 import { Layout, When } from "./layout";
@@ -167,7 +167,7 @@ function ResendForm(props: { notice: NoticeT; statusUrl: string }) {
   if (!Notice.mayResend(props.notice)) return null;
   const token = new URL(props.statusUrl).searchParams.get("token") ?? "";
   return (
-    <form method="post" action={`/takedowns/${props.notice.id}/resend`} class="notice-box" id="resend">
+    <form method="post" action={Paths.resend(props.notice.id)} class="notice-box" id="resend">
       <p>The link to confirm this notice has expired or did not reach you.</p>
       <input type="hidden" name="token" value={token} />
       <button type="submit">Send me a new confirmation link</button>
@@ -274,7 +274,7 @@ export function StatusPage(props: {
             tell you the outcome.
           </p>
         ) : contestable ? (
-          <form method="post" action={`/takedowns/${notice.id}/contest`} id="contest-form">
+          <form method="post" action={Paths.contest(notice.id)} id="contest-form">
             <h2>Contest this decision</h2>
             <p>
               If you disagree, say why, within 6 months of the decision. A person who did not take it will review it;
@@ -342,7 +342,7 @@ export function ActionPage(props: {
         </div>
       )}
       {action !== "confirm" && <BlastRadius notice={notice} articles={props.articles} counts={props.counts ?? new Map()} />}
-      <form method="post" action={`/takedowns/${notice.id}/${action}`}>
+      <form method="post" action={Paths.act(notice.id, action)}>
         <input type="hidden" name="token" value={token} />
         {action === "reject" && (
           <div class="field">
