@@ -103,7 +103,7 @@ describe("a source-wide approval racing the ingest of a new article from that so
       try {
         const [decided, fresh] = await Promise.all([
           Promise.resolve(approve(notice.id)).then(async (response) => {
-            await Dispatch.process(notice.id);
+            await Dispatch.deliver(notice.id);
             return response;
           }),
           Article.ingest({

@@ -61,7 +61,7 @@ describe("the site's listings", () => {
     expect((await approve(filed.id)).status).toBe(200);
     // The approval's write wakes the dispatcher (the table's stream on AWS), which applies it once:
     // from then on every surface reads the source's rule, with no article rewritten.
-    await Dispatch.process(filed.id);
+    await Dispatch.deliver(filed.id);
 
     const after = await surfaces(domain);
     for (const [surface, text] of Object.entries(after)) {
