@@ -157,9 +157,9 @@ const Stored = z.object({
   signature: z.string(),
   subjects: z.array(Subject),
   status: z.enum(STATUSES),
-  decision: z.optional(z.custom<NonNullable<Moderation.State["decision"]>>()),
-  events: z.array(z.custom<Moderation.Event>()),
-  outbox: z.record(z.string(), z.custom<Outbox.Message>()),
+  decision: z.optional(Moderation.DecisionRecord),
+  events: z.array(Moderation.Event),
+  outbox: z.record(z.string(), Outbox.Message),
   /** Set by an approval until its effects are recorded as applied. */
   effectsPending: z.optional(z.boolean()),
   /** How many new confirmation links its sender asked for (see `resendReceipt`). */
