@@ -91,8 +91,8 @@ async function leasedElsewhere(id: string, now: Date): Promise<boolean> {
   const item = await Notice.entity.getFields(Notice.entity.key(id), ["gsi2pk", "gsi2sk", "lease"], { consistent: true });
   return (
     item?.gsi2pk === Table.due.partition &&
-    String(item.gsi2sk) <= Table.due.at(now).gsi2sk &&
-    Number(item.lease ?? 0) >= now.getTime()
+    (item.gsi2sk ?? "") <= Table.due.at(now).gsi2sk &&
+    (item.lease ?? 0) >= now.getTime()
   );
 }
 
