@@ -163,6 +163,6 @@ export const statusPage = (id: string): Prepared<Response> => () => ok(app.reque
 export const challenge: Prepared<Response> = () => ok(app.request("/api/v1/challenge", {}, fromIp(stranger().ip)));
 
 /** The dispatcher's run for one notice, as the table's stream starts it after each write. */
-export const dispatch = (id: string, now?: Date): Prepared<void> => () => Dispatch.process(id, now);
+export const dispatch = (id: string, now?: Date): Prepared<void> => () => Dispatch.deliver(id, now);
 
 export const articleId = (url: string) => Article.idForUrl(url, PUBLIC_URL)!;

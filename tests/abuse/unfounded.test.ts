@@ -29,13 +29,13 @@ describe("senders whose notices are rejected as unfounded", () => {
     const first = await noticeFrom(email);
     expect((await rejectUnfounded(first.notice.id)).status).toBe(200);
     expect((await Notice.get(first.notice.id)).decision).toMatchObject({ action: "rejected", unfounded: true });
-    await Dispatch.process(first.notice.id);
+    await Dispatch.deliver(first.notice.id);
     expect(await Abuse.standing(email)).toEqual({ unfounded: 1, flagged: false });
 
     const second = await noticeFrom(email);
     expect(await warningOnPage(second.notice.id, "approve")).toBeUndefined();
     expect((await rejectUnfounded(second.notice.id)).status).toBe(200);
-    await Dispatch.process(second.notice.id);
+    await Dispatch.deliver(second.notice.id);
     expect(await Abuse.standing(email)).toEqual({ unfounded: 2, flagged: true });
 
     const third = await noticeFrom(email);
@@ -72,7 +72,7 @@ describe("senders whose notices are rejected as unfounded", () => {
       times: 1,
     });
     try {
-      await expect(Dispatch.process(notice.id)).rejects.toThrow();
+      await expect(Dispatch.deliver(notice.id)).rejects.toThrow();
     } finally {
       fault.remove();
     }

@@ -53,7 +53,7 @@ describe("two notices covering one article, decided at the same moment", () => {
     const article = first.articles[0]!;
     const second = await Notice.file(noticeInput([Links.article(article.id)]));
     const email = second.requester.email;
-    await Notice.confirm(second.id, tokenOf(Links.act(second.id, "confirm", email)));
+    await Notice.confirmAnonymous(second.id, tokenOf(Links.act(second.id, "confirm", email)));
 
     const [a, b] = await Promise.all([approve(first.notice.id), approve(second.id, OPERATORS[1])]);
     expect([a.status, b.status]).toEqual([200, 200]);
@@ -103,7 +103,7 @@ describe("a source-wide approval racing the ingest of a new article from that so
       try {
         const [decided, fresh] = await Promise.all([
           Promise.resolve(approve(notice.id)).then(async (response) => {
-            await Dispatch.process(notice.id);
+            await Dispatch.deliver(notice.id);
             return response;
           }),
           Article.ingest({

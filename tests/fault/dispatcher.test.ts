@@ -16,7 +16,7 @@ async function dispatchDyingAt(id: string, killAt: number, after: boolean): Prom
   const when = (command: string) => calls.push(command) - 1 === killAt;
   const faults = [intoDynamo({ when, effect: "hang", after }), intoSes({ when, effect: "hang", after })];
   try {
-    await Promise.race([Dispatch.process(id), ...faults.map((fault) => fault.hung)]);
+    await Promise.race([Dispatch.deliver(id), ...faults.map((fault) => fault.hung)]);
   } finally {
     faults.forEach((fault) => fault.remove());
   }

@@ -165,7 +165,7 @@ describe("deciding while DynamoDB fails", () => {
     const response = await approve(notice.id);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain("being hidden");
-    await expect(Dispatch.process(notice.id)).rejects.toThrow();
+    await expect(Dispatch.deliver(notice.id)).rejects.toThrow();
     expect(fault.hits()).toBeGreaterThan(0);
     expect(await Notice.get(notice.id)).toMatchObject({ status: "approved", effectsPending: true });
     fault.remove();

@@ -39,7 +39,7 @@ beforeAll(async () => {
   const first = await call("POST", "/takedowns", { key: key.secret, body: noticeInput([articles[0]!.originalUrl]) });
   earlier = ((await first.json()) as { id: string }).id;
   await approve(earlier);
-  await Dispatch.process(earlier);
+  await Dispatch.deliver(earlier);
   // Long, as URLs with tracking parameters are; 1,000 of them near the size cap.
   const missing = Array.from(
     { length: TOTAL - MATCHED },
@@ -115,7 +115,7 @@ describe("a 1,000-URL notice filed with a key", () => {
     });
     try {
       await approve(id);
-      await Dispatch.process(id);
+      await Dispatch.deliver(id);
     } finally {
       stop();
     }

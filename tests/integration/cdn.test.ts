@@ -43,7 +43,7 @@ describe("an approval, once the dispatcher applies it", () => {
     const before = (await recorded()).length;
     expect((await approve(notice.id)).status).toBe(200);
     expect((await recorded()).length).toBe(before);
-    await Dispatch.process(notice.id);
+    await Dispatch.deliver(notice.id);
     return { made: (await recorded()).slice(before), articles, sourceDomain };
   };
 
@@ -61,7 +61,7 @@ describe("an approval, once the dispatcher applies it", () => {
     const { notice } = await confirmedNotice();
     const before = (await recorded()).length;
     expect((await reject(notice.id)).status).toBe(200);
-    await Dispatch.process(notice.id);
+    await Dispatch.deliver(notice.id);
     expect((await recorded()).length).toBe(before);
   });
 });

@@ -22,7 +22,7 @@ describe("two operators deciding at once", () => {
     const input = noticeInput([articles[0]!.originalUrl]);
     const filed = await Notice.file(input);
     const confirmToken = new URL(Links.act(filed.id, "confirm", input.requester.email)).searchParams.get("token")!;
-    await Notice.confirm(filed.id, confirmToken);
+    await Notice.confirmAnonymous(filed.id, confirmToken);
 
     const responses = await Promise.all([
       post(Links.act(filed.id, "approve", "ops-one@syndication.example")),

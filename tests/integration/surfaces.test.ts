@@ -57,11 +57,11 @@ describe("the site's listings", () => {
     // A source-wide notice for the future, filed against one article, confirmed, approved.
     const input = noticeInput([newer!.originalUrl], { scope: "source", future: true });
     const filed = await Notice.file(input);
-    await Notice.confirm(filed.id, tokenOf(Links.act(filed.id, "confirm", input.requester.email)));
+    await Notice.confirmAnonymous(filed.id, tokenOf(Links.act(filed.id, "confirm", input.requester.email)));
     expect((await approve(filed.id)).status).toBe(200);
     // The approval's write wakes the dispatcher (the table's stream on AWS), which applies it once:
     // from then on every surface reads the source's rule, with no article rewritten.
-    await Dispatch.process(filed.id);
+    await Dispatch.deliver(filed.id);
 
     const after = await surfaces(domain);
     for (const [surface, text] of Object.entries(after)) {
@@ -116,7 +116,7 @@ describe("provenance for operators", () => {
 
     const input = noticeInput([`${server.origin}/news/7`, pushed.originalUrl]);
     const filed = await Notice.file(input);
-    await Notice.confirm(filed.id, tokenOf(Links.act(filed.id, "confirm", input.requester.email)));
+    await Notice.confirmAnonymous(filed.id, tokenOf(Links.act(filed.id, "confirm", input.requester.email)));
     await drain();
     const review = (await mailAbout(filed.id)).find((mail) => mail.destination.to.includes(OPERATORS[0]!) && !/was (approved|rejected)/.test(mail.subject))!;
     expect(review.body.text).toContain(`first seen 7 November 2026, 09:15 UTC in the feed ${url}`);

@@ -61,7 +61,7 @@ describe("delivering in production", () => {
       const { id } = (await filed.json()) as { id: string };
 
       // …and now it resolves to loopback, which the attempt refuses before connecting.
-      await Dispatch.process(id);
+      await Dispatch.deliver(id);
       expect(hooks.received).toHaveLength(0);
       const [delivery] = await Webhook.deliveries(key.id, endpoint.id);
       expect(delivery).toMatchObject({ status: "pending", attempts: 1, lastError: "private_address" });

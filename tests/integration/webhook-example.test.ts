@@ -22,7 +22,7 @@ it("registers its receiver, gets the signed event and reads each URL's outcome",
     receiver.trust(endpoint.secret);
     const filed = await fileNotice(api, [articles[0]!.originalUrl, "https://elsewhere.example/never-here"]);
     const waiting = receiver.next(filed.id, "pending_review", 5_000);
-    await Dispatch.process(filed.id);
+    await Dispatch.deliver(filed.id);
     const event = await waiting;
     expect(event.data.urls.map((u) => [u.outcome, u.articleId])).toEqual([
       ["matched", articles[0]!.id],

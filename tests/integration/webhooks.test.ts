@@ -76,9 +76,9 @@ describe("status-change events", () => {
 
     const id = await fileWith(key);
     expect(Object.keys((await Notice.get(id)).outbox)).toContain("webhook:pending_review");
-    await Dispatch.process(id);
+    await Dispatch.deliver(id);
     await approve(id);
-    await Dispatch.process(id);
+    await Dispatch.deliver(id);
 
     const events = hooks.verified();
     expect(hooks.received).toHaveLength(2);
@@ -109,7 +109,7 @@ describe("status-change events", () => {
     const { key, hooks } = await subscribed();
     const id = await fileWith(key);
     await reject(id);
-    await Dispatch.process(id);
+    await Dispatch.deliver(id);
     expect(hooks.verified().map((r) => [r.event.data.status, r.event.data.urls[0].outcome])).toEqual([
       ["pending_review", "matched"],
       ["rejected", "rejected"],
@@ -127,7 +127,7 @@ describe("status-change events", () => {
     second.trust(other.secret!);
 
     const id = await fileWith(key);
-    await Dispatch.process(id);
+    await Dispatch.deliver(id);
     // A dispatcher that died after fanning out runs it again.
     const queued = { kind: "webhook" as const, status: "pending_review" as const, attempts: 0, queuedAt: new Date().toISOString() };
     await Webhook.fanOut(await Notice.get(id), queued);
@@ -141,10 +141,10 @@ describe("status-change events", () => {
   it("stop when the key is revoked", async () => {
     const { key, hooks } = await subscribed();
     const id = await fileWith(key);
-    await Dispatch.process(id);
+    await Dispatch.deliver(id);
     await ApiKey.revoke(key.id);
     await approve(id);
-    await Dispatch.process(id);
+    await Dispatch.deliver(id);
     expect(hooks.received.map((r) => r.event?.data.status)).toEqual(["pending_review"]);
   });
 });
@@ -152,7 +152,7 @@ describe("status-change events", () => {
 describe("the receiver's verification (negative control)", () => {
   it("turns away a tampered body, a forged signature and a stale timestamp", async () => {
     const { key, hooks } = await subscribed();
-    await Dispatch.process(await fileWith(key));
+    await Dispatch.deliver(await fileWith(key));
     const [genuine] = hooks.verified();
     const headers = genuine!.headers as Record<string, string>;
     const signed = Object.fromEntries(Object.entries(headers).filter(([name]) => name.startsWith("webhook-")));
@@ -178,7 +178,7 @@ describe("retries", () => {
     const start = new Date();
     vi.useFakeTimers({ toFake: ["Date"], now: start });
     const id = await fileWith(key);
-    await Dispatch.process(id, start);
+    await Dispatch.deliver(id, start);
 
     await sweepAt(new Date(start.getTime() + 4_000));
     expect(hooks.verified()).toHaveLength(1);
@@ -202,7 +202,7 @@ describe("retries", () => {
     hooks.answerWith(() => 503);
     const start = new Date();
     vi.useFakeTimers({ toFake: ["Date"], now: start });
-    await Dispatch.process(await fileWith(key), start);
+    await Dispatch.deliver(await fileWith(key), start);
 
     let [delivery] = await deliveriesOf(key, endpoint.id);
     for (let sweeps = 0; delivery!.status === "pending" && sweeps < 100; sweeps++) {
@@ -246,7 +246,7 @@ describe("retries", () => {
     const { key, hooks, endpoint } = await subscribed();
     hooks.answerWith(() => 500);
     const id = await fileWith(key);
-    await Dispatch.process(id);
+    await Dispatch.deliver(id);
     const [pending] = await deliveriesOf(key, endpoint.id);
     expect((await call("DELETE", `/webhooks/${endpoint.id}`, { key: key.secret })).status).toBe(204);
 
@@ -268,7 +268,7 @@ describe("managing endpoints", () => {
 
   it("shows one key nothing of another's endpoints", async () => {
     const { key: owner, endpoint } = await subscribed();
-    await Dispatch.process(await fileWith(owner));
+    await Dispatch.deliver(await fileWith(owner));
     const [delivery] = await deliveriesOf(owner, endpoint.id);
     const stranger = await newKey();
 

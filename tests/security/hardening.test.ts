@@ -124,7 +124,7 @@ describe("hidden articles and token pages (h)", () => {
   it("answers 451 in the API with the notice reference only", async () => {
     const { notice, articles } = await confirmedNotice();
     await approveWithKey(notice.id);
-    await Dispatch.process(notice.id);
+    await Dispatch.deliver(notice.id);
     const response = await call("GET", `/articles/${articles[0]!.id}`);
     expect(response.status).toBe(451);
     const text = await response.text();

@@ -41,7 +41,7 @@ describe("the logs", () => {
     sesDown.remove();
     const dying = intoSes({ when: () => true, effect: "hang", times: 1 });
     const { notice } = await confirmedNotice();
-    void Dispatch.process(notice.id);
+    void Dispatch.deliver(notice.id);
     await dying.hung;
     dying.remove();
     await drain(Date.now() + 61_000);

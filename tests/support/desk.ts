@@ -23,7 +23,7 @@ export async function confirmedNotice(
   const input = noticeInput([source.articles[0]!.originalUrl], options.overrides);
   const filed = await Notice.file(input);
   const notice =
-    options.confirm === false ? filed : await Notice.confirm(filed.id, tokenOf(Links.act(filed.id, "confirm", input.requester.email)));
+    options.confirm === false ? filed : await Notice.confirmAnonymous(filed.id, tokenOf(Links.act(filed.id, "confirm", input.requester.email)));
   return { ...source, input, notice };
 }
 

@@ -9,13 +9,12 @@
  * environment has it without seeding and rotating it stays a config change.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
-import { dynamo } from "./aws/dynamo";
 import { config } from "./config";
-import * as Db from "./db";
 import { DomainError } from "./errors";
 import * as Ids from "./ids";
+import * as Store from "./store";
+import { change, when } from "./store";
 import * as Table from "./table";
 import { parse } from "./validation";
 
@@ -36,15 +35,27 @@ export type Principal = {
   builtIn?: true;
 };
 
-export type ApiKey = {
-  id: string;
-  name: string;
-  scopes: Scope[];
-  owner: string;
-  createdAt: string;
-  lastUsedAt?: string;
-  revokedAt?: string;
-};
+const Stored = z.object({
+  id: z.string(),
+  name: z.string(),
+  scopes: z.array(z.enum(SCOPES)),
+  owner: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.optional(z.string()),
+  revokedAt: z.optional(z.string()),
+});
+export type ApiKey = z.output<typeof Stored>;
+
+/**
+ * Keys in the table. Beside the key: the secret's hash, and how many webhook
+ * endpoints it has (Webhook counts them in and out here).
+ */
+export const entity = Store.entity({
+  type: "api_key",
+  schema: Stored,
+  key: Table.key.apiKey,
+  meta: z.object({ hash: z.string(), endpoints: z.number() }),
+});
 
 export const CreateInput = z.object({
   name: z.string({ error: "Give the key a name." }).check(
@@ -72,11 +83,6 @@ function sha256(value: string): Buffer {
   return createHash("sha256").update(value).digest();
 }
 
-function fromItem(item: Record<string, unknown>): ApiKey {
-  const { pk, sk, gsi1pk, gsi1sk, type, hash, endpoints, ...key } = item;
-  return key as ApiKey;
-}
-
 /** Stores a new key and returns it with its secret, which is never readable again. */
 export async function create(input: unknown, now = new Date()): Promise<{ key: ApiKey; secret: string }> {
   const data = parse(CreateInput, input);
@@ -88,47 +94,33 @@ export async function create(input: unknown, now = new Date()): Promise<{ key: A
     createdAt: now.toISOString(),
   };
   const secret = `${PREFIX}_${key.id}_${randomBytes(32).toString("base64url")}`;
-  await dynamo().send(
-    new PutCommand({
-      TableName: Table.name(),
-      Item: {
-        ...Table.key.apiKey(key.id),
-        ...Table.apiKeys.of(key.createdAt, key.id),
-        type: "api_key",
-        ...key,
-        hash: sha256(secret).toString("hex"),
-      },
-      ConditionExpression: "attribute_not_exists(pk)",
-    }),
-  );
+  await entity.put(entity.key(key.id), key, {
+    index: Table.apiKeys.of(key.createdAt, key.id),
+    meta: { hash: sha256(secret).toString("hex") },
+    condition: when.new(),
+  });
   return { key, secret };
 }
 
 export async function list(): Promise<ApiKey[]> {
-  const items = await Db.queryAll({
-    IndexName: Table.apiKeys.index,
-    KeyConditionExpression: "gsi1pk = :keys",
-    ExpressionAttributeValues: { ":keys": Table.apiKeys.partition },
-  });
-  return items.map(fromItem);
+  return entity.queryFields({ index: Table.apiKeys.index, partition: Table.apiKeys.partition }, [
+    "id",
+    "name",
+    "scopes",
+    "owner",
+    "createdAt",
+    "lastUsedAt",
+    "revokedAt",
+  ]);
 }
 
 /** Revoking twice keeps the first date; an unknown id is not_found. */
 export async function revoke(id: string, now = new Date()): Promise<ApiKey> {
-  const result = await Db.conditional(
-    dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.apiKey(id),
-        UpdateExpression: "SET revokedAt = if_not_exists(revokedAt, :now)",
-        ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeValues: { ":now": now.toISOString() },
-        ReturnValues: "ALL_NEW",
-      }),
-    ),
-  );
-  if (!result) throw new DomainError("not_found", `There is no API key ${id}.`);
-  return fromItem(result.Attributes!);
+  const revoked = await entity.updateAndGet(entity.key(id), [change.setFrom("revokedAt", "revokedAt", now.toISOString())], {
+    condition: when.stored(),
+  });
+  if (!revoked) throw new DomainError("not_found", `There is no API key ${id}.`);
+  return revoked;
 }
 
 function ingestKey(token: string): Principal | undefined {
@@ -145,12 +137,10 @@ export async function authenticate(token: string): Promise<Principal> {
   const invalid = new DomainError("unauthorized", "This API key is not valid.");
   if (!id) throw invalid;
   // Consistent, so that a revocation holds from the moment it is written.
-  const { Item: item } = await dynamo().send(
-    new GetCommand({ TableName: Table.name(), Key: Table.key.apiKey(id), ConsistentRead: true }),
-  );
-  if (!item || !timingSafeEqual(sha256(token), Buffer.from(item.hash as string, "hex"))) throw invalid;
-  if (item.revokedAt) throw new DomainError("unauthorized", "This API key has been revoked.");
-  const { name, scopes, lastUsedAt, owner } = fromItem(item);
+  const row = await entity.getRow(entity.key(id), { consistent: true });
+  if (!row?.meta.hash || !timingSafeEqual(sha256(token), Buffer.from(row.meta.hash, "hex"))) throw invalid;
+  if (row.value.revokedAt) throw new DomainError("unauthorized", "This API key has been revoked.");
+  const { name, scopes, lastUsedAt, owner } = row.value;
   return { id, name, scopes, lastUsedAt, owner };
 }
 
@@ -162,17 +152,9 @@ export async function authenticate(token: string): Promise<Principal> {
 export async function recordUse(principal: Principal, now = new Date()): Promise<void> {
   const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS).toISOString();
   if (principal.builtIn || (principal.lastUsedAt && principal.lastUsedAt > stale)) return;
-  await Db.conditional(
-    dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.apiKey(principal.id),
-        UpdateExpression: "SET lastUsedAt = :now",
-        ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :stale)",
-        ExpressionAttributeValues: { ":now": now.toISOString(), ":stale": stale },
-      }),
-    ),
-  );
+  await entity.update(entity.key(principal.id), [change.set("lastUsedAt", now.toISOString())], {
+    condition: when.and(when.stored(), when.or(when.missing("lastUsedAt"), when.lt("lastUsedAt", stale))),
+  });
 }
 
 /** A name for the audit trail: which key, and what its owner called it. */

@@ -2,7 +2,7 @@
  * Delivers what notices have queued: their mail, their webhook events (fanned
  * out into deliveries, which the sweep also retries; see Webhook), and the
  * effects of decisions, which the deciding request only records. On AWS the
- * table's stream calls `process` for each changed notice and a schedule calls
+ * table's stream calls `deliver` for each changed notice and a schedule calls
  * `sweep`; locally a timer calls `sweep`. Both may run at once: a lease on the
  * notice lets one worker at a time send its mail.
  *
@@ -13,12 +13,9 @@
  * idempotency key that could close this window. docs/reliability.md.
  */
 import { randomUUID } from "node:crypto";
-import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamo } from "./aws/dynamo";
 import * as Bounce from "./bounce";
 import * as Cdn from "./cdn";
 import { config } from "./config";
-import * as Db from "./db";
 import { DomainError } from "./errors";
 import * as Log from "./logger";
 import * as Mail from "./mail";
@@ -26,7 +23,8 @@ import type { Event } from "./moderation";
 import * as Notice from "./notice";
 import * as Outbox from "./outbox";
 import * as Present from "./present";
-import { change, when } from "./store";
+import * as Store from "./store";
+import { change, when, type Condition, type Plan } from "./store";
 import * as Table from "./table";
 import { mapLimit } from "./text";
 import * as Webhook from "./webhook";
@@ -90,23 +88,16 @@ async function claim(id: string, now: Date): Promise<Claim | undefined> {
 
 /** True when the notice is due but another worker's lease is still running. */
 async function leasedElsewhere(id: string, now: Date): Promise<boolean> {
-  const { Item } = await dynamo().send(
-    new GetCommand({
-      TableName: Table.name(),
-      Key: Table.key.notice(id),
-      ProjectionExpression: "gsi2pk, gsi2sk, lease",
-      ConsistentRead: true,
-    }),
-  );
+  const item = await Notice.entity.getFields(Notice.entity.key(id), ["gsi2pk", "gsi2sk", "lease"], { consistent: true });
   return (
-    Item?.gsi2pk === Table.due.partition &&
-    String(Item.gsi2sk) <= Table.due.at(now).gsi2sk &&
-    Number(Item.lease ?? 0) >= now.getTime()
+    item?.gsi2pk === Table.due.partition &&
+    (item.gsi2sk ?? "") <= Table.due.at(now).gsi2sk &&
+    (item.lease ?? 0) >= now.getTime()
   );
 }
 
 /** `gaveUp`: the message will never be sent; it leaves the outbox as a `mail_failed` event. */
-type Outcome = { id: string; message: Outbox.Message; ref?: string; error?: string; gaveUp?: { permanent: boolean } };
+export type Outcome = { id: string; message: Outbox.Message; ref?: string; error?: string; gaveUp?: { permanent: boolean } };
 
 
 /**
@@ -171,97 +162,82 @@ function sentEvents(notice: Notice.Notice, { message, ref, error, gaveUp }: Outc
  * means a worker that took over sent it as well.
  */
 async function recordSent(notice: Notice.Notice, outcome: Outcome, now: Date): Promise<void> {
-  try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.notice(notice.id),
-        UpdateExpression: "REMOVE outbox.#id SET events = list_append(events, :sent)",
-        ConditionExpression: "attribute_exists(outbox.#id)",
-        ExpressionAttributeNames: { "#id": outcome.id },
-        ExpressionAttributeValues: { ":sent": sentEvents(notice, outcome, now.toISOString()) },
-      }),
-    );
-  } catch (error) {
-    if (!Db.isConditionFailure(error)) throw error;
-    Log.warn("mail.duplicate", { notice: notice.id, kind: outcome.message.kind });
-  }
+  const recorded = await Notice.entity.update(
+    Notice.entity.key(notice.id),
+    [...change.remove(["outbox", outcome.id]), change.append("events", sentEvents(notice, outcome, now.toISOString()))],
+    { condition: when.exists(["outbox", outcome.id]) },
+  );
+  if (!recorded) Log.warn("mail.duplicate", { notice: notice.id, kind: outcome.message.kind });
+}
+
+/** What one run under a lease did: the effects it applied, the messages it sent, failed on or dropped. */
+export type Run = {
+  /** Present when the run applied the decision's effects: the events that record them. */
+  effects?: Event[];
+  /** The last message that left the outbox (sent or given up), recorded with the release. */
+  last?: Outcome;
+  /** Messages that failed and will be tried again. */
+  failed: Outcome[];
+  /** Webhook events nobody can hear (no key filed the notice), dropped unsent. */
+  dropped: string[];
+};
+
+/** A conditional update, as data. */
+export type Write = { plan: Plan; condition: Condition };
+
+/**
+ * The write that records a run and lets its lease go, in its two forms.
+ * `settled` also takes the notice out of the due index (or to when a failed
+ * message is retried), and holds only if nothing changed since the claim
+ * (`version`); when a transition has queued more work meanwhile, `busy`
+ * records the same and leaves the index as that transition set it, so the
+ * next sweep finds the work. Both hold only under our lease. Pure: the
+ * notice as claimed and what the run did are all it reads.
+ */
+export function release(notice: Notice.Notice, holder: string, run: Run, now: Date): { settled: Write; busy: Write } {
+  const logged = [...(run.effects ?? []), ...(run.last ? sentEvents(notice, run.last, now.toISOString()) : [])];
+  const record: Plan = [
+    ...(logged.length ? [change.append("events", logged)] : []),
+    ...run.failed.map(({ id, message, error }) =>
+      change.set(["outbox", id], { ...message, attempts: message.attempts + 1, lastError: error }),
+    ),
+    ...change.remove(
+      "lease",
+      "holder",
+      "previousHolder",
+      ...(notice.dispatch ? ["dispatch"] : []),
+      ...(run.effects ? ["effectsPending"] : []),
+      ...(run.last ? [["outbox", run.last.id]] : []),
+      ...run.dropped.map((id) => ["outbox", id]),
+    ),
+    change.add("version", 1),
+  ];
+  const wake = run.failed.length ? Outbox.retryAt(Math.min(...run.failed.map((f) => f.message.attempts + 1)), now) : undefined;
+  const ours = when.eq("holder", holder);
+  return {
+    settled: {
+      plan: [...record, ...(wake ? [change.set("gsi2sk", Table.due.at(wake).gsi2sk)] : change.remove("gsi2pk", "gsi2sk"))],
+      condition: when.and(ours, when.eq("version", notice.version)),
+    },
+    busy: { plan: record, condition: ours },
+  };
 }
 
 /**
- * Records the effects applied under this lease, the last sent message and
- * what failed, and lets the lease go. The notice leaves the due index only if
- * nothing changed since the claim; otherwise a transition queued more work
- * and the next sweep will find it.
+ * Records the run and lets the lease go (see `release`). When neither write
+ * holds, the lease is no longer ours: our write landed and its answer was
+ * lost, or we were too slow and a worker took over. Either way the sent
+ * message is recorded if it still waits, so the other worker does not send it
+ * again. Effects are not recorded here: the worker that took over applies
+ * them again (they are idempotent) and records them once.
  */
-async function complete(
-  notice: Notice.Notice,
-  holder: string,
-  { effects, last, failed, dropped }: { effects?: Event[]; last?: Outcome; failed: Outcome[]; dropped: string[] },
-  now: Date,
-): Promise<void> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ":one": 1, ":holder": holder };
-  const removes = ["lease", "holder", "previousHolder", ...(notice.dispatch ? ["dispatch"] : [])];
-  const sets: string[] = [];
-  const logged = [...(effects ?? []), ...(last ? sentEvents(notice, last, now.toISOString()) : [])];
-  if (effects) removes.push("effectsPending");
-  if (last) {
-    names["#sent"] = last.id;
-    removes.push("outbox.#sent");
+async function complete(notice: Notice.Notice, holder: string, run: Run, now: Date): Promise<void> {
+  const key = Notice.entity.key(notice.id);
+  const { settled, busy } = release(notice, holder, run, now);
+  for (const write of [settled, busy]) {
+    if (await Notice.entity.update(key, write.plan, { condition: write.condition })) return;
   }
-  dropped.forEach((id, i) => {
-    names[`#d${i}`] = id;
-    removes.push(`outbox.#d${i}`);
-  });
-  if (logged.length) {
-    values[":logged"] = logged;
-    sets.push("events = list_append(events, :logged)");
-  }
-  failed.forEach(({ id, message, error }, i) => {
-    names[`#f${i}`] = id;
-    values[`:f${i}`] = { ...message, attempts: message.attempts + 1, lastError: error };
-    sets.push(`outbox.#f${i} = :f${i}`);
-  });
-  const wake = failed.length ? Outbox.retryAt(Math.min(...failed.map((f) => f.message.attempts + 1)), now) : undefined;
-  const write = (leaveIndex: boolean) => {
-    const update = [...sets];
-    const remove = [...removes];
-    const extra: Record<string, unknown> = {};
-    if (!leaveIndex && !wake) remove.push("gsi2pk", "gsi2sk");
-    if (!leaveIndex && wake) {
-      update.push("gsi2sk = :wake");
-      extra[":wake"] = Table.due.at(wake).gsi2sk;
-    }
-    const conditions = ["holder = :holder", ...(leaveIndex ? [] : ["version = :claimed"])];
-    return dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.notice(notice.id),
-        UpdateExpression:
-          (update.length ? `SET ${update.join(", ")} ` : "") + `REMOVE ${remove.join(", ")} ADD version :one`,
-        ConditionExpression: conditions.join(" AND "),
-        ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
-        ExpressionAttributeValues: { ...values, ...extra, ...(leaveIndex ? {} : { ":claimed": notice.version }) },
-      }),
-    );
-  };
-  try {
-    await write(false);
-  } catch (error) {
-    if (!Db.isConditionFailure(error)) throw error;
-    try {
-      await write(true);
-    } catch (again) {
-      if (!Db.isConditionFailure(again)) throw again;
-      // The lease is no longer ours: our write landed and its answer was lost,
-      // or we were too slow and a worker took over. Either way, record the sent
-      // message if it still waits, so the other worker does not send it again.
-      // Effects are not recorded here: the worker that took over applies them
-      // again (they are idempotent) and records them once.
-      if (last) await recordSent(notice, last, now);
-    }
-  }
+  if (run.last) await recordSent(notice, run.last, now);
 }
 
 /**
@@ -284,7 +260,7 @@ async function applyEffects(notice: Notice.Notice, now: Date): Promise<Event[]> 
  * effects of its decision, then its messages, which can then tell what the
  * effects were.
  */
-export async function process(id: string, now = new Date()): Promise<void> {
+export async function deliver(id: string, now = new Date()): Promise<void> {
   const claimed = await claim(id, now);
   if (!claimed) return;
   const effects = claimed.notice.effectsPending ? await applyEffects(claimed.notice, now) : undefined;
@@ -321,7 +297,7 @@ export async function process(id: string, now = new Date()): Promise<void> {
  */
 export async function run(id: string, now = new Date()): Promise<"done" | "busy" | "failed"> {
   try {
-    await process(id, now);
+    await deliver(id, now);
     return "done";
   } catch (error) {
     if (error instanceof LeaseHeld) return "busy";
@@ -342,10 +318,8 @@ export async function run(id: string, now = new Date()): Promise<"done" | "busy"
 
 /** Counts a failed run, releases the lease and backs the notice off; parks it once the count is reached. */
 async function recordFailure(id: string, holder: string | undefined, error: string, now: Date): Promise<void> {
-  const { Item } = await dynamo().send(
-    new GetCommand({ TableName: Table.name(), Key: Table.key.notice(id), ProjectionExpression: "dispatch", ConsistentRead: true }),
-  );
-  const failures = ((Item?.dispatch as Notice.Notice["dispatch"])?.failures ?? 0) + 1;
+  const item = await Notice.entity.getFields(Notice.entity.key(id), ["dispatch"], { consistent: true });
+  const failures = (item?.dispatch?.failures ?? 0) + 1;
   let dead = failures >= MAX_FAILURES;
   if (dead) {
     // Told before it is parked: if the alert cannot go out, the notice stays due and the next run tries again.
@@ -358,25 +332,15 @@ async function recordFailure(id: string, holder: string | undefined, error: stri
   }
   const at = dead ? { gsi2pk: DEAD, gsi2sk: now.toISOString() } : Table.due.at(Outbox.retryAt(failures, now));
   const dispatch = { failures, lastError: error, ...(dead ? { dead: now.toISOString() } : {}) };
-  await Db.conditional(
-    dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.notice(id),
-        UpdateExpression: "SET dispatch = :dispatch, gsi2pk = :pk, gsi2sk = :sk REMOVE lease, holder, previousHolder ADD version :one",
-        // Our own lease, or (the claim itself failed) nobody else's.
-        ConditionExpression: holder
-          ? "holder = :holder"
-          : "gsi2pk = :due AND (attribute_not_exists(lease) OR lease < :now)",
-        ExpressionAttributeValues: {
-          ":dispatch": dispatch,
-          ":pk": at.gsi2pk,
-          ":sk": at.gsi2sk,
-          ":one": 1,
-          ...(holder ? { ":holder": holder } : { ":due": Table.due.partition, ":now": now.getTime() }),
-        },
-      }),
-    ),
+  await Notice.entity.update(
+    Notice.entity.key(id),
+    [change.set("dispatch", dispatch), ...change.fields(at), ...change.remove("lease", "holder", "previousHolder"), change.add("version", 1)],
+    {
+      // Our own lease, or (the claim itself failed) nobody else's.
+      condition: holder
+        ? when.eq("holder", holder)
+        : when.and(when.eq("gsi2pk", Table.due.partition), when.or(when.missing("lease"), when.lt("lease", now.getTime()))),
+    },
   );
   if (dead) Log.error("dispatch.dead", { notice: id, failures });
 }
@@ -384,30 +348,25 @@ async function recordFailure(id: string, holder: string | undefined, error: stri
 /** The notices parked as dead, oldest first: what operators are asked to look at. */
 export async function dead(): Promise<{ id: string; dispatch: NonNullable<Notice.Notice["dispatch"]> }[]> {
   // The index holds keys only; the few parked notices are then read whole.
-  const keys = await Db.queryAll({
-    IndexName: Table.due.index,
-    KeyConditionExpression: "gsi2pk = :dead",
-    ExpressionAttributeValues: { ":dead": DEAD },
-  });
-  const items = new Map((await Db.getMany(keys.map(({ pk, sk }) => ({ pk: String(pk), sk: String(sk) })))).map((item) => [item.pk, item]));
+  const keys = await Store.queryAll({ index: Table.due.index, partition: DEAD });
+  const notices = new Map(
+    (await Notice.entity.getMany(keys.map(({ pk, sk }) => ({ pk: String(pk), sk: String(sk) })))).map((notice) => [
+      Notice.entity.key(notice.id).pk,
+      notice,
+    ]),
+  );
   return keys.flatMap(({ pk }) => {
-    const item = items.get(pk);
-    return item ? [{ id: String(item.id), dispatch: item.dispatch as NonNullable<Notice.Notice["dispatch"]> }] : [];
+    const notice = notices.get(String(pk));
+    return notice?.dispatch ? [{ id: notice.id, dispatch: notice.dispatch }] : [];
   });
 }
 
 /** Puts a dead notice back in the due index with a clean count, once an operator has dealt with the cause. */
 export async function retry(id: string, now = new Date()): Promise<void> {
-  const done = await Db.conditional(
-    dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.notice(id),
-        UpdateExpression: "SET gsi2pk = :due, gsi2sk = :at REMOVE dispatch ADD version :one",
-        ConditionExpression: "gsi2pk = :dead",
-        ExpressionAttributeValues: { ":due": Table.due.partition, ":at": Table.due.at(now).gsi2sk, ":dead": DEAD, ":one": 1 },
-      }),
-    ),
+  const done = await Notice.entity.update(
+    Notice.entity.key(id),
+    [...change.fields(Table.due.at(now)), ...change.remove("dispatch"), change.add("version", 1)],
+    { condition: when.eq("gsi2pk", DEAD) },
   );
   if (!done) throw new DomainError("not_found", `Notice ${id} is not parked as dead.`);
 }
@@ -420,22 +379,15 @@ export async function retry(id: string, now = new Date()): Promise<void> {
  */
 export async function sweep(now = new Date(), limit = 100): Promise<number> {
   const started = Date.now();
-  let start: Record<string, unknown> | undefined;
+  let start: Store.Cursor | undefined;
   let seen = 0;
   do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: Table.name(),
-        IndexName: Table.due.index,
-        KeyConditionExpression: "gsi2pk = :due AND gsi2sk <= :now",
-        ExpressionAttributeValues: { ":due": Table.due.partition, ":now": now.toISOString() },
-        ProjectionExpression: "pk",
-        Limit: limit,
-        ExclusiveStartKey: start,
-      }),
+    const page = await Store.page(
+      { index: Table.due.index, partition: Table.due.partition, sort: { is: "<=", value: now.toISOString() }, fields: ["pk"], limit },
+      start,
     );
     // The index holds keys only: the key says what each item is.
-    const due = (page.Items ?? []).map(({ pk }) => String(pk));
+    const due = page.items.map(({ pk }) => String(pk));
     seen += due.length;
     await mapLimit(due, 8, async (pk) => {
       if (!pk.startsWith(DELIVERY)) return void (await run(pk.slice(NOTICE.length), now));
@@ -444,7 +396,7 @@ export async function sweep(now = new Date(), limit = 100): Promise<number> {
         Log.error("webhook.attempt_failed", { delivery: id, error: (error as Error).name });
       });
     });
-    start = page.LastEvaluatedKey;
+    start = page.next;
   } while (start && Date.now() - started < config().sweepBudgetMs);
   return seen;
 }

@@ -14,12 +14,11 @@
  * them only eventually (and dynalite never does).
  */
 import { createHash, randomUUID } from "node:crypto";
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
-import { dynamo } from "./aws/dynamo";
-import * as Db from "./db";
 import { DomainError } from "./errors";
 import * as Seal from "./seal";
+import * as Store from "./store";
+import { change, when } from "./store";
 import * as Table from "./table";
 import { parse } from "./validation";
 
@@ -36,18 +35,26 @@ export const Key = z.string().check(
   z.regex(/^[\x21-\x7e]+$/, "The Idempotency-Key header must be printable ASCII without spaces."),
 );
 
-export type StoredResponse = { status: number; body: string; contentType?: string };
+const StoredResponse = z.object({ status: z.number(), body: z.string(), contentType: z.optional(z.string()) });
+export type StoredResponse = z.output<typeof StoredResponse>;
 
 export type Claim =
-  | { outcome: "started"; key: { pk: string; sk: string }; owner: string }
+  | { outcome: "started"; key: Store.Key; owner: string }
   | { outcome: "replay"; response: StoredResponse };
 
-type Stored = {
-  fingerprint: string;
-  expiresAt: number;
-  lockedUntil?: number;
-  response?: StoredResponse;
-};
+/** A key's record: who holds it (`owner`, one request), what request it is for, and, once done, the sealed response. */
+const records = Store.entity({
+  type: "idempotency",
+  schema: z.object({
+    owner: z.string(),
+    fingerprint: z.string(),
+    createdAt: z.string(),
+    expiresAt: z.number(),
+    lockedUntil: z.optional(z.number()),
+    response: z.optional(StoredResponse),
+  }),
+  key: Table.key.idempotency,
+});
 
 type Started = Extract<Claim, { outcome: "started" }>;
 
@@ -55,38 +62,28 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function start(claim: Started, fingerprint: string, now: Date): Promise<boolean> {
   const nowMs = now.getTime();
-  const put = new PutCommand({
-    TableName: Table.name(),
-    Item: {
-      ...claim.key,
-      type: "idempotency",
-      owner: claim.owner,
-      fingerprint,
-      createdAt: now.toISOString(),
-      lockedUntil: nowMs + LOCK_MS,
-      expiresAt: Math.floor(nowMs / 1000) + RETENTION_SECONDS,
-    },
+  const record = {
+    owner: claim.owner,
+    fingerprint,
+    createdAt: now.toISOString(),
+    lockedUntil: nowMs + LOCK_MS,
+    expiresAt: Math.floor(nowMs / 1000) + RETENTION_SECONDS,
+  };
+  return records.put(claim.key, record, {
     // Free, expired, or held by a worker that stopped before answering the
     // same request: a different request never takes a key over.
-    ConditionExpression:
-      "attribute_not_exists(pk) OR expiresAt < :nowSeconds OR " +
-      "(attribute_not_exists(#response) AND lockedUntil < :nowMs AND fingerprint = :fingerprint)",
-    ExpressionAttributeNames: { "#response": "response" },
-    ExpressionAttributeValues: {
-      ":nowSeconds": Math.floor(nowMs / 1000),
-      ":nowMs": nowMs,
-      ":fingerprint": fingerprint,
-    },
+    condition: when.or(
+      when.new(),
+      when.lt("expiresAt", Math.floor(nowMs / 1000)),
+      when.and(when.missing("response"), when.lt("lockedUntil", nowMs), when.eq("fingerprint", fingerprint)),
+    ),
   });
-  return (await Db.conditional(dynamo().send(put))) !== undefined;
 }
 
-async function read(key: { pk: string; sk: string }, now: Date): Promise<Stored | undefined> {
-  const { Item: item } = await dynamo().send(
-    new GetCommand({ TableName: Table.name(), Key: key, ConsistentRead: true }),
-  );
-  if (!item || (item.expiresAt as number) < Math.floor(now.getTime() / 1000)) return undefined;
-  return item as Stored;
+async function read(key: Store.Key, now: Date) {
+  const record = await records.get(key, { consistent: true });
+  if (!record || record.expiresAt < Math.floor(now.getTime() / 1000)) return undefined;
+  return record;
 }
 
 function opened(response: StoredResponse, context: string): StoredResponse {
@@ -144,35 +141,14 @@ export async function claim(
 /** Stores the response of a claimed request, for its retries to replay. */
 export async function complete(claimed: Started, response: StoredResponse): Promise<void> {
   // Fails only if our lock ran out and another request took the key over: its response stands.
-  await Db.conditional(
-    dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: claimed.key,
-        UpdateExpression: "SET #response = :response REMOVE lockedUntil",
-        ConditionExpression: "#owner = :owner",
-        ExpressionAttributeNames: { "#response": "response", "#owner": "owner" },
-        ExpressionAttributeValues: {
-          // An answer can show a secret once (a webhook's); kept sealed, it is not in the table in clear.
-          ":response": { ...response, body: Seal.seal(response.body, "idempotent responses", claimed.key.pk) },
-          ":owner": claimed.owner,
-        },
-      }),
-    ),
-  );
+  // An answer can show a secret once (a webhook's); kept sealed, it is not in the table in clear.
+  const sealed = { ...response, body: Seal.seal(response.body, "idempotent responses", claimed.key.pk) };
+  await records.update(claimed.key, [change.set("response", sealed), ...change.remove("lockedUntil")], {
+    condition: when.eq("owner", claimed.owner),
+  });
 }
 
 /** Gives the key up after a failure on our side, so that a retry does the work. */
 export async function release(claimed: Started): Promise<void> {
-  await Db.conditional(
-    dynamo().send(
-      new DeleteCommand({
-        TableName: Table.name(),
-        Key: claimed.key,
-        ConditionExpression: "#owner = :owner",
-        ExpressionAttributeNames: { "#owner": "owner" },
-        ExpressionAttributeValues: { ":owner": claimed.owner },
-      }),
-    ),
-  );
+  await records.delete(claimed.key, { condition: when.eq("owner", claimed.owner) });
 }

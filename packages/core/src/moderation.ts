@@ -7,25 +7,44 @@
  * recomputes the same status from the log, which is how the audit trail and
  * the status are kept honest with each other.
  */
+import * as z from "zod/mini";
+
 export type Status = "awaiting_confirmation" | "pending_review" | "approved" | "rejected";
-export type Decision = "approved" | "rejected";
-export type MailKind = "receipt" | "review" | "decision" | "contest";
+const Decision = z.enum(["approved", "rejected"]);
+export type Decision = z.output<typeof Decision>;
+export const MailKind = z.enum(["receipt", "review", "decision", "contest"]);
+export type MailKind = z.output<typeof MailKind>;
 
-type Base = { at: string; by: string };
+const base = { at: z.string(), by: z.string() };
+const kind = <T extends string, S extends z.core.$ZodLooseShape>(type: T, shape: S) =>
+  z.object({ type: z.literal(type), ...base, ...shape });
 
-export type Event =
-  | (Base & { type: "filed"; confirmed: boolean })
-  | (Base & { type: "confirmed" })
-  | (Base & { type: "decided"; action: Decision; reason?: string; /** Manifestly unfounded (DSA Art. 23). */ unfounded?: boolean })
-  | (Base & { type: "mail_sent"; kind: MailKind; to: string; /** SES's message id. */ ref?: string })
+/** What operators decided, as the notice keeps it. */
+export const DecisionRecord = z.object({
+  action: Decision,
+  ...base,
+  reason: z.optional(z.string()),
+  /** Manifestly unfounded (DSA Art. 23). */
+  unfounded: z.optional(z.boolean()),
+});
+
+/** One entry of a notice's log, as stored and as read back. */
+export const Event = z.discriminatedUnion("type", [
+  kind("filed", { confirmed: z.boolean() }),
+  kind("confirmed", {}),
+  kind("decided", { action: Decision, reason: z.optional(z.string()), unfounded: z.optional(z.boolean()) }),
+  /** `ref`: SES's message id. */
+  kind("mail_sent", { kind: MailKind, to: z.string(), ref: z.optional(z.string()) }),
   /** The desk stopped trying: SES refused for good, the address is suppressed, or retries ran out. */
-  | (Base & { type: "mail_failed"; kind: MailKind; to: string; error: string; permanent: boolean })
+  kind("mail_failed", { kind: MailKind, to: z.string(), error: z.string(), permanent: z.boolean() }),
   /** SES reported, after accepting it, that mail bounced or drew a complaint (Bounce.recordSes). */
-  | (Base & { type: "mail_bounced"; to: string; bounce: "permanent" | "transient" | "complaint"; ref?: string })
-  | (Base & { type: "articles_hidden"; count: number; articleIds: string[] })
-  | (Base & { type: "rule_created"; rule: string })
+  kind("mail_bounced", { to: z.string(), bounce: z.enum(["permanent", "transient", "complaint"]), ref: z.optional(z.string()) }),
+  kind("articles_hidden", { count: z.number(), articleIds: z.array(z.string()) }),
+  kind("rule_created", { rule: z.string() }),
   /** The requester objects to the decision (DSA Art. 20); operators are told. */
-  | (Base & { type: "contested"; objection: string });
+  kind("contested", { objection: z.string() }),
+]);
+export type Event = z.output<typeof Event>;
 
 /**
  * How many ids an `articles_hidden` event lists. A source-wide approval can
@@ -45,7 +64,7 @@ export type State = {
   status: Status;
   filedAt?: string;
   confirmedAt?: string;
-  decision?: { action: Decision; by: string; at: string; reason?: string; unfounded?: boolean };
+  decision?: z.output<typeof DecisionRecord>;
 };
 
 export class InvalidTransition extends Error {

@@ -157,9 +157,9 @@ const Stored = z.object({
   signature: z.string(),
   subjects: z.array(Subject),
   status: z.enum(STATUSES),
-  decision: z.optional(z.custom<NonNullable<Moderation.State["decision"]>>()),
-  events: z.array(z.custom<Moderation.Event>()),
-  outbox: z.record(z.string(), z.custom<Outbox.Message>()),
+  decision: z.optional(Moderation.DecisionRecord),
+  events: z.array(Moderation.Event),
+  outbox: z.record(z.string(), Outbox.Message),
   /** Set by an approval until its effects are recorded as applied. */
   effectsPending: z.optional(z.boolean()),
   /** How many new confirmation links its sender asked for (see `resendReceipt`). */
@@ -515,29 +515,25 @@ function verifyLink(id: string, action: LinkAction, token: string, now: Date): s
 }
 
 /**
- * What a link opens, before anything is done: the notice, if the link is good
- * and the step it offers is still open. Reads only; GET and HEAD land here.
+ * What a link from an email opens, before anything is done: the notice, if
+ * the link is good and the step it offers is still open. Reads only; GET and
+ * HEAD land here. A confirm link whose notice a later one from the same
+ * mailbox replaced moves to a link confirming that one instead: the link
+ * proves the mailbox, which is what confirming is about.
  */
-export async function preview(id: string, action: LinkAction, token: string, now = new Date()): Promise<Notice> {
-  verifyLink(id, action, token, now);
-  return opened(await get(id), action);
-}
-
-/**
- * What a confirm link opens: its notice, or, when a later notice from the
- * same mailbox replaced it, a link to confirm that one instead (the link
- * proves the mailbox, which is what confirming is about).
- */
-export async function previewConfirmation(
+export async function openLink(
   id: string,
+  action: LinkAction,
   token: string,
   now = new Date(),
 ): Promise<{ notice: Notice } | { moved: string }> {
-  verifyLink(id, "confirm", token, now);
+  verifyLink(id, action, token, now);
   const notice = await get(id);
-  const current = notice.replacedAt ? (await Abuse.awaitingFor(notice.requester.email))?.notice : undefined;
-  if (current && current !== id) return { moved: Links.act(current, "confirm", notice.requester.email, now.getTime()) };
-  return { notice: opened(notice, "confirm") };
+  if (action === "confirm" && notice.replacedAt) {
+    const current = (await Abuse.awaitingFor(notice.requester.email))?.notice;
+    if (current && current !== id) return { moved: Links.act(current, "confirm", notice.requester.email, now.getTime()) };
+  }
+  return { notice: opened(notice, action) };
 }
 
 function opened(notice: Notice, action: LinkAction): Notice {
@@ -547,8 +543,16 @@ function opened(notice: Notice, action: LinkAction): Notice {
   return notice;
 }
 
-/** The requester proves their address; operators are told only now. */
-export async function confirm(id: string, token: string, now = new Date()): Promise<Notice> {
+/**
+ * The requester of a notice filed without a key proves their address with
+ * the link its receipt carried; operators are told only now. The link is
+ * verified here, once. Confirming costs no limit: the notice paid its limits
+ * and proof of work when it was filed (`fileAnonymous`), and a mailbox has
+ * one notice awaiting it at a time, so confirming cannot be used to flood
+ * operators. One write, which only a notice still awaiting confirmation and
+ * not replaced passes (see `transition`).
+ */
+export async function confirmAnonymous(id: string, token: string, now = new Date()): Promise<Notice> {
   verifyLink(id, "confirm", token, now);
   return transition(
     id,
@@ -729,7 +733,7 @@ export async function contest(id: string, token: string, objection: unknown, now
 }
 
 /** A notice as the API key that filed it reads it; to any other key it does not exist. */
-export async function filedWith(id: string, keyId: string): Promise<Notice> {
+export async function getForKey(id: string, keyId: string): Promise<Notice> {
   const notice = await find(id);
   if (!notice || notice.filedWith?.id !== keyId) throw new DomainError("not_found", "There is no such notice.");
   return notice;
@@ -769,7 +773,7 @@ function startKey(cursor: string, partition: string): Record<string, string> {
  * filter is applied after the page is read, so a page may hold fewer than
  * `limit` notices and still have a next cursor.
  */
-export async function listFiledWith(
+export async function listForKey(
   keyId: string,
   { status, since, cursor, limit }: ListQuery,
 ): Promise<{ notices: Summary[]; cursor?: string }> {

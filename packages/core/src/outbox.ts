@@ -5,20 +5,26 @@
  * or the reverse. Messages are keyed by what they are and to whom, so
  * queueing one twice is a no-op.
  */
-import type { MailKind, Status } from "./moderation";
+import * as z from "zod/mini";
+import { MailKind, type Status } from "./moderation";
 
-type Common = { attempts: number; lastError?: string; queuedAt: string };
+const common = { attempts: z.number(), lastError: z.optional(z.string()), queuedAt: z.string() };
 
-export type Mail = Common & {
-  kind: MailKind;
+const Mail = z.object({
+  ...common,
+  kind: MailKind,
   /** Operators are named; the requester's address is read from the notice. */
-  to?: string;
-};
+  to: z.optional(z.string()),
+});
+export type Mail = z.output<typeof Mail>;
 
 /** A status change, for the endpoints of the API key that filed the notice. */
-export type WebhookEvent = Common & { kind: "webhook"; status: Status };
+const WebhookEvent = z.object({ ...common, kind: z.literal("webhook"), status: z.custom<Status>((v) => typeof v === "string") });
+export type WebhookEvent = z.output<typeof WebhookEvent>;
 
-export type Message = Mail | WebhookEvent;
+/** A message waiting to leave, as stored in its notice and read back. */
+export const Message = z.union([Mail, WebhookEvent]);
+export type Message = z.output<typeof Message>;
 
 export type Outbox = Record<string, Message>;
 

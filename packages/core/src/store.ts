@@ -418,8 +418,8 @@ function defineEntity<T, M, A extends unknown[]>(definition: Definition<Shape, S
     ...index,
     ...(meta as Item),
   });
-  /** Keeps the items of this entity: a partition or an index may hold others beside them. */
-  const own = (items: Item[]) => items.filter((item) => item.type === definition.type);
+  /** Leaves out items of other entities, which a partition may hold beside ours (an index projection may not carry `type`). */
+  const own = (items: Item[]) => items.filter((item) => item.type === undefined || item.type === definition.type);
   const picker = <F extends keyof T & string>(fields: readonly F[]) =>
     z.pick(definition.schema, Object.fromEntries(fields.map((field) => [field, true])) as Record<string, true>);
 
@@ -428,6 +428,8 @@ function defineEntity<T, M, A extends unknown[]>(definition: Definition<Shape, S
     key: definition.key,
     schema: definition.schema,
     parse,
+    /** The value and the bookkeeping beside it. */
+    parseRow: row,
     /** The stored item a value becomes: for sizing it before the write. */
     item: itemOf,
     async get(key: Key, options: { consistent?: boolean } = {}): Promise<T | undefined> {
@@ -518,8 +520,12 @@ export async function queryEach<E extends Record<string, { type: string; parse: 
   ) as { [N in keyof E]: ReturnType<E[N]["parse"]>[] };
 }
 
-/** Reads items of several entities in one batch; each answer parsed by its entity, absent when not stored. */
-export async function getEach<E extends Record<string, [{ type: string; parse: (item: Item) => unknown }, Key]>>(
+/**
+ * Reads items of several entities in one batch; each answer parsed by its
+ * entity (`entity`, or `{ parse: entity.parseRow }` for its bookkeeping too),
+ * absent when not stored.
+ */
+export async function getEach<E extends Record<string, [{ parse: (item: Item) => unknown }, Key]>>(
   wanted: E,
   { consistent = false }: { consistent?: boolean } = {},
 ): Promise<{ [N in keyof E]?: ReturnType<E[N][0]["parse"]> }> {

@@ -18,12 +18,10 @@ import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import * as http from "node:http";
 import * as https from "node:https";
 import type { LookupFunction } from "node:net";
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
 import * as Address from "./address";
-import { dynamo } from "./aws/dynamo";
+import * as ApiKey from "./api-key";
 import { config } from "./config";
-import * as Db from "./db";
 import { DomainError } from "./errors";
 import * as Ids from "./ids";
 import * as Log from "./logger";
@@ -33,6 +31,8 @@ import { outcomes } from "./notice";
 import { publicDecision } from "./present";
 import * as Outbox from "./outbox";
 import * as Seal from "./seal";
+import * as Store from "./store";
+import { change, when } from "./store";
 import * as Table from "./table";
 import { parse } from "./validation";
 
@@ -47,40 +47,60 @@ const LEASE_MS = 4 * TIMEOUT_MS;
 const RETENTION_SECONDS = 30 * 24 * 60 * 60;
 const SECRET_PREFIX = "whsec_";
 
-export type Endpoint = { id: string; url: string; description?: string; createdAt: string };
+const Endpoint = z.object({ id: z.string(), url: z.string(), description: z.optional(z.string()), createdAt: z.string() });
+export type Endpoint = z.output<typeof Endpoint>;
 
-export type DeliveryStatus = "pending" | "delivered" | "failed";
+/** Endpoints, in their key's partition. The secret that signs for one is kept beside it, sealed, and read only to sign. */
+const endpoints = Store.entity({
+  type: "webhook",
+  schema: Endpoint,
+  key: Table.key.webhook,
+  meta: z.object({ secret: z.string() }),
+});
 
-export type Delivery = {
+const DeliveryStatus = z.enum(["pending", "delivered", "failed"]);
+export type DeliveryStatus = z.output<typeof DeliveryStatus>;
+
+/** What a key sees of a delivery. */
+const Delivery = z.object({
   /** Also the `webhook-id` header: the same on every retry and replay. */
-  id: string;
-  noticeId: string;
+  id: z.string(),
+  noticeId: z.string(),
   /** The status the notice moved to, which the event reports. */
-  noticeStatus: Status;
-  status: DeliveryStatus;
-  attempts: number;
-  createdAt: string;
-  lastAttemptAt?: string;
+  noticeStatus: z.custom<Status>(),
+  status: DeliveryStatus,
+  attempts: z.number(),
+  createdAt: z.string(),
+  lastAttemptAt: z.optional(z.string()),
   /** The HTTP status of the last answer; absent when there was none. */
-  lastStatus?: number;
+  lastStatus: z.optional(z.number()),
   /** Why the last attempt got no answer (`timeout`, `ECONNREFUSED`, `private_address`…). */
-  lastError?: string;
-  nextAttemptAt?: string;
-  deliveredAt?: string;
-  failedAt?: string;
-};
+  lastError: z.optional(z.string()),
+  nextAttemptAt: z.optional(z.string()),
+  deliveredAt: z.optional(z.string()),
+  failedAt: z.optional(z.string()),
+});
+export type Delivery = z.output<typeof Delivery>;
 
 /** The delivery's item: what callers see, and what the dispatcher keeps to send it. */
-type StoredDelivery = Delivery & {
-  keyId: string;
-  endpointId: string;
+const StoredDelivery = z.extend(Delivery, {
+  keyId: z.string(),
+  endpointId: z.string(),
   /** The exact bytes signed and sent. */
-  payload: string;
+  payload: z.string(),
   /** Failed attempts in a row: what the backoff doubles on. */
-  failures: number;
-  retryUntil: string;
-  holder?: string;
-};
+  failures: z.number(),
+  retryUntil: z.string(),
+});
+type StoredDelivery = z.output<typeof StoredDelivery>;
+
+/** Deliveries; the worker attempting one holds it by `holder` until `lease`. */
+const deliveryItems = Store.entity({
+  type: "webhook_delivery",
+  schema: StoredDelivery,
+  key: Table.key.delivery,
+  meta: z.object({ holder: z.string(), lease: z.number() }),
+});
 
 export const RegisterInput = z.object({
   url: z.string({ error: "Give the endpoint's URL." }).check(
@@ -104,11 +124,6 @@ export function signature(secret: string, id: string, timestamp: number, body: s
 }
 
 // Endpoints
-
-function endpointOf(item: Record<string, unknown>): Endpoint {
-  const { id, url, description, createdAt } = item as Endpoint;
-  return { id, url, ...(description ? { description } : {}), createdAt };
-}
 
 const invalidUrl = (message: string) => new DomainError("validation_failed", message, { issues: [{ path: "url", message }] });
 
@@ -137,59 +152,30 @@ async function admit(url: URL, resolve?: Address.Resolve): Promise<void> {
  * it from its endpoints first.
  */
 async function takePlace(keyId: string): Promise<void> {
+  const key = ApiKey.entity.key(keyId);
   const countIn = () =>
-    Db.conditional(
-      dynamo().send(
-        new UpdateCommand({
-          TableName: Table.name(),
-          Key: Table.key.apiKey(keyId),
-          UpdateExpression: "ADD endpoints :one",
-          ConditionExpression: "endpoints < :max",
-          ExpressionAttributeValues: { ":one": 1, ":max": MAX_ENDPOINTS_PER_KEY },
-        }),
-      ),
-    );
+    ApiKey.entity.update(key, [change.add("endpoints", 1)], { condition: when.lt("endpoints", MAX_ENDPOINTS_PER_KEY) });
   if (await countIn()) return;
-  await Db.conditional(
-    dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.apiKey(keyId),
-        UpdateExpression: "SET endpoints = :count",
-        ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(endpoints)",
-        ExpressionAttributeValues: { ":count": await endpointCount(keyId) },
-      }),
-    ),
-  );
+  await ApiKey.entity.update(key, [change.set("endpoints", await endpointCount(keyId))], {
+    condition: when.and(when.stored(), when.missing("endpoints")),
+  });
   if (!(await countIn())) throw invalidUrl(`A key may have at most ${MAX_ENDPOINTS_PER_KEY} endpoints; delete one first.`);
 }
 
 async function givePlace(keyId: string): Promise<void> {
-  await Db.conditional(
-    dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.apiKey(keyId),
-        UpdateExpression: "ADD endpoints :less",
-        ConditionExpression: "endpoints > :none",
-        ExpressionAttributeValues: { ":less": -1, ":none": 0 },
-      }),
-    ),
-  );
+  await ApiKey.entity.update(ApiKey.entity.key(keyId), [change.add("endpoints", -1)], {
+    condition: when.gt("endpoints", 0),
+  });
 }
 
-async function endpointCount(keyId: string): Promise<number> {
-  const result = await dynamo().send(
-    new QueryCommand({
-      TableName: Table.name(),
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-      ExpressionAttributeValues: { ":pk": Table.webhooksOf.partition(keyId), ":prefix": Table.webhooksOf.prefix },
-      Select: "COUNT",
-      ConsistentRead: true,
-    }),
-  );
-  return result.Count ?? 0;
-}
+/** A key's endpoints, read in its partition. */
+const endpointsOf = (keyId: string): Store.Query => ({
+  partition: Table.webhooksOf.partition(keyId),
+  sort: { beginsWith: Table.webhooksOf.prefix },
+  consistent: true,
+});
+
+const endpointCount = (keyId: string) => Store.count(endpointsOf(keyId));
 
 /**
  * Registers an endpoint for `keyId` and returns it with its secret, which is
@@ -212,13 +198,10 @@ export async function register(
   };
   const secret = `${SECRET_PREFIX}${randomBytes(32).toString("base64")}`;
   try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: Table.name(),
-        Item: { ...Table.key.webhook(keyId, endpoint.id), type: "webhook", ...endpoint, secret: Seal.seal(secret, "webhook secrets", endpoint.id) },
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
+    await endpoints.put(endpoints.key(keyId, endpoint.id), endpoint, {
+      meta: { secret: Seal.seal(secret, "webhook secrets", endpoint.id) },
+      condition: when.new(),
+    });
   } catch (error) {
     await givePlace(keyId);
     throw error;
@@ -227,36 +210,21 @@ export async function register(
 }
 
 export async function list(keyId: string): Promise<Endpoint[]> {
-  const items = await Db.queryAll({
-    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-    ExpressionAttributeValues: { ":pk": Table.webhooksOf.partition(keyId), ":prefix": Table.webhooksOf.prefix },
-    ConsistentRead: true,
-  });
-  return items.map(endpointOf);
+  return endpoints.query(endpointsOf(keyId));
 }
 
 const noSuchEndpoint = () => new DomainError("not_found", "There is no such webhook endpoint.");
 
 /** A key's own endpoint; any other key's does not exist for it. */
 export async function get(keyId: string, id: string): Promise<Endpoint> {
-  const { Item: item } = await dynamo().send(
-    new GetCommand({ TableName: Table.name(), Key: Table.key.webhook(keyId, id), ConsistentRead: true }),
-  );
-  if (!item) throw noSuchEndpoint();
-  return endpointOf(item);
+  const endpoint = await endpoints.get(endpoints.key(keyId, id), { consistent: true });
+  if (!endpoint) throw noSuchEndpoint();
+  return endpoint;
 }
 
 /** Deliveries still pending for it fail at their next attempt. */
 export async function remove(keyId: string, id: string): Promise<void> {
-  const deleted = await Db.conditional(
-    dynamo().send(
-      new DeleteCommand({
-        TableName: Table.name(),
-        Key: Table.key.webhook(keyId, id),
-        ConditionExpression: "attribute_exists(pk)",
-      }),
-    ),
-  );
+  const deleted = await endpoints.delete(endpoints.key(keyId, id), { condition: when.stored() });
   if (!deleted) throw noSuchEndpoint();
   await givePlace(keyId);
 }
@@ -281,7 +249,8 @@ export function event(notice: Notice, { status, queuedAt }: Outbox.WebhookEvent)
   };
 }
 
-async function create(endpointId: string, keyId: string, notice: Notice, status: Status, payload: string, now: Date) {
+/** One status change for one endpoint, made once however often the fan-out runs. */
+async function createDelivery(endpointId: string, keyId: string, notice: Notice, status: Status, payload: string, now: Date) {
   const id = Ids.derived(`${notice.id}\n${status}\n${endpointId}`);
   const createdAt = now.toISOString();
   const delivery: StoredDelivery = {
@@ -299,22 +268,14 @@ async function create(endpointId: string, keyId: string, notice: Notice, status:
     payload,
   };
   // A fan-out that runs again (its dispatcher died) finds the delivery made.
-  await Db.conditional(
-    dynamo().send(
-      new PutCommand({
-        TableName: Table.name(),
-        Item: {
-          ...Table.key.delivery(id),
-          type: "webhook_delivery",
-          ...delivery,
-          ...Table.byEndpoint.of(endpointId, createdAt, id),
-          ...Table.due.at(now),
-          expiresAt: Math.floor(now.getTime() / 1000) + RETENTION_SECONDS,
-        },
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    ),
-  );
+  await deliveryItems.put(deliveryItems.key(id), delivery, {
+    index: {
+      ...Table.byEndpoint.of(endpointId, createdAt, id),
+      ...Table.due.at(now),
+      expiresAt: Math.floor(now.getTime() / 1000) + RETENTION_SECONDS,
+    },
+    condition: when.new(),
+  });
   return id;
 }
 
@@ -325,17 +286,16 @@ async function create(endpointId: string, keyId: string, notice: Notice, status:
 export async function fanOut(notice: Notice, queued: Outbox.WebhookEvent, now = new Date()): Promise<void> {
   const keyId = notice.filedWith?.id;
   if (!keyId) return;
-  const items = await Db.queryAll({
-    KeyConditionExpression: "pk = :pk",
-    ExpressionAttributeValues: { ":pk": Table.webhooksOf.partition(keyId) },
-    ConsistentRead: true,
-  });
-  const key = items.find((item) => item.sk === Table.key.apiKey(keyId).sk);
+  // The key and its endpoints share a partition: one query reads both.
+  const found = await Store.queryEach(
+    { partition: Table.webhooksOf.partition(keyId), consistent: true },
+    { keys: ApiKey.entity, endpoints },
+  );
+  const key = found.keys[0];
   if (!key || key.revokedAt) return;
-  const endpoints = items.filter((item) => String(item.sk).startsWith(Table.webhooksOf.prefix));
   const payload = JSON.stringify(event(notice, queued));
   const ids = await Promise.all(
-    endpoints.map((endpoint) => create(endpoint.id as string, keyId, notice, queued.status, payload, now)),
+    found.endpoints.map((endpoint) => createDelivery(endpoint.id, keyId, notice, queued.status, payload, now)),
   );
   await Promise.all(ids.map((id) => attempt(id, now)));
 }
@@ -345,29 +305,20 @@ export async function fanOut(notice: Notice, queued: Outbox.WebhookEvent, now = 
 type Answer = { status?: number; error?: string; /** Trying again cannot help. */ final?: true };
 
 /** Takes a due delivery for one attempt; undefined if it is not due or another worker has it. */
-async function claim(id: string, now: Date): Promise<StoredDelivery | undefined> {
+async function claim(id: string, now: Date): Promise<{ delivery: StoredDelivery; holder: string } | undefined> {
   const holder = randomUUID();
-  const result = await Db.conditional(
-    dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.delivery(id),
-        UpdateExpression: "SET lease = :until, holder = :holder",
-        ConditionExpression:
-          "#status = :pending AND nextAttemptAt <= :now AND (attribute_not_exists(lease) OR lease < :nowMs OR holder = :holder)",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: {
-          ":pending": "pending",
-          ":now": now.toISOString(),
-          ":nowMs": now.getTime(),
-          ":until": now.getTime() + LEASE_MS,
-          ":holder": holder,
-        },
-        ReturnValues: "ALL_NEW",
-      }),
-    ),
+  const claimed = await deliveryItems.updateAndGet(
+    deliveryItems.key(id),
+    [change.set("lease", now.getTime() + LEASE_MS), change.set("holder", holder)],
+    {
+      condition: when.and(
+        when.eq("status", "pending"),
+        when.le("nextAttemptAt", now.toISOString()),
+        when.or(when.missing("lease"), when.lt("lease", now.getTime()), when.eq("holder", holder)),
+      ),
+    },
   );
-  return result?.Attributes as StoredDelivery | undefined;
+  return claimed && { delivery: claimed, holder };
 }
 
 /** POSTs the body, pinned to checked addresses in production; the status once the answer is read. */
@@ -389,14 +340,16 @@ function post(url: URL, body: string, headers: Record<string, string>, lookup?: 
 }
 
 async function send(delivery: StoredDelivery, now: Date): Promise<Answer> {
-  const keyAt = Table.key.apiKey(delivery.keyId);
-  const endpointAt = Table.key.webhook(delivery.keyId, delivery.endpointId);
-  const items = await Db.getMany([keyAt, endpointAt], true);
-  const key = items.find((item) => item.sk === keyAt.sk);
-  const endpoint = items.find((item) => item.sk === endpointAt.sk);
+  const { key, endpoint } = await Store.getEach(
+    {
+      key: [ApiKey.entity, ApiKey.entity.key(delivery.keyId)],
+      endpoint: [{ parse: endpoints.parseRow }, endpoints.key(delivery.keyId, delivery.endpointId)],
+    },
+    { consistent: true },
+  );
   if (!key || key.revokedAt) return { error: "key_revoked", final: true };
   if (!endpoint) return { error: "endpoint_deleted", final: true };
-  const url = new URL(endpoint.url as string);
+  const url = new URL(endpoint.value.url);
   let lookup: LookupFunction | undefined;
   if (!config().allowPrivateWebhooks) {
     try {
@@ -405,9 +358,11 @@ async function send(delivery: StoredDelivery, now: Date): Promise<Answer> {
       return { error: error instanceof Address.NotPublic ? "private_address" : "dns_failed" };
     }
   }
+  const sealed = endpoint.meta.secret;
+  if (!sealed) return { error: "secret_unreadable", final: true };
   let secret: string;
   try {
-    secret = Seal.unseal(endpoint.secret as string, "webhook secrets", delivery.endpointId);
+    secret = Seal.unseal(sealed, "webhook secrets", delivery.endpointId);
   } catch {
     // Sealed under another LINK_SECRET: only registering again can help.
     return { error: "secret_unreadable", final: true };
@@ -429,36 +384,15 @@ async function send(delivery: StoredDelivery, now: Date): Promise<Answer> {
   }
 }
 
-/** SET and REMOVE clauses from a record of changes; `undefined` removes. */
-function changes(fields: Record<string, unknown>) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets: string[] = [];
-  const removes: string[] = [];
-  Object.entries(fields).forEach(([field, value], i) => {
-    names[`#f${i}`] = field;
-    if (value === undefined) removes.push(`#f${i}`);
-    else {
-      values[`:f${i}`] = value;
-      sets.push(`#f${i} = :f${i}`);
-    }
-  });
-  return {
-    UpdateExpression: [sets.length ? `SET ${sets.join(", ")}` : "", removes.length ? `REMOVE ${removes.join(", ")}` : ""].join(" "),
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-  };
-}
-
 /** Records one attempt and what comes next, and lets the lease go, in one write. */
-async function record(delivery: StoredDelivery, answer: Answer, now: Date): Promise<void> {
+async function record(delivery: StoredDelivery, holder: string, answer: Answer, now: Date): Promise<void> {
   const at = now.toISOString();
   const delivered = answer.status !== undefined && answer.status >= 200 && answer.status < 300;
   const failures = delivered ? 0 : delivery.failures + 1;
   const next = delivered || answer.final ? undefined : Outbox.retryAt(failures, now, MAX_BACKOFF_MS);
   const status: DeliveryStatus = delivered ? "delivered" : next && next.toISOString() <= delivery.retryUntil ? "pending" : "failed";
   const pending = status === "pending";
-  const update = changes({
+  const plan = change.fields({
     status,
     attempts: delivery.attempts + 1,
     failures,
@@ -471,17 +405,7 @@ async function record(delivery: StoredDelivery, answer: Answer, now: Date): Prom
     lease: undefined,
     holder: undefined,
   });
-  const written = await Db.conditional(
-    dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.delivery(delivery.id),
-        ...update,
-        ConditionExpression: "holder = :holder",
-        ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ":holder": delivery.holder },
-      }),
-    ),
-  );
+  const written = await deliveryItems.update(deliveryItems.key(delivery.id), plan, { condition: when.eq("holder", holder) });
   if (!written) Log.warn("webhook.lease_lost", { delivery: delivery.id });
   if (!delivered) {
     Log.warn("webhook.failed", {
@@ -497,52 +421,29 @@ async function record(delivery: StoredDelivery, answer: Answer, now: Date): Prom
 
 /** One attempt at a delivery, if it is due and no other worker has it. */
 export async function attempt(id: string, now = new Date()): Promise<void> {
-  const delivery = await claim(id, now);
-  if (!delivery) return;
-  await record(delivery, await send(delivery, now), now);
+  const claimed = await claim(id, now);
+  if (!claimed) return;
+  await record(claimed.delivery, claimed.holder, await send(claimed.delivery, now), now);
 }
 
 // What a key sees of its deliveries
 
-const DELIVERY_FIELDS = [
-  "id",
-  "noticeId",
-  "noticeStatus",
-  "status",
-  "attempts",
-  "createdAt",
-  "lastAttemptAt",
-  "lastStatus",
-  "lastError",
-  "nextAttemptAt",
-  "deliveredAt",
-  "failedAt",
-] as const satisfies (keyof Delivery)[];
-
-function deliveryOf(item: Record<string, unknown>): Delivery {
-  return Object.fromEntries(DELIVERY_FIELDS.filter((field) => item[field] !== undefined).map((field) => [field, item[field]])) as Delivery;
-}
+const DELIVERY_FIELDS = Object.keys(Delivery.shape) as (keyof Delivery)[];
 
 /** The endpoint's latest deliveries, newest first; expired ones are gone even where TTL does not run. */
 export async function deliveries(keyId: string, endpointId: string, now = new Date()): Promise<Delivery[]> {
   await get(keyId, endpointId);
-  const result = await dynamo().send(
-    new QueryCommand({
-      TableName: Table.name(),
-      IndexName: Table.byEndpoint.index,
-      KeyConditionExpression: "gsi1pk = :endpoint",
-      FilterExpression: "expiresAt > :now",
-      ProjectionExpression: DELIVERY_FIELDS.map((_, i) => `#f${i}`).join(", "),
-      ExpressionAttributeNames: Object.fromEntries(DELIVERY_FIELDS.map((field, i) => [`#f${i}`, field])),
-      ExpressionAttributeValues: {
-        ":endpoint": Table.byEndpoint.partition(endpointId),
-        ":now": Math.floor(now.getTime() / 1000),
-      },
-      ScanIndexForward: false,
-      Limit: RECENT_DELIVERIES,
-    }),
+  const { items } = await deliveryItems.pageFields(
+    {
+      index: Table.byEndpoint.index,
+      partition: Table.byEndpoint.partition(endpointId),
+      filter: when.unexpired(now),
+      newestFirst: true,
+      limit: RECENT_DELIVERIES,
+    },
+    DELIVERY_FIELDS,
   );
-  return (result.Items ?? []).map(deliveryOf);
+  return items;
 }
 
 /**
@@ -552,7 +453,7 @@ export async function deliveries(keyId: string, endpointId: string, now = new Da
 export async function replay(keyId: string, endpointId: string, id: string, now = new Date()): Promise<Delivery> {
   await get(keyId, endpointId);
   const at = now.toISOString();
-  const update = changes({
+  const plan = change.fields({
     status: "pending",
     failures: 0,
     nextAttemptAt: at,
@@ -562,22 +463,9 @@ export async function replay(keyId: string, endpointId: string, id: string, now 
     deliveredAt: undefined,
     failedAt: undefined,
   });
-  const result = await Db.conditional(
-    dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.delivery(id),
-        ...update,
-        ConditionExpression: "endpointId = :endpoint AND expiresAt > :nowSeconds",
-        ExpressionAttributeValues: {
-          ...update.ExpressionAttributeValues,
-          ":endpoint": endpointId,
-          ":nowSeconds": Math.floor(now.getTime() / 1000),
-        },
-        ReturnValues: "ALL_NEW",
-      }),
-    ),
-  );
-  if (!result) throw new DomainError("not_found", "There is no such delivery for this endpoint.");
-  return deliveryOf(result.Attributes!);
+  const replayed = await deliveryItems.updateAndGet(deliveryItems.key(id), plan, {
+    condition: when.and(when.eq("endpointId", endpointId), when.unexpired(now)),
+  });
+  if (!replayed) throw new DomainError("not_found", "There is no such delivery for this endpoint.");
+  return z.parse(Delivery, replayed);
 }

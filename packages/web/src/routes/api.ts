@@ -203,7 +203,7 @@ export const api = new Hono<ApiEnv>()
     return c.json({ id: notice.id, status: notice.status, statusUrl: Links.status(notice.id) } satisfies Answers.NoticeFiled, 202);
   })
   .get("/takedowns", listNotices, allow("notices:write"), validator("query", Notice.listQuery), async (c) => {
-    const { notices, cursor } = await Notice.listFiledWith(c.get("principal")!.id, c.req.valid("query"));
+    const { notices, cursor } = await Notice.listForKey(c.get("principal")!.id, c.req.valid("query"));
     const shown = notices.map((notice) => (notice.decision ? { ...notice, decision: Present.publicDecision(notice.decision) } : notice));
     return c.json({ notices: shown, ...(cursor ? { cursor } : {}) } satisfies Answers.NoticeList);
   })
@@ -214,7 +214,7 @@ export const api = new Hono<ApiEnv>()
     const principal = c.get("principal");
     const notice =
       token === undefined && principal
-        ? await Notice.filedWith(id, principal.id)
+        ? await Notice.getForKey(id, principal.id)
         : await Notice.withStatusToken(id, token);
     return c.json(noticeJson(notice));
   })

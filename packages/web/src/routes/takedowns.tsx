@@ -124,9 +124,9 @@ export const takedowns = new Hono()
   .get(Paths.routes.act, async (c) => {
     const { id, action } = c.req.param();
     const token = c.req.query("token") ?? "";
-    const confirmation = action === "confirm" ? await Notice.previewConfirmation(id, token) : undefined;
-    if (confirmation && "moved" in confirmation) return c.redirect(confirmation.moved, 303);
-    const notice = confirmation?.notice ?? (await Notice.preview(id, action as Notice.LinkAction, token));
+    const opened = await Notice.openLink(id, action as Notice.LinkAction, token);
+    if ("moved" in opened) return c.redirect(opened.moved, 303);
+    const { notice } = opened;
     // Operators see how often this sender's notices were found unfounded (DSA Art. 23),
     // and how many articles an approval would hide.
     const operator = action !== "confirm";
@@ -148,10 +148,7 @@ export const takedowns = new Hono()
   })
   .post(Paths.routes.confirm, async (c) => {
     const body = await c.req.parseBody();
-    const token = String(body.token ?? "");
-    // One write: the notice's limits were paid when it was filed, and a mailbox has one notice
-    // awaiting it at a time, so confirming cannot be used to flood operators.
-    const notice = await Notice.confirm(c.req.param("id"), token);
+    const notice = await Notice.confirmAnonymous(c.req.param("id"), String(body.token ?? ""));
     return c.html(
       <DonePage notice={notice} audience="requester" heading="Thank you, your notice is confirmed">
         <p>Our reviewers have been told. We will email you their decision and its reasons.</p>
