@@ -101,6 +101,8 @@ describe("a reversal", () => {
 
     const reversed = await Notice.reverse(one.id, second, { reason: "The first requester had no rights.", ground: "licence_in_place" });
     expect(reversed.status).toBe("reversed");
+    // Every change of status reaches the webhooks, as a decision's does.
+    expect(Object.keys(reversed.outbox)).toEqual(expect.arrayContaining(["reversal", "webhook:reversed"]));
     await drain();
     expect(await visible(articles[0]!.id)).toBe(false);
     expect((await Article.get(articles[0]!.id))!.hiddenBy).toEqual([two.id]);
@@ -145,6 +147,21 @@ describe("a reversal", () => {
     expect(await visible(articles[0]!.id)).toBe(true);
     expect(await visible(blocked.id)).toBe(true);
     expect(await visible((await ingest("even-later")).id)).toBe(true);
+  });
+});
+
+describe("a restoration after a counter-notice", () => {
+  it("brings the articles back, records it as restored and mails the requester", async () => {
+    const { articles } = await ingestSource(1);
+    const notice = await fileConfirmed([articles[0]!.originalUrl]);
+    await approve(notice.id);
+    await drain();
+    const restored = await Notice.restore(notice.id, second, { reason: "The publisher showed its licence." });
+    expect(restored.events.at(-1)).toMatchObject({ type: "restored", by: second, urls: [articles[0]!.originalUrl] });
+    expect(restored.status).toBe("reversed");
+    await drain();
+    expect(await visible(articles[0]!.id)).toBe(true);
+    expect((await mailsMatching(notice.id, /restored after a counter-notice/))[0]!.body.text).toContain("The publisher showed its licence.");
   });
 });
 

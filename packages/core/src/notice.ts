@@ -1006,8 +1006,15 @@ export async function reverse(id: string, actor: string, input: unknown, now = n
 export async function restore(id: string, actor: string, input: unknown, now = new Date()): Promise<Notice> {
   const { reason, urls } = parse(z.object({ reason: Reason, urls: z.optional(UrlList) }), input);
   const notice = await get(id);
-  const restored = partOf(notice, urls) ?? hiddenUrls(notice);
-  const event: Moderation.Event = { type: "restored", at: now.toISOString(), by: actor, urls: restored, reason };
+  const some = partOf(notice, urls);
+  const event: Moderation.Event = {
+    type: "restored",
+    at: now.toISOString(),
+    by: actor,
+    urls: some ?? hiddenUrls(notice),
+    reason,
+    ...(some ? {} : { whole: true }),
+  };
   return act(notice, event, { set: { effectsPending: true }, outbox: [Outbox.queue("restoration", now)] }, now);
 }
 
