@@ -150,7 +150,35 @@ describe("a reversal", () => {
   });
 });
 
+describe("a preview", () => {
+  it("tells what approving would hide now and which rules it would leave, writing nothing", async () => {
+    const { articles, sourceDomain } = await ingestSource(3);
+    const notice = await fileConfirmed([articles[0]!.originalUrl], { scope: "source", future: true });
+    const preview = await Notice.preview(notice);
+    expect(preview.hides).toBe(3);
+    expect(preview.rules).toMatchObject([{ id: `source:${sourceDomain}`, kind: "source" }]);
+    expect(await visible(articles[1]!.id)).toBe(true);
+    const listed = await fileConfirmed(articles.slice(0, 2).map((a) => a.originalUrl));
+    expect(await Notice.preview(listed)).toEqual({ hides: 2, rules: [] });
+  });
+});
+
 describe("a restoration after a counter-notice", () => {
+  it("puts the case back in the queue as contested once a counter-notice is recorded", async () => {
+    const { articles } = await ingestSource(1);
+    const notice = await fileConfirmed([articles[0]!.originalUrl]);
+    await approve(notice.id);
+    await drain();
+    const countered = await Notice.counterNoticed(notice.id, "cn-1");
+    expect(countered.status).toBe("approved");
+    expect(await queueOf(notice.id)).toBe(Table.queue.partition("contested"));
+    await Notice.counterNoticed(notice.id, "cn-1");
+    expect((await Notice.get(notice.id)).events.filter((e) => e.type === "counter_noticed")).toHaveLength(1);
+    await Notice.restore(notice.id, second, { reason: "Licence shown." });
+    expect(await queueOf(notice.id)).toBe(Table.queue.partition("decided"));
+  });
+
+
   it("brings the articles back, records it as restored and mails the requester", async () => {
     const { articles } = await ingestSource(1);
     const notice = await fileConfirmed([articles[0]!.originalUrl]);
@@ -176,6 +204,7 @@ describe("the requester's steps", () => {
     const appealed = await Notice.get(notice.id);
     expect(appealed.status).toBe("pending_review");
     expect(Notice.openAppeal(appealed)).toMatchObject({ reason: "My byline is on it.", rejectedBy: first });
+    expect(appealed.appeal).toMatchObject({ reason: "My byline is on it.", rejectedBy: first });
     expect(await queueOf(notice.id)).toBe(Table.queue.partition("contested"));
     await drain();
     const told = await mailsMatching(notice.id, /appealed/);
