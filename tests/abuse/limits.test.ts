@@ -53,6 +53,7 @@ describe("filing through the form", () => {
     expect(await notices()).toBe(before);
     // Another address is not affected.
     expect((await submitForm({ ...(await formFields()), proof: solved() }, address())).status).toBe(303);
+    // biome-ignore lint/suspicious/noThenProperty: a figure's field, never awaited.
     figure("abuse.form-per-ip", { limitPerHour: limit, accepted: limit, then: refused.status, retryAfter: refused.headers.get("retry-after") });
   });
 
