@@ -7,7 +7,8 @@ import * as Ids from "./ids";
 import type * as Sanitize from "./sanitize";
 import * as Suppression from "./suppression";
 import * as Table from "./table";
-import { mapLimit, slug } from "./text";
+import { mapLimit } from "./batch";
+import { slug } from "./text";
 import * as Url from "./url";
 import { parse } from "./validation";
 

@@ -6,7 +6,7 @@
 import { BatchGetCommand, BatchWriteCommand, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "./aws/dynamo";
 import * as Table from "./table";
-import { chunk, mapLimit } from "./text";
+import { chunk, mapLimit } from "./batch";
 
 type Key = { pk: string; sk: string };
 type Item = Record<string, unknown>;

@@ -27,7 +27,7 @@ import * as Notice from "./notice";
 import * as Outbox from "./outbox";
 import * as Present from "./present";
 import * as Table from "./table";
-import { mapLimit } from "./text";
+import { mapLimit } from "./batch";
 import * as Webhook from "./webhook";
 
 const DELIVERY = Table.key.delivery("").pk;

@@ -12,7 +12,7 @@ import { DomainError } from "./errors";
 import type { Mode } from "./feed";
 import * as Ids from "./ids";
 import * as Table from "./table";
-import { chunk } from "./text";
+import { chunk } from "./batch";
 import * as Url from "./url";
 import { parse } from "./validation";
 
