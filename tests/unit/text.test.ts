@@ -38,6 +38,7 @@ describe("a signature", () => {
   it("does not sign for another name", () => {
     expect(signs("Ada Okafor", "Ada Okafor-Smith")).toBe(false);
     expect(signs("", "Ada Okafor")).toBe(false);
+    expect(signs("AdaOkafor", "Ada Okafor")).toBe(false);
   });
 });
 

@@ -58,6 +58,7 @@ describe("URL normalisation", () => {
     expect(Url.normalize("https://a.example./x")).toBe("a.example/x");
     expect(Url.normalize("https://www.www.a.example/x")).toBe("a.example/x");
     expect(Url.normalize("https://www.example/x")).toBe("www.example/x");
+    expect(Url.normalize("https://shop.www.a.example/x")).toBe("shop.www.a.example/x");
     expect(Url.normalize("https://a.example/x//")).toBe("a.example/x");
   });
 
