@@ -22,7 +22,7 @@ import {
 import * as z from "zod/mini";
 import { dynamo } from "./aws/dynamo";
 import * as Table from "./table";
-import { chunk, mapLimit } from "./text";
+import { chunk, mapLimit } from "./batch";
 
 export type Key = { pk: string; sk: string };
 /** A stored item as DynamoDB holds it: only this module and `Entity.parse` see one. */
