@@ -1,7 +1,7 @@
 /**
  * The fast, engine-free tests that `npm run mutation` (stryker.config.json)
- * runs against each mutant of core's pure modules: no dynalite, no SES, no
- * setup files, so a run takes minutes. `@takedown/core` is resolved to the
+ * runs against each mutant of core's pure modules: no dynalite, no SES, only
+ * the settings (tests/support/pure.ts), so a run takes minutes. `@takedown/core` is resolved to the
  * sources beside this file, because Stryker mutates a copy of the project and
  * the workspace link in node_modules would point back at the originals.
  */
@@ -20,5 +20,6 @@ export default defineConfig({
   test: {
     // The property files listed run without engines; the others need dynalite.
     include: ["tests/unit/**/*.test.ts", "tests/property/url.test.ts"],
+    setupFiles: ["tests/support/pure.ts"],
   },
 });
