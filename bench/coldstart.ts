@@ -20,7 +20,7 @@ const IMPORT = "const t = performance.now(); await import(process.env.BUNDLE); c
 export const API_TARGET = 1.5;
 
 /** The import alone, and the whole process (Node's start, the import, exit), in ms. */
-async function importMs(file: string, env: Record<string, string>): Promise<{ imported: number; process: number }> {
+export async function importMs(file: string, env: Record<string, string>): Promise<{ imported: number; process: number }> {
   const start = performance.now();
   const { stdout } = await run(process.execPath, ["--input-type=module", "-e", IMPORT], {
     env: { ...process.env, ...env, BUNDLE: pathToFileURL(file).href, NODE_NO_WARNINGS: "1" },

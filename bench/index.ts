@@ -65,7 +65,7 @@ try {
   console.log(`Takedown Desk bench (${meta.mode}), ${meta.date}, ${seconds.toFixed(0)} s, Node ${process.version}\n`);
   console.log(render(sections));
   console.log(
-    `\n${report.missed.length} figure(s) miss their floor or target${report.missed.length ? ":\n  " + report.missed.join("\n  ") : "."}` +
+    `\n${report.missed.length} figure(s) miss their floor or target${report.missed.length ? `:\n  ${report.missed.join("\n  ")}` : "."}` +
       `\nResults in bench/results.json. App log lines: ${JSON.stringify(logged)}.`,
   );
 } finally {

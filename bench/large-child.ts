@@ -54,7 +54,7 @@ function articlesWritten(call: Call): string[] {
   const pkOf = (item: Record<string, unknown> | undefined) => String(item?.pk ?? "");
   const keys =
     call.command === "BatchWriteItemCommand"
-      ? Object.values(call.input.RequestItems as Record<string, any[]>).flat().map((r) => pkOf(r.PutRequest?.Item ?? r.DeleteRequest?.Key))
+      ? Object.values(call.input.RequestItems as Record<string, { PutRequest?: { Item: Record<string, unknown> }; DeleteRequest?: { Key: Record<string, unknown> } }[]>).flat().map((r) => pkOf(r.PutRequest?.Item ?? r.DeleteRequest?.Key))
       : ["UpdateItemCommand", "PutItemCommand", "DeleteItemCommand"].includes(call.command)
         ? [pkOf(call.input.Key ?? call.input.Item)]
         : [];

@@ -6,7 +6,7 @@
 import { BatchWriteCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { Article, Table, Url } from "@takedown/core";
 import { dynamo } from "../packages/core/src/aws/dynamo";
-import { chunk, mapLimit } from "../packages/core/src/text";
+import { chunk, mapLimit } from "../packages/core/src/batch";
 import { articleId, articleInput, ingest, type Story } from "./desk";
 
 export function articleItem(story: Story, now: string): Record<string, unknown> {

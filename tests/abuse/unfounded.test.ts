@@ -20,7 +20,7 @@ async function noticeFrom(email: string) {
 const warningOnPage = async (id: string, action: "approve" | "reject") => {
   const link = Links.act(id, action, OPERATORS[1]!);
   const html = await (await app.request(new URL(link).pathname + new URL(link).search)).text();
-  return /id="unfounded-warning"[^]*?rejected (\d+) earlier notices/.exec(html)?.[1];
+  return /id="unfounded-warning"[\s\S]*?rejected (\d+) earlier notices/.exec(html)?.[1];
 };
 
 describe("senders whose notices are rejected as unfounded", () => {

@@ -149,7 +149,7 @@ describe.skipIf(missing)("the takedown workflow in a browser", () => {
     await expect.poll(async () => (await page.request.get(articleUrl)).status(), { timeout: 5_000 }).toBe(451);
     const withheld = await page.goto(articleUrl);
     expect(withheld?.status()).toBe(451);
-    expect(withheld?.headers()["link"]).toBe(`<${ORIGIN}/notices/${id}>; rel="blocked-by"`);
+    expect(withheld?.headers().link).toBe(`<${ORIGIN}/notices/${id}>; rel="blocked-by"`);
     expect(await text("h1")).toBe("Unavailable for legal reasons");
     expect(await text("main")).not.toContain("The keepers kept the light burning");
     expect(await page.locator(`a[href="${ORIGIN}/notices/${id}"]`).textContent()).toBe(`Notice ${id}`);

@@ -120,7 +120,7 @@ describe("a source-wide approval racing the ingest of a new article from that so
         expect(page.status, `${order}, round ${round}`).toBe(451);
         tally[order] = (tally[order] ?? 0) + 1;
       } finally {
-        gates.forEach((gate) => gate.remove());
+        for (const gate of gates) gate.remove();
       }
     }
     expect(Object.values(tally)).toEqual([3, 3, 3]);

@@ -18,7 +18,7 @@ async function dispatchDyingAt(id: string, killAt: number, after: boolean): Prom
   try {
     await Promise.race([Dispatch.deliver(id), ...faults.map((fault) => fault.hung)]);
   } finally {
-    faults.forEach((fault) => fault.remove());
+    for (const fault of faults) fault.remove();
   }
   return calls.slice(0, killAt + 1);
 }

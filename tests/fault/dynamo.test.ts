@@ -18,7 +18,9 @@ const inject = (...args: Parameters<typeof intoDynamo>) => {
   faults.push(fault);
   return fault;
 };
-afterEach(() => faults.splice(0).forEach((fault) => fault.remove()));
+afterEach(() => {
+  for (const fault of faults.splice(0)) fault.remove();
+});
 
 const noticeCount = async () => (await itemsOf("notice")).length;
 
@@ -116,7 +118,7 @@ describe("deciding while DynamoDB fails", () => {
     expect(untouched.outbox).not.toHaveProperty("decision");
     expect((await app.request(`/articles/${notice.urls[0]!.articleId}`)).status).toBe(200);
 
-    faults.splice(0).forEach((fault) => fault.remove());
+    for (const fault of faults.splice(0)) fault.remove();
     expect((await approve(notice.id)).status).toBe(200);
     expect(await outcome(notice.id)).toEqual(approvedOnce(input.requester.email));
   });

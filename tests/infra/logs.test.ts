@@ -32,7 +32,9 @@ async function linesOf<T>(task: () => Promise<T>): Promise<{ result: T; lines: L
     }) as typeof stream.write;
     return () => void (stream.write = write);
   });
-  restore = () => originals.forEach((undo) => undo());
+  restore = () => {
+    for (const undo of originals) undo();
+  };
   try {
     const result = await task();
     return { result, lines: captured.join("").split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)) };

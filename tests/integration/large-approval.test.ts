@@ -1,7 +1,7 @@
 /** A source-wide approval hides by rule: one write, whatever the size of the source. */
 import { Article, Notice } from "@takedown/core";
 import { describe, expect, it } from "vitest";
-import { mapLimit } from "../../packages/core/src/text";
+import { mapLimit } from "../../packages/core/src/batch";
 import { approve, drain, events } from "../support/desk";
 import { callsDuring } from "../support/dynamo-calls";
 import { confirmedNotice } from "../support/desk";

@@ -1,33 +1,22 @@
 /** Operators clicking at the same moment: one decision, and the other is told. */
 import { Dispatch, Links, Notice } from "@takedown/core";
-import { app } from "@takedown/web";
 import { describe, expect, it } from "vitest";
+import { press, tokenOf } from "../support/desk";
 import { ingestSource, noticeInput } from "../support/fixtures";
 import { inbox } from "../support/mailbox";
-
-const ORIGIN = "http://127.0.0.1:3999";
-
-function post(link: string, fields: Record<string, string> = {}) {
-  const url = new URL(link);
-  return app.request(url.pathname, {
-    method: "POST",
-    headers: { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ token: url.searchParams.get("token")!, ...fields }).toString(),
-  });
-}
 
 describe("two operators deciding at once", () => {
   it("records exactly one decision and tells the other who decided what, and when", async () => {
     const { articles } = await ingestSource(1);
     const input = noticeInput([articles[0]!.originalUrl]);
     const filed = await Notice.file(input);
-    const confirmToken = new URL(Links.act(filed.id, "confirm", input.requester.email)).searchParams.get("token")!;
+    const confirmToken = tokenOf(Links.act(filed.id, "confirm", input.requester.email));
     await Notice.confirmAnonymous(filed.id, confirmToken);
 
     const responses = await Promise.all([
-      post(Links.act(filed.id, "approve", "ops-one@syndication.example")),
-      post(Links.act(filed.id, "reject", "ops-two@syndication.example"), { reason: "Not the author." }),
-      post(Links.act(filed.id, "approve", "ops-two@syndication.example")),
+      press(Links.act(filed.id, "approve", "ops-one@syndication.example")),
+      press(Links.act(filed.id, "reject", "ops-two@syndication.example"), { reason: "Not the author." }),
+      press(Links.act(filed.id, "approve", "ops-two@syndication.example")),
     ]);
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 410, 410]);

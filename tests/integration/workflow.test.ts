@@ -6,19 +6,14 @@
 import { Dispatch } from "@takedown/core";
 import { app } from "@takedown/web";
 import { describe, expect, it } from "vitest";
+import { fileJson, ORIGIN, press } from "../support/desk";
 import { ingestSource, noticeInput } from "../support/fixtures";
 import { inbox, linkIn, waitForMail, type Mail } from "../support/mailbox";
-import { proofOfWork } from "../support/pow";
 
-const ORIGIN = "http://127.0.0.1:3999";
 const INGEST = { authorization: "Bearer test-ingest-token", "content-type": "application/json" };
 
-async function fileJson(body: unknown) {
-  const response = await app.request("/api/v1/takedowns", {
-    method: "POST",
-    headers: { "content-type": "application/json", ...proofOfWork() },
-    body: JSON.stringify(body),
-  });
+async function fileAndRead(body: unknown) {
+  const response = await fileJson(body);
   return { response, json: (await response.json()) as Record<string, any> };
 }
 
@@ -33,16 +28,6 @@ function pathOf(link: string) {
   return { path: url.pathname + url.search, token: url.searchParams.get("token")! };
 }
 
-/** Presses the button a link's page shows; `from` stands in for where the browser says the post came from. */
-async function press(link: string, fields: Record<string, string> = {}, from: Record<string, string> = { origin: ORIGIN }) {
-  const { path, token } = pathOf(link);
-  return app.request(path.split("?")[0]!, {
-    method: "POST",
-    headers: { ...from, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ token, ...fields }).toString(),
-  });
-}
-
 async function confirmAndGetReviewMail(notice: { id: string }, email: string) {
   const receipt = await deliveredMail(email, /received your takedown notice/);
   expect((await press(linkIn(receipt, "confirm"))).status).toBe(200);
@@ -53,7 +38,7 @@ describe("filing a notice through the API", () => {
   it("answers 202 with a status URL, emails a receipt, and tells operators only after confirmation", async () => {
     const { articles, sourceDomain } = await ingestSource(2);
     const input = noticeInput([articles[0]!.originalUrl, "https://elsewhere.example/missing"]);
-    const { response, json } = await fileJson(input);
+    const { response, json } = await fileAndRead(input);
     expect(response.status).toBe(202);
     expect(json).toMatchObject({ status: "awaiting_confirmation" });
     expect(json.statusUrl).toMatch(new RegExp(`/takedowns/${json.id}\\?token=`));
@@ -93,7 +78,7 @@ describe("filing a notice through the API", () => {
   });
 
   it("refuses bad input with field messages and writes nothing", async () => {
-    const { json, response } = await fileJson({
+    const { json, response } = await fileAndRead({
       ...noticeInput(["not a url"]),
       goodFaith: false,
       requester: { name: "", email: "nope", role: "owner" },
@@ -120,7 +105,7 @@ describe("filing a notice through the API", () => {
 
   it("requires the status token to read a notice", async () => {
     const { articles } = await ingestSource(1);
-    const { json } = await fileJson(noticeInput([articles[0]!.originalUrl]));
+    const { json } = await fileAndRead(noticeInput([articles[0]!.originalUrl]));
     expect((await app.request(`/api/v1/takedowns/${json.id}`)).status).toBe(403);
     expect((await app.request(`/api/v1/takedowns/${json.id}?token=forged.token`)).status).toBe(403);
   });
@@ -130,7 +115,7 @@ describe("operators deciding from their email", () => {
   it("approval hides the articles (451 with blocked-by) and emails the requester", async () => {
     const { articles } = await ingestSource(2);
     const input = noticeInput([`${ORIGIN}/articles/${articles[0]!.id}?utm_source=feed`]);
-    const { json } = await fileJson(input);
+    const { json } = await fileAndRead(input);
     const review = await confirmAndGetReviewMail(json as { id: string }, input.requester.email);
 
     const approve = linkIn(review, "approve");
@@ -167,7 +152,7 @@ describe("operators deciding from their email", () => {
   it("rejection needs a reason, hides nothing and tells the requester why", async () => {
     const { articles } = await ingestSource(1);
     const input = noticeInput([articles[0]!.originalUrl]);
-    const { json } = await fileJson(input);
+    const { json } = await fileAndRead(input);
     const review = await confirmAndGetReviewMail(json as { id: string }, input.requester.email);
     const reject = linkIn(review, "reject");
 
@@ -190,7 +175,7 @@ describe("operators deciding from their email", () => {
   it("refuses forged, swapped and cross-site decisions without changing anything", async () => {
     const { articles } = await ingestSource(1);
     const input = noticeInput([articles[0]!.originalUrl]);
-    const { json } = await fileJson(input);
+    const { json } = await fileAndRead(input);
     const review = await confirmAndGetReviewMail(json as { id: string }, input.requester.email);
     const approve = linkIn(review, "approve");
     const { path, token } = pathOf(approve);
@@ -215,7 +200,7 @@ describe("scope and the future", () => {
     const { articles, sourceDomain, tag } = await ingestSource(3);
     const input = noticeInput([articles[0]!.originalUrl], { scope: "source", future: true });
     input.requester.role = "publisher";
-    const { json } = await fileJson(input);
+    const { json } = await fileAndRead(input);
     await press(linkIn(await confirmAndGetReviewMail(json as { id: string }, input.requester.email), "approve"));
     await Dispatch.sweep();
 
@@ -253,7 +238,7 @@ describe("scope and the future", () => {
     });
     const colleague = (await other.json()) as { id: string };
     const input = noticeInput([articles[0]!.originalUrl], { scope: "author" });
-    const { json } = await fileJson(input);
+    const { json } = await fileAndRead(input);
     await press(linkIn(await confirmAndGetReviewMail(json as { id: string }, input.requester.email), "approve"));
     await Dispatch.sweep();
     expect((await app.request(`/articles/${articles[1]!.id}`)).status).toBe(451);

@@ -3,11 +3,12 @@
  * each tried as the attacker tried it.
  */
 import { readFileSync } from "node:fs";
-import { Dispatch, Links, Token, Webhook } from "@takedown/core";
+import { Abuse, Dispatch, Links, Token, Webhook } from "@takedown/core";
 import { load } from "@takedown/core/config";
 import { app } from "@takedown/web";
 import { describe, expect, inject, it } from "vitest";
 import { approve as approveWithKey, call, newKey } from "../support/api";
+import { withinOneWindow } from "../support/clock";
 import { confirmedNotice, ORIGIN, press } from "../support/desk";
 import { ingestSource } from "../support/fixtures";
 
@@ -64,6 +65,7 @@ describe("tokens (e)", () => {
 
 describe("API keys (f)", () => {
   it("rate-limits failed key checks per address, even for a key that would be right", async () => {
+    withinOneWindow(Abuse.LIMITS.badKeysPerIp.windowSeconds);
     const ip = "203.0.113.77";
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) {

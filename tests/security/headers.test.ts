@@ -50,7 +50,7 @@ function problems({ response, html }: Seen): string[] {
       found.push(`script the CSP does not allow: ${tag}`);
     }
   }
-  if (/\son[a-z]+\s*=/i.test(html.replace(/<script\b[^]*?<\/script>/gi, ""))) found.push("inline event handler");
+  if (/\son[a-z]+\s*=/i.test(html.replace(/<script\b[\s\S]*?<\/script>/gi, ""))) found.push("inline event handler");
   if (!styles.includes("'unsafe-inline'") && /<style\b|\sstyle="/i.test(html)) found.push("inline style the CSP blocks");
   return found;
 }

@@ -18,6 +18,8 @@ const ownLog = () => readFileSync(`${inject("logDir")}/${process.pid}.log`, "utf
 
 describe("the logs", () => {
   it("give every request a JSON line with its id, and leak nothing when things go wrong", async () => {
+    // The worker may have run other files first: only what this test logs counts.
+    const before = ownLog().length;
     const { articles } = await ingestSource(1);
     const input = noticeInput([articles[0]!.originalUrl], { work: `${CANARY} the work`, explanation: `${CANARY} why` });
     const file = () => fileJson(input);
@@ -51,10 +53,12 @@ describe("the logs", () => {
     hiding.remove();
     await drain(Date.now() + 122_000);
 
-    const lines = ownLog().split("\n").filter((line) => line.startsWith("{"));
+    const logged = ownLog().slice(before);
+    const lines = logged.split("\n").filter((line) => line.startsWith("{"));
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     const requests = entries.filter((e) => e.msg === "request");
-    expect(requests.length).toBe(6);
+    // Each request this test made: the bug, the throttle, the filing, the status page, the wrong link, the approval.
+    expect(requests.map((e) => e.status)).toEqual(expect.arrayContaining([500, 503, 202, 200, 403, 200]));
     expect(requests.every((e) => typeof e.requestId === "string" && typeof e.status === "number")).toBe(true);
     const failures = entries.filter((e) => e.msg === "request.failed");
     expect(failures.map((e) => e.status)).toEqual(expect.arrayContaining([500, 503]));
@@ -63,7 +67,7 @@ describe("the logs", () => {
     const messages = new Set(entries.map((e) => e.msg));
     for (const msg of ["mail.failed", "dispatch.takeover", "effects.failed"]) expect(messages).toContain(msg);
 
-    expect(leaks(ownLog())).toEqual([]);
+    expect(leaks(logged)).toEqual([]);
     figure("logs.own-worker", { lines: lines.length, requests: requests.length, kinds: [...messages].sort(), leaks: 0 });
   });
 

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Config, configure } from "@takedown/core";
 import { beforeAll, inject } from "vitest";
 import { ensureTable } from "../../packages/local/src/engines";
+import { SUITE_SETTINGS } from "./suite-settings";
 
 // The environment of every test file's process (child processes a test starts inherit it).
 const tableName = `test-${randomBytes(4).toString("hex")}`;
@@ -11,11 +12,7 @@ process.env.SES_ENDPOINT ??= inject("sesEndpoint");
 // CloudFront's stand-in records per distribution: each file reads only its own.
 process.env.CDN_ENDPOINT = inject("cdnEndpoint");
 process.env.CDN_DISTRIBUTION_ID = `E${randomBytes(6).toString("hex").toUpperCase()}`;
-process.env.PUBLIC_URL = "http://127.0.0.1:3999";
-process.env.OPERATOR_EMAILS = "ops-one@syndication.example,ops-two@syndication.example";
-process.env.MAIL_FROM = "Takedown Desk <takedowns@syndication.example>";
-process.env.LINK_SECRET = "test-link-secret-0123456789";
-process.env.INGEST_TOKEN = "test-ingest-token";
+Object.assign(process.env, SUITE_SETTINGS);
 // Enough work to exercise the proof of work, little enough to solve at once.
 process.env.POW_BITS ??= "10";
 // SES's pace would only slow the suite; tests/fault/mail-failures.test.ts measures it.

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { Article, Notice } from "@takedown/core";
+import { Article, type Notice } from "@takedown/core";
 
 export const unique = () => randomBytes(4).toString("hex");
 

@@ -3,7 +3,7 @@
  * then resolution and the pinned lookup with DNS stood in for.
  */
 import { describe, expect, it } from "vitest";
-import { isPublic, NotPublic, pinnedLookup, publicAddresses, type Resolve } from "@takedown/core/address";
+import { isPublic, NotPublic, pinnedLookup, publicAddresses, systemResolve, type Resolve } from "@takedown/core/address";
 
 describe("the address classifier", () => {
   it.each([
@@ -67,6 +67,7 @@ describe("the address classifier", () => {
     "::ffff:8.8.8.8", // IPv4-mapped, of a public address
     "64:ff9b::808:808", // NAT64 of 8.8.8.8
     "2002:808:808::1", // 6to4 of 8.8.8.8
+    "64:ff9b::8.8.8.8", // NAT64 of 8.8.8.8, its IPv4 tail written as such
   ])("allows %s", (address) => {
     expect(isPublic(address)).toBe(true);
   });
@@ -112,6 +113,17 @@ describe("checking a URL's host", () => {
     await expect(publicAddresses(new URL(url), resolve)).rejects.toBeInstanceOf(NotPublic);
   });
 
+  it("says which host it refused", async () => {
+    await expect(publicAddresses(new URL("https://metadata.example/"), resolve)).rejects.toThrow(
+      "metadata.example resolves to an address that is not public.",
+    );
+    await expect(publicAddresses(new URL("https://[::1]:8443/"), resolve)).rejects.toThrow("::1 resolves to");
+  });
+
+  it("asks the system resolver for every address, as the system lists them", async () => {
+    expect(await systemResolve("127.0.0.1")).toEqual([{ address: "127.0.0.1", family: 4 }]);
+  });
+
   it("lets a DNS failure through as it is", async () => {
     await expect(publicAddresses(new URL("https://nowhere.example/"), resolve)).rejects.toMatchObject({ code: "ENOTFOUND" });
   });
@@ -134,12 +146,14 @@ describe("the pinned lookup", () => {
     expect(await ask({ all: true })).toEqual({ address: addresses, family: undefined });
   });
 
-  it("keeps to the family asked for", async () => {
+  it("keeps to the family asked for, by number or by name", async () => {
     expect(await ask({ family: 6 })).toEqual({ address: "2606:4700:4700::1111", family: 6 });
+    expect(await ask({ family: "IPv6" as never })).toEqual({ address: "2606:4700:4700::1111", family: 6 });
+    expect(await ask({ family: "IPv4" as never })).toEqual({ address: "93.184.215.14", family: 4 });
     await expect(
       new Promise((resolve, reject) =>
         pinnedLookup([addresses[0]!])("x.example", { family: 6 }, (error) => (error ? reject(error) : resolve(null))),
       ),
-    ).rejects.toBeInstanceOf(NotPublic);
+    ).rejects.toMatchObject({ name: "NotPublic", message: "No checked address of the family asked for." });
   });
 });

@@ -1,4 +1,4 @@
-import { Dispatch, Moderation, type Notice, Outbox } from "@takedown/core";
+import { Dispatch, type Moderation, type Notice, Outbox } from "@takedown/core";
 import { describe, expect, it } from "vitest";
 
 const now = new Date("2026-12-01T10:00:00.000Z");

@@ -3,7 +3,7 @@
  * notice and its articles, the rules an approval names, dates, names and
  * who is mailed.
  */
-import { Notice, Present, reveal, type Article } from "@takedown/core";
+import { type Notice, Present, reveal, type Article } from "@takedown/core";
 import { load } from "@takedown/core/config";
 import { signs, slug } from "@takedown/core/text";
 import { describe, expect, it } from "vitest";

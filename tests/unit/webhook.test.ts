@@ -1,5 +1,5 @@
 /** Webhook signatures against the specification's own example, and the event's body. */
-import { Notice, Webhook } from "@takedown/core";
+import { type Notice, Webhook } from "@takedown/core";
 import { describe, expect, it } from "vitest";
 
 describe("the signature", () => {

@@ -7,7 +7,8 @@ import * as Store from "./store";
 import { change, when } from "./store";
 import * as Suppression from "./suppression";
 import * as Table from "./table";
-import { mapLimit, slug } from "./text";
+import { mapLimit } from "./batch";
+import { slug } from "./text";
 import * as Url from "./url";
 import { parse } from "./validation";
 

@@ -26,7 +26,7 @@ import * as Present from "./present";
 import * as Store from "./store";
 import { change, when, type Condition, type Plan } from "./store";
 import * as Table from "./table";
-import { mapLimit } from "./text";
+import { mapLimit } from "./batch";
 import * as Webhook from "./webhook";
 
 const DELIVERY = Table.key.delivery("").pk;

@@ -75,7 +75,7 @@ function excerpt(text: string): string {
 
 /** Parses a feed; throws FeedError("malformed") when nothing can be read from it. */
 export function parse(xml: string, feedUrl: string, mode: Mode): Parsed {
-  let feed;
+  let feed: ReturnType<typeof parseFeed>;
   try {
     feed = parseFeed(xml);
   } catch {
@@ -158,7 +158,7 @@ const isLoopback = (address: string) => /^127\.|^::1$|^::ffff:127\./i.test(addre
  */
 async function admitted(url: URL, { allowLoopback, resolve = Address.systemResolve }: FetchOptions, signal: AbortSignal) {
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
-  let addresses;
+  let addresses: Awaited<ReturnType<typeof resolve>>;
   try {
     // The timeout covers a resolver that never answers, too.
     addresses = await Promise.race([

@@ -14,7 +14,7 @@ import { DomainError } from "./errors";
 import * as Feed from "./feed";
 import * as Log from "./logger";
 import * as Source from "./source";
-import { chunk, mapLimit } from "./text";
+import { chunk, mapLimit } from "./batch";
 
 /** Feeds read at once: a slow one holds one of these, never the others. */
 const FEEDS_AT_ONCE = 8;

@@ -22,7 +22,7 @@ import {
 import * as z from "zod/mini";
 import { dynamo } from "./aws/dynamo";
 import * as Table from "./table";
-import { chunk, mapLimit } from "./text";
+import { chunk, mapLimit } from "./batch";
 
 export type Key = { pk: string; sk: string };
 /** A stored item as DynamoDB holds it: only this module and `Entity.parse` see one. */
@@ -228,7 +228,7 @@ async function untilProcessed<T>(batch: T[], send: (pending: T[]) => Promise<T[]
 
 /** Up to 100 keys a call, a few calls at a time (a 1,000-URL notice reads 1,000 articles); duplicates read once. */
 export async function getMany(keys: Key[], { consistent = false }: { consistent?: boolean } = {}): Promise<Item[]> {
-  const unique = [...new Map(keys.map((key) => [key.pk + "\u0000" + key.sk, key])).values()];
+  const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
   const found: Item[] = [];
   await mapLimit(chunk(unique, 100), 4, (batch) =>
     untilProcessed(batch, async (Keys) => {
@@ -407,7 +407,7 @@ export type Entity<T, M, A extends unknown[]> = ReturnType<typeof defineEntity<T
 
 type WriteOptions<M> = { condition?: Condition; index?: IndexAttributes; meta?: Partial<M> };
 
-export function entity<S extends Shape, A extends unknown[], M extends Shape = {}>(definition: Definition<S, M, A>) {
+export function entity<S extends Shape, A extends unknown[], M extends Shape = Record<never, never>>(definition: Definition<S, M, A>) {
   return defineEntity<z.output<z.ZodMiniObject<S>>, z.output<z.ZodMiniObject<M>>, A>(
     definition as unknown as Definition<Shape, Shape, A>,
   );

@@ -1,4 +1,4 @@
-/** Small text helpers shared by schemas and keys. */
+/** Small text helpers shared by schemas, keys and what operators are shown. */
 
 /**
  * Unicode normalisation (NFKC) and case folding. JavaScript has no full case
@@ -28,30 +28,6 @@ export function slug(value: string): string {
 export function signs(signature: string, name: string): boolean {
   const normal = (value: string) => fold(value).trim().replace(/\s+/g, " ");
   return normal(signature.trim().replace(/^\/s\/\s*/i, "")) === normal(name);
-}
-
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
-}
-
-/** Runs `task` over `items`, at most `limit` at a time, keeping order. */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /**

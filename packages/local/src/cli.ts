@@ -47,7 +47,7 @@ export async function command(
   out: Output,
   spec: { usage: string; options?: ParseArgsConfig["options"]; commands: Record<string, (given: Given, out: Output) => Promise<void>> },
 ): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...spec.options, aws: { type: "boolean" } } });
   } catch (error) {

@@ -53,9 +53,9 @@ async function list(out: Output) {
     out.log("No API keys yet. Create one with: npm run keys -- create --name … --scopes … --owner …");
     return;
   }
-  table([["ID", "NAME", "SCOPES", "OWNER", "CREATED", "LAST USED", "STATUS"], ...keys.map(describe)]).forEach(
-    (line) => out.log(line),
-  );
+  for (const line of table([["ID", "NAME", "SCOPES", "OWNER", "CREATED", "LAST USED", "STATUS"], ...keys.map(describe)])) {
+    out.log(line);
+  }
 }
 
 async function revoke(id: string | undefined, out: Output) {

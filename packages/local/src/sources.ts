@@ -49,9 +49,8 @@ async function list(out: Output) {
     out.log("No sources yet. Add one with: npm run sources -- add --name … --domain … --feed …");
     return;
   }
-  table([["DOMAIN", "NAME", "MODE", "FEED", "STATUS", "ITEMS SEEN", "LAST ERROR", "NEXT READ"], ...rows(sources)]).forEach((line) =>
-    out.log(line),
-  );
+  const header = ["DOMAIN", "NAME", "MODE", "FEED", "STATUS", "ITEMS SEEN", "LAST ERROR", "NEXT READ"];
+  for (const line of table([header, ...rows(sources)])) out.log(line);
 }
 
 
@@ -86,7 +85,7 @@ export function run(argv: string[], out: Output = console): Promise<number> {
           mode: values.excerpts ? "excerpt" : "full",
         });
         out.log(`Source ${source.domain} "${source.name}" (${source.mode}) reads ${source.feeds.length} feed(s):`);
-        source.feeds.forEach((feed) => out.log(`  ${feed.url}`));
+        for (const feed of source.feeds) out.log(`  ${feed.url}`);
       },
       list: () => list(out),
       pause: (given) => pause(given, out, true),

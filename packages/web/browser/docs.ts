@@ -26,7 +26,6 @@ function request(form: HTMLFormElement): [string, RequestInit] {
       body = field.value;
       headers["Content-Type"] = "application/json";
     } else if (!value) {
-      continue;
     } else if (field.dataset.in === "path") {
       url = url.replace(`{${name}}`, encodeURIComponent(value));
     } else if (field.dataset.in === "query") {

@@ -12,7 +12,7 @@ import { limitBody, limitBodyTo, MAX_BODY_BYTES } from "./middleware";
 export type ApiEnv = { Variables: { principal?: ApiKey.Principal } };
 
 /** Room for 1,000 URLs; what a notice may take to store is bounded by the domain. */
-export const MAX_KEYED_BODY_BYTES = 512 * 1024;
+const MAX_KEYED_BODY_BYTES = 512 * 1024;
 
 /** Each of these reads DynamoDB, which may be busy (errors.tsx answers 503). */
 const unavailable: Refusal = {

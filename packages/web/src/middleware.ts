@@ -25,7 +25,7 @@ export const limitBodyTo = (bytes: number) =>
 export const limitBody = limitBodyTo(MAX_BODY_BYTES);
 
 /** The parsed JSON body, or the 415/400 an integrator can act on. */
-export async function jsonBody(c: Context): Promise<unknown> {
+async function jsonBody(c: Context): Promise<unknown> {
   const type = c.req.header("content-type") ?? "";
   if (!/^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type)) {
     throw new HttpError(415, "unsupported_media_type", "Send the body as JSON, with Content-Type: application/json.");

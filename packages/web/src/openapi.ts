@@ -42,9 +42,9 @@ export type ParameterObject = {
 
 type Json = { "application/json": { schema: JsonSchema } };
 
-export type HeaderObject = { description: string; required?: boolean; schema: JsonSchema };
+type HeaderObject = { description: string; required?: boolean; schema: JsonSchema };
 
-export type ResponseObject = { description: string; headers: Record<string, Ref | HeaderObject>; content?: Json };
+type ResponseObject = { description: string; headers: Record<string, Ref | HeaderObject>; content?: Json };
 
 export type OperationObject = {
   operationId: string;
@@ -254,7 +254,7 @@ function parameters(path: string, { route, contributions }: Gathered): (Paramete
 }
 
 /** An API key holding `scope`: a scheme of its own, as OpenAPI declares scopes only for OAuth. */
-const schemeOf = (scope: ApiKey.Scope) => scope.replace(/:(\w)/g, (_, letter: string) => letter.toUpperCase()) + "Key";
+const schemeOf = (scope: ApiKey.Scope) => `${scope.replace(/:(\w)/g, (_, letter: string) => letter.toUpperCase())}Key`;
 
 function security(access: Access): Record<string, string[]>[] {
   const key = access.key && (access.key === "any" ? "apiKey" : schemeOf(access.key));

@@ -36,7 +36,7 @@ function Document(props: { children?: Child }) {
   return (
     <>
       {raw("<!doctype html>")}
-      <html>
+      <html lang="en">
         <body style="font-family:system-ui,sans-serif;line-height:1.5;max-width:40em">{props.children}</body>
       </html>
     </>

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { BASE_PATH, document } from "../openapi";
 import { ApiReference } from "../views/api-docs";
 
-export const DOCUMENT_PATH = `${BASE_PATH}/openapi.json`;
+const DOCUMENT_PATH = `${BASE_PATH}/openapi.json`;
 
 /**
  * The API's description: for machines (OpenAPI 3.1) and for people (a page

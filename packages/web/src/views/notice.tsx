@@ -87,12 +87,12 @@ function eventText(event: Moderation.Event, notice: NoticeT): string | undefined
 /** Who reads the page: requesters never see operators' addresses. */
 type Audience = "requester" | "operator";
 
-export function StatusBadge(props: { status: Notice.Status }) {
+function StatusBadge(props: { status: Notice.Status }) {
   return <span class={`status ${props.status}`}>{STATUS_TEXT[props.status]}</span>;
 }
 
 /** The notice as the people deciding on it, or its sender, see it. */
-export function NoticeFacts(props: {
+function NoticeFacts(props: {
   notice: NoticeT;
   articles: Map<string, Article.Article>;
   audience: Audience;
@@ -180,7 +180,7 @@ export function NoticeFacts(props: {
  * Mail to the requester that did not arrive. The requester reads it on the
  * status page (`you`), operators on the pages their links open.
  */
-export function Undelivered(props: { notice: NoticeT; you?: boolean }) {
+function Undelivered(props: { notice: NoticeT; you?: boolean }) {
   const failures = Bounce.undelivered(props.notice);
   if (!failures.length) return null;
   const cannot = failures.some((failure) => failure.permanent);
