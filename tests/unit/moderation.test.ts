@@ -139,6 +139,43 @@ describe("the operators' side: partial decisions, reversals, appeals, questions"
   });
 });
 
+describe("the operators' side at its edges", () => {
+  it("a rejection stays a rejection even when it lists URLs it kept", () => {
+    const refused: Moderation.Event = { ...partly, action: "rejected", reason: "Not the author." };
+    expect(Moderation.derive([filed, confirmed, refused]).status).toBe("rejected");
+  });
+
+  it("a whole reversal lists no URLs as restored; a later partial one lists only its own", () => {
+    const whole = Moderation.derive([filed, confirmed, approved, { type: "reversed", at: later(1), by: other, reason: "Mistake." }]);
+    expect(whole.restored).toEqual([]);
+    const first = Moderation.derive([filed, confirmed, approved, { type: "reversed", at, by: other, reason: "Part.", urls: ["https://a.example/1"] }]);
+    const second = Moderation.apply(first, { type: "restored", at, by, urls: ["https://a.example/2", "https://a.example/1"], reason: "Licensed." });
+    expect(second.restored).toEqual(["https://a.example/1", "https://a.example/2"]);
+  });
+
+  it("an appeal on the last day of the six months is heard; a moment later it is not", () => {
+    const deadline = new Date(Date.parse(at) + Moderation.APPEAL_WITHIN_MS).toISOString();
+    const appeal = (when: string): Moderation.Event => ({ type: "appealed", at: when, by: "requester", reason: "Mine." });
+    expect(Moderation.derive([filed, confirmed, rejected, appeal(deadline)]).status).toBe("pending_review");
+    const late = new Date(Date.parse(deadline) + 1).toISOString();
+    expect(() => Moderation.derive([filed, confirmed, rejected, appeal(late)])).toThrow(Moderation.InvalidTransition);
+  });
+
+  it("the review clock keeps the time it stood still through later steps, and adds each question's wait", () => {
+    const ask = (day: number): Moderation.Event => ({ type: "info_requested", at: later(day), by, question: "Which book?" });
+    const answer = (day: number): Moderation.Event => ({ type: "info_given", at: later(day), by: "requester", answer: "The first." });
+    const twice = Moderation.derive([filed, confirmed, ask(0), answer(2), ask(3), answer(4)]);
+    expect(twice.pausedMs).toBe(3 * 86_400_000);
+    const decided = Moderation.apply(twice, { ...approved, at: later(5) });
+    expect(decided.pausedMs).toBe(3 * 86_400_000);
+    expect(Moderation.apply(decided, { type: "withdrawn", at: later(6), by: "requester" }).pausedMs).toBe(3 * 86_400_000);
+    const decidedWhileAsked = Moderation.derive([filed, confirmed, ask(0), answer(1), ask(2), { ...approved, at: later(4) }]);
+    expect(decidedWhileAsked).toMatchObject({ status: "approved", pausedMs: 3 * 86_400_000 });
+    expect(decidedWhileAsked.askedAt).toBeUndefined();
+    expect(Moderation.derive([filed, confirmed, approved]).pausedMs).toBeUndefined();
+  });
+});
+
 describe("what the log records of each step", () => {
   const filedAt = "2026-11-29T10:00:00.000Z";
   const confirmedAt = "2026-11-29T11:00:00.000Z";
