@@ -228,6 +228,12 @@ describe("the requester's steps", () => {
     expect(toRejecter.body.text).toContain(`An operator other than ${first}`);
     expect(toRejecter.body.text).not.toContain("Approve");
 
+    // The rejecting operator's own links from the review mail no longer decide it.
+    const own = Links.act(notice.id, "approve", first);
+    expect((await app.request(new URL(own).pathname + new URL(own).search)).status).toBe(403);
+    expect((await approve(notice.id, first)).status).toBe(403);
+    expect((await Notice.get(notice.id)).status).toBe("pending_review");
+
     await Notice.decideAs(notice.id, second, { action: "approve", reason: "The byline checks out." }, "console");
     await drain();
     expect(await visible(articles[0]!.id)).toBe(false);
