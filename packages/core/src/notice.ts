@@ -20,6 +20,8 @@ import * as Token from "./token";
 import * as Url from "./url";
 import { parse } from "./validation";
 
+export * from "./notice-view";
+
 export const MAX_URLS = 50;
 export const MAX_EMAIL = 254;
 /** Keys are vetted, so systems holding one may file in bulk. */
@@ -754,7 +756,7 @@ export function listQuery(query: unknown): ListQuery {
   return parse(ListQuery, query);
 }
 
-export type Summary = Pick<Notice, "id" | "status" | "createdAt" | "decision">;
+type Listed = Pick<Notice, "id" | "status" | "createdAt" | "decision">;
 
 /** The cursor is LastEvaluatedKey, opaque to callers; one from another list is refused. */
 function startKey(cursor: string, partition: string): Record<string, string> {
@@ -776,7 +778,7 @@ function startKey(cursor: string, partition: string): Record<string, string> {
 export async function listForKey(
   keyId: string,
   { status, since, cursor, limit }: ListQuery,
-): Promise<{ notices: Summary[]; cursor?: string }> {
+): Promise<{ notices: Listed[]; cursor?: string }> {
   const partition = Table.byKey.partition(keyId);
   const page = await entity.pageFields(
     {

@@ -39,7 +39,7 @@ export type Contribution = {
 /** Which operation a middleware is asked about: some only act on some requests. */
 export type Call = { method: string; body: boolean };
 
-/** The schema of an answer's body: a named zod schema (api-schemas.ts), or plain JSON Schema. */
+/** The schema of an answer's body: a zod schema the document names (openapi.ts), or plain JSON Schema. */
 export type Body = z.core.$ZodType | JsonSchema;
 
 export type RouteDescription = {

@@ -2,8 +2,8 @@
  * The OpenAPI 3.1 document of /api/v1, generated from the routes as Hono
  * registered them: each route's own description (`describeRoute`), and what
  * the middleware it passes through decides (access, limits, refusals; see
- * described.ts). Schemas are the zod/mini ones that validate input (core's)
- * and shape answers (api-schemas.ts), turned into JSON Schema by zod's own
+ * described.ts). Schemas are the zod/mini ones that validate input and shape
+ * answers (core's entity views, and api-schemas.ts), turned into JSON Schema by zod's own
  * converter. Tests check both directions: every route is in the document,
  * and every response the suite sees matches it.
  *
@@ -100,10 +100,23 @@ const REQUESTS = {
   WebhookInput: Webhook.RegisterInput,
 } satisfies Record<string, Component>;
 
-const { ErrorBody, ...answers } = Answers;
-
-/** Every schema of api-schemas.ts, by its name there; errors' as `Error`. */
-const ANSWERS: Record<string, Component> = { ...answers, Error: ErrorBody };
+/** Every schema an answer may name, by its name in the document. */
+const ANSWERS: Record<string, Component> = {
+  ArticleSummary: Article.Summary,
+  ArticleView: Article.View,
+  NoticeFiled: Notice.Filed,
+  NoticeSummary: Notice.Summary,
+  NoticeView: Notice.View,
+  NoticeList: Notice.List,
+  WebhookEndpoint: Webhook.Endpoint,
+  WebhookCreated: Webhook.Created,
+  WebhookList: Webhook.List,
+  WebhookDelivery: Webhook.Delivery,
+  WebhookDeliveryList: Webhook.DeliveryList,
+  Challenge: Answers.Challenge,
+  Error: Answers.ErrorBody,
+  Throttled: Answers.Throttled,
+};
 
 const HEADERS = {
   "RateLimit-Policy": {
