@@ -21,11 +21,12 @@ const OUTCOMES = ["matched", "not_found", "duplicate", "hidden", "rejected"] as 
 
 /** A decision as requesters, API keys and webhooks may read it (Present.publicDecision). */
 const Decision = z.strictObject({
-  ...Moderation.DecisionRecord.shape,
+  action: Moderation.DecisionRecord.shape.action,
   by: z.string().check(
     z.describe("Who decided, as the requester may read it: \"an operator\", or the name that operator chose to be shown. Never an address."),
   ),
   at: dateTime,
+  reason: Moderation.DecisionRecord.shape.reason,
   unfounded: z.optional(z.boolean().check(z.describe("Rejected as manifestly unfounded."))),
 });
 
