@@ -61,7 +61,11 @@ describe("the OpenAPI document", () => {
     );
     expect(scoped.map(({ method, path, scope }) => `${method} ${path} ${scope}`)).toContain("delete /webhooks/{id} notices:write");
     expect(scoped.map(({ method, path, scope }) => `${method} ${path} ${scope}`)).toContain("post /articles articles:write");
-    const keys = { "notices:write": await newKey(["articles:write"]), "articles:write": await newKey(["notices:write"]) };
+    const keys = {
+      "notices:write": await newKey(["articles:write"]),
+      "articles:write": await newKey(["notices:write"]),
+      "notices:review": await newKey(["articles:write"]),
+    };
     for (const { method, path, scope, anonymous } of scoped) {
       const url = path.replace(/\{\w+\}/g, "0123456789abcdef0123");
       const body = method === "post" ? {} : undefined;

@@ -19,8 +19,8 @@ export type Header = "RateLimit-Policy" | "RateLimit" | "Retry-After" | "Idempot
 /** A reason an operation may answer with an error, as the error body's `code` names it. */
 export type Refusal = { status: number; code: string; when: string; headers?: Header[] };
 
-/** Keys that may call (with `scope`, if one is needed), and whether callers without one may. */
-export type Access = { key?: "any" | ApiKey.Scope; anonymous?: true; statusToken?: true };
+/** Keys that may call (holding one of the scopes, if one is needed), and whether callers without one may. */
+export type Access = { key?: "any" | ApiKey.Scope[]; anonymous?: true; statusToken?: true };
 
 /** What one middleware adds to every operation it guards. */
 export type Contribution = {

@@ -270,8 +270,8 @@ function parameters(path: string, { route, contributions }: Gathered): (Paramete
 const schemeOf = (scope: ApiKey.Scope) => scope.replace(/:(\w)/g, (_, letter: string) => letter.toUpperCase()) + "Key";
 
 function security(access: Access): Record<string, string[]>[] {
-  const key = access.key && (access.key === "any" ? "apiKey" : schemeOf(access.key));
-  return [...(access.anonymous ? [{}] : []), ...(access.statusToken ? [{ statusToken: [] }] : []), ...(key ? [{ [key]: [] }] : [])];
+  const keys = access.key === "any" ? ["apiKey"] : (access.key ?? []).map(schemeOf);
+  return [...(access.anonymous ? [{}] : []), ...(access.statusToken ? [{ statusToken: [] }] : []), ...keys.map((key) => ({ [key]: [] }))];
 }
 
 const headerRefs = (headers: Header[]): Record<string, Ref> =>
