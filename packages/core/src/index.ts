@@ -19,6 +19,7 @@ export * as Pow from "./pow";
 export * as Present from "./present";
 export * as Provenance from "./provenance";
 export * as RateLimit from "./ratelimit";
+export * as Review from "./review";
 export * as Sanitize from "./sanitize";
 export * as Source from "./source";
 export * as Suppression from "./suppression";

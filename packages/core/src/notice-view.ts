@@ -11,7 +11,7 @@ import * as z from "zod/mini";
 import * as Links from "./links";
 import * as Moderation from "./moderation";
 import { outcomes, type Notice, type UrlOutcome } from "./notice";
-import { publicDecision } from "./present";
+import { actorName, operatorName, publicDecision } from "./present";
 import { dateTime } from "./validation";
 
 // TODO(h13-core): Moderation.Status, a zod enum, replaces this list.
@@ -97,4 +97,63 @@ export function toView(notice: Notice, status = notice.status): View {
 
 export function toList(notices: Pick<Notice, "id" | "status" | "createdAt" | "decision">[], cursor?: string): List {
   return { notices: notices.map(toSummary), ...(cursor ? { cursor } : {}) };
+}
+
+const Actor = z.string().check(
+  z.describe(
+    "Who did it, by name: an operator as they chose to be shown (or \"an operator\"), an API key as `API key \"<name>\" (<id>)`, " +
+      "\"the sender\" (the requester) or \"the desk\". Never an address.",
+  ),
+);
+
+/** What a mail event says about its recipient and SES's reference: addresses, so left out of every view. */
+const MAIL_DETAILS = new Set(["to", "ref"]);
+const MAILS = new Set(["mail_sent", "mail_failed", "mail_bounced"]);
+
+/**
+ * One entry of the audit trail as the review API shows it: the stored event
+ * with its actor named, and no address (an assignment names its operator).
+ */
+export const AuditEvent = z.discriminatedUnion(
+  "type",
+  Moderation.Event.def.options.map((option) => {
+    const { by, at, ...shape } = option.shape as Record<string, z.core.$ZodType> & { type: z.core.$ZodType };
+    const details = Object.fromEntries(
+      Object.entries(shape).filter(([name]) => !(MAILS.has(eventType(option)) && MAIL_DETAILS.has(name))),
+    );
+    return z.strictObject({ ...details, type: shape.type, actor: Actor, at: dateTime });
+  }) as unknown as [z.ZodMiniObject, ...z.ZodMiniObject[]],
+);
+export type AuditEvent = { type: Moderation.Event["type"]; actor: string; at: string; [detail: string]: unknown };
+
+function eventType(option: { shape: { type: unknown } }): string {
+  return (option.shape.type as z.ZodMiniLiteral<string>).def.values[0]!;
+}
+
+export const Note = z.strictObject({ text: z.string(), actor: Actor, at: dateTime });
+export type Note = z.output<typeof Note>;
+
+/** A notice as a key with `notices:review` reads it: the view, with its audit trail and the operators' notes. */
+export const Case = z.strictObject({
+  ...View.shape,
+  events: z.array(AuditEvent).check(z.describe("Every event of the notice, oldest first, with its actor and time.")),
+  notes: z.array(Note).check(z.describe("The operators' internal notes, oldest first. The requester never sees them.")),
+});
+export type Case = Omit<z.output<typeof Case>, "events"> & { events: AuditEvent[] };
+
+/**
+ * The notice with its audit trail. `keyNames` names the API keys its events
+ * name (`key:<id>`); the requester is "the sender" whichever way they filed.
+ */
+export function toCase(notice: Notice, keyNames: ReadonlyMap<string, string>): Case {
+  const actor = (by: string) => (by === notice.requester.email ? "the sender" : actorName(by, keyNames));
+  const events = notice.events.map(({ by, at, ...details }): AuditEvent => {
+    const shown = Object.entries(details).filter(([name]) => !(MAILS.has(details.type) && MAIL_DETAILS.has(name)));
+    const named = details.type === "assigned" ? { to: details.to && operatorName(details.to) } : {};
+    return { ...Object.fromEntries(shown), ...named, type: details.type, actor: actor(by), at };
+  });
+  const notes = notice.events.flatMap((event) =>
+    event.type === "noted" ? [{ text: event.text, actor: actor(event.by), at: event.at }] : [],
+  );
+  return { ...toView(notice), events, notes };
 }

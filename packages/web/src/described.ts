@@ -44,7 +44,7 @@ export type Body = z.core.$ZodType | JsonSchema;
 
 export type RouteDescription = {
   operationId: string;
-  tag: "Articles" | "Notices" | "Webhooks" | "Reference";
+  tag: "Articles" | "Notices" | "Review" | "Webhooks" | "Reference";
   summary: string;
   description: string;
   /** For a route whose handler decides who may call it, where no `allow` does. */

@@ -108,6 +108,7 @@ const ANSWERS: Record<string, Component> = {
   NoticeSummary: Notice.Summary,
   NoticeView: Notice.View,
   NoticeList: Notice.List,
+  NoticeCase: Notice.Case,
   WebhookEndpoint: Webhook.Endpoint,
   WebhookCreated: Webhook.Created,
   WebhookList: Webhook.List,
@@ -352,7 +353,7 @@ function operationObject(path: string, gathered: Gathered): OperationObject {
 
 const DESCRIPTION = `JSON over HTTPS for systems: ingest articles, file takedown notices (alone or in bulk), and follow them.
 
-Authentication: an API key, sent as \`Authorization: Bearer <key>\`. Operators issue keys with scopes (\`notices:write\`, \`articles:write\`); a key that is sent must be valid, even where no key is needed. A notice's \`statusUrl\` carries a token that reads that notice without a key.
+Authentication: an API key, sent as \`Authorization: Bearer <key>\`. Operators issue keys with scopes (\`notices:write\`, \`articles:write\`, \`notices:review\`); a key that is sent must be valid, even where no key is needed. A notice's \`statusUrl\` carries a token that reads that notice without a key.
 
 Every call through the API counts against a rate limit, per key or per client IP without one; the RateLimit-Policy and RateLimit headers say where the caller stands, and over the limit the answer is 429 with Retry-After. In front of the API, a gateway also throttles each route across all callers, with a 429 of its own.
 
@@ -404,6 +405,10 @@ export function documentOf(routes: Registered[]): OpenApiDocument {
     tags: [
       { name: "Articles", description: "The articles this site republishes." },
       { name: "Notices", description: "Takedown notices, from filing to decision." },
+      {
+        name: "Review",
+        description: "The operators' side, for integrations with a `notices:review` key: decide, reverse and annotate any notice.",
+      },
       { name: "Webhooks", description: "Signed events for each status change of the notices a key files." },
       { name: "Reference", description: "This API's description." },
     ],

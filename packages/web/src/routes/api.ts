@@ -1,4 +1,4 @@
-import { Article, config, Links, Notice, Pow } from "@takedown/core";
+import { type ApiKey, Article, config, Links, Notice, Pow, Review } from "@takedown/core";
 import { Hono } from "hono";
 import { validator } from "hono/validator";
 import * as Answers from "../api-schemas";
@@ -8,7 +8,11 @@ import { describeRoute } from "../described";
 import { HttpError } from "../errors";
 import { idempotency } from "../idempotency";
 import { jsonInput, noStore } from "../middleware";
+import { review } from "./review";
 import { webhooks } from "./webhooks";
+
+/** A key that may read every notice, with its audit trail (the review API). */
+const reviews = (principal: ApiKey.Principal | undefined) => Boolean(principal?.scopes.includes("notices:review"));
 
 const articleExample = () => ({
   title: "The harbour expansion, one year on",
@@ -111,10 +115,13 @@ const fileNotice = describeRoute({
 const listNotices = describeRoute({
   operationId: "listNotices",
   tag: "Notices",
-  summary: "List the notices filed with this key",
+  summary: "List the notices filed with this key, or every notice",
   description:
-    "Newest first, a page at a time. The status filter is applied to each page after it is read, so a page " +
-    "may hold fewer than `limit` notices and still have a `cursor`.",
+    "With `notices:write`, the notices filed with this key, newest first. With `notices:review`, every notice, " +
+    "however it was filed: open cases first (pending review, then contested by an appeal or a counter-notice), " +
+    "then those awaiting their sender's confirmation, then the decided, each oldest first. A page at a time: " +
+    "the status filter is applied to each page after it is read, so a page may hold fewer than `limit` notices " +
+    "(even none) and still have a `cursor`.",
   query: {
     schema: Notice.ListQuery,
     descriptions: {
@@ -128,19 +135,28 @@ const listNotices = describeRoute({
   refusals: [{ status: 422, code: "validation_failed", when: "a filter is not valid, or the cursor belongs to another list" }],
 });
 
+/** A notice with its audit trail, or without: what the caller may read. */
+const noticeOrCase = { anyOf: [{ $ref: "#/components/schemas/NoticeView" }, { $ref: "#/components/schemas/NoticeCase" }] };
+
 const getNotice = describeRoute({
   operationId: "getNotice",
   tag: "Notices",
   summary: "Read a notice's progress",
   description:
-    "With the status token from `statusUrl`, any notice; without one, an API key reads the notices it filed.",
+    "With the status token from `statusUrl`, any notice; without one, an API key reads the notices it filed, " +
+    "and a key with `notices:review` reads any notice with its audit trail (`events`) and internal `notes`.",
   access: { key: "any", statusToken: true },
   pathParameters: { id: "The notice's id." },
-  responses: { 200: { description: "The notice, and what became of each URL.", body: Notice.View } },
+  responses: {
+    200: {
+      description: "The notice, and what became of each URL; to `notices:review`, with its audit trail (NoticeCase).",
+      body: noticeOrCase,
+    },
+  },
   refusals: [
     { status: 403, code: "invalid_link", when: "no status token (and no API key) was sent, or the token is not this notice's" },
     { status: 410, code: "expired_link", when: "the status token has expired" },
-    { status: 404, code: "not_found", when: "there is no such notice, or this API key did not file it" },
+    { status: 404, code: "not_found", when: "there is no such notice, or this API key did not file it (and has no `notices:review`)" },
   ],
 });
 
@@ -172,8 +188,10 @@ export const api = new Hono<ApiEnv>()
       : await Notice.fileAnonymous(c.req.valid("json"), { ip: clientIp(c), proof: c.req.header("proof-of-work") });
     return c.json(Notice.toFiled(notice), 202);
   })
-  .get("/takedowns", listNotices, allow("notices:write"), validator("query", Notice.listQuery), async (c) => {
-    const { notices, cursor } = await Notice.listForKey(c.get("principal")!.id, c.req.valid("query"));
+  .get("/takedowns", listNotices, allow(["notices:write", "notices:review"]), validator("query", Notice.listQuery), async (c) => {
+    const principal = c.get("principal")!;
+    const query = c.req.valid("query");
+    const { notices, cursor } = reviews(principal) ? await Review.list(query) : await Notice.listForKey(principal.id, query);
     return c.json(Notice.toList(notices, cursor));
   })
   // The status link's token opens any notice; without one, a key opens those it filed.
@@ -181,10 +199,12 @@ export const api = new Hono<ApiEnv>()
     const { id } = c.req.param();
     const token = c.req.query("token");
     const principal = c.get("principal");
+    if (token === undefined && reviews(principal)) return c.json(await Review.read(id));
     const notice =
       token === undefined && principal
         ? await Notice.getForKey(id, principal.id)
         : await Notice.withStatusToken(id, token);
     return c.json(Notice.toView(notice));
   })
+  .route("/", review)
   .route("/webhooks", webhooks);
