@@ -55,6 +55,7 @@ const schema = z.object({
   SWEEP_BUDGET_SECONDS: z._default(z.coerce.number().check(z.positive()), 40),
   ALLOW_LOOPBACK_FEEDS: z._default(z.stringbool(), false),
   FEED_POLL_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 900),
+  FUTURE_RULES_NEED_SECOND_APPROVAL: z._default(z.stringbool(), false),
 });
 
 export type Config = {
@@ -109,6 +110,8 @@ export type Config = {
   feedPollSeconds: number;
   /** The environment holds AWS credentials (AWS_ACCESS_KEY_ID) for the SDK to sign with. */
   credentialsInEnv: boolean;
+  /** A rule that blocks future articles starts only once a second operator confirms it (Notice.confirmRule). */
+  futureRulesNeedSecondApproval: boolean;
 };
 
 /** The defaults above are published with the code: only the local stack may run on them. */
@@ -159,6 +162,7 @@ export function load(env: Record<string, string | undefined>): Config {
     allowLoopbackFeeds: parsed.ALLOW_LOOPBACK_FEEDS,
     feedPollSeconds: parsed.FEED_POLL_SECONDS,
     credentialsInEnv: Boolean(env.AWS_ACCESS_KEY_ID),
+    futureRulesNeedSecondApproval: parsed.FUTURE_RULES_NEED_SECOND_APPROVAL,
   };
 }
 

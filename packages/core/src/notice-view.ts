@@ -14,10 +14,9 @@ import { outcomes, type Notice, type UrlOutcome } from "./notice";
 import { actorName, operatorName, publicDecision } from "./present";
 import { dateTime } from "./validation";
 
-// TODO(h13-core): Moderation.Status, a zod enum, replaces this list.
-const NoticeStatus = z.enum(["awaiting_confirmation", "pending_review", "approved", "rejected"]);
+const NoticeStatus = Moderation.Status;
 
-const OUTCOMES = ["matched", "not_found", "duplicate", "hidden", "rejected"] as const satisfies readonly UrlOutcome[];
+const OUTCOMES = ["matched", "not_found", "duplicate", "hidden", "kept", "restored", "rejected"] as const satisfies readonly UrlOutcome[];
 
 /** A decision as requesters, API keys and webhooks may read it (Present.publicDecision). */
 const Decision = z.strictObject({
@@ -35,7 +34,8 @@ const UrlOutcomeView = z.strictObject({
   outcome: z.enum(OUTCOMES).check(
     z.describe(
       "matched: an article here; not_found: none; duplicate: another notice had already hidden it; " +
-        "hidden: hidden by this notice's approval; rejected: the notice was rejected.",
+        "hidden: hidden by this notice's approval; kept: a partial approval left it up; " +
+        "restored: hidden, then brought back by a reversal or withdrawal; rejected: the notice was rejected.",
     ),
   ),
   articleId: z.optional(z.string()),
