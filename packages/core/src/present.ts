@@ -49,9 +49,9 @@ export function actorName(by: string, keyNames: ReadonlyMap<string, string> = ne
   return operatorName(by);
 }
 
-/** The API key an actor string names (`key:<id>`), if it names one. */
+/** The API key an actor string names (`key:<id>`, or `key:<id> (<name>)` as filing records it), if it names one. */
 export function keyOf(by: string): string | undefined {
-  return by.startsWith("key:") ? by.slice("key:".length) : undefined;
+  return by.startsWith("key:") ? by.slice("key:".length).split(" ")[0] : undefined;
 }
 
 /**
