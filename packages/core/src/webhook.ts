@@ -25,8 +25,8 @@ import { config } from "./config";
 import { DomainError } from "./errors";
 import * as Ids from "./ids";
 import * as Log from "./logger";
-import type { Status } from "./moderation";
-import { Summary, toView, type Notice } from "./notice";
+import { Status } from "./moderation";
+import { toView, type Notice } from "./notice";
 import * as Outbox from "./outbox";
 import * as Seal from "./seal";
 import * as Store from "./store";
@@ -103,7 +103,7 @@ const DeliveryRecord = z.object({
 export const Delivery = z.strictObject({
   ...DeliveryRecord.shape,
   id: z.string().check(z.describe("Also the event's `webhook-id`: the same on every retry and replay.")),
-  noticeStatus: Summary.shape.status,
+  noticeStatus: Status,
   status: DeliveryStatus.check(
     z.describe(
       "pending: being tried, or to be tried again at `nextAttemptAt`; delivered: the endpoint answered 2xx; " +
