@@ -966,9 +966,11 @@ export async function requestInfo(id: string, actor: string, input: { question: 
   return act(notice, { type: "info_requested", at: now.toISOString(), by: actor, question }, { outbox: [Outbox.queue("info_request", now)] }, now);
 }
 
+export const NoteInput = requesterText("Write the note.");
+
 /** An internal note: in the audit trail, never shown or mailed to the requester. */
 export async function note(id: string, actor: string, input: { text: unknown }, now = new Date()): Promise<Notice> {
-  const text = parse(requesterText("Write the note."), { text: input.text }).text;
+  const text = parse(NoteInput, { text: input.text }).text;
   const event: Moderation.Event = { type: "noted", at: now.toISOString(), by: actor, text };
   return write(id, event, {}, when.stored(), now);
 }
@@ -981,7 +983,7 @@ export async function assign(id: string, actor: string, input: { to: unknown }, 
   return write(id, event, {}, when.stored(), now);
 }
 
-const ReversalInput = z.object({ reason: Reason, ground: GroundId, urls: z.optional(UrlList) });
+export const ReversalInput = z.object({ reason: Reason, ground: GroundId, urls: z.optional(UrlList) });
 
 /**
  * An operator takes an approval back, whole or for some URLs (as filed),

@@ -98,6 +98,9 @@ const REQUESTS = {
   NoticeInput: Notice.KeyedInput,
   ArticleInput: Article.IngestInput,
   WebhookInput: Webhook.RegisterInput,
+  DecisionInput: Notice.DecisionInput,
+  ReversalInput: Notice.ReversalInput,
+  NoteInput: Notice.NoteInput,
 } satisfies Record<string, Component>;
 
 /** Every schema an answer may name, by its name in the document. */
@@ -284,6 +287,23 @@ function bodySchema(body: Body, what: string): JsonSchema {
   return isZod(body) ? ref(nameOf(body, ANSWERS, what)) : body;
 }
 
+/**
+ * A header that only some of the refusals sharing a status send (a 409 with
+ * Retry-After for a request still running, one without for a notice decided
+ * already) is not required of that status: it is described with the codes
+ * that carry it.
+ */
+function sometimes(reasons: Refusal[], everyAnswer: Header[]): Record<string, HeaderObject> {
+  const carried = [...new Set(reasons.flatMap((reason) => reason.headers ?? []))].filter((name) => !everyAnswer.includes(name));
+  const partly = carried.filter((name) => !reasons.every((reason) => reason.headers?.includes(name)));
+  return Object.fromEntries(
+    partly.map((name) => {
+      const codes = reasons.filter((reason) => reason.headers?.includes(name)).map(({ code }) => `\`${code}\``);
+      return [name, { ...HEADERS[name], required: false, description: `${HEADERS[name].description} Sent with ${codes.join(", ")}.` }];
+    }),
+  );
+}
+
 function responses({ route, contributions }: Gathered): Record<string, ResponseObject> {
   const everyAnswer = contributions.flatMap((contribution) => contribution.headers ?? []);
   const onSuccess = contributions.flatMap((contribution) => contribution.successHeaders ?? []);
@@ -302,7 +322,7 @@ function responses({ route, contributions }: Gathered): Record<string, ResponseO
   const errors = [...byStatus].map(([status, reasons]): [string, ResponseObject] => {
     const lines = reasons.map(({ code, when }) => `- \`${code}\`: ${when}.`);
     const headers = headerRefs([...everyAnswer, ...reasons.flatMap((reason) => reason.headers ?? [])]);
-    if (status !== 429) return [String(status), { description: lines.join("\n"), headers, content: jsonContent(ref("Error")) }];
+    if (status !== 429) return [String(status), { description: lines.join("\n"), headers: { ...headers, ...sometimes(reasons, everyAnswer) }, content: jsonContent(ref("Error")) }];
     // The gateway's 429 has neither our body nor Retry-After.
     const { "Retry-After": retryAfter, ...others } = headers;
     return [

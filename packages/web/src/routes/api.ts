@@ -8,7 +8,7 @@ import { describeRoute } from "../described";
 import { HttpError } from "../errors";
 import { idempotency } from "../idempotency";
 import { jsonInput, noStore } from "../middleware";
-// HOLD import { review } from "./review";
+import { review } from "./review";
 import { webhooks } from "./webhooks";
 
 /** A key that may read every notice, with its audit trail (the review API). */
@@ -206,5 +206,5 @@ export const api = new Hono<ApiEnv>()
         : await Notice.withStatusToken(id, token);
     return c.json(Notice.toView(notice));
   })
-  // HOLD .route("/", review)
+  .route("/", review)
   .route("/webhooks", webhooks);
