@@ -7,6 +7,7 @@
  */
 import { Article, Dispatch, Links, Notice } from "@takedown/core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { document } from "../../packages/web/src/openapi";
 import { call, newKey, type Key } from "../support/api";
 import { approve, confirmedNotice, OPERATORS } from "../support/desk";
 import { ingestSource, noticeInput } from "../support/fixtures";
@@ -368,5 +369,33 @@ describe("webhooks", () => {
     expect(hooks.verified().map((r) => r.event.data.status)).toEqual(["pending_review", "approved", "reversed"]);
     const last = hooks.verified().at(-1)!.event.data;
     expect(last).toEqual(await (await call("GET", `/takedowns/${id}`, { key: filer.secret })).json());
+  });
+});
+
+describe("as integrations call it", () => {
+  it("answers a decision retried with the same Idempotency-Key as the first time, deciding once", async () => {
+    const { notice } = await confirmedNotice();
+    const send = () =>
+      call("POST", `/takedowns/${notice.id}/decision`, {
+        key: reviewer.secret,
+        body: { action: "approve", reason: "Theirs." },
+        headers: { "Idempotency-Key": `decide-${notice.id}` },
+      });
+    const first = await send();
+    const retry = await send();
+    expect([first.status, retry.status]).toEqual([200, 200]);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(await retry.json()).toEqual(await first.json());
+    expect((await read(notice.id)).events.filter((event) => event.type === "decided")).toHaveLength(1);
+  });
+
+  it("accepts the OpenAPI document's examples as they are", async () => {
+    const example = (path: string) => document().paths[path]!.post!.requestBody!.content["application/json"].example;
+    const { notice } = await confirmedNotice();
+    expect((await act(notice.id, "notes", example("/takedowns/{id}/notes"))).status).toBe(201);
+    expect((await act(notice.id, "decision", { action: "approve", reason: "Theirs." })).status).toBe(200);
+    expect((await act(notice.id, "reversal", example("/takedowns/{id}/reversal"))).status).toBe(200);
+    const other = await confirmedNotice();
+    expect((await act(other.notice.id, "decision", example("/takedowns/{id}/decision"))).status).toBe(200);
   });
 });
