@@ -26,7 +26,7 @@ import { DomainError } from "./errors";
 import * as Ids from "./ids";
 import * as Log from "./logger";
 import { Status } from "./moderation";
-import { toView, type Notice } from "./notice";
+import { toView, View as NoticeView, type Notice } from "./notice";
 import * as Outbox from "./outbox";
 import * as Seal from "./seal";
 import * as Store from "./store";
@@ -64,6 +64,15 @@ export const Created = z.strictObject({
   ),
 });
 export type Created = z.output<typeof Created>;
+
+/** What each delivery POSTs, signed: a notice's status changed. */
+export const Event = z.strictObject({
+  type: z.literal(EVENT_TYPE),
+  timestamp: dateTime.check(z.describe("When the status changed.")),
+  /** The notice as GET /takedowns/{id} shows it, at the status this event reports. */
+  data: NoticeView,
+});
+export type Event = z.output<typeof Event>;
 
 export const List = z.strictObject({ webhooks: z.array(Endpoint) });
 export type List = z.output<typeof List>;
@@ -283,7 +292,7 @@ export async function remove(keyId: string, id: string): Promise<void> {
 // Events and their fan-out
 
 /** The event's body: the notice as GET /takedowns/:id shows it, at the status the event reports. */
-export function event(notice: Notice, { status, queuedAt }: Outbox.WebhookEvent) {
+export function event(notice: Notice, { status, queuedAt }: Outbox.WebhookEvent): Event {
   return { type: EVENT_TYPE, timestamp: queuedAt, data: toView(notice, status) };
 }
 

@@ -62,6 +62,12 @@ export type OperationObject = {
   responses: Record<string, ResponseObject>;
 };
 
+export type WebhookOperation = Omit<OperationObject, "parameters" | "requestBody" | "responses"> & {
+  parameters: ParameterObject[];
+  requestBody: { required: true; description: string; content: Json };
+  responses: Record<string, { description: string }>;
+};
+
 export type SecurityScheme =
   | { type: "http"; scheme: "bearer"; description: string; "x-scope"?: ApiKey.Scope }
   | { type: "apiKey"; in: "query"; name: string; description: string };
@@ -80,6 +86,8 @@ export type OpenApiDocument = {
   servers: { url: string }[];
   tags: { name: string; description: string }[];
   paths: Record<string, Partial<Record<Method, OperationObject>>>;
+  /** What we send: OpenAPI 3.1's description of callbacks nobody asked for by request. */
+  webhooks: Record<string, { post: WebhookOperation }>;
   components: {
     schemas: Record<string, JsonSchema>;
     parameters: Record<string, ParameterObject>;
@@ -117,6 +125,7 @@ const ANSWERS: Record<string, Component> = {
   WebhookList: Webhook.List,
   WebhookDelivery: Webhook.Delivery,
   WebhookDeliveryList: Webhook.DeliveryList,
+  WebhookEvent: Webhook.Event,
   Challenge: Answers.Challenge,
   Error: Answers.ErrorBody,
   Throttled: Answers.Throttled,
@@ -381,6 +390,42 @@ A POST may carry an Idempotency-Key header: a retry with the same key and the sa
 
 Errors answer with \`{ "error": { "code", "message", "issues"? } }\`; each response below lists the codes it may carry.`;
 
+/** The event each webhook endpoint is sent, signed per Standard Webhooks (docs/api.md, "Webhooks"). */
+function statusChanged(): WebhookOperation {
+  const header = (name: string, description: string): ParameterObject => ({
+    name,
+    in: "header",
+    required: true,
+    description,
+    schema: { type: "string" },
+  });
+  return {
+    operationId: "noticeStatusChanged",
+    tags: ["Webhooks"],
+    summary: "A notice's status changed",
+    // We call the receiver: its proof is the signature (parameters), not credentials of ours.
+    security: [{}],
+    description:
+      "POSTed to each endpoint of the key that filed the notice, once per status it reaches, however the change " +
+      "was made (an operator's link or console, the review API, the requester). Retried with backoff for 24 hours " +
+      "until an endpoint answers 2xx.",
+    parameters: [
+      header("webhook-id", "The delivery's id: the same on every retry and replay, so a receiver can drop repeats."),
+      header("webhook-timestamp", "When this attempt was signed, in seconds since the epoch."),
+      header("webhook-signature", "`v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<body>` under the endpoint's secret."),
+    ],
+    requestBody: {
+      required: true,
+      description: "The event; `data` is the notice as GET /takedowns/{id} shows it at that status.",
+      content: jsonContent(ref("WebhookEvent")),
+    },
+    responses: {
+      "200": { description: "Any 2xx within 5 seconds acknowledges the event." },
+      "4XX": { description: "Any other answer, or none within 5 seconds, fails the attempt: it is tried again." },
+    },
+  };
+}
+
 function securitySchemes(): Record<string, SecurityScheme> {
   const scoped = ApiKey.SCOPES.map((scope): [string, SecurityScheme] => [
     schemeOf(scope),
@@ -433,6 +478,7 @@ export function documentOf(routes: Registered[]): OpenApiDocument {
       { name: "Reference", description: "This API's description." },
     ],
     paths,
+    webhooks: { [Webhook.EVENT_TYPE]: { post: statusChanged() } },
     components: {
       schemas: { ...components(REQUESTS, "input"), ...components(ANSWERS, "output") },
       parameters: {
