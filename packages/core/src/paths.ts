@@ -21,7 +21,10 @@ export const routes = {
   confirm: "/takedowns/:id/confirm",
   decide: "/takedowns/:id/:action{approve|reject}",
   resend: "/takedowns/:id/resend",
+  /** The requester's appeal (DSA Art. 20); the path keeps the name of the objection it replaced, so old links work. */
   contest: "/takedowns/:id/contest",
+  withdraw: "/takedowns/:id/withdraw",
+  answer: "/takedowns/:id/answer",
 } as const;
 
 type Params<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
@@ -73,6 +76,8 @@ export const status = (id: string) => fill(routes.status, { id });
 export const act = (id: string, action: "confirm" | "approve" | "reject") => fill(routes.act, { id, action });
 export const resend = (id: string) => fill(routes.resend, { id });
 export const contest = (id: string) => fill(routes.contest, { id });
+export const withdraw = (id: string) => fill(routes.withdraw, { id });
+export const answer = (id: string) => fill(routes.answer, { id });
 
 /** The paths of the pages that show articles: what a CDN must forget when one is hidden or restored. */
 export const pages = {
