@@ -106,9 +106,13 @@ const Actor = z.string().check(
   ),
 );
 
-/** What a mail event says about its recipient and SES's reference: addresses, so left out of every view. */
-const MAIL_DETAILS = new Set(["to", "ref"]);
 const MAILS = new Set(["mail_sent", "mail_failed", "mail_bounced"]);
+
+/**
+ * The fields of a stored event the audit trail leaves out: `by`, which it
+ * names as `actor`, and a mail's recipient and SES reference, which are addresses.
+ */
+const leftOut = (type: string, field: string) => field === "by" || (MAILS.has(type) && (field === "to" || field === "ref"));
 
 /**
  * One entry of the audit trail as the review API shows it: the stored event
@@ -117,11 +121,9 @@ const MAILS = new Set(["mail_sent", "mail_failed", "mail_bounced"]);
 export const AuditEvent = z.discriminatedUnion(
   "type",
   Moderation.Event.def.options.map((option) => {
-    const { by, at, ...shape } = option.shape as Record<string, z.core.$ZodType> & { type: z.core.$ZodType };
-    const details = Object.fromEntries(
-      Object.entries(shape).filter(([name]) => !(MAILS.has(eventType(option)) && MAIL_DETAILS.has(name))),
-    );
-    return z.strictObject({ ...details, type: shape.type, actor: Actor, at: dateTime });
+    const type = eventType(option);
+    const details = Object.entries(option.shape as Record<string, z.core.$ZodType>).filter(([field]) => !leftOut(type, field));
+    return z.strictObject({ ...Object.fromEntries(details), actor: Actor, at: dateTime });
   }) as unknown as [z.ZodMiniObject, ...z.ZodMiniObject[]],
 );
 export type AuditEvent = { type: Moderation.Event["type"]; actor: string; at: string; [detail: string]: unknown };
@@ -147,10 +149,10 @@ export type Case = Omit<z.output<typeof Case>, "events"> & { events: AuditEvent[
  */
 export function toCase(notice: Notice, keyNames: ReadonlyMap<string, string>): Case {
   const actor = (by: string) => (by === notice.requester.email ? "the sender" : actorName(by, keyNames));
-  const events = notice.events.map(({ by, at, ...details }): AuditEvent => {
-    const shown = Object.entries(details).filter(([name]) => !(MAILS.has(details.type) && MAIL_DETAILS.has(name)));
-    const named = details.type === "assigned" ? { to: details.to && operatorName(details.to) } : {};
-    return { ...Object.fromEntries(shown), ...named, type: details.type, actor: actor(by), at };
+  const events = notice.events.map((event): AuditEvent => {
+    const details = Object.entries(event).filter(([field]) => !leftOut(event.type, field));
+    const named = event.type === "assigned" ? { to: event.to && operatorName(event.to) } : {};
+    return { ...Object.fromEntries(details), ...named, type: event.type, actor: actor(event.by), at: event.at };
   });
   const notes = notice.events.flatMap((event) =>
     event.type === "noted" ? [{ text: event.text, actor: actor(event.by), at: event.at }] : [],
