@@ -118,7 +118,7 @@ const leftOut = (type: string, field: string) => field === "by" || (MAILS.has(ty
  * One entry of the audit trail as the review API shows it: the stored event
  * with its actor named, and no address (an assignment names its operator).
  */
-export const AuditEvent = z.discriminatedUnion(
+const AuditEvent = z.discriminatedUnion(
   "type",
   Moderation.Event.def.options.map((option) => {
     const type = eventType(option);
@@ -126,14 +126,13 @@ export const AuditEvent = z.discriminatedUnion(
     return z.strictObject({ ...Object.fromEntries(details), actor: Actor, at: dateTime });
   }) as unknown as [z.ZodMiniObject, ...z.ZodMiniObject[]],
 );
-export type AuditEvent = { type: Moderation.Event["type"]; actor: string; at: string; [detail: string]: unknown };
+type AuditEvent = { type: Moderation.Event["type"]; actor: string; at: string; [detail: string]: unknown };
 
 function eventType(option: { shape: { type: unknown } }): string {
   return (option.shape.type as z.ZodMiniLiteral<string>).def.values[0]!;
 }
 
-export const Note = z.strictObject({ text: z.string(), actor: Actor, at: dateTime });
-export type Note = z.output<typeof Note>;
+const Note = z.strictObject({ text: z.string(), actor: Actor, at: dateTime });
 
 /** A notice as a key with `notices:review` reads it: the view, with its audit trail and the operators' notes. */
 export const Case = z.strictObject({
