@@ -2,6 +2,7 @@ export * as ApiKey from "./api-key";
 export * as Abuse from "./abuse";
 export * as Article from "./article";
 export * as Bounce from "./bounce";
+export * as CounterNotice from "./counter-notice";
 export * as BusinessDays from "./business-days";
 export { config, configure, Config } from "./config";
 export * as Dispatch from "./dispatch";

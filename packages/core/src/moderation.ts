@@ -33,6 +33,7 @@ export const Event = z.discriminatedUnion("type", [
   kind("filed", { confirmed: z.boolean() }),
   kind("confirmed", {}),
   kind("decided", { action: Decision, reason: z.optional(z.string()), unfounded: z.optional(z.boolean()) }),
+  kind("counter_noticed", { counterNotice: z.string() }),
   /** `ref`: SES's message id. */
   kind("mail_sent", { kind: MailKind, to: z.string(), ref: z.optional(z.string()) }),
   /** The desk stopped trying: SES refused for good, the address is suppressed, or retries ran out. */

@@ -22,6 +22,13 @@ export const routes = {
   decide: "/takedowns/:id/:action{approve|reject}",
   resend: "/takedowns/:id/resend",
   contest: "/takedowns/:id/contest",
+  /** The counter-notice form (`?article=`), linked from every 451 page. */
+  counterNotice: "/counter-notice",
+  /** Every page under a counter-notice's own path, for the middleware they share. */
+  counterNotices: "/counter-notices/*",
+  counterNoticeConfirm: "/counter-notices/:id/confirm",
+  /** The notice's requester reports a court action, with the notice's status token. */
+  courtAction: "/counter-notices/court-action/:notice",
 } as const;
 
 type Params<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
@@ -73,6 +80,8 @@ export const status = (id: string) => fill(routes.status, { id });
 export const act = (id: string, action: "confirm" | "approve" | "reject") => fill(routes.act, { id, action });
 export const resend = (id: string) => fill(routes.resend, { id });
 export const contest = (id: string) => fill(routes.contest, { id });
+export const counterNoticeConfirm = (id: string) => fill(routes.counterNoticeConfirm, { id });
+export const courtAction = (notice: string) => fill(routes.courtAction, { notice });
 
 /** The paths of the pages that show articles: what a CDN must forget when one is hidden or restored. */
 export const pages = {

@@ -41,6 +41,16 @@ export const NoticeFiled = z.strictObject({
   ),
 });
 
+export const CounterNoticeFiled = z.strictObject({
+  id: z.string(),
+  status: z.enum(["awaiting_confirmation", "open"]).check(
+    z.describe("`awaiting_confirmation` until its sender confirms their address (without an API key); then `open`."),
+  ),
+  closesAt: z.optional(
+    dateTime.check(z.describe("When the notice's requester's window to report a court action closes; present once open.")),
+  ),
+});
+
 const Decision = z.strictObject({
   action: z.enum(["approved", "rejected"]),
   by: z.string().check(
@@ -154,6 +164,7 @@ export const Throttled = z.looseObject({ message: z.string().check(z.describe("`
 export type ArticleSummary = z.output<typeof ArticleSummary>;
 export type ArticleView = z.output<typeof ArticleView>;
 export type NoticeFiled = z.output<typeof NoticeFiled>;
+export type CounterNoticeFiled = z.output<typeof CounterNoticeFiled>;
 export type NoticeView = z.output<typeof NoticeView>;
 export type NoticeList = z.output<typeof NoticeList>;
 export type Challenge = z.output<typeof Challenge>;

@@ -8,6 +8,7 @@ import { describeRoute } from "../described";
 import { HttpError } from "../errors";
 import { idempotency } from "../idempotency";
 import { jsonInput, noStore } from "../middleware";
+import { counterNoticeApi } from "./counter-notices";
 import { webhooks } from "./webhooks";
 
 function articleJson(article: Article.Article): Answers.ArticleSummary {
@@ -218,4 +219,5 @@ export const api = new Hono<ApiEnv>()
         : await Notice.withStatusToken(id, token);
     return c.json(noticeJson(notice));
   })
+  .route("/counter-notices", counterNoticeApi)
   .route("/webhooks", webhooks);
