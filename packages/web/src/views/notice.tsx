@@ -1,4 +1,4 @@
-import { Bounce, Notice, Paths, Present, reveal, revealAll, type Abuse, type Article, type Moderation } from "@takedown/core";
+import { Bounce, CounterNotice, Notice, Paths, Present, reveal, revealAll, type Abuse, type Article, type Moderation } from "@takedown/core";
 import type { Child } from "hono/jsx";
 import { ArticleSummary } from "@takedown/core/render/notice";
 import { Layout, When } from "./layout";
@@ -36,6 +36,8 @@ function eventText(event: Moderation.Event, notice: NoticeT): string {
       return "Email could not be delivered";
     case "mail_bounced":
       return "Email bounced";
+    case "counter_noticed":
+      return "Counter-notice received: the removal is disputed";
   }
 }
 
@@ -292,6 +294,14 @@ export function StatusPage(props: {
         ) : (
           <p id="contest-closed">The six months to contest this decision have passed.</p>
         ))}
+      {notice.events.some((event) => event.type === "counter_noticed") && (
+        <p class="notice-box" id="counter-noticed">
+          A counter-notice disputes this removal; we emailed you a copy.{" "}
+          <a href={CounterNotice.links.courtAction(notice.id)} id="court-action">
+            I have filed a court action
+          </a>
+        </p>
+      )}
       <h2>History</h2>
       <ol class="trail">
         {notice.events
