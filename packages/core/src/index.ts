@@ -5,6 +5,7 @@ export * as Bounce from "./bounce";
 export * as CounterNotice from "./counter-notice";
 export * as BusinessDays from "./business-days";
 export { config, configure, Config } from "./config";
+export * as Digest from "./digest";
 export * as Dispatch from "./dispatch";
 export * as Feed from "./feed";
 export * as Idempotency from "./idempotency";
