@@ -67,6 +67,7 @@ const schema = z.object({
     "",
   ),
   COUNTER_NOTICE_AUTO_RESTORE: z._default(z.stringbool(), false),
+  FUTURE_RULES_NEED_SECOND_APPROVAL: z._default(z.stringbool(), false),
 });
 
 export type Config = {
@@ -129,6 +130,8 @@ export type Config = {
   counterNotice: { businessDays: number; holidays: Set<string>; autoRestore: boolean };
   /** The environment holds AWS credentials (AWS_ACCESS_KEY_ID) for the SDK to sign with. */
   credentialsInEnv: boolean;
+  /** A rule that blocks future articles starts only once a second operator confirms it (Notice.confirmRule). */
+  futureRulesNeedSecondApproval: boolean;
 };
 
 /** The defaults above are published with the code: only the local stack may run on them. */
@@ -185,6 +188,7 @@ export function load(env: Record<string, string | undefined>): Config {
       autoRestore: parsed.COUNTER_NOTICE_AUTO_RESTORE,
     },
     credentialsInEnv: Boolean(env.AWS_ACCESS_KEY_ID),
+    futureRulesNeedSecondApproval: parsed.FUTURE_RULES_NEED_SECOND_APPROVAL,
   };
 }
 

@@ -229,6 +229,8 @@ async function recordOnNotices(counter: CounterNotice, notices: Notice.Notice[],
         [
           change.add("counterNotices", new Set([counter.id])),
           change.append("events", [{ type: "counter_noticed", at: now.toISOString(), by: "system", counterNotice: counter.id }]),
+          // Contested until decided again (Moderation.queueOf); the sort key stays as filed.
+          change.set("gsi5pk", Table.queue.partition("contested")),
           change.add("version", 1),
         ],
         { condition: when.and(when.stored(), when.not(when.contains("counterNotices", counter.id))) },

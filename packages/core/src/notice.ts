@@ -125,9 +125,9 @@ type Valid = z.output<typeof Input>;
 export const Reason = requiredText("Give a reason for the rejection.", 2000);
 
 export type Requester = Valid["requester"];
+export const Status = Moderation.Status;
 export type Status = Moderation.Status;
-
-const STATUSES = ["awaiting_confirmation", "pending_review", "approved", "rejected"] as const satisfies Status[];
+const STATUSES = Status.options;
 
 const Subject = z.object({ sourceDomain: z.string(), sourceName: z.string(), authorKey: z.string(), author: z.string() });
 /** A source (and author there) that the notice's matched articles come from. */
@@ -158,7 +158,7 @@ const Stored = z.object({
   explanation: z.string(),
   signature: z.string(),
   subjects: z.array(Subject),
-  status: z.enum(STATUSES),
+  status: Status,
   decision: z.optional(Moderation.DecisionRecord),
   events: z.array(Moderation.Event),
   outbox: z.record(z.string(), Outbox.Message),
@@ -197,16 +197,40 @@ export const entity = Store.entity({
   }),
 });
 
-export type UrlOutcome = "matched" | "not_found" | "duplicate" | "hidden" | "rejected";
+export type UrlOutcome = "matched" | "not_found" | "duplicate" | "hidden" | "kept" | "restored" | "rejected";
 
 export type Outcome = { url: string; outcome: UrlOutcome; articleId?: string; duplicateOf?: string };
 
+/** What an approval decided for one URL (as filed), and whether it was taken back since. */
+export function decidedFor(notice: Pick<Notice, "decision" | "events" | "status">, url: string): "hidden" | "kept" | "restored" | undefined {
+  const { status, decision } = notice;
+  // A whole reversal, or the withdrawal of an approved notice, brings every URL back.
+  if (status === "reversed" || (status === "withdrawn" && decision?.action === "approved")) return "restored";
+  if (status !== "approved" && status !== "partially_approved") return undefined;
+  if (decision?.urls?.find((u) => u.url === url)?.outcome === "kept") return "kept";
+  const restored = (notice.events ?? []).some((e) => (e.type === "reversed" || e.type === "restored") && e.urls?.includes(url));
+  return restored ? "restored" : "hidden";
+}
+
+/** The URLs (as filed) an approval hides now. */
+export function hiddenUrls(notice: Notice): string[] {
+  return notice.urls.map((u) => u.url).filter((url) => decidedFor(notice, url) === "hidden");
+}
+
+/** Lumen's "action taken": whether the notice led to anything being removed. */
+export function actionTaken(notice: Notice): "yes" | "no" | "partial" {
+  const hidden = hiddenUrls(notice).length;
+  if (!hidden) return "no";
+  return hidden === notice.urls.length ? "yes" : "partial";
+}
+
 export function outcomes(notice: Notice): Outcome[] {
   return notice.urls.map(({ url, articleId, duplicateOf }) => {
+    const decided = decidedFor(notice, url);
     const outcome: UrlOutcome = !articleId
       ? "not_found"
-      : notice.status === "approved"
-        ? "hidden"
+      : decided
+        ? decided
         : duplicateOf
           ? "duplicate"
           : notice.status === "rejected"
@@ -347,9 +371,13 @@ export async function resendReceipt(id: string, token: string, now = new Date())
   return updated;
 }
 
-/** Marks a notice replaced by a later one from the same mailbox; it never moves on (see `transition`). */
+/**
+ * Marks a notice replaced by a later one from the same mailbox; it never
+ * moves on (see `transition`), so it leaves the operators' queue.
+ */
 async function replace(id: string, now: Date): Promise<void> {
-  await entity.update(entity.key(id), [change.set("replacedAt", now.toISOString()), change.add("version", 1)], {
+  const plan = [change.set("replacedAt", now.toISOString()), ...change.remove("gsi5pk", "gsi5sk"), change.add("version", 1)];
+  await entity.update(entity.key(id), plan, {
     condition: when.and(when.eq("status", "awaiting_confirmation"), when.missing("replacedAt")),
   });
 }
@@ -421,7 +449,11 @@ async function store(
     ...(key ? { filedWith: key } : {}),
     version: 1,
   };
-  const index = { ...Table.due.at(now), ...(key ? Table.byKey.of(key.id, notice.createdAt, notice.id) : {}) };
+  const index = {
+    ...Table.due.at(now),
+    ...Table.queue.of(Moderation.queueOf({ status }), notice.createdAt, notice.id),
+    ...(key ? Table.byKey.of(key.id, notice.createdAt, notice.id) : {}),
+  };
   const size = Store.itemSize(entity.item(entity.key(notice.id), notice, { index }));
   if (size > MAX_ITEM_BYTES) {
     const message = `This notice would take ${Math.ceil(size / 1000)} KB to store; the limit is ${MAX_ITEM_BYTES / 1000} KB. Split its URLs over several notices.`;
@@ -458,6 +490,7 @@ async function transition(
       change.set("status", to),
       change.append("events", [event]),
       ...change.fields(Table.due.at(now)),
+      change.set("gsi5pk", Table.queue.partition(Moderation.queueOf({ status: to }))),
       change.set("writeId", writeId),
       ...Object.entries(changes.set ?? {}).map(([field, value]) => change.set(field, value)),
       ...changes.outbox.map(([messageId, message]) => change.set(["outbox", messageId], message)),
