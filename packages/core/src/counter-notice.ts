@@ -307,6 +307,10 @@ export async function confirm(id: string, token: string, now = new Date()): Prom
   const counter = await openLink(id, token, now);
   const notices = await Notice.entity.getMany(counter.notices.map((notice) => Notice.entity.key(notice)), { consistent: true });
   if (counter.status === "awaiting_confirmation") {
+    // Reversed or withdrawn since it was filed: nothing is left to counter.
+    if (!notices.some((notice) => STANDING.includes(notice.status))) {
+      throw new DomainError("already_decided", "The article is no longer withheld: there is nothing left to counter.");
+    }
     const open = opening(counter, notices, now);
     const updated = await entity.updateAndGet(
       key(id),
