@@ -95,6 +95,10 @@ export const Event = z.discriminatedUnion("type", [
   kind("mail_bounced", { to: z.string(), bounce: z.enum(["permanent", "transient", "complaint"]), ref: z.optional(z.string()) }),
   kind("articles_hidden", { count: z.number(), articleIds: z.array(z.string()) }),
   kind("rule_created", { rule: z.string() }),
+  /** A reversal or withdrawal ended a rule the notice had left; what it hid is shown again. */
+  kind("rule_ended", { rule: z.string() }),
+  /** What a reversal, withdrawal or restoration gave back: the notice's marks taken off these articles. */
+  kind("articles_restored", { count: z.number(), articleIds: z.array(z.string()) }),
   /** Before appeals: the requester objected to the decision; operators were told. */
   kind("contested", { objection: z.string() }),
 ]);

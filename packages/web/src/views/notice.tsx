@@ -56,6 +56,10 @@ function eventText(event: Moderation.Event, notice: NoticeT): string | undefined
       return "Counter-notice received";
     case "rule_confirmed":
       return `Future ${Present.describeRuleId(event.rule, notice.subjects)} blocked, confirmed by a second operator`;
+    case "rule_ended":
+      return `${Present.capitalised(Present.describeRuleId(event.rule, notice.subjects))} no longer blocked`;
+    case "articles_restored":
+      return `${Present.capitalised(Present.plural(event.count, "article"))} shown again`;
     case "noted":
     case "assigned":
       return undefined;
