@@ -380,34 +380,36 @@ const filedUrls = (notice: Notice.Notice, articleId: string) =>
   notice.urls.filter((u) => u.articleId === articleId).map((u) => u.url);
 
 /**
- * Closes one window: with COUNTER_NOTICE_AUTO_RESTORE the article comes back
- * (each notice restored for the URLs that name it, or whole when a rule hid
- * it), otherwise the case waits, ready, for an operator. Both sides are
- * mailed. A run that dies halfway runs again: a notice already restored
- * refuses the second restoration, which is skipped.
+ * Closes one window. With COUNTER_NOTICE_AUTO_RESTORE the article comes back:
+ * each notice that listed it is restored for the URLs, as filed, that name
+ * it. A notice for a whole source or author hides by rule, and restoring it
+ * would bring back far more than the counter-notice disputes, so that case,
+ * like every case without automatic restoration, waits, ready, for an
+ * operator. Both sides are mailed. A run that dies halfway runs again: a
+ * notice already restored refuses the second restoration, which is skipped.
  */
 async function close(counter: CounterNotice, now: Date): Promise<void> {
   const { autoRestore, businessDays } = config().counterNotice;
   const notices = await Notice.entity.getMany(counter.notices.map((notice) => Notice.entity.key(notice)), { consistent: true });
   const reason = `Counter-notice ${counter.id}: no court action was reported within ${businessDays} business days.`;
-  if (autoRestore) {
+  const restorable = autoRestore && notices.every((notice) => notice.scope === "urls" && filedUrls(notice, counter.articleId).length);
+  if (restorable) {
     for (const notice of notices) {
-      const urls = filedUrls(notice, counter.articleId);
       try {
-        await Notice.restore(notice.id, "system", { reason, ...(urls.length ? { urls } : {}) }, now);
+        await Notice.restore(notice.id, "system", { reason, urls: filedUrls(notice, counter.articleId) }, now);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         Log.warn("counter_notice.restore_refused", { counterNotice: counter.id, notice: notice.id, code: error.code });
       }
     }
   }
-  const outcome = autoRestore ? "restored" : "ready";
+  const outcome = restorable ? "restored" : "ready";
   await entity.update(
     key(counter.id),
     [
       change.set("status", outcome),
       change.set("closedAt", now.toISOString()),
-      ...(autoRestore
+      ...(restorable
         ? change.remove("gsi1pk", "gsi1sk")
         : change.fields(Table.counterNotices.of(Table.counterNotices.ready, now.toISOString(), counter.id))),
       ...change.fields(Table.due.at(now)),
