@@ -17,8 +17,8 @@ import { withSettings } from "../support/settings";
 const DAY = 24 * 60 * 60 * 1000;
 
 /** An article hidden by an approved notice, as a 451 page shows it. */
-async function withheld() {
-  const filed = await confirmedNotice();
+async function withheld(overrides: Partial<Notice.Input> = {}) {
+  const filed = await confirmedNotice({ overrides });
   expect((await approve(filed.notice.id)).status).toBe(200);
   await drain();
   return { ...filed, article: filed.articles[0]! };
@@ -234,6 +234,28 @@ describe("the requester's answer and the window's end", () => {
     await waitForMail(noticeInput.requester.email, new RegExp(`The window of counter-notice ${open!.id}`));
     // The court action link now says there is nothing left to answer.
     expect((await press(CounterNotice.links.courtAction(notice.id), { courtAction: "Too late" })).status).toBe(410);
+
+    // The operator restores it; the case then leaves the list of those waiting for one.
+    const later = new Date(Date.parse(open!.closesAt!) + 2 * 60_000);
+    await Notice.restore(notice.id, "ops-one@syndication.example", { reason: "The publisher's licence checks out." }, later);
+    await drain(later.getTime());
+    expect((await app.request(`/articles/${article.id}`)).status).toBe(200);
+    expect((await CounterNotice.ready(later)).map((c) => c.id)).not.toContain(open!.id);
+    expect((await counterNoticesOf(notice.id))[0]).toMatchObject({ status: "restored" });
+  });
+
+  it("with COUNTER_NOTICE_AUTO_RESTORE on, a notice for a whole source still waits for an operator", async () => {
+    const { article, notice } = await withheld({ scope: "source" });
+    await filedAndConfirmed(Links.article(article.id));
+    const [open] = await counterNoticesOf(notice.id);
+    withSettings({ COUNTER_NOTICE_AUTO_RESTORE: "true" });
+    try {
+      await CounterNotice.dueRun(new Date(Date.parse(open!.closesAt!) + 60_000));
+    } finally {
+      withSettings({});
+    }
+    expect((await counterNoticesOf(notice.id))[0]).toMatchObject({ status: "ready" });
+    expect((await app.request(`/articles/${article.id}`)).status).toBe(451);
   });
 
   it("with COUNTER_NOTICE_AUTO_RESTORE on, the job restores the article at the window's end", async () => {
