@@ -11,23 +11,19 @@
  * operator's call unless the site chose the statutory model.
  *
  * Its mail waits in its own outbox, as a notice's does, and leaves through
- * the sweep (`deliver`), which finds it in the same due index.
+ * the sweep (counter-notice-mail.ts), which finds it in the same due index.
  */
 import * as z from "zod/mini";
 import * as Abuse from "./abuse";
 import * as Article from "./article";
-import * as Bounce from "./bounce";
 import * as BusinessDays from "./business-days";
 import { config } from "./config";
 import { DomainError } from "./errors";
 import * as Ids from "./ids";
 import * as Log from "./logger";
-import * as Mail from "./mail";
 import * as Notice from "./notice";
-import * as Outbox from "./outbox";
 import * as Paths from "./paths";
 import * as Present from "./present";
-import * as Mails from "./render/counter-notice";
 import * as Store from "./store";
 import { change, when } from "./store";
 import * as Table from "./table";
@@ -90,7 +86,7 @@ const Status = z.enum(["awaiting_confirmation", "open", "court_action", "ready",
 export type Status = z.output<typeof Status>;
 
 const MailKind = z.enum(["receipt", "confirmed", "copy", "operators", "court_action", "ready", "restored"]);
-type MailKind = z.output<typeof MailKind>;
+export type MailKind = z.output<typeof MailKind>;
 
 const Message = z.object({
   kind: MailKind,
@@ -101,7 +97,7 @@ const Message = z.object({
   queuedAt: z.string(),
   lastError: z.optional(z.string()),
 });
-type Message = z.output<typeof Message>;
+export type Message = z.output<typeof Message>;
 
 const Event = z.object({
   type: z.enum(["filed", "confirmed", "court_action", "ready", "restored", "mail_sent", "mail_failed"]),
@@ -142,7 +138,7 @@ export const entity = Store.entity({
   meta: z.object({ lease: z.number(), holder: z.string() }),
 });
 
-const key = (id: string) => entity.key(id);
+export const key = (id: string) => entity.key(id);
 /** The token's notice field: a counter-notice's links can never open a notice's step, nor the reverse. */
 const subject = (id: string) => `counter:${id}`;
 
@@ -194,7 +190,7 @@ function queue(kind: MailKind, to: string, now: Date, notice?: string): [string,
 }
 
 const queued = (messages: [string, Message][]) => messages.map(([id, message]) => change.set(["outbox", id], message));
-const event = (type: Event["type"], now: Date, by = "system", detail?: string): Event => ({
+export const event = (type: Event["type"], now: Date, by = "system", detail?: string): Event => ({
   type,
   at: now.toISOString(),
   by,
@@ -474,79 +470,4 @@ export async function ready(now = new Date()): Promise<CounterNotice[]> {
 
 function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
   return [items.filter(test), items.filter((item) => !test(item))];
-}
-
-// Mail
-
-const LEASE_MS = 60_000;
-
-/**
- * Sends what the counter-notice has queued, under a lease (the sweep may run
- * twice at once). Each message is recorded as it leaves; one that fails for
- * a passing reason is retried with the notices' backoff until MAIL_GIVE_UP_HOURS.
- */
-export async function deliver(id: string, now = new Date()): Promise<void> {
-  const holder = Ids.newId();
-  const claimed = await entity.updateRow(
-    key(id),
-    [change.set("holder", holder), change.set("lease", now.getTime() + LEASE_MS)],
-    {
-      condition: when.and(
-        when.eq("gsi2pk", Table.due.partition),
-        when.le("gsi2sk", Table.due.at(now).gsi2sk),
-        when.or(when.missing("lease"), when.lt("lease", now.getTime())),
-      ),
-    },
-  );
-  if (!claimed) return;
-  const counter = claimed.value;
-  const messages = Object.entries(counter.outbox).sort(([a], [b]) => (a < b ? -1 : 1));
-  const [suppressed, article, notices] = await Promise.all([
-    Bounce.suppressed(messages.map(([, message]) => message.to)),
-    Article.get(counter.articleId),
-    Notice.entity.getMany(counter.notices.map((notice) => Notice.entity.key(notice))),
-  ]);
-  const context: Mails.Context = { article, notices: new Map(notices.map((notice) => [notice.id, notice])) };
-  let retry: number | undefined;
-  for (const [messageId, message] of messages) {
-    const outcome = await sendOne(counter, message, context, suppressed, now);
-    if (outcome === "retry") {
-      retry = Math.min(retry ?? Infinity, message.attempts + 1);
-      await entity.update(key(id), [change.set(["outbox", messageId, "attempts"], message.attempts + 1)]);
-      continue;
-    }
-    await entity.update(key(id), [...change.remove(["outbox", messageId]), change.append("events", [outcome])], {
-      condition: when.exists(["outbox", messageId]),
-    });
-  }
-  const release = change.remove("lease", "holder");
-  const settled = await entity.update(
-    key(id),
-    [...release, ...(retry ? [change.set("gsi2sk", Table.due.at(Outbox.retryAt(retry, now)).gsi2sk)] : change.remove("gsi2pk", "gsi2sk"))],
-    { condition: when.and(when.eq("holder", holder), when.eq("version", counter.version)) },
-  );
-  // Queued meanwhile: left due, for the next sweep.
-  if (!settled) await entity.update(key(id), release, { condition: when.eq("holder", holder) });
-}
-
-async function sendOne(
-  counter: CounterNotice,
-  message: Message,
-  context: Mails.Context,
-  suppressed: Set<string>,
-  now: Date,
-): Promise<Event | "retry"> {
-  const about = `${message.kind} → ${message.to}`;
-  if (suppressed.has(message.to.toLowerCase())) return event("mail_failed", now, "system", `${about}: AddressSuppressed`);
-  try {
-    const email = Mails.compose(message.kind, counter, message, context, now.getTime());
-    // No notice tag: a bounce must not be recorded on a notice this mail is not about.
-    await Mail.send(email, { notice: "", kind: `counter_${message.kind}` });
-    return event("mail_sent", now, "system", about);
-  } catch (error) {
-    const name = error instanceof Error ? error.name : "Error";
-    const expired = now.getTime() - Date.parse(message.queuedAt) >= config().mailGiveUpMs;
-    Log.warn("counter_notice.mail_failed", { counterNotice: counter.id, kind: message.kind, error: name });
-    return Bounce.isPermanent(error) || expired ? event("mail_failed", now, "system", `${about}: ${name}`) : "retry";
-  }
 }

@@ -16,7 +16,7 @@ import { randomUUID } from "node:crypto";
 import * as Bounce from "./bounce";
 import * as Cdn from "./cdn";
 import { config } from "./config";
-import * as CounterNotice from "./counter-notice";
+import * as CounterNoticeMail from "./counter-notice-mail";
 import { DomainError } from "./errors";
 import * as Log from "./logger";
 import * as Mail from "./mail";
@@ -394,7 +394,7 @@ export async function sweep(now = new Date(), limit = 100): Promise<number> {
     seen += due.length;
     await mapLimit(due, 8, async (pk) => {
       if (pk.startsWith(COUNTER_NOTICE)) {
-        return void (await CounterNotice.deliver(pk.slice(COUNTER_NOTICE.length), now).catch((error: unknown) => {
+        return void (await CounterNoticeMail.deliver(pk.slice(COUNTER_NOTICE.length), now).catch((error: unknown) => {
           Log.error("counter_notice.deliver_failed", { counterNotice: pk, error: (error as Error).name });
         }));
       }
