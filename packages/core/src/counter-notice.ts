@@ -173,7 +173,7 @@ const invalid = (path: string, message: string) => new DomainError("validation_f
 const STANDING: readonly string[] = ["approved", "partially_approved"];
 
 /** The article a counter-notice names and the notices that hide it now. */
-export async function target(articleRef: string): Promise<{ article: Article.Article; notices: Notice.Notice[] }> {
+async function target(articleRef: string): Promise<{ article: Article.Article; notices: Notice.Notice[] }> {
   const ref = articleRef.trim();
   const id = /^[0-9a-f]{20}$/.test(ref) ? ref : Article.idForUrl(ref, config().publicUrl);
   const article = id ? await Article.get(id) : undefined;
