@@ -213,26 +213,13 @@ function opening(counter: CounterNotice, notices: Notice.Notice[], now: Date) {
 }
 
 /**
- * Records the counter-notice on each notice it counters: a `counter_noticed`
- * event, once (the set of counter-notices guards the append), and the notice
- * back in the contested queue.
+ * Records the counter-notice on each notice it counters whose approval still
+ * stands (Notice.counterNoticed: a `counter_noticed` event, once, and the
+ * case back in the queue as contested).
  */
 async function recordOnNotices(counter: CounterNotice, notices: Notice.Notice[], now: Date): Promise<void> {
-  await Promise.all(
-    notices.map((notice) =>
-      Notice.entity.update(
-        Notice.entity.key(notice.id),
-        [
-          change.add("counterNotices", new Set([counter.id])),
-          change.append("events", [{ type: "counter_noticed", at: now.toISOString(), by: "system", counterNotice: counter.id }]),
-          // Contested until decided again (Moderation.queueOf); the sort key stays as filed.
-          change.set("gsi5pk", Table.queue.partition("contested")),
-          change.add("version", 1),
-        ],
-        { condition: when.and(when.stored(), when.not(when.contains("counterNotices", counter.id))) },
-      ),
-    ),
-  );
+  const standing = notices.filter((notice) => STANDING.includes(notice.status));
+  await Promise.all(standing.map((notice) => Notice.counterNoticed(notice.id, counter.id, now)));
 }
 
 function draft(data: z.output<typeof Input>, articleId: string, notices: Notice.Notice[], now: Date): CounterNotice {

@@ -21,7 +21,10 @@ export const routes = {
   confirm: "/takedowns/:id/confirm",
   decide: "/takedowns/:id/:action{approve|reject}",
   resend: "/takedowns/:id/resend",
+  /** The requester's appeal (DSA Art. 20); the path keeps the name of the objection it replaced, so old links work. */
   contest: "/takedowns/:id/contest",
+  withdraw: "/takedowns/:id/withdraw",
+  answer: "/takedowns/:id/answer",
   /** The counter-notice form (`?article=`), linked from every 451 page. */
   counterNotice: "/counter-notice",
   /** Every page under a counter-notice's own path, for the middleware they share. */
@@ -80,6 +83,8 @@ export const status = (id: string) => fill(routes.status, { id });
 export const act = (id: string, action: "confirm" | "approve" | "reject") => fill(routes.act, { id, action });
 export const resend = (id: string) => fill(routes.resend, { id });
 export const contest = (id: string) => fill(routes.contest, { id });
+export const withdraw = (id: string) => fill(routes.withdraw, { id });
+export const answer = (id: string) => fill(routes.answer, { id });
 export const counterNoticeConfirm = (id: string) => fill(routes.counterNoticeConfirm, { id });
 export const courtAction = (notice: string) => fill(routes.courtAction, { notice });
 
