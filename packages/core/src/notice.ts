@@ -45,7 +45,7 @@ const wellFormed = z.overwrite((value: string) =>
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ""),
 );
 
-const requiredText = (message: string, max: number) =>
+export const requiredText = (message: string, max: number) =>
   z.string({ error: message }).check(
     wellFormed,
     z.trim(),
@@ -81,21 +81,23 @@ const urlList = (max: number) =>
     z.maxLength(max, `A notice may list at most ${max.toLocaleString("en")} URLs.`),
   );
 
+export const EmailAddress = z.pipe(
+  z.string({ error: "Enter your email address." }).check(
+    z.trim(),
+    z.toLowerCase(),
+    // RFC 5321's limit on a path; longer ones cannot be mailed anyway.
+    z.maxLength(MAX_EMAIL, `An email address has at most ${MAX_EMAIL} characters.`),
+  ),
+  z.email("Enter a valid email address."),
+);
+
 /** One schema for the web form and the JSON API. */
 export const Input = z
   .object({
     requester: z.object(
       {
         name: requiredText("Enter your full name.", 200),
-        email: z.pipe(
-          z.string({ error: "Enter your email address." }).check(
-            z.trim(),
-            z.toLowerCase(),
-            // RFC 5321's limit on a path; longer ones cannot be mailed anyway.
-            z.maxLength(MAX_EMAIL, `An email address has at most ${MAX_EMAIL} characters.`),
-          ),
-          z.email("Enter a valid email address."),
-        ),
+        email: EmailAddress,
         organization: optionalText(200),
         role: Role,
         address: optionalText(500),

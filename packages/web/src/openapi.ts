@@ -11,7 +11,7 @@
  * which would put classic zod or a second converter in the API's Lambda
  * bundle; see "OpenAPI" in docs/api.md.
  */
-import { ApiKey, Article, config, Idempotency, Notice, Webhook } from "@takedown/core";
+import { ApiKey, Article, config, CounterNotice, Idempotency, Notice, Webhook } from "@takedown/core";
 import * as z from "zod/mini";
 import * as Answers from "./api-schemas";
 import {
@@ -104,6 +104,7 @@ type Component = z.core.$ZodType;
 /** Request bodies by name, converted as they are sent (before trimming and other transforms). */
 const REQUESTS = {
   NoticeInput: Notice.KeyedInput,
+  CounterNoticeInput: CounterNotice.Input,
   ArticleInput: Article.IngestInput,
   WebhookInput: Webhook.RegisterInput,
   DecisionInput: Notice.DecisionInput,
@@ -116,6 +117,7 @@ const ANSWERS: Record<string, Component> = {
   ArticleSummary: Article.Summary,
   ArticleView: Article.View,
   NoticeFiled: Notice.Filed,
+  CounterNoticeFiled: CounterNotice.Filed,
   NoticeSummary: Notice.Summary,
   NoticeView: Notice.View,
   NoticeList: Notice.List,

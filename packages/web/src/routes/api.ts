@@ -8,6 +8,7 @@ import { describeRoute } from "../described";
 import { HttpError } from "../errors";
 import { idempotency } from "../idempotency";
 import { jsonInput, noStore } from "../middleware";
+import { counterNoticeApi } from "./counter-notices";
 import { review } from "./review";
 import { webhooks } from "./webhooks";
 
@@ -207,4 +208,5 @@ export const api = new Hono<ApiEnv>()
     return c.json(Notice.toView(notice));
   })
   .route("/", review)
+  .route("/counter-notices", counterNoticeApi)
   .route("/webhooks", webhooks);
