@@ -39,8 +39,12 @@ export type Contribution = {
 /** Which operation a middleware is asked about: some only act on some requests. */
 export type Call = { method: string; body: boolean };
 
-/** The schema of an answer's body: a zod schema the document names (openapi.ts), or plain JSON Schema. */
-export type Body = z.core.$ZodType | JsonSchema;
+/**
+ * The schema of an answer's body: a zod schema the document names
+ * (openapi.ts), one of several (what the caller may read decides which), or
+ * plain JSON Schema.
+ */
+export type Body = z.core.$ZodType | z.core.$ZodType[] | JsonSchema;
 
 export type RouteDescription = {
   operationId: string;

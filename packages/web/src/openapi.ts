@@ -295,6 +295,7 @@ const headerRefs = (headers: Header[]): Record<string, Ref> =>
 const jsonContent = (schema: JsonSchema): Json => ({ "application/json": { schema } });
 
 function bodySchema(body: Body, what: string): JsonSchema {
+  if (Array.isArray(body)) return { anyOf: body.map((one) => ref(nameOf(one, ANSWERS, what))) };
   return isZod(body) ? ref(nameOf(body, ANSWERS, what)) : body;
 }
 

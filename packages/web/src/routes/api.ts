@@ -136,9 +136,6 @@ const listNotices = describeRoute({
   refusals: [{ status: 422, code: "validation_failed", when: "a filter is not valid, or the cursor belongs to another list" }],
 });
 
-/** A notice with its audit trail, or without: what the caller may read. */
-const noticeOrCase = { anyOf: [{ $ref: "#/components/schemas/NoticeView" }, { $ref: "#/components/schemas/NoticeCase" }] };
-
 const getNotice = describeRoute({
   operationId: "getNotice",
   tag: "Notices",
@@ -151,7 +148,7 @@ const getNotice = describeRoute({
   responses: {
     200: {
       description: "The notice, and what became of each URL; to `notices:review`, with its audit trail (NoticeCase).",
-      body: noticeOrCase,
+      body: [Notice.View, Notice.Case],
     },
   },
   refusals: [
