@@ -15,7 +15,7 @@ import { change, when } from "./store";
 import * as Suppression from "./suppression";
 import * as Table from "./table";
 import { date, operatorName } from "./present";
-import { signs, slug } from "./text";
+import { mapLimit, signs, slug } from "./text";
 import * as Token from "./token";
 import * as Url from "./url";
 import { parse } from "./validation";
@@ -483,9 +483,11 @@ async function transition(
   to: Status,
   changes: { set?: Record<string, unknown>; outbox: [string, Outbox.Message][] },
   now: Date,
+  condition?: Store.Condition,
 ): Promise<Notice> {
   const from = event.type === "decided" ? Moderation.decidable : [Moderation.transitions.confirmed.from];
-  return write(id, event, { ...changes, to, queue: Moderation.queueOf({ status: to }) }, when.or(...from.map((status) => when.eq("status", status))), now);
+  const open = when.or(...from.map((status) => when.eq("status", status)));
+  return write(id, event, { ...changes, to, queue: Moderation.queueOf({ status: to }) }, when.and(open, condition), now);
 }
 
 /**
@@ -532,6 +534,7 @@ async function write(
  */
 function refusal(notice: Notice, event: Moderation.Event["type"]): DomainError {
   const details = { notice };
+  if (event === "decided" && notice.appeal && (Moderation.decidable as readonly Status[]).includes(notice.status)) return ownAppeal(notice);
   if (notice.replacedAt) {
     return new DomainError("replaced", "This notice was replaced by a later notice filed with the same address.", details);
   }
@@ -580,13 +583,19 @@ export async function openLink(
   token: string,
   now = new Date(),
 ): Promise<{ notice: Notice } | { moved: string }> {
-  verifyLink(id, action, token, now);
+  const actor = verifyLink(id, action, token, now);
   const notice = await get(id);
+  if (action !== "confirm" && notice.appeal?.rejectedBy === actor && notice.status === "pending_review") throw ownAppeal(notice);
   if (action === "confirm" && notice.replacedAt) {
     const current = (await Abuse.awaitingFor(notice.requester.email))?.notice;
     if (current && current !== id) return { moved: Links.act(current, "confirm", notice.requester.email, now.getTime()) };
   }
   return { notice: opened(notice, action) };
+}
+
+/** An appeal is decided by someone other than who rejected the notice (DSA Art. 20). */
+function ownAppeal(notice: Notice): DomainError {
+  return new DomainError("forbidden", "This appeal is against your own decision: another operator decides it.", { notice });
 }
 
 function opened(notice: Notice, action: LinkAction): Notice {
@@ -694,6 +703,8 @@ export async function decideAs(id: string, actor: string, input: unknown, via: M
       ],
     },
     now,
+    // The review mail's links reached every operator: the one who rejected cannot decide the appeal with them.
+    via === "email" ? when.or(when.missing("appeal"), when.ne(["appeal", "rejectedBy"], actor)) : undefined,
   );
   Metrics.count("NoticesDecided");
   return notice;
@@ -949,6 +960,25 @@ export async function counterNoticed(id: string, counterNotice: string, now = ne
   const notice = await get(id);
   if (notice.events.some((e) => e.type === "counter_noticed" && e.counterNotice === counterNotice)) return notice;
   return act(notice, { type: "counter_noticed", at: now.toISOString(), by: "system", counterNotice }, {}, now);
+}
+
+/**
+ * Puts the notices stored before the operators' queue existed into it
+ * (`npm run dispatch -- backfill-queue`, once after deploying the index).
+ * Reads the whole table; idempotent; returns how many it queued.
+ */
+export async function backfillQueue(): Promise<number> {
+  const waiting = await Store.scanAll(
+    when.and(when.eq("type", "notice"), when.missing("gsi5pk"), when.missing("replacedAt")),
+    ["id", "createdAt", "status", "events"],
+  );
+  const queued = await mapLimit(waiting, 8, async (item) => {
+    const { id, createdAt, status, events } = z.parse(z.object({ id: z.string(), createdAt: z.string(), status: Status, events: z.array(Moderation.Event) }), item);
+    const queue = Moderation.queueOf({ ...Moderation.derive(events), status });
+    const keys = Table.queue.of(queue, createdAt, id);
+    return entity.update(entity.key(id), change.fields(keys), { condition: when.and(when.stored(), when.missing("gsi5pk")) });
+  });
+  return queued.filter(Boolean).length;
 }
 
 /** The appeal open on a notice, for operators: who rejected it should let another operator decide. */
