@@ -4,13 +4,13 @@
  * sender's confirmation and the copy to the original requester, to a court
  * action or the window's end (the clock advanced by passing `now` to the job).
  */
-import { CounterNotice, Links, Notice, Pow } from "@takedown/core";
+import { CounterNotice, Dispatch, Links, Notice, Pow } from "@takedown/core";
 import { app } from "@takedown/web";
 import { describe, expect, it } from "vitest";
 import { call, newKey } from "../support/api";
 import { approve, confirmedNotice, drain, itemsOf, ORIGIN, press } from "../support/desk";
 import { unique } from "../support/fixtures";
-import { linkIn, waitForMail } from "../support/mailbox";
+import { inbox, linkIn, waitForMail } from "../support/mailbox";
 import { proofOfWork } from "../support/pow";
 import { withSettings } from "../support/settings";
 
@@ -179,6 +179,28 @@ describe("POST /api/v1/counter-notices", () => {
     expect((await counterNoticesOf(notice.id)).map((c) => c.id)).toEqual([json.id]);
     await drain();
     await waitForMail(noticeInput.requester.email, new RegExp(`Counter-notice ${json.id} disputes`));
+  });
+
+  it("sends each mail once when two sweeps run at the same moment", async () => {
+    const { article, notice, input: noticeInput } = await withheld();
+    const key = await newKey(["notices:write"]);
+    const filed = await call("POST", "/counter-notices", { key: key.secret, body: counterInput(Links.article(article.id)) });
+    const { id } = (await filed.json()) as { id: string };
+    const at = new Date(Date.now() + 1_000);
+    await Promise.all([Dispatch.sweep(at), Dispatch.sweep(at), Dispatch.sweep(at)]);
+    await drain();
+    const copies = (await inbox(noticeInput.requester.email)).filter((mail) => mail.subject.includes(`Counter-notice ${id}`));
+    expect(copies).toHaveLength(1);
+    const [counter] = await counterNoticesOf(notice.id);
+    expect(counter!.outbox).toEqual({});
+    expect(counter!.events.filter((e) => e.type === "mail_sent").map((e) => e.detail).sort()).toEqual(
+      [
+        `confirmed → ${counter!.sender.email}`,
+        `copy → ${noticeInput.requester.email}`,
+        "operators → ops-one@syndication.example",
+        "operators → ops-two@syndication.example",
+      ].sort(),
+    );
   });
 
   it("refuses a body that is not a counter-notice, with field messages", async () => {
