@@ -87,3 +87,13 @@ export const poller = scheduled({ fn: "Poller", cron: "Poll" }, "rate(5 minutes)
   ...lambda(handlers.poll, siteUrl, { link: settings.poll, permissions: [readWriteItems, park] }),
   timeout: "60 seconds",
 });
+
+/**
+ * The operators' digest (notices past REVIEW_SLA_HOURS, counter-notices due),
+ * once a day; `npm run digest` sends the same at once. It sends mail itself,
+ * so it runs as a job.
+ */
+export const digester = scheduled({ fn: "Digester", cron: "Digest" }, "rate(1 day)", {
+  ...jobs(handlers.digest),
+  timeout: "60 seconds",
+});

@@ -8,6 +8,7 @@ export const handlers = {
   sweep: "packages/functions/src/sweep.handler",
   mailEvents: "packages/functions/src/ses-events.handler",
   poll: "packages/functions/src/poll.handler",
+  digest: "packages/functions/src/digest.handler",
 } as const;
 
 /**

@@ -2,7 +2,7 @@
  * The Lambda handlers, invoked with the events AWS sends them, against
  * dynalite and aws-ses-v2-local: the site through API Gateway on every route,
  * the dispatcher with stream batches of items read back from the table, and
- * the sweep and the feed poll with EventBridge's scheduled event.
+ * the sweep, the digest and the feed poll with EventBridge's scheduled event.
  */
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { config, Source, Table } from "@takedown/core";
@@ -10,6 +10,7 @@ import { dynamo } from "@takedown/core/aws/dynamo";
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { handler as api } from "../../packages/functions/src/api";
+import { handler as digest } from "../../packages/functions/src/digest";
 import { handler as dispatch } from "../../packages/functions/src/dispatch";
 import { handler as poll } from "../../packages/functions/src/poll";
 import { handler as sweep } from "../../packages/functions/src/sweep";
@@ -220,6 +221,14 @@ describe("the sweep on its schedule", () => {
     expect(processed).toBeGreaterThanOrEqual(2);
     await waitForMail(missed.requester.email, /received your takedown notice/);
     await waitForMail(abandoned.requester.email, /received your takedown notice/);
+  });
+});
+
+describe("the digest on its schedule", () => {
+  it("sends nothing when no notice has waited past REVIEW_SLA_HOURS and no counter-notice is due", async () => {
+    const before = (await inbox(OPERATOR)).length;
+    expect(await digest(scheduled())).toEqual({ sent: false });
+    expect(await inbox(OPERATOR)).toHaveLength(before);
   });
 });
 

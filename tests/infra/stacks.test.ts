@@ -30,7 +30,7 @@ beforeAll(async () => {
 const table = () => resource(declared, "aws:dynamodb/table:Table", "TableTable");
 const lambda = (name: string) => resource(declared, "aws:lambda/function:Function", `${name}Function`);
 const build = (name: string) => declared.builds.find((b) => b.functionID === name)!;
-const FUNCTIONS = ["SiteFunction", "Dispatcher", "Sweeper", "MailEventHandler", "Poller"];
+const FUNCTIONS = ["SiteFunction", "Dispatcher", "Sweeper", "MailEventHandler", "Poller", "Digester"];
 
 type Statement = { actions: string[]; resources: string[]; conditions?: { test: string; variable: string; values: string[] }[] };
 const statements = (name: string) =>
@@ -117,7 +117,7 @@ describe("the functions", () => {
     expect(Object.keys(build("SiteFunction").links).sort()).toEqual(["Database", "IngestToken", "LinkSecret", "OperatorEmails"]);
   });
 
-  it.each(["Dispatcher", "Sweeper"])("%s sends mail only from the configured sender, invalidates only its CDN and parks failures", (name) => {
+  it.each(["Dispatcher", "Sweeper", "Digester"])("%s sends mail only from the configured sender, invalidates only its CDN and parks failures", (name) => {
     const streams = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"];
     expect(actionsOf(name)).toEqual(
       [...ITEMS, "cloudfront:CreateInvalidation", "dynamodb:BatchWriteItem", "ses:SendEmail", "sqs:SendMessage", ...(name === "Dispatcher" ? streams : [])].sort(),
@@ -142,7 +142,7 @@ describe("the functions", () => {
     const stream = grants("Dispatcher").filter((g) => g.action.match(/Stream|Records|ShardIterator/));
     expect(stream).toHaveLength(4);
     for (const grant of stream) expect(grant.resources).toEqual([table().state.streamArn]);
-    for (const name of ["SiteFunction", "Sweeper", "MailEventHandler", "Poller"]) {
+    for (const name of ["SiteFunction", "Sweeper", "MailEventHandler", "Poller", "Digester"]) {
       expect(actionsOf(name).filter((a) => a.match(/Stream|Records|ShardIterator/))).toEqual([]);
     }
   });
@@ -238,6 +238,16 @@ describe("the jobs", () => {
     expect(resources(declared, "aws:cloudwatch/eventRule:EventRule").map((r) => r.inputs.scheduleExpression)).toContain("rate(5 minutes)");
     const invoke = resources(declared, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").find(
       (r) => r.inputs.functionName === lambda("Poller").state.name,
+    )!;
+    expect(invoke.inputs).toMatchObject({ maximumRetryAttempts: 0 });
+  });
+
+  it("send the operators' digest once a day, and park a failed run", () => {
+    expect(resources(declared, "aws:cloudwatch/eventRule:EventRule").map((r) => r.inputs.scheduleExpression)).toContain("rate(1 day)");
+    const target = resource(declared, "aws:cloudwatch/eventTarget:EventTarget", "DigestTarget");
+    expect(target.inputs.arn).toBe(lambda("Digester").state.arn);
+    const invoke = resources(declared, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").find(
+      (r) => r.inputs.functionName === lambda("Digester").state.name,
     )!;
     expect(invoke.inputs).toMatchObject({ maximumRetryAttempts: 0 });
   });

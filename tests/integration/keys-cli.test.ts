@@ -43,10 +43,18 @@ describe("npm run keys", () => {
     expect((await keys("list")).out.split("\n").find((line) => line.startsWith(id))).toMatch(/revoked \S+Z$/);
   });
 
+  it("creates a review key, which reads every notice with its audit trail", async () => {
+    const created = await keys("create", "--name", "Newsroom bot", "--scopes", "notices:review", "--owner", "desk@syndication.example");
+    expect(created.out).toMatch(/Created API key \S+ "Newsroom bot" for desk@syndication\.example, with notices:review\./);
+    const secret = created.out.match(/tdk_\S+/)![0];
+    const listed = await call("GET", "/takedowns", { key: secret });
+    expect(listed.status).toBe(200);
+  });
+
   it("explains what is wrong instead of creating a bad key", async () => {
     const bad = await keys("create", "--name", "X", "--scopes", "notices:delete", "--owner", "not-an-email");
     expect(bad.code).toBe(1);
-    expect(bad.err).toContain("scopes.0: Scopes are notices:write, articles:write.");
+    expect(bad.err).toContain("scopes.0: Scopes are notices:write, articles:write, notices:review.");
     expect(bad.err).toContain("owner: The owner must be an email address.");
     expect((await keys("revoke", "no-such-key")).err).toBe("There is no API key no-such-key.");
     expect((await keys("rotate")).code).toBe(2);

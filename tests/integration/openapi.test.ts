@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { BASE_PATH, document, documentOf, type OpenApiDocument } from "../../packages/web/src/openapi";
 import { api } from "../../packages/web/src/routes/api";
 import { call, newKey } from "../support/api";
-import { check } from "../support/openapi-responses";
+import { check, checkWebhookEvent } from "../support/openapi-responses";
 
 /** "METHOD /path" for each operation, in the document's own path syntax. */
 const declared = (doc: OpenApiDocument) =>
@@ -61,7 +61,11 @@ describe("the OpenAPI document", () => {
     );
     expect(scoped.map(({ method, path, scope }) => `${method} ${path} ${scope}`)).toContain("delete /webhooks/{id} notices:write");
     expect(scoped.map(({ method, path, scope }) => `${method} ${path} ${scope}`)).toContain("post /articles articles:write");
-    const keys = { "notices:write": await newKey(["articles:write"]), "articles:write": await newKey(["notices:write"]) };
+    const keys = {
+      "notices:write": await newKey(["articles:write"]),
+      "articles:write": await newKey(["notices:write"]),
+      "notices:review": await newKey(["articles:write"]),
+    };
     for (const { method, path, scope, anonymous } of scoped) {
       const url = path.replace(/\{\w+\}/g, "0123456789abcdef0123");
       const body = method === "post" ? {} : undefined;
@@ -115,6 +119,12 @@ describe("the suite's check of every API response", () => {
   it("refuses an answer without a header the document requires", async () => {
     const busy = Response.json(error, { status: 503 });
     await expect(check(article, busy)).rejects.toThrow("without the Retry-After header");
+  });
+
+  it("refuses a webhook event the document's webhook does not allow", () => {
+    const event = { type: "notice.status_changed", timestamp: "2026-11-29T05:15:21.004Z", data: { id: "0mx1c4kxx8twa9ynck6q" } };
+    expect(() => checkWebhookEvent(event)).toThrow("body/data must have required property 'status'");
+    expect(() => checkWebhookEvent({ ...event, type: "notice.deleted" })).toThrow("body/type must be equal to constant");
   });
 
   it("lets a conforming answer through, and paths the document does not cover", async () => {

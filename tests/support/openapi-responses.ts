@@ -34,8 +34,8 @@ function makeChecker(): Checker {
   addFormats(ajv);
   // The document holds the schemas; Ajv reaches them by JSON pointer and
   // compiles only those, so only the top-level OpenAPI keys need declaring.
-  ajv.addVocabulary(["paths", "components"]);
-  ajv.addSchema({ $id: DOCUMENT_ID, paths: doc.paths, components: doc.components });
+  ajv.addVocabulary(["paths", "webhooks", "components"]);
+  ajv.addSchema({ $id: DOCUMENT_ID, paths: doc.paths, webhooks: doc.webhooks, components: doc.components });
   const routes = Object.keys(doc.paths).map((path) => ({
     path,
     pattern: new RegExp(`^${BASE_PATH}${path.replace(/\{\w+\}/g, "[^/]+")}$`),
@@ -112,6 +112,18 @@ export async function check(request: Request, response: Response): Promise<{ key
     }
   }
   return { key, status };
+}
+
+/** Throws unless `body` is an event the document's webhook (`webhooks` in OpenAPI 3.1) allows. */
+export function checkWebhookEvent(body: unknown): void {
+  checker ??= makeChecker();
+  const [name] = Object.keys(checker.doc.webhooks);
+  const ref = `${DOCUMENT_ID}#/${pointer("webhooks", name!, "post", "requestBody", "content", "application/json", "schema")}`;
+  const validate = checker.ajv.getSchema(ref);
+  if (!validate) throw new Error(`The document has no schema at ${ref}`);
+  if (!validate(body)) {
+    throw new Error(`A webhook event the OpenAPI document does not allow: ${problems(validate)}\n${JSON.stringify(body).slice(0, 600)}`);
+  }
 }
 
 const unchecked = app.fetch;

@@ -7,6 +7,7 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
+import { checkWebhookEvent } from "./openapi-responses";
 
 export type Received = {
   headers: IncomingHttpHeaders;
@@ -44,8 +45,12 @@ export async function startReceiver() {
   return {
     url: `http://127.0.0.1:${port}/hooks/takedowns`,
     received,
-    /** The events that verified, in order. */
-    verified: () => received.filter((r) => r.event),
+    /** The events that verified, in order; each must be what the OpenAPI document says we send. */
+    verified: () => {
+      const verified = received.filter((r) => r.event);
+      for (const { event } of verified) checkWebhookEvent(event);
+      return verified;
+    },
     /** The secret from registration; until it is set nothing verifies. */
     trust: (secret: string) => void (verifier = new Webhook(secret)),
     /** How to answer the n-th verified request (from 0). */

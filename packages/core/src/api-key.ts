@@ -18,7 +18,12 @@ import { change, when } from "./store";
 import * as Table from "./table";
 import { parse } from "./validation";
 
-export const SCOPES = ["notices:write", "articles:write"] as const;
+/**
+ * `notices:write` files notices and follows its own; `articles:write` ingests
+ * articles; `notices:review` reads every notice with its audit trail and
+ * decides, reverses and annotates them as an operator does (the review API).
+ */
+export const SCOPES = ["notices:write", "articles:write", "notices:review"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const INGEST_KEY_ID = "ingest";

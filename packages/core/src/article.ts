@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import { DomainError } from "./errors";
 import * as Ids from "./ids";
+import * as Links from "./links";
 import type * as Sanitize from "./sanitize";
 import * as Paths from "./paths";
 import * as Store from "./store";
@@ -10,7 +11,7 @@ import * as Table from "./table";
 import { mapLimit } from "./batch";
 import { slug } from "./text";
 import * as Url from "./url";
-import { parse } from "./validation";
+import { dateTime, parse } from "./validation";
 
 const text = (field: string, max: number) =>
   z.string({ error: `${field} is required.` }).check(
@@ -93,6 +94,42 @@ export type Article = Omit<z.output<typeof Stored>, "authorKeys" | "hiddenBy"> &
 
 export function isHidden(article: Article): boolean {
   return article.hiddenBy.length > 0;
+}
+
+/** An article as the API answers: where it is here, and whether it is hidden and by what. */
+export const Summary = z.strictObject({
+  id: z.string().check(z.regex(ID), z.describe("Derived from the article's original URL.")),
+  url: z.url().check(z.describe("The article on this site.")),
+  hidden: z.boolean().check(z.describe("True once an approved notice covers it; the page then answers 451.")),
+  suppressedBy: z.optional(
+    z.string().check(z.describe("The suppression rule that hid it at ingest (`source:…` or `author:…`).")),
+  ),
+  hiddenBy: z.optional(z.array(z.string()).check(z.describe("The approved notices that hide it; present when hidden."))),
+});
+export type Summary = z.output<typeof Summary>;
+
+/** A shown article's record, as the API answers. */
+export const View = z.strictObject({
+  ...Summary.shape,
+  ...z.pick(Stored, { title: true, author: true, sourceName: true, sourceDomain: true, originalUrl: true }).shape,
+  publishedAt: dateTime,
+});
+export type View = z.output<typeof View>;
+
+export function toSummary(article: Article): Summary {
+  const hidden = isHidden(article);
+  return {
+    id: article.id,
+    url: Links.article(article.id),
+    hidden,
+    ...(article.suppressedBy ? { suppressedBy: article.suppressedBy } : {}),
+    ...(hidden ? { hiddenBy: article.hiddenBy } : {}),
+  };
+}
+
+export function toView(article: Article): View {
+  const { title, author, sourceName, sourceDomain, originalUrl, publishedAt } = article;
+  return { ...toSummary(article), title, author, sourceName, sourceDomain, originalUrl, publishedAt };
 }
 
 /**

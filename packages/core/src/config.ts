@@ -55,6 +55,18 @@ const schema = z.object({
   SWEEP_BUDGET_SECONDS: z._default(z.coerce.number().check(z.positive()), 40),
   ALLOW_LOOPBACK_FEEDS: z._default(z.stringbool(), false),
   FEED_POLL_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 900),
+  REVIEW_SLA_HOURS: z._default(z.coerce.number().check(z.positive()), 48),
+  COUNTER_NOTICE_BUSINESS_DAYS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 10),
+  COUNTER_NOTICE_HOLIDAYS: z._default(
+    z.string().check(
+      z.refine(
+        (value) => value.split(",").every((day) => !day.trim() || /^\d{4}-\d{2}-\d{2}$/.test(day.trim())),
+        "COUNTER_NOTICE_HOLIDAYS lists ISO dates (2026-12-25), separated by commas.",
+      ),
+    ),
+    "",
+  ),
+  COUNTER_NOTICE_AUTO_RESTORE: z._default(z.stringbool(), false),
   FUTURE_RULES_NEED_SECOND_APPROVAL: z._default(z.stringbool(), false),
 });
 
@@ -108,6 +120,14 @@ export type Config = {
   allowLoopbackFeeds: boolean;
   /** How often each feed is read, unless it asks for less (ttl, Cache-Control) or keeps failing. */
   feedPollSeconds: number;
+  /** How long a notice may wait for a decision before the daily digest names it. */
+  reviewSlaMs: number;
+  /**
+   * The counter-notice window: business days the original requester has to
+   * report a court action before the material may be restored (0 locally, to
+   * try it out at once), and the holidays that do not count.
+   */
+  counterNotice: { businessDays: number; holidays: Set<string>; autoRestore: boolean };
   /** The environment holds AWS credentials (AWS_ACCESS_KEY_ID) for the SDK to sign with. */
   credentialsInEnv: boolean;
   /** A rule that blocks future articles starts only once a second operator confirms it (Notice.confirmRule). */
@@ -161,6 +181,12 @@ export function load(env: Record<string, string | undefined>): Config {
     sweepBudgetMs: parsed.SWEEP_BUDGET_SECONDS * 1000,
     allowLoopbackFeeds: parsed.ALLOW_LOOPBACK_FEEDS,
     feedPollSeconds: parsed.FEED_POLL_SECONDS,
+    reviewSlaMs: parsed.REVIEW_SLA_HOURS * 3_600_000,
+    counterNotice: {
+      businessDays: parsed.COUNTER_NOTICE_BUSINESS_DAYS,
+      holidays: new Set(parsed.COUNTER_NOTICE_HOLIDAYS.split(",").map((day) => day.trim()).filter(Boolean)),
+      autoRestore: parsed.COUNTER_NOTICE_AUTO_RESTORE,
+    },
     credentialsInEnv: Boolean(env.AWS_ACCESS_KEY_ID),
     futureRulesNeedSecondApproval: parsed.FUTURE_RULES_NEED_SECOND_APPROVAL,
   };

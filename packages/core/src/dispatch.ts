@@ -16,6 +16,7 @@ import { randomUUID } from "node:crypto";
 import * as Bounce from "./bounce";
 import * as Cdn from "./cdn";
 import { config } from "./config";
+import * as CounterNoticeMail from "./counter-notice-mail";
 import { DomainError } from "./errors";
 import * as Log from "./logger";
 import * as Mail from "./mail";
@@ -31,6 +32,7 @@ import * as Webhook from "./webhook";
 
 const DELIVERY = Table.key.delivery("").pk;
 const NOTICE = Table.key.notice("").pk;
+const COUNTER_NOTICE = Table.key.counterNotice("").pk;
 const LEASE_MS = 60_000;
 /** After this many failed runs in a row, a notice is parked as dead and operators are told. */
 export const MAX_FAILURES = 5;
@@ -395,6 +397,11 @@ export async function sweep(now = new Date(), limit = 100): Promise<number> {
     const due = page.items.map(({ pk }) => String(pk));
     seen += due.length;
     await mapLimit(due, 8, async (pk) => {
+      if (pk.startsWith(COUNTER_NOTICE)) {
+        return void (await CounterNoticeMail.deliver(pk.slice(COUNTER_NOTICE.length), now).catch((error: unknown) => {
+          Log.error("counter_notice.deliver_failed", { counterNotice: pk, error: (error as Error).name });
+        }));
+      }
       if (!pk.startsWith(DELIVERY)) return void (await run(pk.slice(NOTICE.length), now));
       const id = pk.slice(DELIVERY.length);
       await Webhook.attempt(id, now).catch((error: unknown) => {

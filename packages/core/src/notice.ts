@@ -21,6 +21,8 @@ import * as Token from "./token";
 import * as Url from "./url";
 import { parse } from "./validation";
 
+export * from "./notice-view";
+
 export const MAX_URLS = 50;
 export const MAX_EMAIL = 254;
 /** Keys are vetted, so systems holding one may file in bulk. */
@@ -44,7 +46,7 @@ const wellFormed = z.overwrite((value: string) =>
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ""),
 );
 
-const requiredText = (message: string, max: number) =>
+export const requiredText = (message: string, max: number) =>
   z.string({ error: message }).check(
     wellFormed,
     z.trim(),
@@ -80,21 +82,23 @@ const urlList = (max: number) =>
     z.maxLength(max, `A notice may list at most ${max.toLocaleString("en")} URLs.`),
   );
 
+export const EmailAddress = z.pipe(
+  z.string({ error: "Enter your email address." }).check(
+    z.trim(),
+    z.toLowerCase(),
+    // RFC 5321's limit on a path; longer ones cannot be mailed anyway.
+    z.maxLength(MAX_EMAIL, `An email address has at most ${MAX_EMAIL} characters.`),
+  ),
+  z.email("Enter a valid email address."),
+);
+
 /** One schema for the web form and the JSON API. */
 export const Input = z
   .object({
     requester: z.object(
       {
         name: requiredText("Enter your full name.", 200),
-        email: z.pipe(
-          z.string({ error: "Enter your email address." }).check(
-            z.trim(),
-            z.toLowerCase(),
-            // RFC 5321's limit on a path; longer ones cannot be mailed anyway.
-            z.maxLength(MAX_EMAIL, `An email address has at most ${MAX_EMAIL} characters.`),
-          ),
-          z.email("Enter a valid email address."),
-        ),
+        email: EmailAddress,
         organization: optionalText(200),
         role: Role,
         address: optionalText(500),
@@ -1014,9 +1018,11 @@ export async function requestInfo(id: string, actor: string, input: { question: 
   return act(notice, { type: "info_requested", at: now.toISOString(), by: actor, question }, { outbox: [Outbox.queue("info_request", now)] }, now);
 }
 
+export const NoteInput = requesterText("Write the note.");
+
 /** An internal note: in the audit trail, never shown or mailed to the requester. */
 export async function note(id: string, actor: string, input: { text: unknown }, now = new Date()): Promise<Notice> {
-  const text = parse(requesterText("Write the note."), { text: input.text }).text;
+  const text = parse(NoteInput, { text: input.text }).text;
   const event: Moderation.Event = { type: "noted", at: now.toISOString(), by: actor, text };
   return write(id, event, {}, when.stored(), now);
 }
@@ -1029,7 +1035,7 @@ export async function assign(id: string, actor: string, input: { to: unknown }, 
   return write(id, event, {}, when.stored(), now);
 }
 
-const ReversalInput = z.object({ reason: Reason, ground: GroundId, urls: z.optional(UrlList) });
+export const ReversalInput = z.object({ reason: Reason, ground: GroundId, urls: z.optional(UrlList) });
 
 /**
  * An operator takes an approval back, whole or for some URLs (as filed),
@@ -1137,7 +1143,7 @@ export function listQuery(query: unknown): ListQuery {
   return parse(ListQuery, query);
 }
 
-export type Summary = Pick<Notice, "id" | "status" | "createdAt" | "decision">;
+type Listed = Pick<Notice, "id" | "status" | "createdAt" | "decision">;
 
 /** The cursor is LastEvaluatedKey, opaque to callers; one from another list is refused. */
 function startKey(cursor: string, partition: string): Record<string, string> {
@@ -1159,7 +1165,7 @@ function startKey(cursor: string, partition: string): Record<string, string> {
 export async function listForKey(
   keyId: string,
   { status, since, cursor, limit }: ListQuery,
-): Promise<{ notices: Summary[]; cursor?: string }> {
+): Promise<{ notices: Listed[]; cursor?: string }> {
   const partition = Table.byKey.partition(keyId);
   const page = await entity.pageFields(
     {

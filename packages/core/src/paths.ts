@@ -25,6 +25,13 @@ export const routes = {
   contest: "/takedowns/:id/contest",
   withdraw: "/takedowns/:id/withdraw",
   answer: "/takedowns/:id/answer",
+  /** The counter-notice form (`?article=`), linked from every 451 page. */
+  counterNotice: "/counter-notice",
+  /** Every page under a counter-notice's own path, for the middleware they share. */
+  counterNotices: "/counter-notices/*",
+  counterNoticeConfirm: "/counter-notices/:id/confirm",
+  /** The notice's requester reports a court action, with the notice's status token. */
+  courtAction: "/counter-notices/court-action/:notice",
 } as const;
 
 type Params<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
@@ -78,6 +85,8 @@ export const resend = (id: string) => fill(routes.resend, { id });
 export const contest = (id: string) => fill(routes.contest, { id });
 export const withdraw = (id: string) => fill(routes.withdraw, { id });
 export const answer = (id: string) => fill(routes.answer, { id });
+export const counterNoticeConfirm = (id: string) => fill(routes.counterNoticeConfirm, { id });
+export const courtAction = (notice: string) => fill(routes.courtAction, { notice });
 
 /** The paths of the pages that show articles: what a CDN must forget when one is hidden or restored. */
 export const pages = {

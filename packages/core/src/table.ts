@@ -127,6 +127,8 @@ export const key = {
   awaitingConfirmation: (mailbox: string) => ({ pk: `AWAITING#${bounded(mailbox)}`, sk: "AWAITING" }),
   /** An address SES bounced for good or that complained: the desk no longer mails it. */
   suppressedAddress: (email: string) => ({ pk: `NOMAIL#${bounded(email)}`, sk: "NOMAIL" }),
+  /** A counter-notice: the party whose material a notice removed says it was a mistake (DMCA 512(g)). */
+  counterNotice: (id: string) => ({ pk: `COUNTER#${id}`, sk: "COUNTER" }),
   /** The statement-of-reasons templates operators edited (Grounds). */
   grounds: () => ({ pk: "SETTINGS", sk: "GROUNDS" }),
   /** One counter per policy, subject and window; a new window is a new item. */
@@ -220,6 +222,19 @@ export const recent = {
     gsi4pk: `RECENT#${domain}`,
     gsi4sk: `${publishedAt}#${id}`,
   }),
+};
+
+/**
+ * gsi1 also lists counter-notices that need someone: `open`, those whose
+ * window runs (by when it closes: the window job reads those that closed, the
+ * digest those about to); `ready`, those whose window closed and that wait
+ * for an operator (by when it closed). A counter-notice leaves when it is done.
+ */
+export const counterNotices = {
+  index: "gsi1" as const,
+  open: "COUNTER_WINDOWS" as const,
+  ready: "COUNTER_READY" as const,
+  of: (partition: "COUNTER_WINDOWS" | "COUNTER_READY", at: string, id: string) => ({ gsi1pk: partition, gsi1sk: `${at}#${id}` }),
 };
 
 /**

@@ -1,6 +1,9 @@
 import * as z from "zod/mini";
 import { DomainError, type FieldIssue } from "./errors";
 
+/** An instant as the API writes it (ISO 8601, UTC). */
+export const dateTime = z.iso.datetime({ offset: true });
+
 export function issuesOf(error: z.core.$ZodError): FieldIssue[] {
   return error.issues.map((issue) => ({
     path: issue.path.map(String).join("."),

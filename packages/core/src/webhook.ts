@@ -25,16 +25,14 @@ import { config } from "./config";
 import { DomainError } from "./errors";
 import * as Ids from "./ids";
 import * as Log from "./logger";
-import type { Status } from "./moderation";
-import type { Notice } from "./notice";
-import { outcomes } from "./notice";
-import { publicDecision } from "./present";
+import { Status } from "./moderation";
+import { toView, View as NoticeView, type Notice } from "./notice";
 import * as Outbox from "./outbox";
 import * as Seal from "./seal";
 import * as Store from "./store";
 import { change, when } from "./store";
 import * as Table from "./table";
-import { parse } from "./validation";
+import { dateTime, parse } from "./validation";
 
 export const EVENT_TYPE = "notice.status_changed";
 export const MAX_ENDPOINTS_PER_KEY = 10;
@@ -47,13 +45,42 @@ const LEASE_MS = 4 * TIMEOUT_MS;
 const RETENTION_SECONDS = 30 * 24 * 60 * 60;
 const SECRET_PREFIX = "whsec_";
 
-const Endpoint = z.object({ id: z.string(), url: z.string(), description: z.optional(z.string()), createdAt: z.string() });
+const StoredEndpoint = z.object({ id: z.string(), url: z.string(), description: z.optional(z.string()), createdAt: z.string() });
+
+/** An endpoint as the API answers. */
+export const Endpoint = z.strictObject({
+  ...StoredEndpoint.shape,
+  url: z.url().check(z.describe("Where each event is POSTed.")),
+  createdAt: dateTime,
+});
 export type Endpoint = z.output<typeof Endpoint>;
+
+/** A new endpoint, with the secret that signs for it: the only answer that shows it. */
+export const Created = z.strictObject({
+  ...Endpoint.shape,
+  secret: z.string().check(
+    z.regex(/^whsec_[A-Za-z0-9+/]{43}=$/),
+    z.describe("The signing secret: `whsec_` and 32 random bytes in base64. This answer is the only place it is shown."),
+  ),
+});
+export type Created = z.output<typeof Created>;
+
+/** What each delivery POSTs, signed: a notice's status changed. */
+export const Event = z.strictObject({
+  type: z.literal(EVENT_TYPE),
+  timestamp: dateTime.check(z.describe("When the status changed.")),
+  /** The notice as GET /takedowns/{id} shows it, at the status this event reports. */
+  data: NoticeView,
+});
+export type Event = z.output<typeof Event>;
+
+export const List = z.strictObject({ webhooks: z.array(Endpoint) });
+export type List = z.output<typeof List>;
 
 /** Endpoints, in their key's partition. The secret that signs for one is kept beside it, sealed, and read only to sign. */
 const endpoints = Store.entity({
   type: "webhook",
-  schema: Endpoint,
+  schema: StoredEndpoint,
   key: Table.key.webhook,
   meta: z.object({ secret: z.string() }),
 });
@@ -62,7 +89,7 @@ const DeliveryStatus = z.enum(["pending", "delivered", "failed"]);
 export type DeliveryStatus = z.output<typeof DeliveryStatus>;
 
 /** What a key sees of a delivery. */
-const Delivery = z.object({
+const DeliveryRecord = z.object({
   /** Also the `webhook-id` header: the same on every retry and replay. */
   id: z.string(),
   noticeId: z.string(),
@@ -80,10 +107,43 @@ const Delivery = z.object({
   deliveredAt: z.optional(z.string()),
   failedAt: z.optional(z.string()),
 });
+
+/** A delivery as the API answers. */
+export const Delivery = z.strictObject({
+  ...DeliveryRecord.shape,
+  id: z.string().check(z.describe("Also the event's `webhook-id`: the same on every retry and replay.")),
+  noticeStatus: Status,
+  status: DeliveryStatus.check(
+    z.describe(
+      "pending: being tried, or to be tried again at `nextAttemptAt`; delivered: the endpoint answered 2xx; " +
+        "failed: no 2xx within 24 hours of the first attempt, or the endpoint or key is gone.",
+    ),
+  ),
+  attempts: z.int(),
+  createdAt: dateTime,
+  lastAttemptAt: z.optional(dateTime),
+  lastStatus: z.optional(z.int().check(z.describe("The HTTP status of the last answer."))),
+  lastError: z.optional(
+    z.string().check(
+      z.describe(
+        "Why the last attempt got no answer: `timeout`, a connection error (`ECONNREFUSED`…), `private_address`, " +
+          "`dns_failed`, `endpoint_deleted`, `key_revoked` or `secret_unreadable`.",
+      ),
+    ),
+  ),
+  nextAttemptAt: z.optional(dateTime),
+  deliveredAt: z.optional(dateTime),
+  failedAt: z.optional(dateTime),
+});
 export type Delivery = z.output<typeof Delivery>;
 
+export const DeliveryList = z.strictObject({
+  deliveries: z.array(Delivery).check(z.describe("The latest 50, newest first.")),
+});
+export type DeliveryList = z.output<typeof DeliveryList>;
+
 /** The delivery's item: what callers see, and what the dispatcher keeps to send it. */
-const StoredDelivery = z.extend(Delivery, {
+const StoredDelivery = z.extend(DeliveryRecord, {
   keyId: z.string(),
   endpointId: z.string(),
   /** The exact bytes signed and sent. */
@@ -232,21 +292,8 @@ export async function remove(keyId: string, id: string): Promise<void> {
 // Events and their fan-out
 
 /** The event's body: the notice as GET /takedowns/:id shows it, at the status the event reports. */
-export function event(notice: Notice, { status, queuedAt }: Outbox.WebhookEvent) {
-  // Statuses only move forward: an event older than the notice's current
-  // status is from before the decision.
-  const decision = status === notice.status ? notice.decision : undefined;
-  return {
-    type: EVENT_TYPE,
-    timestamp: queuedAt,
-    data: {
-      id: notice.id,
-      status,
-      createdAt: notice.createdAt,
-      urls: outcomes({ ...notice, status }),
-      ...(decision ? { decision: publicDecision(decision) } : {}),
-    },
-  };
+export function event(notice: Notice, { status, queuedAt }: Outbox.WebhookEvent): Event {
+  return { type: EVENT_TYPE, timestamp: queuedAt, data: toView(notice, status) };
 }
 
 /** One status change for one endpoint, made once however often the fan-out runs. */
@@ -428,7 +475,7 @@ export async function attempt(id: string, now = new Date()): Promise<void> {
 
 // What a key sees of its deliveries
 
-const DELIVERY_FIELDS = Object.keys(Delivery.shape) as (keyof Delivery)[];
+const DELIVERY_FIELDS = Object.keys(DeliveryRecord.shape) as (keyof Delivery)[];
 
 /** The endpoint's latest deliveries, newest first; expired ones are gone even where TTL does not run. */
 export async function deliveries(keyId: string, endpointId: string, now = new Date()): Promise<Delivery[]> {
@@ -467,5 +514,5 @@ export async function replay(keyId: string, endpointId: string, id: string, now 
     condition: when.and(when.eq("endpointId", endpointId), when.unexpired(now)),
   });
   if (!replayed) throw new DomainError("not_found", "There is no such delivery for this endpoint.");
-  return z.parse(Delivery, replayed);
+  return z.parse(DeliveryRecord, replayed);
 }

@@ -13,10 +13,11 @@ export type Output = { log: (line: string) => void; error: (line: string) => voi
 /** What a command gets: the options given, and the words after the command's name. */
 export type Given = { values: Record<string, string | boolean | string[] | undefined>; args: string[] };
 
-/** The command's settings: the local stack's table unless told to use AWS (or run where SST linked one). */
+/** The command's settings: the local stack's table (and mailbox) unless told to use AWS (or run where SST linked one). */
 function settings(env: NodeJS.ProcessEnv, aws: boolean): Config {
   const local = !aws && !env.SST_RESOURCE_App;
-  return Config.fromEnv(local ? { DYNAMODB_ENDPOINT: `http://127.0.0.1:${env.DYNAMODB_PORT ?? 8000}`, ...env } : env);
+  const stack = { DYNAMODB_ENDPOINT: `http://127.0.0.1:${env.DYNAMODB_PORT ?? 8000}`, SES_ENDPOINT: `http://127.0.0.1:${env.SES_PORT ?? 8005}` };
+  return Config.fromEnv(local ? { ...stack, ...env } : env);
 }
 
 /** Which table the command acts on, for its errors. */

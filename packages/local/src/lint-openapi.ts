@@ -9,6 +9,7 @@ import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Config, configure } from "@takedown/core";
 import { document } from "../../web/src/openapi";
 
 type Run = { code: number; stdout: string; stderr: string };
@@ -48,6 +49,8 @@ async function spectral(file: string): Promise<string[]> {
   return (found.length ? found : [stderr.trim()]).map((line) => `spectral ${line.replace(`${file}:`, "")}`);
 }
 
+// The document names the site (PUBLIC_URL) and the desk's address, as the app does.
+configure(Config.fromEnv(process.env));
 const started = performance.now();
 const dir = await mkdtemp(join(tmpdir(), "openapi-"));
 try {

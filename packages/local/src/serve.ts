@@ -1,19 +1,20 @@
 import { serve as listen } from "@hono/node-server";
-import { Dispatch } from "@takedown/core";
+import { CounterNotice, Dispatch } from "@takedown/core";
 import { app } from "@takedown/web";
 
 const SWEEP_MS = 500;
 
 /**
  * The app on Node, plus the dispatcher that delivers queued mail and retries
- * it while SES is away.
+ * it while SES is away, and the counter-notice window job.
  */
 export async function serve(port: number, hostname = "127.0.0.1") {
   const server = listen({ fetch: app.fetch, port, hostname });
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    running = running.then(() => Dispatch.sweep()).catch((error: unknown) => {
+    // What the sweep's schedule does on AWS: queued work, then the counter-notice windows that closed.
+    running = running.then(() => Dispatch.sweep()).then(() => CounterNotice.dueRun()).catch((error: unknown) => {
       console.error(JSON.stringify({ level: "warn", msg: "sweep failed", name: (error as Error).name }));
     });
   }, SWEEP_MS);

@@ -76,24 +76,30 @@ documented(identify, {
   ],
 });
 
-/** 401 without a key (unless anonymous callers are welcome), 403 with a key that lacks `scope`. */
-export const allow = (scope: ApiKey.Scope, options: { anonymous?: true } = {}) =>
-  documented(createMiddleware<ApiEnv>(async (c, next) => {
+/**
+ * 401 without a key (unless anonymous callers are welcome), 403 with a key
+ * that holds none of `scopes`. The handler tells what each scope may do.
+ */
+export const allow = (scopes: ApiKey.Scope | ApiKey.Scope[], options: { anonymous?: true } = {}) => {
+  const needed = [scopes].flat();
+  const named = needed.map((scope) => `the ${scope} scope`).join(" or ");
+  return documented(createMiddleware<ApiEnv>(async (c, next) => {
     const principal = c.get("principal");
     if (!principal && !options.anonymous) {
-      throw new DomainError("unauthorized", `This needs an API key with the ${scope} scope (Authorization: Bearer <key>).`);
+      throw new DomainError("unauthorized", `This needs an API key with ${named} (Authorization: Bearer <key>).`);
     }
-    if (principal && !principal.scopes.includes(scope)) {
-      throw new DomainError("forbidden", `This API key lacks the ${scope} scope.`);
+    if (principal && !needed.some((scope) => principal.scopes.includes(scope))) {
+      throw new DomainError("forbidden", `This API key lacks ${named}.`);
     }
     await next();
   }), {
-    access: { key: scope, ...options },
+    access: { key: needed, ...options },
     refusals: [
       ...(options.anonymous ? [] : [{ status: 401, code: "unauthorized", when: "no API key was sent, and this needs one" }]),
-      { status: 403, code: "forbidden", when: `the API key lacks the \`${scope}\` scope` },
+      { status: 403, code: "forbidden", when: `the API key lacks ${needed.map((scope) => `the \`${scope}\` scope`).join(" or ")}` },
     ],
   });
+};
 
 /**
  * Counts the call per key, or per client IP for anonymous callers, and says

@@ -19,8 +19,8 @@ export type Header = "RateLimit-Policy" | "RateLimit" | "Retry-After" | "Idempot
 /** A reason an operation may answer with an error, as the error body's `code` names it. */
 export type Refusal = { status: number; code: string; when: string; headers?: Header[] };
 
-/** Keys that may call (with `scope`, if one is needed), and whether callers without one may. */
-export type Access = { key?: "any" | ApiKey.Scope; anonymous?: true; statusToken?: true };
+/** Keys that may call (holding one of the scopes, if one is needed), and whether callers without one may. */
+export type Access = { key?: "any" | ApiKey.Scope[]; anonymous?: true; statusToken?: true };
 
 /** What one middleware adds to every operation it guards. */
 export type Contribution = {
@@ -39,12 +39,16 @@ export type Contribution = {
 /** Which operation a middleware is asked about: some only act on some requests. */
 export type Call = { method: string; body: boolean };
 
-/** The schema of an answer's body: a named zod schema (api-schemas.ts), or plain JSON Schema. */
-export type Body = z.core.$ZodType | JsonSchema;
+/**
+ * The schema of an answer's body: a zod schema the document names
+ * (openapi.ts), one of several (what the caller may read decides which), or
+ * plain JSON Schema.
+ */
+export type Body = z.core.$ZodType | z.core.$ZodType[] | JsonSchema;
 
 export type RouteDescription = {
   operationId: string;
-  tag: "Articles" | "Notices" | "Webhooks" | "Reference";
+  tag: "Articles" | "Notices" | "Review" | "Webhooks" | "Reference";
   summary: string;
   description: string;
   /** For a route whose handler decides who may call it, where no `allow` does. */

@@ -2,8 +2,8 @@
  * The OpenAPI 3.1 document of /api/v1, generated from the routes as Hono
  * registered them: each route's own description (`describeRoute`), and what
  * the middleware it passes through decides (access, limits, refusals; see
- * described.ts). Schemas are the zod/mini ones that validate input (core's)
- * and shape answers (api-schemas.ts), turned into JSON Schema by zod's own
+ * described.ts). Schemas are the zod/mini ones that validate input and shape
+ * answers (core's entity views, and api-schemas.ts), turned into JSON Schema by zod's own
  * converter. Tests check both directions: every route is in the document,
  * and every response the suite sees matches it.
  *
@@ -11,7 +11,7 @@
  * which would put classic zod or a second converter in the API's Lambda
  * bundle; see "OpenAPI" in docs/api.md.
  */
-import { ApiKey, Article, config, Idempotency, Notice, Webhook } from "@takedown/core";
+import { ApiKey, Article, config, CounterNotice, Idempotency, Notice, Webhook } from "@takedown/core";
 import * as z from "zod/mini";
 import * as Answers from "./api-schemas";
 import {
@@ -62,6 +62,12 @@ export type OperationObject = {
   responses: Record<string, ResponseObject>;
 };
 
+export type WebhookOperation = Omit<OperationObject, "parameters" | "requestBody" | "responses"> & {
+  parameters: ParameterObject[];
+  requestBody: { required: true; description: string; content: Json };
+  responses: Record<string, { description: string }>;
+};
+
 export type SecurityScheme =
   | { type: "http"; scheme: "bearer"; description: string; "x-scope"?: ApiKey.Scope }
   | { type: "apiKey"; in: "query"; name: string; description: string };
@@ -80,6 +86,8 @@ export type OpenApiDocument = {
   servers: { url: string }[];
   tags: { name: string; description: string }[];
   paths: Record<string, Partial<Record<Method, OperationObject>>>;
+  /** What we send: OpenAPI 3.1's description of callbacks nobody asked for by request. */
+  webhooks: Record<string, { post: WebhookOperation }>;
   components: {
     schemas: Record<string, JsonSchema>;
     parameters: Record<string, ParameterObject>;
@@ -96,14 +104,34 @@ type Component = z.core.$ZodType;
 /** Request bodies by name, converted as they are sent (before trimming and other transforms). */
 const REQUESTS = {
   NoticeInput: Notice.KeyedInput,
+  CounterNoticeInput: CounterNotice.Input,
   ArticleInput: Article.IngestInput,
   WebhookInput: Webhook.RegisterInput,
+  DecisionInput: Notice.DecisionInput,
+  ReversalInput: Notice.ReversalInput,
+  NoteInput: Notice.NoteInput,
 } satisfies Record<string, Component>;
 
-const { ErrorBody, ...answers } = Answers;
-
-/** Every schema of api-schemas.ts, by its name there; errors' as `Error`. */
-const ANSWERS: Record<string, Component> = { ...answers, Error: ErrorBody };
+/** Every schema an answer may name, by its name in the document. */
+const ANSWERS: Record<string, Component> = {
+  ArticleSummary: Article.Summary,
+  ArticleView: Article.View,
+  NoticeFiled: Notice.Filed,
+  CounterNoticeFiled: CounterNotice.Filed,
+  NoticeSummary: Notice.Summary,
+  NoticeView: Notice.View,
+  NoticeList: Notice.List,
+  NoticeCase: Notice.Case,
+  WebhookEndpoint: Webhook.Endpoint,
+  WebhookCreated: Webhook.Created,
+  WebhookList: Webhook.List,
+  WebhookDelivery: Webhook.Delivery,
+  WebhookDeliveryList: Webhook.DeliveryList,
+  WebhookEvent: Webhook.Event,
+  Challenge: Answers.Challenge,
+  Error: Answers.ErrorBody,
+  Throttled: Answers.Throttled,
+};
 
 const HEADERS = {
   "RateLimit-Policy": {
@@ -257,8 +285,8 @@ function parameters(path: string, { route, contributions }: Gathered): (Paramete
 const schemeOf = (scope: ApiKey.Scope) => `${scope.replace(/:(\w)/g, (_, letter: string) => letter.toUpperCase())}Key`;
 
 function security(access: Access): Record<string, string[]>[] {
-  const key = access.key && (access.key === "any" ? "apiKey" : schemeOf(access.key));
-  return [...(access.anonymous ? [{}] : []), ...(access.statusToken ? [{ statusToken: [] }] : []), ...(key ? [{ [key]: [] }] : [])];
+  const keys = access.key === "any" ? ["apiKey"] : (access.key ?? []).map(schemeOf);
+  return [...(access.anonymous ? [{}] : []), ...(access.statusToken ? [{ statusToken: [] }] : []), ...keys.map((key) => ({ [key]: [] }))];
 }
 
 const headerRefs = (headers: Header[]): Record<string, Ref> =>
@@ -267,7 +295,25 @@ const headerRefs = (headers: Header[]): Record<string, Ref> =>
 const jsonContent = (schema: JsonSchema): Json => ({ "application/json": { schema } });
 
 function bodySchema(body: Body, what: string): JsonSchema {
+  if (Array.isArray(body)) return { anyOf: body.map((one) => ref(nameOf(one, ANSWERS, what))) };
   return isZod(body) ? ref(nameOf(body, ANSWERS, what)) : body;
+}
+
+/**
+ * A header that only some of the refusals sharing a status send (a 409 with
+ * Retry-After for a request still running, one without for a notice decided
+ * already) is not required of that status: it is described with the codes
+ * that carry it.
+ */
+function sometimes(reasons: Refusal[], everyAnswer: Header[]): Record<string, HeaderObject> {
+  const carried = [...new Set(reasons.flatMap((reason) => reason.headers ?? []))].filter((name) => !everyAnswer.includes(name));
+  const partly = carried.filter((name) => !reasons.every((reason) => reason.headers?.includes(name)));
+  return Object.fromEntries(
+    partly.map((name) => {
+      const codes = reasons.filter((reason) => reason.headers?.includes(name)).map(({ code }) => `\`${code}\``);
+      return [name, { ...HEADERS[name], required: false, description: `${HEADERS[name].description} Sent with ${codes.join(", ")}.` }];
+    }),
+  );
 }
 
 function responses({ route, contributions }: Gathered): Record<string, ResponseObject> {
@@ -288,7 +334,7 @@ function responses({ route, contributions }: Gathered): Record<string, ResponseO
   const errors = [...byStatus].map(([status, reasons]): [string, ResponseObject] => {
     const lines = reasons.map(({ code, when }) => `- \`${code}\`: ${when}.`);
     const headers = headerRefs([...everyAnswer, ...reasons.flatMap((reason) => reason.headers ?? [])]);
-    if (status !== 429) return [String(status), { description: lines.join("\n"), headers, content: jsonContent(ref("Error")) }];
+    if (status !== 429) return [String(status), { description: lines.join("\n"), headers: { ...headers, ...sometimes(reasons, everyAnswer) }, content: jsonContent(ref("Error")) }];
     // The gateway's 429 has neither our body nor Retry-After.
     const { "Retry-After": retryAfter, ...others } = headers;
     return [
@@ -339,13 +385,49 @@ function operationObject(path: string, gathered: Gathered): OperationObject {
 
 const DESCRIPTION = `JSON over HTTPS for systems: ingest articles, file takedown notices (alone or in bulk), and follow them.
 
-Authentication: an API key, sent as \`Authorization: Bearer <key>\`. Operators issue keys with scopes (\`notices:write\`, \`articles:write\`); a key that is sent must be valid, even where no key is needed. A notice's \`statusUrl\` carries a token that reads that notice without a key.
+Authentication: an API key, sent as \`Authorization: Bearer <key>\`. Operators issue keys with scopes (\`notices:write\`, \`articles:write\`, \`notices:review\`); a key that is sent must be valid, even where no key is needed. A notice's \`statusUrl\` carries a token that reads that notice without a key.
 
 Every call through the API counts against a rate limit, per key or per client IP without one; the RateLimit-Policy and RateLimit headers say where the caller stands, and over the limit the answer is 429 with Retry-After. In front of the API, a gateway also throttles each route across all callers, with a 429 of its own.
 
 A POST may carry an Idempotency-Key header: a retry with the same key and the same request gets the first answer again (with Idempotent-Replayed: true) and does nothing twice. Keys are kept 24 hours, per caller.
 
 Errors answer with \`{ "error": { "code", "message", "issues"? } }\`; each response below lists the codes it may carry.`;
+
+/** The event each webhook endpoint is sent, signed per Standard Webhooks (docs/api.md, "Webhooks"). */
+function statusChanged(): WebhookOperation {
+  const header = (name: string, description: string): ParameterObject => ({
+    name,
+    in: "header",
+    required: true,
+    description,
+    schema: { type: "string" },
+  });
+  return {
+    operationId: "noticeStatusChanged",
+    tags: ["Webhooks"],
+    summary: "A notice's status changed",
+    // We call the receiver: its proof is the signature (parameters), not credentials of ours.
+    security: [{}],
+    description:
+      "POSTed to each endpoint of the key that filed the notice, once per status it reaches, however the change " +
+      "was made (an operator's link or console, the review API, the requester). Retried with backoff for 24 hours " +
+      "until an endpoint answers 2xx.",
+    parameters: [
+      header("webhook-id", "The delivery's id: the same on every retry and replay, so a receiver can drop repeats."),
+      header("webhook-timestamp", "When this attempt was signed, in seconds since the epoch."),
+      header("webhook-signature", "`v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<body>` under the endpoint's secret."),
+    ],
+    requestBody: {
+      required: true,
+      description: "The event; `data` is the notice as GET /takedowns/{id} shows it at that status.",
+      content: jsonContent(ref("WebhookEvent")),
+    },
+    responses: {
+      "200": { description: "Any 2xx within 5 seconds acknowledges the event." },
+      "4XX": { description: "Any other answer, or none within 5 seconds, fails the attempt: it is tried again." },
+    },
+  };
+}
 
 function securitySchemes(): Record<string, SecurityScheme> {
   const scoped = ApiKey.SCOPES.map((scope): [string, SecurityScheme] => [
@@ -391,10 +473,15 @@ export function documentOf(routes: Registered[]): OpenApiDocument {
     tags: [
       { name: "Articles", description: "The articles this site republishes." },
       { name: "Notices", description: "Takedown notices, from filing to decision." },
+      {
+        name: "Review",
+        description: "The operators' side, for integrations with a `notices:review` key: decide, reverse and annotate any notice.",
+      },
       { name: "Webhooks", description: "Signed events for each status change of the notices a key files." },
       { name: "Reference", description: "This API's description." },
     ],
     paths,
+    webhooks: { [Webhook.EVENT_TYPE]: { post: statusChanged() } },
     components: {
       schemas: { ...components(REQUESTS, "input"), ...components(ANSWERS, "output") },
       parameters: {

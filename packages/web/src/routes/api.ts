@@ -1,4 +1,4 @@
-import { Article, config, Links, Notice, Pow, Present } from "@takedown/core";
+import { type ApiKey, Article, config, Links, Notice, Pow, Review } from "@takedown/core";
 import { Hono } from "hono";
 import { validator } from "hono/validator";
 import * as Answers from "../api-schemas";
@@ -8,28 +8,12 @@ import { describeRoute } from "../described";
 import { HttpError } from "../errors";
 import { idempotency } from "../idempotency";
 import { jsonInput, noStore } from "../middleware";
+import { counterNoticeApi } from "./counter-notices";
+import { review } from "./review";
 import { webhooks } from "./webhooks";
 
-function articleJson(article: Article.Article): Answers.ArticleSummary {
-  const hidden = Article.isHidden(article);
-  return {
-    id: article.id,
-    url: Links.article(article.id),
-    hidden,
-    ...(article.suppressedBy ? { suppressedBy: article.suppressedBy } : {}),
-    ...(hidden ? { hiddenBy: article.hiddenBy } : {}),
-  };
-}
-
-function noticeJson(notice: Notice.Notice): Answers.NoticeView {
-  return {
-    id: notice.id,
-    status: notice.status,
-    createdAt: notice.createdAt,
-    urls: Notice.outcomes(notice),
-    ...(notice.decision ? { decision: Present.publicDecision(notice.decision) } : {}),
-  };
-}
+/** A key that may read every notice, with its audit trail (the review API). */
+const reviews = (principal: ApiKey.Principal | undefined) => Boolean(principal?.scopes.includes("notices:review"));
 
 const articleExample = () => ({
   title: "The harbour expansion, one year on",
@@ -72,7 +56,7 @@ const ingestArticle = describeRoute({
     "Adds or updates (by original URL) an article republished from a feed. An article that a standing " +
     "suppression rule covers is hidden as it arrives.",
   body: { description: "The article as the feed has it.", example: articleExample },
-  responses: { 200: { description: "The article as stored, and whether it is hidden.", body: Answers.ArticleSummary } },
+  responses: { 200: { description: "The article as stored, and whether it is hidden.", body: Article.Summary } },
 });
 
 const getArticle = describeRoute({
@@ -82,7 +66,7 @@ const getArticle = describeRoute({
   description:
     "Anyone may read the record of an article that is shown. A hidden one answers 451 with the references of the notices that hid it, and nothing of the article.",
   pathParameters: { id: "The article's id (20 hex digits), as in its URL on this site." },
-  responses: { 200: { description: "The article.", body: Answers.ArticleView } },
+  responses: { 200: { description: "The article.", body: Article.View } },
   refusals: [
     { status: 404, code: "not_found", when: "there is no such article" },
     {
@@ -113,7 +97,7 @@ const fileNotice = describeRoute({
     description: `The notice. Without an API key, \`urls\` holds at most ${Notice.MAX_URLS} URLs.`,
     example: noticeExample,
   },
-  responses: { 202: { description: "Received, and waiting for confirmation or review.", body: Answers.NoticeFiled } },
+  responses: { 202: { description: "Received, and waiting for confirmation or review.", body: Notice.Filed } },
   refusals: [
     {
       status: 422,
@@ -132,10 +116,13 @@ const fileNotice = describeRoute({
 const listNotices = describeRoute({
   operationId: "listNotices",
   tag: "Notices",
-  summary: "List the notices filed with this key",
+  summary: "List the notices filed with this key, or every notice",
   description:
-    "Newest first, a page at a time. The status filter is applied to each page after it is read, so a page " +
-    "may hold fewer than `limit` notices and still have a `cursor`.",
+    "With `notices:write`, the notices filed with this key, newest first. With `notices:review`, every notice, " +
+    "however it was filed: open cases first (pending review, then contested by an appeal or a counter-notice), " +
+    "then those awaiting their sender's confirmation, then the decided, each oldest first. A page at a time: " +
+    "the status filter is applied to each page after it is read, so a page may hold fewer than `limit` notices " +
+    "(even none) and still have a `cursor`.",
   query: {
     schema: Notice.ListQuery,
     descriptions: {
@@ -145,7 +132,7 @@ const listNotices = describeRoute({
       limit: "Notices read per page: 1 to 100, 25 by default.",
     },
   },
-  responses: { 200: { description: "One page of notices.", body: Answers.NoticeList } },
+  responses: { 200: { description: "One page of notices.", body: Notice.List } },
   refusals: [{ status: 422, code: "validation_failed", when: "a filter is not valid, or the cursor belongs to another list" }],
 });
 
@@ -154,14 +141,20 @@ const getNotice = describeRoute({
   tag: "Notices",
   summary: "Read a notice's progress",
   description:
-    "With the status token from `statusUrl`, any notice; without one, an API key reads the notices it filed.",
+    "With the status token from `statusUrl`, any notice; without one, an API key reads the notices it filed, " +
+    "and a key with `notices:review` reads any notice with its audit trail (`events`) and internal `notes`.",
   access: { key: "any", statusToken: true },
   pathParameters: { id: "The notice's id." },
-  responses: { 200: { description: "The notice, and what became of each URL.", body: Answers.NoticeView } },
+  responses: {
+    200: {
+      description: "The notice, and what became of each URL; to `notices:review`, with its audit trail (NoticeCase).",
+      body: [Notice.View, Notice.Case],
+    },
+  },
   refusals: [
     { status: 403, code: "invalid_link", when: "no status token (and no API key) was sent, or the token is not this notice's" },
     { status: 410, code: "expired_link", when: "the status token has expired" },
-    { status: 404, code: "not_found", when: "there is no such notice, or this API key did not file it" },
+    { status: 404, code: "not_found", when: "there is no such notice, or this API key did not file it (and has no `notices:review`)" },
   ],
 });
 
@@ -173,7 +166,7 @@ export const api = new Hono<ApiEnv>()
   .use(identify, rateLimit, limitApiBody, idempotency)
   .post("/articles", ingestArticle, allow("articles:write"), jsonInput(Article.IngestInput), async (c) => {
     const article = await Article.ingest(c.req.valid("json"));
-    return c.json(articleJson(article), 200);
+    return c.json(Article.toSummary(article), 200);
   })
   .get("/articles/:id", getArticle, async (c) => {
     const article = await Article.get(c.req.param("id"));
@@ -183,16 +176,7 @@ export const api = new Hono<ApiEnv>()
       c.header("Link", article.hiddenBy.map((id) => `<${Links.publicNotice(id)}>; rel="blocked-by"`).join(", "));
       throw new HttpError(451, "unavailable_for_legal_reasons", `This article is withheld under notice ${article.hiddenBy.join(", ")}.`);
     }
-    const { title, author, sourceName, sourceDomain, originalUrl, publishedAt } = article;
-    return c.json({
-      ...articleJson(article),
-      title,
-      author,
-      sourceName,
-      sourceDomain,
-      originalUrl,
-      publishedAt,
-    } satisfies Answers.ArticleView);
+    return c.json(Article.toView(article));
   })
   .post("/takedowns", fileNotice, allow("notices:write", { anonymous: true }), noStore, jsonInput(Notice.KeyedInput), async (c) => {
     const principal = c.get("principal");
@@ -200,22 +184,26 @@ export const api = new Hono<ApiEnv>()
     const notice = principal
       ? await Notice.file(c.req.valid("json"), new Date(), { id: principal.id, name: principal.name, owner: principal.owner })
       : await Notice.fileAnonymous(c.req.valid("json"), { ip: clientIp(c), proof: c.req.header("proof-of-work") });
-    return c.json({ id: notice.id, status: notice.status, statusUrl: Links.status(notice.id) } satisfies Answers.NoticeFiled, 202);
+    return c.json(Notice.toFiled(notice), 202);
   })
-  .get("/takedowns", listNotices, allow("notices:write"), validator("query", Notice.listQuery), async (c) => {
-    const { notices, cursor } = await Notice.listForKey(c.get("principal")!.id, c.req.valid("query"));
-    const shown = notices.map((notice) => (notice.decision ? { ...notice, decision: Present.publicDecision(notice.decision) } : notice));
-    return c.json({ notices: shown, ...(cursor ? { cursor } : {}) } satisfies Answers.NoticeList);
+  .get("/takedowns", listNotices, allow(["notices:write", "notices:review"]), validator("query", Notice.listQuery), async (c) => {
+    const principal = c.get("principal")!;
+    const query = c.req.valid("query");
+    const { notices, cursor } = reviews(principal) ? await Review.list(query) : await Notice.listForKey(principal.id, query);
+    return c.json(Notice.toList(notices, cursor));
   })
   // The status link's token opens any notice; without one, a key opens those it filed.
   .get("/takedowns/:id", getNotice, noStore, async (c) => {
     const { id } = c.req.param();
     const token = c.req.query("token");
     const principal = c.get("principal");
+    if (token === undefined && reviews(principal)) return c.json(await Review.read(id));
     const notice =
       token === undefined && principal
         ? await Notice.getForKey(id, principal.id)
         : await Notice.withStatusToken(id, token);
-    return c.json(noticeJson(notice));
+    return c.json(Notice.toView(notice));
   })
+  .route("/", review)
+  .route("/counter-notices", counterNoticeApi)
   .route("/webhooks", webhooks);

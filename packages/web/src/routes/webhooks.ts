@@ -5,7 +5,6 @@
  */
 import { Webhook } from "@takedown/core";
 import { Hono, type Context } from "hono";
-import * as Answers from "../api-schemas";
 import { allow, type ApiEnv } from "../auth";
 import { describeRoute, type Refusal } from "../described";
 import { jsonInput } from "../middleware";
@@ -34,7 +33,7 @@ const registerWebhook = describeRoute({
     description: "The endpoint: an https URL whose host resolves only to public addresses.",
     example: () => ({ url: "https://hooks.valleyledger.example/takedowns", description: "Rights desk" }),
   },
-  responses: { 201: { description: "Registered; keep the secret.", body: Answers.WebhookCreated } },
+  responses: { 201: { description: "Registered; keep the secret.", body: Webhook.Created } },
   refusals: [
     {
       status: 422,
@@ -49,7 +48,7 @@ const listWebhooks = describeRoute({
   tag: "Webhooks",
   summary: "List this key's webhook endpoints",
   description: "Without their secrets.",
-  responses: { 200: { description: "The key's endpoints.", body: Answers.WebhookList } },
+  responses: { 200: { description: "The key's endpoints.", body: Webhook.List } },
 });
 
 const deleteWebhook = describeRoute({
@@ -70,7 +69,7 @@ const listWebhookDeliveries = describeRoute({
     "One delivery per status change, retried with exponential backoff (5 s doubling, at most an hour apart) " +
     "for 24 hours from its first attempt, then failed.",
   pathParameters: endpointId,
-  responses: { 200: { description: "The latest deliveries, newest first.", body: Answers.WebhookDeliveryList } },
+  responses: { 200: { description: "The latest deliveries, newest first.", body: Webhook.DeliveryList } },
   refusals: [noSuchEndpoint],
 });
 
@@ -82,7 +81,7 @@ const replayWebhookDelivery = describeRoute({
     "Makes the delivery pending and due at once, with a fresh 24 hours of retries. It is sent with the same body " +
     "and the same `webhook-id`, so a receiver that has it already can drop it.",
   pathParameters: { ...endpointId, deliveryId: "The delivery's id." },
-  responses: { 202: { description: "Queued; the dispatcher sends it within a minute.", body: Answers.WebhookDelivery } },
+  responses: { 202: { description: "Queued; the dispatcher sends it within a minute.", body: Webhook.Delivery } },
   refusals: [
     noSuchEndpoint,
     { status: 404, code: "not_found", when: "the endpoint has no such delivery, or it has expired (after 30 days)" },
@@ -93,17 +92,17 @@ export const webhooks = new Hono<ApiEnv>()
   .use(allow("notices:write"))
   .post("/", registerWebhook, jsonInput(Webhook.RegisterInput), async (c) => {
     const { endpoint, secret } = await Webhook.register(keyId(c), c.req.valid("json"));
-    return c.json({ ...endpoint, secret } satisfies Answers.WebhookCreated, 201);
+    return c.json({ ...endpoint, secret } satisfies Webhook.Created, 201);
   })
-  .get("/", listWebhooks, async (c) => c.json({ webhooks: await Webhook.list(keyId(c)) } satisfies Answers.WebhookList))
+  .get("/", listWebhooks, async (c) => c.json({ webhooks: await Webhook.list(keyId(c)) } satisfies Webhook.List))
   .delete("/:id", deleteWebhook, async (c) => {
     await Webhook.remove(keyId(c), c.req.param("id"));
     return c.body(null, 204);
   })
   .get("/:id/deliveries", listWebhookDeliveries, async (c) =>
-    c.json({ deliveries: await Webhook.deliveries(keyId(c), c.req.param("id")) } satisfies Answers.WebhookDeliveryList),
+    c.json({ deliveries: await Webhook.deliveries(keyId(c), c.req.param("id")) } satisfies Webhook.DeliveryList),
   )
   .post("/:id/deliveries/:deliveryId/replay", replayWebhookDelivery, async (c) => {
     const { id, deliveryId } = c.req.param();
-    return c.json((await Webhook.replay(keyId(c), id, deliveryId)) satisfies Answers.WebhookDelivery, 202);
+    return c.json((await Webhook.replay(keyId(c), id, deliveryId)) satisfies Webhook.Delivery, 202);
   });

@@ -1,4 +1,4 @@
-import { Links, type Article } from "@takedown/core";
+import { CounterNotice, Links, type Article } from "@takedown/core";
 import { raw } from "hono/html";
 import { Layout, When } from "./layout";
 
@@ -51,6 +51,13 @@ export function UnavailablePage(props: { article: Article.Article }) {
           <a href={Links.publicNotice(notice)}>Notice {notice}</a>
         </p>
       )}
+      <p>
+        If you published or wrote it, or hold a licence for it, and say it was removed by mistake,{" "}
+        <a href={CounterNotice.links.form(props.article.id)} id="counter-notice">
+          send a counter-notice
+        </a>
+        .
+      </p>
     </Layout>
   );
 }

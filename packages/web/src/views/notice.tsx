@@ -1,4 +1,4 @@
-import { Bounce, Notice, Paths, Present, reveal, revealAll, type Abuse, type Article, type Moderation } from "@takedown/core";
+import { Bounce, CounterNotice, Notice, Paths, Present, reveal, revealAll, type Abuse, type Article, type Moderation } from "@takedown/core";
 import type { Child } from "hono/jsx";
 import { ArticleSummary } from "@takedown/core/render/notice";
 import { Layout, When } from "./layout";
@@ -381,6 +381,14 @@ export function StatusPage(props: {
             Withdraw the notice
           </button>
         </form>
+      )}
+      {notice.events.some((event) => event.type === "counter_noticed") && (
+        <p class="notice-box" id="counter-noticed">
+          A counter-notice disputes this removal; we emailed you a copy.{" "}
+          <a href={CounterNotice.links.courtAction(notice.id)} id="court-action">
+            I have filed a court action
+          </a>
+        </p>
       )}
       <h2>History</h2>
       <ol class="trail">

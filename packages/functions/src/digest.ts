@@ -1,0 +1,13 @@
+import type { ScheduledEvent } from "aws-lambda";
+import { Config, configure, Digest } from "@takedown/core";
+import { traced } from "./traced";
+
+// At init, before the first event: the settings and the links SST gave this function.
+configure(Config.fromEnv(process.env));
+
+/** Once a day: the operators' digest, or nothing when there is nothing to say. */
+async function run(_event: ScheduledEvent): Promise<{ sent: boolean }> {
+  return { sent: Boolean(await Digest.send()) };
+}
+
+export const handler = traced(run);
