@@ -23,6 +23,8 @@ import type { Event } from "./moderation";
 import * as Notice from "./notice";
 import * as Outbox from "./outbox";
 import * as Present from "./present";
+import { signInMail } from "./render/sign-in";
+import * as Session from "./session";
 import * as Store from "./store";
 import { change, when, type Condition, type Plan } from "./store";
 import * as Table from "./table";
@@ -371,6 +373,14 @@ export async function retry(id: string, now = new Date()): Promise<void> {
   if (!done) throw new DomainError("not_found", `Notice ${id} is not parked as dead.`);
 }
 
+/** Mails a console sign-in link (Session); one that fails stays due and is tried again. */
+async function sendSignIn(id: string, now: Date): Promise<void> {
+  const request = await Session.claimLink(id, now);
+  if (!request) return;
+  await Mail.send(signInMail(request), { notice: "", kind: "signin" });
+  await Session.linkSent(id, now);
+}
+
 /**
  * Processes every notice and webhook delivery whose work is due, page by
  * page, a few at a time, until none is left or its time budget
@@ -390,6 +400,11 @@ export async function sweep(now = new Date(), limit = 100): Promise<number> {
     const due = page.items.map(({ pk }) => String(pk));
     seen += due.length;
     await mapLimit(due, 8, async (pk) => {
+      if (pk.startsWith(Session.PREFIX)) {
+        return void (await sendSignIn(pk.slice(Session.PREFIX.length), now).catch((error: unknown) => {
+          Log.error("signin.mail_failed", { error: (error as Error).name });
+        }));
+      }
       if (!pk.startsWith(DELIVERY)) return void (await run(pk.slice(NOTICE.length), now));
       const id = pk.slice(DELIVERY.length);
       await Webhook.attempt(id, now).catch((error: unknown) => {

@@ -20,6 +20,7 @@ export * as Present from "./present";
 export * as Provenance from "./provenance";
 export * as RateLimit from "./ratelimit";
 export * as Sanitize from "./sanitize";
+export * as Session from "./session";
 export * as Source from "./source";
 export * as Suppression from "./suppression";
 export * as Table from "./table";

@@ -22,6 +22,16 @@ export const routes = {
   decide: "/takedowns/:id/:action{approve|reject}",
   resend: "/takedowns/:id/resend",
   contest: "/takedowns/:id/contest",
+  /** The operators' console: its queue, and every page under it, which all need a session. */
+  console: "/console",
+  consolePages: "/console/*",
+  signIn: "/console/sign-in",
+  /** The page a mailed sign-in link opens; only its button signs in. */
+  signInLink: "/console/sign-in/link",
+  signOut: "/console/sign-out",
+  case: "/console/notices/:id",
+  caseAction: "/console/notices/:id/:action{decide|reverse|request-info|confirm-rule|note|assign}",
+  grounds: "/console/grounds",
 } as const;
 
 type Params<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
@@ -73,6 +83,9 @@ export const status = (id: string) => fill(routes.status, { id });
 export const act = (id: string, action: "confirm" | "approve" | "reject") => fill(routes.act, { id, action });
 export const resend = (id: string) => fill(routes.resend, { id });
 export const contest = (id: string) => fill(routes.contest, { id });
+export const caseOf = (id: string) => fill(routes.case, { id });
+export const caseAction = (id: string, action: "decide" | "reverse" | "request-info" | "confirm-rule" | "note" | "assign") =>
+  fill(routes.caseAction, { id, action });
 
 /** The paths of the pages that show articles: what a CDN must forget when one is hidden or restored. */
 export const pages = {

@@ -6,6 +6,7 @@ import { HttpError, onError } from "./errors";
 import { logRequests, requestIdOf } from "./logging";
 import { api } from "./routes/api";
 import { articles } from "./routes/articles";
+import { console_ } from "./routes/console";
 import { docs } from "./routes/docs";
 import { site } from "./routes/site";
 import { takedowns } from "./routes/takedowns";
@@ -34,6 +35,7 @@ export const app = new Hono()
   .route("/", site)
   .route("/", articles)
   .route("/", takedowns)
+  .route("/", console_)
   .notFound((c) => onError(new HttpError(404, "not_found", "There is no such page."), c))
   .onError(onError);
 
