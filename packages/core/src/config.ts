@@ -55,6 +55,7 @@ const schema = z.object({
   SWEEP_BUDGET_SECONDS: z._default(z.coerce.number().check(z.positive()), 40),
   ALLOW_LOOPBACK_FEEDS: z._default(z.stringbool(), false),
   FEED_POLL_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 900),
+  REVIEW_SLA_HOURS: z._default(z.coerce.number().check(z.positive()), 48),
 });
 
 export type Config = {
@@ -107,6 +108,8 @@ export type Config = {
   allowLoopbackFeeds: boolean;
   /** How often each feed is read, unless it asks for less (ttl, Cache-Control) or keeps failing. */
   feedPollSeconds: number;
+  /** How long a notice may wait for an operator before the console (and the digest) calls it overdue. */
+  reviewSlaHours: number;
   /** The environment holds AWS credentials (AWS_ACCESS_KEY_ID) for the SDK to sign with. */
   credentialsInEnv: boolean;
 };
@@ -158,6 +161,7 @@ export function load(env: Record<string, string | undefined>): Config {
     sweepBudgetMs: parsed.SWEEP_BUDGET_SECONDS * 1000,
     allowLoopbackFeeds: parsed.ALLOW_LOOPBACK_FEEDS,
     feedPollSeconds: parsed.FEED_POLL_SECONDS,
+    reviewSlaHours: parsed.REVIEW_SLA_HOURS,
     credentialsInEnv: Boolean(env.AWS_ACCESS_KEY_ID),
   };
 }
