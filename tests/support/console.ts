@@ -13,7 +13,10 @@ export const SIGN_IN_SUBJECT = /sign-in link/;
 export const fromIp = (ip = `10.${rnd()}.${rnd()}.${rnd()}`) => ({ incoming: { socket: { remoteAddress: ip } } });
 const rnd = () => Math.floor(Math.random() * 256);
 
-export function form(path: string, fields: Record<string, string>, headers: Record<string, string> = {}, env = fromIp()) {
+/** `fields` as pairs when a name repeats (ticked boxes). */
+export type Fields = Record<string, string> | [string, string][];
+
+export function form(path: string, fields: Fields, headers: Record<string, string> = {}, env = fromIp()) {
   return app.request(
     path,
     {
@@ -59,4 +62,4 @@ export async function signedIn(email: string, headers: Record<string, string> = 
 
 /** A console page, as the signed-in browser requests it. */
 export const page = (path: string, cookie: string) => app.request(path, { headers: { cookie } });
-export const post = (path: string, cookie: string, fields: Record<string, string>) => form(path, fields, { cookie });
+export const post = (path: string, cookie: string, fields: Fields) => form(path, fields, { cookie });

@@ -18,6 +18,7 @@ export * as Poll from "./poll";
 export * as Pow from "./pow";
 export * as Present from "./present";
 export * as Provenance from "./provenance";
+export * as Queue from "./queue";
 export * as RateLimit from "./ratelimit";
 export * as Sanitize from "./sanitize";
 export * as Session from "./session";

@@ -22,13 +22,14 @@ export const routes = {
   decide: "/takedowns/:id/:action{approve|reject}",
   resend: "/takedowns/:id/resend",
   contest: "/takedowns/:id/contest",
-  /** The operators' console: its queue, and every page under it, which all need a session. */
+  /** The operators' console: its queue, and every page under it (the pattern matches `/console` too), which all need a session. */
   console: "/console",
   consolePages: "/console/*",
   signIn: "/console/sign-in",
   /** The page a mailed sign-in link opens; only its button signs in. */
   signInLink: "/console/sign-in/link",
   signOut: "/console/sign-out",
+  search: "/console/search",
   case: "/console/notices/:id",
   caseAction: "/console/notices/:id/:action{decide|reverse|request-info|confirm-rule|note|assign}",
   grounds: "/console/grounds",

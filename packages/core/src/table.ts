@@ -126,8 +126,6 @@ export const key = {
   signIn: (id: string) => ({ pk: `SIGNIN#${id}`, sk: "SIGNIN" }),
   /** An operator's console session, by the hash of its cookie: the table never holds the cookie itself. */
   session: (hash: string) => ({ pk: `SESSION#${hash}`, sk: "SESSION" }),
-  /** The statement-of-reasons templates operators edited (Notice.grounds falls back to the defaults). */
-  grounds: () => ({ pk: "GROUNDS", sk: "GROUNDS" }),
   /** One counter per policy, subject and window; a new window is a new item. */
   rateWindow: (policy: string, subject: string, windowStart: number) => ({
     pk: `RATE#${policy}#${bounded(subject)}#${windowStart}`,

@@ -4,13 +4,18 @@
  * POST comes from our own pages (`sameOrigin`; the cookie is also
  * SameSite=Lax). Plain forms: no script runs on these pages.
  */
-import { config, DomainError, Paths, Session } from "@takedown/core";
+import { slug } from "@takedown/core/text";
+import { Article, config, DomainError, Grounds, Moderation, Notice, parse, Paths, Queue, Session, type FieldIssue } from "@takedown/core";
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { clientIp } from "../client-ip";
 import { HttpError } from "../errors";
+import * as z from "zod/mini";
 import { limitBody, noStore, sameOrigin } from "../middleware";
+import { CasePage, type CaseErrors } from "../views/console/case";
+import { GroundsPage } from "../views/console/grounds";
+import { QueuePage, SearchPage } from "../views/console/queue";
 import { SignInLinkPage, SignInPage } from "../views/console/sign-in";
 
 export type ConsoleEnv = { Variables: { session: Session.Session } };
@@ -47,8 +52,163 @@ async function field(c: Context, name: string): Promise<string> {
   return typeof value === "string" ? value : "";
 }
 
+/** A form's fields: text as typed, repeated fields (ticked boxes) as lists. */
+async function formOf(c: Context): Promise<{ text: (name: string) => string; list: (name: string) => string[] }> {
+  const body = await c.req.parseBody({ all: true });
+  const all = (name: string) => [body[name] ?? []].flat().filter((value): value is string => typeof value === "string");
+  return { text: (name) => all(name)[0] ?? "", list: all };
+}
+
+const issuesOf = (error: unknown): FieldIssue[] | undefined =>
+  error instanceof DomainError && error.code === "validation_failed" ? (error.details.issues ?? []) : undefined;
+
+const byField = (issues: FieldIssue[]) => Object.fromEntries(issues.map(({ path, message }) => [path || "form", message]));
+
+const ACTIONS = ["decide", "reverse", "request-info", "confirm-rule", "note", "assign"] as const;
+type Action = (typeof ACTIONS)[number];
+
+const DONE: Record<Action, string> = {
+  decide: "The decision is recorded; the requester is being mailed.",
+  reverse: "The approval is reversed; the articles come back unless another notice still covers them.",
+  "request-info": "The question is on its way to the requester; the review clock stops until they answer.",
+  "confirm-rule": "The rule is confirmed.",
+  note: "The note is added.",
+  assign: "The assignment is saved.",
+};
+
+const choice = <T extends readonly [string, ...string[]]>(values: T, message: string) => z.enum(values, { error: message });
+const Ground = z.optional(z.string().check(z.maxLength(100)));
+const FreeText = z.string().check(z.trim(), z.maxLength(2000, "Keep the reason under 2,000 characters."));
+
+/** What each console form sends, checked before anything reaches the domain. */
+const Forms = {
+  decide: z.object({
+    action: choice(["approve", "reject"], "Choose whether to approve or to reject."),
+    ground: Ground,
+    reason: FreeText,
+    urls: z.array(z.string()),
+    unfounded: z.boolean(),
+  }),
+  reverse: z.object({ ground: Ground, reason: FreeText, urls: z.array(z.string()) }),
+  "request-info": z.object({
+    question: z.string().check(z.trim(), z.minLength(1, "Write the question for the requester."), z.maxLength(2000, "Keep the question under 2,000 characters.")),
+  }),
+  "confirm-rule": z.object({ rule: z.string().check(z.minLength(1, "Choose the rule to confirm.")) }),
+  note: z.object({ text: z.string().check(z.trim(), z.minLength(1, "Write the note."), z.maxLength(5000, "Keep the note under 5,000 characters.")) }),
+  assign: z.object({
+    to: z.string().check(z.refine((to) => to === "" || config().operatorEmails.includes(to), "Choose an operator.")),
+  }),
+};
+
+/**
+ * The reason an action records: the operator's words, or, without any, the
+ * chosen ground's text, so that a reason always says something. The ground's
+ * id is recorded beside it.
+ */
+async function reasonOf(ground: string | undefined, reason: string): Promise<{ reason: string; ground?: string }> {
+  const template = ground ? (await Grounds.list()).find((g) => g.id === ground) : undefined;
+  if (ground && !template) {
+    throw new DomainError("validation_failed", "Some fields need attention.", { issues: [{ path: "ground", message: "Choose a ground from the list." }] });
+  }
+  const text = reason || template?.text || "";
+  if (!text) {
+    throw new DomainError("validation_failed", "Some fields need attention.", {
+      issues: [{ path: "reason", message: "Give a reason: choose a ground with a statement, or write one." }],
+    });
+  }
+  return { reason: text, ...(template ? { ground: template.id } : {}) };
+}
+
+/** A new ground's id, from its label: lower-case letters, digits and _, unlike any other's. */
+function newGroundId(label: string, grounds: Grounds.Ground[]): string {
+  const base = slug(label).toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 36) || "ground";
+  let id = base;
+  for (let n = 2; grounds.some((g) => g.id === id); n++) id = `${base}_${n}`;
+  return id;
+}
+
+/** Carries out one console action on a notice, as `operator`. */
+async function act(id: string, action: Action, operator: string, form: Awaited<ReturnType<typeof formOf>>): Promise<void> {
+  switch (action) {
+    case "decide": {
+      const input = parse(Forms.decide, {
+        action: form.text("action") || undefined,
+        ground: form.text("ground"),
+        reason: form.text("reason"),
+        urls: form.list("urls"),
+        unfounded: form.text("unfounded") === "on",
+      });
+      const notice = await Notice.get(id);
+      const hide = notice.urls.map((u) => u.url).filter((url) => input.urls.includes(url));
+      if (input.action === "approve" && !hide.length) {
+        throw new DomainError("validation_failed", "Some fields need attention.", {
+          issues: [{ path: "urls", message: "Tick at least one URL to hide, or reject the notice." }],
+        });
+      }
+      const partial = input.action === "approve" && hide.length < notice.urls.length;
+      await Notice.decideAs(
+        id,
+        operator,
+        {
+          action: input.action,
+          ...(await reasonOf(input.ground, input.reason)),
+          ...(partial ? { urls: hide } : {}),
+          ...(input.action === "reject" && input.unfounded ? { unfounded: true } : {}),
+        },
+        "console",
+      );
+      return;
+    }
+    case "reverse": {
+      const input = parse(Forms.reverse, { ground: form.text("ground"), reason: form.text("reason"), urls: form.list("urls") });
+      await Notice.reverse(id, operator, { ...(await reasonOf(input.ground, input.reason)), ...(input.urls.length ? { urls: input.urls } : {}) });
+      return;
+    }
+    case "request-info":
+      await Notice.requestInfo(id, operator, parse(Forms["request-info"], { question: form.text("question") }));
+      return;
+    case "confirm-rule":
+      await Notice.confirmRule(id, operator, parse(Forms["confirm-rule"], { rule: form.text("rule") }));
+      return;
+    case "note":
+      await Notice.note(id, operator, parse(Forms.note, { text: form.text("text") }));
+      return;
+    case "assign":
+      await Notice.assign(id, operator, parse(Forms.assign, { to: form.text("to") }));
+      return;
+  }
+}
+
+/** The case page's data, read in parallel: the notice first, then its articles, preview and the templates. */
+async function casePage(c: Context<ConsoleEnv>, id: string, extra: { errors?: CaseErrors; done?: string } = {}) {
+  const notice = await Notice.get(id);
+  const [articles, preview, grounds] = await Promise.all([
+    Article.getMany(notice.urls.flatMap((u) => u.articleId ?? [])),
+    Notice.preview(notice),
+    Grounds.list(),
+  ]);
+  const state = Moderation.derive(notice.events);
+  const pendingRules = config().futureRulesNeedSecondApproval
+    ? Notice.rulesOf(notice)
+        .filter((rule) => !rule.until && !(state.confirmedRules ?? []).includes(rule.id))
+        .map((rule) => rule.id)
+    : [];
+  return (
+    <CasePage
+      operator={c.get("session").operator}
+      notice={notice}
+      state={state}
+      articles={articles}
+      preview={preview}
+      grounds={grounds}
+      pendingRules={pendingRules}
+      {...extra}
+    />
+  );
+}
+
 export const console_ = new Hono<ConsoleEnv>()
-  .use(Paths.routes.console, limitBody, sameOrigin, noStore, requireSession)
+  // `/console/*` covers `/console` itself too: once per request.
   .use(Paths.routes.consolePages, limitBody, sameOrigin, noStore, requireSession)
   .get(Paths.routes.signIn, (c) => c.html(<SignInPage />))
   .post(Paths.routes.signIn, async (c) => {
@@ -82,6 +242,80 @@ export const console_ = new Hono<ConsoleEnv>()
       maxAge: Session.SESSION_LIFETIME_MS / 1000,
     });
     return c.redirect(Paths.routes.console, 303);
+  })
+  .get(Paths.routes.console, async (c) => {
+    const operator = c.get("session").operator;
+    const now = new Date();
+    const query = c.req.query();
+    let filter: Queue.Filter;
+    try {
+      filter = Queue.filter(query);
+    } catch (error) {
+      const issues = issuesOf(error);
+      if (!issues) throw error;
+      const shown = { state: "pending_review" as const, source: query.source, requester: query.requester };
+      return c.html(
+        <QueuePage operator={operator} filter={shown} counts={await Queue.counts()} rows={[]} now={now} errors={byField(issues)} />,
+        422,
+      );
+    }
+    const [page, counts] = await Promise.all([Queue.list(filter, now), Queue.counts()]);
+    return c.html(<QueuePage operator={operator} filter={filter} counts={counts} rows={page.rows} cursor={page.cursor} now={now} />);
+  })
+  .get(Paths.routes.search, async (c) => {
+    const operator = c.get("session").operator;
+    const q = c.req.query("q") ?? "";
+    const now = new Date();
+    try {
+      const found = await Queue.search({ q }, now);
+      return c.html(<SearchPage operator={operator} q={q} rows={found.rows} complete={found.complete} now={now} />);
+    } catch (error) {
+      const issues = issuesOf(error);
+      if (!issues) throw error;
+      return c.html(<SearchPage operator={operator} q={q} rows={[]} complete now={now} error={issues[0]?.message} />, 422);
+    }
+  })
+  .get(Paths.routes.case, async (c) => {
+    const done = c.req.query("done") as Action | undefined;
+    return c.html(await casePage(c, c.req.param("id"), done && ACTIONS.includes(done) ? { done: DONE[done] } : {}));
+  })
+  .post(Paths.routes.caseAction, async (c) => {
+    const { id, action } = c.req.param() as { id: string; action: Action };
+    const form = await formOf(c);
+    try {
+      await act(id, action, c.get("session").operator, form);
+    } catch (error) {
+      const issues = issuesOf(error);
+      if (!issues) throw error;
+      return c.html(await casePage(c, id, { errors: { action, fields: byField(issues) } }), 422);
+    }
+    if (action === "assign" && form.text("back") === "queue") return c.redirect(Paths.routes.console, 303);
+    return c.redirect(`${Paths.caseOf(id)}?done=${action}`, 303);
+  })
+  .get(Paths.routes.grounds, async (c) => c.html(<GroundsPage operator={c.get("session").operator} grounds={await Grounds.list()} saved={c.req.query("saved") === "1"} />))
+  .post(Paths.routes.grounds, async (c) => {
+    const operator = c.get("session").operator;
+    const form = await formOf(c);
+    const current = await Grounds.list();
+    // Ids are kept as they were: decisions name grounds by id, so a ground is reworded, never renamed away.
+    const edited = current.map((ground, i) => ({ ...ground, label: form.text(`grounds.${i}.label`), text: form.text(`grounds.${i}.text`) }));
+    const added = { label: form.text("added.label").trim(), text: form.text("added.text") };
+    const id = added.label ? newGroundId(added.label, current) : undefined;
+    const grounds = id ? [...edited, { id, ...added }] : edited;
+    try {
+      await Grounds.save(grounds);
+    } catch (error) {
+      const issues = issuesOf(error);
+      if (!issues) throw error;
+      const errors = Object.fromEntries(
+        issues.map(({ path, message }) => {
+          const [index, name] = path.split(".");
+          return [Number(index) === current.length ? `added.${name}` : `grounds.${path}`, message];
+        }),
+      );
+      return c.html(<GroundsPage operator={operator} grounds={edited} added={added} errors={errors} />, 422);
+    }
+    return c.redirect(`${Paths.routes.grounds}?saved=1`, 303);
   })
   .post(Paths.routes.signOut, async (c) => {
     await Session.signOut(c.get("session"));
