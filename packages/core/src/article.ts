@@ -317,6 +317,17 @@ export async function hide(ids: string[], notice: string): Promise<void> {
   await mapLimit(ids, 16, (id) => articles.update(articles.key(id), [change.add("hiddenBy", new Set([notice]))]));
 }
 
+/**
+ * Takes a notice's mark off these articles (a reversal, a withdrawal). Each
+ * stays hidden while another notice's mark, or a rule, still covers it.
+ * Idempotent, and it creates nothing where no article or mark is stored.
+ */
+export async function unhide(ids: string[], notice: string): Promise<void> {
+  await mapLimit(ids, 16, (id) =>
+    articles.update(articles.key(id), [change.delete("hiddenBy", new Set([notice]))], { condition: when.stored() }),
+  );
+}
+
 /** Where a URL given in a notice would find its article: ours or the source's. */
 export function idForUrl(url: string, publicUrl: string): string | undefined {
   const normalized = Url.normalize(url);

@@ -56,6 +56,7 @@ const schema = z.object({
   ALLOW_LOOPBACK_FEEDS: z._default(z.stringbool(), false),
   FEED_POLL_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 900),
   REVIEW_SLA_HOURS: z._default(z.coerce.number().check(z.positive()), 48),
+  FUTURE_RULES_NEED_SECOND_APPROVAL: z._default(z.stringbool(), false),
 });
 
 export type Config = {
@@ -112,6 +113,8 @@ export type Config = {
   reviewSlaHours: number;
   /** The environment holds AWS credentials (AWS_ACCESS_KEY_ID) for the SDK to sign with. */
   credentialsInEnv: boolean;
+  /** A rule that blocks future articles starts only once a second operator confirms it (Notice.confirmRule). */
+  futureRulesNeedSecondApproval: boolean;
 };
 
 /** The defaults above are published with the code: only the local stack may run on them. */
@@ -163,6 +166,7 @@ export function load(env: Record<string, string | undefined>): Config {
     feedPollSeconds: parsed.FEED_POLL_SECONDS,
     reviewSlaHours: parsed.REVIEW_SLA_HOURS,
     credentialsInEnv: Boolean(env.AWS_ACCESS_KEY_ID),
+    futureRulesNeedSecondApproval: parsed.FUTURE_RULES_NEED_SECOND_APPROVAL,
   };
 }
 

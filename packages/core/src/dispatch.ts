@@ -249,7 +249,8 @@ async function complete(notice: Notice.Notice, holder: string, run: Run, now: Da
 async function applyEffects(notice: Notice.Notice, now: Date): Promise<Event[]> {
   try {
     const events = await Notice.applyEffects(notice, now);
-    if (notice.decision?.action === "approved") await Cdn.invalidate(Notice.changedPages(notice));
+    // Hidden or shown again: either way the cached pages are stale.
+    if (events.some((e) => e.type !== "mail_sent")) await Cdn.invalidate(Notice.changedPages(notice));
     return events;
   } catch (error) {
     Log.warn("effects.failed", { notice: notice.id, error: error instanceof Error ? error.name : "Error" });

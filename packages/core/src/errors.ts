@@ -18,7 +18,9 @@ export type ErrorCode =
   | "idempotency_mismatch"
   | "replaced"
   | "receipt_open"
-  | "undeliverable";
+  | "undeliverable"
+  /** The step does not fit the notice as it stands (a reversal of a rejection, a second appeal). */
+  | "invalid_state";
 
 export type FieldIssue = { path: string; message: string };
 

@@ -5,6 +5,7 @@ export * as Bounce from "./bounce";
 export { config, configure, Config } from "./config";
 export * as Dispatch from "./dispatch";
 export * as Feed from "./feed";
+export * as Grounds from "./grounds";
 export * as Idempotency from "./idempotency";
 export * as Links from "./links";
 export * as Log from "./logger";

@@ -4,10 +4,12 @@
  */
 import { SendEmailCommand } from "@aws-sdk/client-ses";
 import { records, standingOf, type Standing } from "./abuse";
+import * as ApiKey from "./api-key";
 import * as Article from "./article";
 import { ses } from "./aws/ses";
 import { suppressedAddresses, suppressedIn, suppressedKeys } from "./bounce";
 import { config } from "./config";
+import * as Grounds from "./grounds";
 import type { MailKind } from "./moderation";
 import type { Notice } from "./notice";
 import * as Present from "./present";
@@ -26,6 +28,10 @@ export type Context = {
   counts?: Map<string, number>;
   /** Recipients the desk no longer mails (Bounce). */
   suppressed: Set<string>;
+  /** The statement-of-reasons templates in force, when a mail states reasons. */
+  grounds?: Grounds.Ground[];
+  /** The names of the API keys that acted, by key id. */
+  keyNames?: Map<string, string>;
 };
 
 /**
@@ -33,12 +39,22 @@ export type Context = {
  * of `recipients` must not be mailed: one batch read (and, for review mail,
  * the count of what an approval would hide).
  */
+/** The mail that states reasons (DSA Art. 17), with the templates and the keys' names it needs. */
+const REASONED = new Set(["decision", "reversal", "restoration"]);
+
 export async function contextFor(notice: Notice, kinds: readonly string[], recipients: string[]): Promise<Context> {
   const review = kinds.includes("review");
-  const ids = review || kinds.includes("decision") ? notice.urls.flatMap((u) => u.articleId ?? []) : [];
+  const reasoned = kinds.some((kind) => REASONED.has(kind));
+  const ids = review || reasoned ? notice.urls.flatMap((u) => u.articleId ?? []) : [];
+  const keys = reasoned ? [...new Set(notice.events.flatMap((e) => Present.keyOf(e.by) ?? []))] : [];
   const along = {
-    keys: [...suppressedKeys(recipients), ...(review ? [records.key(notice.requester.email)] : [])],
-    entities: { suppressed: suppressedAddresses, records },
+    keys: [
+      ...suppressedKeys(recipients),
+      ...(review ? [records.key(notice.requester.email)] : []),
+      ...(reasoned ? [Grounds.reader.key()] : []),
+      ...keys.map((id) => ApiKey.entity.key(id)),
+    ],
+    entities: { suppressed: suppressedAddresses, records, grounds: Grounds.reader.entity, apiKeys: ApiKey.entity },
   };
   const [read, counts] = await Promise.all([
     ids.length
@@ -51,6 +67,12 @@ export async function contextFor(notice: Notice, kinds: readonly string[], recip
     articles: read.articles,
     suppressed: suppressedIn(read.found.suppressed),
     ...(review ? { standing: standingOf(read.found.records[0]), counts } : {}),
+    ...(reasoned
+      ? {
+          grounds: read.found.grounds[0]?.grounds,
+          keyNames: new Map(read.found.apiKeys.map((key) => [key.id, key.name])),
+        }
+      : {}),
   };
 }
 
@@ -62,9 +84,19 @@ export function compose(kind: MailKind, notice: Notice, operator: string | undef
     case "review":
       return Mails.review(shown, operator!, context, now);
     case "decision":
-      return Mails.decision(shown, context.articles);
+      return Mails.decision(shown, context);
+    case "reversal":
+    case "restoration":
+      return Mails.reversal(shown, context);
+    case "info_request":
+      return Mails.infoRequest(shown);
+    // An objection queued before appeals replaced it is mailed as the appeal it now is.
     case "contest":
-      return Mails.contested(shown, operator!);
+    case "appeal":
+      return Mails.toOperators("appeal", shown, operator!, now);
+    case "info_answer":
+    case "withdrawal":
+      return Mails.toOperators(kind, shown, operator!, now);
   }
 }
 

@@ -9,30 +9,84 @@
  */
 import * as z from "zod/mini";
 
-export type Status = "awaiting_confirmation" | "pending_review" | "approved" | "rejected";
+export const Status = z.enum([
+  "awaiting_confirmation",
+  "pending_review",
+  /** An operator asked the requester a question; the review clock stops until they answer. */
+  "awaiting_information",
+  "approved",
+  /** Some of its URLs hidden, others kept (or restored after a partial reversal). */
+  "partially_approved",
+  "rejected",
+  "withdrawn",
+  "reversed",
+]);
+export type Status = z.output<typeof Status>;
 const Decision = z.enum(["approved", "rejected"]);
 export type Decision = z.output<typeof Decision>;
-export const MailKind = z.enum(["receipt", "review", "decision", "contest"]);
+export const MailKind = z.enum([
+  "receipt",
+  "review",
+  "decision",
+  /** Kept for messages queued before appeals replaced objections; mailed as an appeal. */
+  "contest",
+  "appeal",
+  "reversal",
+  "withdrawal",
+  "info_request",
+  "info_answer",
+  "restoration",
+]);
 export type MailKind = z.output<typeof MailKind>;
 
 const base = { at: z.string(), by: z.string() };
 const kind = <T extends string, S extends z.core.$ZodLooseShape>(type: T, shape: S) =>
   z.object({ type: z.literal(type), ...base, ...shape });
 
-/** What operators decided, as the notice keeps it. */
-export const DecisionRecord = z.object({
-  action: Decision,
-  ...base,
+/** How a decision was taken: a link from the review mail, the console, or the review API. */
+export const Via = z.enum(["email", "console", "api"]);
+export type Via = z.output<typeof Via>;
+
+/** One URL of a decision taken URL by URL, as filed. */
+const UrlDecision = z.object({ url: z.string(), outcome: z.enum(["hidden", "kept"]), reason: z.optional(z.string()) });
+export type UrlDecision = z.output<typeof UrlDecision>;
+
+const decisionFields = {
   reason: z.optional(z.string()),
   /** Manifestly unfounded (DSA Art. 23). */
   unfounded: z.optional(z.boolean()),
-});
+  /** The statement-of-reasons template chosen (Notice.Grounds). */
+  ground: z.optional(z.string()),
+  via: z.optional(Via),
+  /** Present when the notice was decided URL by URL. */
+  urls: z.optional(z.array(UrlDecision)),
+};
+
+/** What operators decided, as the notice keeps it. */
+export const DecisionRecord = z.object({ action: Decision, ...base, ...decisionFields });
+export type DecisionRecord = z.output<typeof DecisionRecord>;
 
 /** One entry of a notice's log, as stored and as read back. */
 export const Event = z.discriminatedUnion("type", [
   kind("filed", { confirmed: z.boolean() }),
   kind("confirmed", {}),
-  kind("decided", { action: Decision, reason: z.optional(z.string()), unfounded: z.optional(z.boolean()) }),
+  kind("decided", { action: Decision, ...decisionFields }),
+  /** An approval taken back, whole or (`urls`, as filed) in part. */
+  kind("reversed", { reason: z.string(), ground: z.optional(z.string()), urls: z.optional(z.array(z.string())) }),
+  /** The same, after a counter-notice. */
+  kind("restored", { urls: z.array(z.string()), reason: z.string() }),
+  kind("withdrawn", { reason: z.optional(z.string()) }),
+  /** The requester appeals a rejection (DSA Art. 20): once, and back to review. */
+  kind("appealed", { reason: z.string() }),
+  kind("info_requested", { question: z.string() }),
+  kind("info_given", { answer: z.string() }),
+  /** An operators' note: never shown to the requester. */
+  kind("noted", { text: z.string() }),
+  /** `to`: an operator's address, or "" when unassigned. */
+  kind("assigned", { to: z.string() }),
+  /** A second operator confirmed a rule that blocks future articles (FUTURE_RULES_NEED_SECOND_APPROVAL). */
+  kind("rule_confirmed", { rule: z.string() }),
+  kind("counter_noticed", { counterNotice: z.string() }),
   /** `ref`: SES's message id. */
   kind("mail_sent", { kind: MailKind, to: z.string(), ref: z.optional(z.string()) }),
   /** The desk stopped trying: SES refused for good, the address is suppressed, or retries ran out. */
@@ -41,7 +95,11 @@ export const Event = z.discriminatedUnion("type", [
   kind("mail_bounced", { to: z.string(), bounce: z.enum(["permanent", "transient", "complaint"]), ref: z.optional(z.string()) }),
   kind("articles_hidden", { count: z.number(), articleIds: z.array(z.string()) }),
   kind("rule_created", { rule: z.string() }),
-  /** The requester objects to the decision (DSA Art. 20); operators are told. */
+  /** A reversal or withdrawal ended a rule the notice had left; what it hid is shown again. */
+  kind("rule_ended", { rule: z.string() }),
+  /** What a reversal, withdrawal or restoration gave back: the notice's marks taken off these articles. */
+  kind("articles_restored", { count: z.number(), articleIds: z.array(z.string()) }),
+  /** Before appeals: the requester objected to the decision; operators were told. */
   kind("contested", { objection: z.string() }),
 ]);
 export type Event = z.output<typeof Event>;
@@ -60,11 +118,37 @@ export const transitions = {
   rejected: { from: "pending_review", to: "rejected" },
 } as const satisfies Record<string, { from: Status; to: Status }>;
 
+/** Where a decision may be taken: in review, or while the requester is asked a question. */
+export const decidable = ["pending_review", "awaiting_information"] as const satisfies Status[];
+/** What a reversal, a restoration or a counter-notice may act on. */
+export const standing = ["approved", "partially_approved"] as const satisfies Status[];
+/** What may be appealed: a decision that refused the requester all or part of what they asked. */
+export const appealable = ["rejected", "partially_approved"] as const satisfies Status[];
+
+/** How long a decision may be appealed (DSA Art. 20: at least six months). */
+export const APPEAL_WITHIN_MS = 183 * 24 * 60 * 60 * 1000;
+
+/** The queue a notice waits in (console, Table.queue). */
+export const QueueState = z.enum(["awaiting_confirmation", "pending_review", "decided", "contested"]);
+export type QueueState = z.output<typeof QueueState>;
+
 export type State = {
   status: Status;
   filedAt?: string;
   confirmedAt?: string;
-  decision?: z.output<typeof DecisionRecord>;
+  decision?: DecisionRecord;
+  /** The open or decided appeal; `rejectedBy` should not decide it. */
+  appeal?: { at: string; reason: string; rejectedBy: string; decided: boolean };
+  /** Appealed or counter-noticed, and not decided again since. */
+  contested?: boolean;
+  /** The URLs (as filed) a reversal or restoration brought back. */
+  restored?: string[];
+  /** When an open question was asked; the review clock does not run while it waits. */
+  askedAt?: string;
+  /** Time the review clock stood still for answers, in milliseconds. */
+  pausedMs?: number;
+  assignee?: string;
+  confirmedRules?: string[];
 };
 
 export class InvalidTransition extends Error {
@@ -86,26 +170,97 @@ export function apply(state: State | undefined, event: Event): State {
     case "filed":
       throw new InvalidTransition(state.status, event.type);
     case "confirmed":
-      expect(state, transitions.confirmed.from, event);
+      expect(state, [transitions.confirmed.from], event);
       return { ...state, status: transitions.confirmed.to, confirmedAt: event.at };
     case "decided": {
-      const { from, to } = transitions[event.action];
-      expect(state, from, event);
-      const { action, by, at, reason, unfounded } = event;
-      return { ...state, status: to, decision: { action, by, at, reason, ...(unfounded ? { unfounded } : {}) } };
+      expect(state, decidable, event);
+      const { type, ...decision } = event;
+      const partial = decision.action === "approved" && decision.urls?.some((u) => u.outcome === "kept");
+      const { askedAt, contested, appeal, restored, ...rest } = state;
+      return {
+        ...rest,
+        ...answered(state, event.at),
+        status: partial ? "partially_approved" : transitions[decision.action].to,
+        decision: strip(decision),
+        ...(appeal ? { appeal: { ...appeal, decided: true } } : {}),
+      };
+    }
+    case "reversed":
+    case "restored": {
+      expect(state, standing, event);
+      const whole = event.type === "reversed" ? !event.urls : false;
+      const { contested, ...rest } = state;
+      return {
+        ...rest,
+        status: whole ? "reversed" : "partially_approved",
+        restored: [...new Set([...(state.restored ?? []), ...(event.urls ?? [])])],
+      };
+    }
+    case "withdrawn": {
+      if (state.status === "withdrawn") throw new InvalidTransition(state.status, event.type);
+      const { contested, askedAt, ...rest } = state;
+      return { ...rest, ...answered(state, event.at), status: "withdrawn" };
+    }
+    case "appealed": {
+      expect(state, appealable, event);
+      const decision = state.decision!;
+      const late = Date.parse(event.at) - Date.parse(decision.at) > APPEAL_WITHIN_MS;
+      if (state.appeal || late) throw new InvalidTransition(state.status, event.type);
+      return {
+        ...state,
+        status: "pending_review",
+        contested: true,
+        appeal: { at: event.at, reason: event.reason, rejectedBy: decision.by, decided: false },
+      };
+    }
+    case "info_requested":
+      expect(state, ["pending_review"], event);
+      return { ...state, status: "awaiting_information", askedAt: event.at };
+    case "info_given": {
+      expect(state, ["awaiting_information"], event);
+      const { askedAt, ...rest } = state;
+      return { ...rest, ...answered(state, event.at), status: "pending_review" };
+    }
+    case "counter_noticed":
+      expect(state, standing, event);
+      return { ...state, contested: true };
+    case "rule_confirmed":
+      expect(state, standing, event);
+      return { ...state, confirmedRules: [...new Set([...(state.confirmedRules ?? []), event.rule])] };
+    case "assigned": {
+      const { assignee, ...rest } = state;
+      return event.to ? { ...rest, assignee: event.to } : rest;
     }
     default:
-      // Mail and effects are records of work done; they do not move the notice.
+      // Notes, mail and effects are records of work done; they do not move the notice.
       return state;
   }
 }
 
-function expect(state: State, from: Status, event: Event) {
-  if (state.status !== from) throw new InvalidTransition(state.status, event.type);
+/** Leaves out what a decision did not say, so a stored record and a derived one compare equal. */
+function strip(decision: Omit<Extract<Event, { type: "decided" }>, "type">): DecisionRecord {
+  return Object.fromEntries(Object.entries(decision).filter(([, value]) => value !== undefined && value !== false)) as DecisionRecord;
+}
+
+/** The pause an open question adds to the review clock once it is answered (or moot). */
+function answered(state: State, at: string): Pick<State, "pausedMs"> {
+  if (!state.askedAt) return state.pausedMs ? { pausedMs: state.pausedMs } : {};
+  return { pausedMs: (state.pausedMs ?? 0) + Math.max(0, Date.parse(at) - Date.parse(state.askedAt)) };
+}
+
+function expect(state: State, from: readonly Status[], event: Event) {
+  if (!from.includes(state.status)) throw new InvalidTransition(state.status, event.type);
 }
 
 export function derive(events: readonly Event[]): State {
   const state = events.reduce<State | undefined>(apply, undefined);
   if (!state) throw new Error("A notice's log starts with its filing.");
   return state;
+}
+
+/** The queue a notice in this state waits in: an appeal or a counter-notice puts a case back until it is decided again. */
+export function queueOf(state: Pick<State, "status" | "contested">): QueueState {
+  if (state.contested) return "contested";
+  if (state.status === "awaiting_confirmation") return "awaiting_confirmation";
+  return (decidable as readonly Status[]).includes(state.status) ? "pending_review" : "decided";
 }

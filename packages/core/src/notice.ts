@@ -123,9 +123,9 @@ type Valid = z.output<typeof Input>;
 export const Reason = requiredText("Give a reason for the rejection.", 2000);
 
 export type Requester = Valid["requester"];
+export const Status = Moderation.Status;
 export type Status = Moderation.Status;
-
-const STATUSES = ["awaiting_confirmation", "pending_review", "approved", "rejected"] as const satisfies Status[];
+const STATUSES = Status.options;
 
 const Subject = z.object({ sourceDomain: z.string(), sourceName: z.string(), authorKey: z.string(), author: z.string() });
 /** A source (and author there) that the notice's matched articles come from. */
@@ -156,7 +156,7 @@ const Stored = z.object({
   explanation: z.string(),
   signature: z.string(),
   subjects: z.array(Subject),
-  status: z.enum(STATUSES),
+  status: Status,
   decision: z.optional(Moderation.DecisionRecord),
   events: z.array(Moderation.Event),
   outbox: z.record(z.string(), Outbox.Message),
@@ -195,16 +195,40 @@ export const entity = Store.entity({
   }),
 });
 
-export type UrlOutcome = "matched" | "not_found" | "duplicate" | "hidden" | "rejected";
+export type UrlOutcome = "matched" | "not_found" | "duplicate" | "hidden" | "kept" | "restored" | "rejected";
 
 export type Outcome = { url: string; outcome: UrlOutcome; articleId?: string; duplicateOf?: string };
 
+/** What an approval decided for one URL (as filed), and whether it was taken back since. */
+export function decidedFor(notice: Pick<Notice, "decision" | "events" | "status">, url: string): "hidden" | "kept" | "restored" | undefined {
+  const { status, decision } = notice;
+  // A whole reversal, or the withdrawal of an approved notice, brings every URL back.
+  if (status === "reversed" || (status === "withdrawn" && decision?.action === "approved")) return "restored";
+  if (status !== "approved" && status !== "partially_approved") return undefined;
+  if (decision?.urls?.find((u) => u.url === url)?.outcome === "kept") return "kept";
+  const restored = (notice.events ?? []).some((e) => (e.type === "reversed" || e.type === "restored") && e.urls?.includes(url));
+  return restored ? "restored" : "hidden";
+}
+
+/** The URLs (as filed) an approval hides now. */
+export function hiddenUrls(notice: Notice): string[] {
+  return notice.urls.map((u) => u.url).filter((url) => decidedFor(notice, url) === "hidden");
+}
+
+/** Lumen's "action taken": whether the notice led to anything being removed. */
+export function actionTaken(notice: Notice): "yes" | "no" | "partial" {
+  const hidden = hiddenUrls(notice).length;
+  if (!hidden) return "no";
+  return hidden === notice.urls.length ? "yes" : "partial";
+}
+
 export function outcomes(notice: Notice): Outcome[] {
   return notice.urls.map(({ url, articleId, duplicateOf }) => {
+    const decided = decidedFor(notice, url);
     const outcome: UrlOutcome = !articleId
       ? "not_found"
-      : notice.status === "approved"
-        ? "hidden"
+      : decided
+        ? decided
         : duplicateOf
           ? "duplicate"
           : notice.status === "rejected"
@@ -345,9 +369,13 @@ export async function resendReceipt(id: string, token: string, now = new Date())
   return updated;
 }
 
-/** Marks a notice replaced by a later one from the same mailbox; it never moves on (see `transition`). */
+/**
+ * Marks a notice replaced by a later one from the same mailbox; it never
+ * moves on (see `transition`), so it leaves the operators' queue.
+ */
 async function replace(id: string, now: Date): Promise<void> {
-  await entity.update(entity.key(id), [change.set("replacedAt", now.toISOString()), change.add("version", 1)], {
+  const plan = [change.set("replacedAt", now.toISOString()), ...change.remove("gsi5pk", "gsi5sk"), change.add("version", 1)];
+  await entity.update(entity.key(id), plan, {
     condition: when.and(when.eq("status", "awaiting_confirmation"), when.missing("replacedAt")),
   });
 }
@@ -419,7 +447,11 @@ async function store(
     ...(key ? { filedWith: key } : {}),
     version: 1,
   };
-  const index = { ...Table.due.at(now), ...(key ? Table.byKey.of(key.id, notice.createdAt, notice.id) : {}) };
+  const index = {
+    ...Table.due.at(now),
+    ...Table.queue.of(Moderation.queueOf({ status }), notice.createdAt, notice.id),
+    ...(key ? Table.byKey.of(key.id, notice.createdAt, notice.id) : {}),
+  };
   const size = Store.itemSize(entity.item(entity.key(notice.id), notice, { index }));
   if (size > MAX_ITEM_BYTES) {
     const message = `This notice would take ${Math.ceil(size / 1000)} KB to store; the limit is ${MAX_ITEM_BYTES / 1000} KB. Split its URLs over several notices.`;
@@ -442,27 +474,42 @@ async function store(
 async function transition(
   id: string,
   event: Extract<Moderation.Event, { type: "confirmed" | "decided" }>,
+  to: Status,
   changes: { set?: Record<string, unknown>; outbox: [string, Outbox.Message][] },
   now: Date,
 ): Promise<Notice> {
-  const { from, to } =
-    event.type === "decided"
-      ? Moderation.transitions[event.action]
-      : Moderation.transitions.confirmed;
+  const from = event.type === "decided" ? Moderation.decidable : [Moderation.transitions.confirmed.from];
+  return write(id, event, { ...changes, to, queue: Moderation.queueOf({ status: to }) }, when.or(...from.map((status) => when.eq("status", status))), now);
+}
+
+/**
+ * The one write every step on a notice is: its event appended, its status and
+ * queue set, its messages queued, under `condition` (and never on a notice
+ * replaced by a later one from the same mailbox). A retried write whose first
+ * answer was lost finds its own write id and returns the notice.
+ */
+async function write(
+  id: string,
+  event: Moderation.Event,
+  changes: { to?: Status; queue?: Moderation.QueueState; set?: Record<string, unknown>; outbox?: [string, Outbox.Message][] },
+  condition: Store.Condition,
+  now: Date,
+): Promise<Notice> {
   const writeId = Ids.newId();
+  const outbox = changes.outbox ?? [];
   const updated = await entity.updateAndGet(
     entity.key(id),
     [
-      change.set("status", to),
+      ...(changes.to ? [change.set("status", changes.to)] : []),
+      ...(changes.queue ? [change.set("gsi5pk", Table.queue.partition(changes.queue))] : []),
       change.append("events", [event]),
-      ...change.fields(Table.due.at(now)),
+      ...(outbox.length || changes.set?.effectsPending ? change.fields(Table.due.at(now)) : []),
       change.set("writeId", writeId),
       ...Object.entries(changes.set ?? {}).map(([field, value]) => change.set(field, value)),
-      ...changes.outbox.map(([messageId, message]) => change.set(["outbox", messageId], message)),
+      ...outbox.map(([messageId, message]) => change.set(["outbox", messageId], message)),
       change.add("version", 1),
     ],
-    // A notice replaced by a later one from the same mailbox never moves on.
-    { condition: when.and(when.eq("status", from), when.missing("replacedAt")) },
+    { condition: when.and(condition, when.missing("replacedAt")) },
   );
   if (updated) return updated;
   const row = await entity.getRow(entity.key(id), { consistent: true });
@@ -557,11 +604,13 @@ export async function confirmAnonymous(id: string, token: string, now = new Date
   return transition(
     id,
     { type: "confirmed", at: now.toISOString(), by: "requester" },
+    Moderation.transitions.confirmed.to,
     { outbox: reviewMail(now) },
     now,
   );
 }
 
+/** A decision from a link in the review mail: the link names the operator; `decideAs` does the rest. */
 export async function decide(
   id: string,
   action: Moderation.Decision,
@@ -571,31 +620,104 @@ export async function decide(
   { unfounded = false }: { unfounded?: boolean } = {},
 ): Promise<Notice> {
   const operator = verifyLink(id, action === "approved" ? "approve" : "reject", token, now);
-  const why =
-    action === "rejected" || (typeof reason === "string" && reason.trim())
-      ? parse(z.object({ reason: Reason }), { reason }).reason
-      : undefined;
-  const flagged = action === "rejected" && unfounded;
-  const decision = { action, by: operator, at: now.toISOString(), reason: why, ...(flagged ? { unfounded } : {}) };
+  const input = { action: action === "approved" ? "approve" : "reject", reason, unfounded };
+  return decideAs(id, operator, input, "email", now);
+}
+
+const optionalReason = z.optional(
+  z.pipe(
+    z.string({ error: "The reason must be text." }).check(wellFormed, z.trim(), z.maxLength(2000, "Keep this under 2,000 characters.")),
+    z.transform((value) => value || undefined),
+  ),
+);
+const GroundId = z.optional(z.string().check(z.trim(), z.regex(/^[a-z0-9_]{1,40}$/, "Choose a ground from the list.")));
+const UrlList = z.array(z.string({ error: "Each URL must be text." }).check(z.trim()), { error: "List the URLs, as filed." });
+
+export const DecisionInput = z.object({
+  action: z.enum(["approve", "reject"], { error: "action is approve or reject." }),
+  reason: optionalReason,
+  ground: GroundId,
+  /** The URLs (as filed) to hide; the others are kept. Absent: the whole notice. */
+  urls: z.optional(UrlList),
+  /** A reason per URL (as filed), for a decision taken URL by URL. */
+  reasons: z.optional(z.record(z.string(), z.string().check(wellFormed, z.trim(), z.maxLength(2000)))),
+  unfounded: z.optional(z.boolean()),
+});
+export type DecisionInput = z.input<typeof DecisionInput>;
+
+/**
+ * Decides a notice in review (or waiting for an answer): whole, or URL by
+ * URL (`urls`: those to hide). Whatever the channel, one conditional write
+ * records the decision and queues its mail and webhook event; the dispatcher
+ * applies its effects. A whole decision reads nothing first.
+ */
+export async function decideAs(id: string, actor: string, input: unknown, via: Moderation.Via, now = new Date()): Promise<Notice> {
+  const data = parse(DecisionInput, input);
+  const approve = data.action === "approve";
+  const action: Moderation.Decision = approve ? "approved" : "rejected";
+  const reason = approve ? data.reason : parse(z.object({ reason: Reason }), { reason: data.reason ?? "" }).reason;
+  const urls = approve && data.urls ? await perUrl(id, data.urls, data.reasons ?? {}) : undefined;
+  if (urls && !reason) throw invalid("reason", "Give a reason for keeping some of the URLs.");
+  const flagged = !approve && data.unfounded === true;
+  const decision: Moderation.DecisionRecord = {
+    action,
+    by: actor,
+    at: now.toISOString(),
+    ...(reason ? { reason } : {}),
+    ...(flagged ? { unfounded: true } : {}),
+    ...(data.ground ? { ground: data.ground } : {}),
+    ...(via !== "email" ? { via } : {}),
+    ...(urls ? { urls } : {}),
+  };
+  const to: Status = urls ? "partially_approved" : Moderation.transitions[action].to;
   // The effects are the dispatcher's: it runs as soon as this write lands
   // (the table's stream), applies them under its lease, and records them
   // with the decision mail it sends. The request stays one write at any size.
   const notice = await transition(
     id,
     { type: "decided", ...decision },
+    to,
     {
-      set: { decision, ...(action === "approved" || flagged ? { effectsPending: true } : {}) },
+      // A rejection too: one that re-decides an appealed partial approval takes back what it hid.
+      set: { decision, effectsPending: true },
       outbox: [
         Outbox.queue("decision", now),
         // Queued for every notice: the write cannot see who filed it, and
         // the dispatcher drops events of notices no key filed, at no cost.
-        Outbox.queueWebhook(Moderation.transitions[action].to, now),
+        Outbox.queueWebhook(to, now),
       ],
     },
     now,
   );
   Metrics.count("NoticesDecided");
   return notice;
+}
+
+function invalid(path: string, message: string): DomainError {
+  return new DomainError("validation_failed", message, { issues: [{ path, message }] });
+}
+
+/**
+ * A decision URL by URL, checked against the notice as filed: only a notice
+ * that hides URL by URL can be split (a source- or author-wide one, or one
+ * that blocks future articles, hides by rule and is decided whole). All URLs
+ * hidden is a whole approval.
+ */
+async function perUrl(id: string, hide: string[], reasons: Record<string, string>): Promise<Moderation.UrlDecision[] | undefined> {
+  const notice = await get(id);
+  const filed = [...new Set(notice.urls.map((u) => u.url))];
+  const unknown = hide.filter((url) => !filed.includes(url));
+  if (unknown.length) throw invalid("urls", `These URLs are not in the notice: ${unknown.join(", ")}.`);
+  if (!hide.length) throw invalid("urls", "Choose at least one URL to hide, or reject the notice.");
+  if (hide.length === filed.length) return undefined;
+  if (notice.scope !== "urls" || notice.future) {
+    throw invalid("urls", "A notice that hides by rule (a whole source or author, or future articles) is decided whole.");
+  }
+  return filed.map((url) => ({
+    url,
+    outcome: hide.includes(url) ? "hidden" : "kept",
+    ...(reasons[url] ? { reason: reasons[url] } : {}),
+  }));
 }
 
 /**
@@ -605,60 +727,97 @@ export async function decide(
  * had seen when it was approved. "These URLs, now and in the future" blocks
  * what their authors publish from the approval on. Present names them.
  */
-export function rulesOf(notice: Notice): Suppression.Rule[] {
+export function rulesOf(notice: Notice, { confirmed = false }: { confirmed?: boolean } = {}): Suppression.Rule[] {
   if (notice.scope === "urls" && !notice.future) return [];
   const at = notice.decision?.at ?? notice.createdAt;
-  const rules = notice.subjects.map(({ sourceDomain, authorKey }): Suppression.Rule => {
+  const held = config().futureRulesNeedSecondApproval && !confirmed;
+  const seconded = new Set(notice.events?.flatMap((e) => (e.type === "rule_confirmed" ? [e.rule] : [])) ?? []);
+  const rules = notice.subjects.map(({ sourceDomain, authorKey }): Suppression.Rule | undefined => {
     const author = notice.scope === "source" ? undefined : authorKey;
+    const id = Suppression.ruleId(sourceDomain, author);
+    // Held for a second operator: a rule for the future alone waits; a wide one hides what we have now.
+    const waits = held && notice.future && !seconded.has(id);
+    if (waits && notice.scope === "urls") return undefined;
     return {
-      id: Suppression.ruleId(sourceDomain, author),
+      id,
       kind: author ? "author" : "source",
       sourceDomain,
       ...(author ? { authorKey: author } : {}),
       notice: notice.id,
-      ...(notice.future ? (notice.scope === "urls" ? { from: at } : {}) : { until: at }),
+      ...(notice.future && !waits ? (notice.scope === "urls" ? { from: at } : {}) : { until: at }),
       createdAt: at,
     };
   });
-  return [...new Map(rules.map((rule) => [rule.id, rule])).values()];
+  const present = rules.filter((rule): rule is Suppression.Rule => Boolean(rule));
+  return [...new Map(present.map((rule) => [rule.id, rule])).values()];
+}
+
+/** The rules that block future articles and wait for a second operator (FUTURE_RULES_NEED_SECOND_APPROVAL). */
+export function awaitingConfirmation(notice: Notice): Suppression.Rule[] {
+  if (!notice.future || !config().futureRulesNeedSecondApproval) return [];
+  if (notice.status !== "approved" && notice.status !== "partially_approved") return [];
+  const seconded = new Set(notice.events.flatMap((e) => (e.type === "rule_confirmed" ? [e.rule] : [])));
+  return rulesOf(notice, { confirmed: true }).filter((rule) => !seconded.has(rule.id));
 }
 
 /**
- * Carries out what a decision leads to, and returns the events that record
- * it: an approval hides the articles its URLs name and leaves its rules; a
- * rejection as unfounded counts against the requester. Every step is
- * idempotent, so a worker that dies halfway is repaired by the next one
- * running it again. The dispatcher calls it under its lease and records the
- * events in the write that releases the lease.
+ * Brings the site in line with the notice, and returns the events that
+ * record what changed: while approved, the articles its hidden URLs name are
+ * hidden and its rules put; what a reversal, a withdrawal or a rejection on
+ * appeal took back is shown again, and when nothing of the approval stands
+ * its rules end. A rejection as unfounded counts against the requester.
+ * Every step is idempotent, so a worker that dies halfway is repaired by the
+ * next one running it again. The dispatcher calls it under its lease and
+ * records the events in the write that releases the lease.
  */
 export async function applyEffects(notice: Notice, now = new Date()): Promise<Moderation.Event[]> {
-  if (notice.decision?.action === "rejected") {
-    await Abuse.recordUnfounded(notice.requester.email, notice.id, now);
-    return [];
-  }
+  const at = now.toISOString();
+  const standing = notice.status === "approved" || notice.status === "partially_approved";
+  const everApproved = notice.events.some((e) => e.type === "articles_hidden");
+  if (notice.decision?.action === "rejected" && notice.decision.unfounded) await Abuse.recordUnfounded(notice.requester.email, notice.id, now);
+  const takenBack = notice.urls.filter((u) => decidedFor(notice, u.url) !== "hidden");
+  const undo = everApproved ? [...new Set(takenBack.flatMap((u) => u.articleId ?? Article.idForUrl(u.url, config().publicUrl) ?? []))] : [];
+  const created = [...new Set(notice.events.flatMap((e) => (e.type === "rule_created" ? [e.rule] : [])))];
+  const ended = new Set(notice.events.flatMap((e) => (e.type === "rule_ended" ? [e.rule] : [])));
+  const ending = standing ? [] : created.filter((rule) => !ended.has(rule));
+  const restoredLogged = new Set(notice.events.flatMap((e) => (e.type === "articles_restored" ? e.articleIds : [])));
+  await Promise.all([Article.unhide(undo, notice.id), Suppression.end(ending, notice.id, now)]);
+  const restoring = undo.filter((id) => !restoredLogged.has(id));
+  const undone: Moderation.Event[] = [
+    ...ending.map((rule): Moderation.Event => ({ type: "rule_ended", at, by: "system", rule })),
+    ...(restoring.length || ending.length
+      ? [{ type: "articles_restored" as const, at, by: "system", count: restoring.length, articleIds: restoring.slice(0, Moderation.LISTED_IDS) }]
+      : []),
+  ];
+  if (!standing) return undone;
   const rules = rulesOf(notice);
+  const hidden = new Set(hiddenUrls(notice));
   // A source- or author-wide rule covers the articles the notice lists; a URL we do not have yet
   // keeps its own mark, so it is hidden whenever it arrives.
   const listed = [
     ...new Set(
-      notice.urls.flatMap((u) =>
-        u.articleId ? (notice.scope === "urls" ? [u.articleId] : []) : (Article.idForUrl(u.url, config().publicUrl) ?? []),
-      ),
+      notice.urls
+        .filter((u) => hidden.has(u.url))
+        .flatMap((u) =>
+          u.articleId ? (notice.scope === "urls" ? [u.articleId] : []) : (Article.idForUrl(u.url, config().publicUrl) ?? []),
+        ),
     ),
   ];
   // What people are told was hidden: the listed articles we have, or every
   // article a source- or author-wide rule covers, counted as it takes effect.
-  const found = [...new Set(notice.urls.flatMap((u) => u.articleId ?? []))];
+  const found = [...new Set(notice.urls.filter((u) => hidden.has(u.url)).flatMap((u) => u.articleId ?? []))];
+  const logged = new Set(created);
+  const fresh = rules.filter((rule) => !logged.has(rule.id));
   const [, , covered] = await Promise.all([
     Article.hide(listed, notice.id),
     Suppression.put(rules),
-    notice.scope === "urls" ? [] : Promise.all(rules.map((rule) => Article.countInScope(rule.sourceDomain, rule.authorKey))),
+    everApproved || notice.scope === "urls" ? [] : Promise.all(rules.map((rule) => Article.countInScope(rule.sourceDomain, rule.authorKey))),
   ]);
-  const at = now.toISOString();
   const count = notice.scope === "urls" ? found.length : covered.reduce((sum, n) => sum + n, 0);
   return [
-    ...rules.map((rule): Moderation.Event => ({ type: "rule_created", at, by: "system", rule: rule.id })),
-    { type: "articles_hidden", at, by: "system", count, articleIds: found.slice(0, Moderation.LISTED_IDS) },
+    ...undone,
+    ...fresh.map((rule): Moderation.Event => ({ type: "rule_created", at, by: "system", rule: rule.id })),
+    ...(everApproved ? [] : [{ type: "articles_hidden" as const, at, by: "system", count, articleIds: found.slice(0, Moderation.LISTED_IDS) }]),
   ];
 }
 
@@ -692,45 +851,212 @@ export async function withStatusToken(id: string, token: string | undefined): Pr
 
 export const Objection = requiredText("Say why you contest the decision.", 5000);
 
-/** How long a decision may be contested (DSA Art. 20: at least six months). */
-export const CONTEST_WITHIN_MS = 183 * 24 * 60 * 60 * 1000;
+/** How long a decision may be appealed (DSA Art. 20: at least six months). */
+export const CONTEST_WITHIN_MS = Moderation.APPEAL_WITHIN_MS;
+
+const operatorsMail = (kind: Moderation.MailKind, now: Date) => config().operatorEmails.map((operator) => Outbox.queue(kind, now, operator));
 
 /**
- * The requester contests the decision from their status page: recorded on
- * the notice once, with a mail to every operator queued in the same write.
+ * One step on a notice that reads it first: the reducer says whether the
+ * step fits the notice as read and what it leads to; the write holds only if
+ * the status is still the one read (and `condition`). A change of status
+ * queues its webhook event.
  */
-export async function contest(id: string, token: string, objection: unknown, now = new Date()): Promise<Notice> {
-  Token.verify(token, { notice: id, action: "status" }, now.getTime());
-  const text = parse(z.object({ objection: Objection }), { objection }).objection;
-  const event: Moderation.Event = { type: "contested", at: now.toISOString(), by: "requester", objection: text };
-  const due = Table.due.at(now);
-  const outbox = config().operatorEmails.map((operator) => Outbox.queue("contest", now, operator));
-  const updated = await entity.updateAndGet(
-    entity.key(id),
-    [
-      change.append("events", [event]),
-      change.set("contestedAt", now.toISOString()),
-      ...change.fields(due),
-      ...outbox.map(([messageId, message]) => change.set(["outbox", messageId], message)),
-      change.add("version", 1),
-    ],
-    {
-      condition: when.and(
-        when.exists("decision"),
-        when.ge(["decision", "at"], new Date(now.getTime() - CONTEST_WITHIN_MS).toISOString()),
-        when.missing("contestedAt"),
-      ),
-    },
-  );
-  if (updated) return updated;
-  const notice = await get(id);
-  const contested = notice.events.find((e) => e.type === "contested");
-  // The SDK retries a write whose answer was lost: finding our own event, the objection is ours.
-  if (contested?.type === "contested" && contested.at === event.at && contested.objection === text) return notice;
-  if (contested) throw new DomainError("already_decided", `You already contested this decision on ${date(contested.at)}.`);
-  if (!notice.decision) throw new DomainError("not_confirmed", "There is no decision to contest yet.");
-  throw new DomainError("expired_link", "The six months to contest this decision have passed.");
+async function act(
+  notice: Notice,
+  event: Moderation.Event,
+  changes: { set?: Record<string, unknown>; outbox?: [string, Outbox.Message][]; condition?: Store.Condition },
+  now: Date,
+): Promise<Notice> {
+  let next: Moderation.State;
+  try {
+    next = Moderation.apply(Moderation.derive(notice.events), event);
+  } catch (error) {
+    if (error instanceof Moderation.InvalidTransition) throw refused(notice, event.type);
+    throw error;
+  }
+  const moved = next.status !== notice.status;
+  const outbox = [...(changes.outbox ?? []), ...(moved ? [Outbox.queueWebhook(next.status, now)] : [])];
+  const condition = when.and(when.eq("status", notice.status), changes.condition);
+  return write(notice.id, event, { to: next.status, queue: Moderation.queueOf(next), set: changes.set, outbox }, condition, now);
 }
+
+const STEP: Partial<Record<Moderation.Event["type"], string>> = {
+  reversed: "reversed",
+  restored: "restored",
+  withdrawn: "withdrawn",
+  appealed: "appealed",
+  info_requested: "asked for more information",
+  info_given: "answered",
+  rule_confirmed: "given a second approval",
+  counter_noticed: "disputed",
+};
+
+/** Why a step read-then-written does not fit the notice as it stands. */
+function refused(notice: Notice, event: Moderation.Event["type"]): DomainError {
+  if (notice.replacedAt) return refusal(notice, event);
+  if (event === "appealed") {
+    const appealed = notice.events.find((e) => e.type === "appealed" || e.type === "contested");
+    if (appealed) return new DomainError("already_decided", `You already contested this decision on ${date(appealed.at)}.`);
+    if (!notice.decision) return new DomainError("not_confirmed", "There is no decision to contest yet.");
+    if (notice.status === "rejected" || notice.status === "partially_approved") {
+      return new DomainError("expired_link", "The six months to contest this decision have passed.");
+    }
+  }
+  const status = Moderation.Status.options.includes(notice.status) ? notice.status.replace(/_/g, " ") : notice.status;
+  return new DomainError("invalid_state", `A notice that is ${status} cannot be ${STEP[event] ?? event.replace(/_/g, " ")}.`, { notice });
+}
+
+const requesterText = (message: string, max = 5000) => z.object({ text: requiredText(message, max) });
+
+/**
+ * The requester appeals a rejection (or the part of a partial approval that
+ * kept URLs up) from their status page: once, within six months (DSA Art.
+ * 20). The notice goes back to review marked as contested, and every
+ * operator is told; the one who rejected it should not decide it again.
+ */
+export async function appeal(id: string, statusToken: string, input: { reason: unknown }, now = new Date()): Promise<Notice> {
+  Token.verify(statusToken, { notice: id, action: "status" }, now.getTime());
+  const reason = parse(z.object({ reason: Objection }), { reason: input.reason }).reason;
+  const notice = await get(id);
+  const event: Moderation.Event = { type: "appealed", at: now.toISOString(), by: "requester", reason };
+  return act(notice, event, { outbox: operatorsMail("appeal", now), condition: when.missing("contestedAt"), set: { contestedAt: event.at } }, now);
+}
+
+/** The status page's form from before appeals, kept working: an objection is an appeal. */
+export async function contest(id: string, token: string, objection: unknown, now = new Date()): Promise<Notice> {
+  return appeal(id, token, { reason: objection }, now);
+}
+
+/** The appeal open on a notice, for operators: who rejected it should let another operator decide. */
+export function openAppeal(notice: Notice): Moderation.State["appeal"] | undefined {
+  const { appeal } = Moderation.derive(notice.events);
+  return appeal && !appeal.decided ? appeal : undefined;
+}
+
+/**
+ * The requester withdraws their notice from the status page, at any time.
+ * An approved notice withdrawn gives back what it hid, as a reversal does
+ * (the dispatcher's effects); operators are told.
+ */
+export async function withdraw(id: string, statusToken: string, input: { reason?: unknown } = {}, now = new Date()): Promise<Notice> {
+  Token.verify(statusToken, { notice: id, action: "status" }, now.getTime());
+  const reason = parse(z.object({ reason: optionalReason }), { reason: input.reason }).reason;
+  const notice = await get(id);
+  const event: Moderation.Event = { type: "withdrawn", at: now.toISOString(), by: "requester", ...(reason ? { reason } : {}) };
+  const standing = notice.status === "approved" || notice.status === "partially_approved";
+  const told = notice.status === "awaiting_confirmation" ? [] : operatorsMail("withdrawal", now);
+  return act(notice, event, { outbox: told, ...(standing ? { set: { effectsPending: true } } : {}) }, now);
+}
+
+/** The requester answers an operator's question; the notice is back in review and operators are told. */
+export async function answer(id: string, statusToken: string, input: { answer: unknown }, now = new Date()): Promise<Notice> {
+  Token.verify(statusToken, { notice: id, action: "status" }, now.getTime());
+  const text = parse(requesterText("Write your answer."), { text: input.answer }).text;
+  const notice = await get(id);
+  return act(notice, { type: "info_given", at: now.toISOString(), by: "requester", answer: text }, { outbox: operatorsMail("info_answer", now) }, now);
+}
+
+/** An operator asks the requester a question; the review clock stops until they answer (Moderation.State.pausedMs). */
+export async function requestInfo(id: string, actor: string, input: { question: unknown }, now = new Date()): Promise<Notice> {
+  const question = parse(requesterText("Write the question.", 2000), { text: input.question }).text;
+  const notice = await get(id);
+  return act(notice, { type: "info_requested", at: now.toISOString(), by: actor, question }, { outbox: [Outbox.queue("info_request", now)] }, now);
+}
+
+/** An internal note: in the audit trail, never shown or mailed to the requester. */
+export async function note(id: string, actor: string, input: { text: unknown }, now = new Date()): Promise<Notice> {
+  const text = parse(requesterText("Write the note."), { text: input.text }).text;
+  const event: Moderation.Event = { type: "noted", at: now.toISOString(), by: actor, text };
+  return write(id, event, {}, when.stored(), now);
+}
+
+/** Assigns the notice to an operator, or (`to: ""`) to nobody. */
+export async function assign(id: string, actor: string, input: { to: unknown }, now = new Date()): Promise<Notice> {
+  const to = parse(z.object({ to: z.string({ error: "Name an operator." }).check(z.trim(), z.toLowerCase()) }), { to: input.to }).to;
+  if (to && !config().operatorEmails.includes(to)) throw invalid("to", "Assign the notice to an operator, or to nobody.");
+  const event: Moderation.Event = { type: "assigned", at: now.toISOString(), by: actor, to };
+  return write(id, event, {}, when.stored(), now);
+}
+
+const ReversalInput = z.object({ reason: Reason, ground: GroundId, urls: z.optional(UrlList) });
+
+/**
+ * An operator takes an approval back, whole or for some URLs (as filed),
+ * with a reason the requester is mailed. What it hid comes back unless
+ * another approved notice still covers it; the rules it left end when the
+ * whole approval is reversed. Nothing is deleted: the reversal is an event.
+ */
+export async function reverse(id: string, actor: string, input: unknown, now = new Date()): Promise<Notice> {
+  const { reason, ground, urls } = parse(ReversalInput, input);
+  const notice = await get(id);
+  const some = partOf(notice, urls);
+  const event: Moderation.Event = {
+    type: "reversed",
+    at: now.toISOString(),
+    by: actor,
+    reason,
+    ...(ground ? { ground } : {}),
+    ...(some ? { urls: some } : {}),
+  };
+  return act(notice, event, { set: { effectsPending: true }, outbox: [Outbox.queue("reversal", now)] }, now);
+}
+
+/** As `reverse`, after a counter-notice: recorded as `restored`, and mailed as a restoration. */
+export async function restore(id: string, actor: string, input: unknown, now = new Date()): Promise<Notice> {
+  const { reason, urls } = parse(z.object({ reason: Reason, urls: z.optional(UrlList) }), input);
+  const notice = await get(id);
+  const restored = partOf(notice, urls) ?? hiddenUrls(notice);
+  const event: Moderation.Event = { type: "restored", at: now.toISOString(), by: actor, urls: restored, reason };
+  return act(notice, event, { set: { effectsPending: true }, outbox: [Outbox.queue("restoration", now)] }, now);
+}
+
+/**
+ * The URLs a partial reversal names, checked against what the approval
+ * still hides; undefined for the whole approval (no URLs, or all of them).
+ * One that hides by rule is reversed whole: its rule covers every URL.
+ */
+function partOf(notice: Notice, urls: string[] | undefined): string[] | undefined {
+  if (!urls) return undefined;
+  const hidden = hiddenUrls(notice);
+  const unknown = urls.filter((url) => !hidden.includes(url));
+  if (unknown.length) throw invalid("urls", `These URLs are not hidden by this notice: ${unknown.join(", ")}.`);
+  if (!urls.length) throw invalid("urls", "Choose at least one URL, or reverse the whole approval.");
+  const all = hidden.every((url) => urls.includes(url));
+  if (all) return undefined;
+  if (notice.scope !== "urls") throw invalid("urls", "A notice for a whole source or author hides by rule, and is reversed whole.");
+  return [...new Set(urls)];
+}
+
+/**
+ * A second operator confirms a rule that blocks future articles, when
+ * FUTURE_RULES_NEED_SECOND_APPROVAL holds it back: the rule starts now (the
+ * dispatcher puts it). The operator who approved cannot confirm.
+ */
+export async function confirmRule(id: string, actor: string, input: { rule: unknown }, now = new Date()): Promise<Notice> {
+  const rule = parse(z.object({ rule: z.string({ error: "Name the rule." }) }), { rule: input.rule }).rule;
+  const notice = await get(id);
+  if (!awaitingConfirmation(notice).some((r) => r.id === rule)) {
+    throw new DomainError("invalid_state", "This notice has no rule waiting for a second approval by that name.");
+  }
+  if (notice.decision?.by === actor) throw new DomainError("forbidden", "A second operator, not the one who approved, confirms the rule.");
+  const event: Moderation.Event = { type: "rule_confirmed", at: now.toISOString(), by: actor, rule };
+  return act(notice, event, { set: { effectsPending: true }, condition: when.eq(["decision", "by"], notice.decision!.by) }, now);
+}
+
+/** What approving the notice would do now: how many articles it hides, and the rules it leaves. */
+export async function preview(notice: Notice): Promise<{ hides: number; rules: Suppression.Rule[] }> {
+  const approved: Notice = { ...notice, status: "approved", decision: { action: "approved", by: "", at: new Date().toISOString() } };
+  if (notice.scope === "urls") {
+    const ids = [...new Set(notice.urls.flatMap((u) => u.articleId ?? []))];
+    const articles = await Article.getMany(ids);
+    return { hides: [...articles.values()].filter((a) => !Article.isHidden(a)).length, rules: rulesOf(approved, { confirmed: true }) };
+  }
+  const counts = await Promise.all(rulesOf(approved).map((rule) => Article.countInScope(rule.sourceDomain, rule.authorKey)));
+  return { hides: counts.reduce((sum, n) => sum + n, 0), rules: rulesOf(approved, { confirmed: true }) };
+}
+
+export { DEFAULTS as Grounds, list as grounds, save as saveGrounds, type Ground } from "./grounds";
 
 /** A notice as the API key that filed it reads it; to any other key it does not exist. */
 export async function getForKey(id: string, keyId: string): Promise<Notice> {

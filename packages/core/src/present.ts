@@ -7,7 +7,8 @@
  */
 import * as Article from "./article";
 import { config } from "./config";
-import { rulesOf, writesFromSource, type Notice, type Subject } from "./notice";
+import { decidedFor, rulesOf, writesFromSource, type Notice, type Subject } from "./notice";
+import type { DecisionRecord } from "./moderation";
 import * as Suppression from "./suppression";
 
 const MONTHS = [
@@ -32,9 +33,34 @@ export function operatorName(address: string): string {
   return config().operatorNames[address.toLowerCase()] ?? "an operator";
 }
 
-/** A decision as requesters (and API keys, and webhooks) may read it. */
-export function publicDecision<D extends { by: string }>(decision: D): D {
-  return { ...decision, by: operatorName(decision.by) };
+/**
+ * Who did something on a notice, by the actor string its events carry: an
+ * operator (named as `operatorName` does), the requester, the desk itself,
+ * or an API key (`key:<id>`), named from `keyNames` when the caller read it.
+ */
+export function actorName(by: string, keyNames: ReadonlyMap<string, string> = new Map()): string {
+  if (by === "requester") return "the sender";
+  if (by === "system") return "the desk";
+  const key = keyOf(by);
+  if (key) {
+    const name = keyNames.get(key);
+    return `API key ${name ? `"${name}" (${key})` : key}`;
+  }
+  return operatorName(by);
+}
+
+/** The API key an actor string names (`key:<id>`), if it names one. */
+export function keyOf(by: string): string | undefined {
+  return by.startsWith("key:") ? by.slice("key:".length) : undefined;
+}
+
+/**
+ * A decision as requesters (and API keys, and webhooks) may read it: who
+ * took it by name only, and none of how it was recorded (ground, channel,
+ * per-URL detail, which `Notice.outcomes` tells).
+ */
+export function publicDecision({ action, by, at, reason, unfounded }: DecisionRecord) {
+  return { action, by: operatorName(by), at, ...(reason ? { reason } : {}), ...(unfounded ? { unfounded } : {}) };
 }
 
 export type Rule = { sourceDomain: string; authorKey?: string };
@@ -101,7 +127,8 @@ export type UrlState =
   | "hidden_by_this"
   | "hidden_by_other"
   | "being_hidden"
-  | "kept";
+  | "kept"
+  | "restored";
 
 export type UrlRow = { url: string; articleId?: string; article?: Article.Article; state: UrlState; others: string[] };
 
@@ -121,14 +148,16 @@ export function urlRows(notice: Notice, articles: Map<string, Article.Article>):
     const others = article.hiddenBy.filter((id) => id !== notice.id);
     if (article.hiddenBy.includes(notice.id)) return { ...base, state: "hidden_by_this", others };
     if (others.length) return { ...base, state: "hidden_by_other", others };
-    const state: UrlState = {
-      awaiting_confirmation: "awaiting_confirmation",
-      pending_review: "awaiting_decision",
-      approved: "being_hidden",
-      rejected: "kept",
-    }[notice.status] as UrlState;
-    return { ...base, state, others };
+    return { ...base, state: waitingState(notice, url), others };
   });
+}
+
+/** The state of a listed article this notice does not hide (yet). */
+function waitingState(notice: Notice, url: string): UrlState {
+  if (notice.status === "awaiting_confirmation") return "awaiting_confirmation";
+  if (notice.status === "pending_review" || notice.status === "awaiting_information") return "awaiting_decision";
+  const decided = decidedFor(notice, url);
+  return decided === "hidden" ? "being_hidden" : decided === "restored" ? "restored" : "kept";
 }
 
 /** A row's state in words, starting lower-case; pages capitalise it. */
@@ -150,6 +179,8 @@ export function stateText(row: Pick<UrlRow, "state" | "others">): string {
       return "being hidden";
     case "kept":
       return "kept: still shown";
+    case "restored":
+      return "restored: shown again";
   }
 }
 
@@ -158,7 +189,7 @@ export const capitalised = (value: string) => value.charAt(0).toUpperCase() + va
 /** Distinct articles per state (a URL listed twice counts once). */
 export function tally(rows: UrlRow[]): Record<UrlState, number> {
   const counts = Object.fromEntries(
-    (["not_found", "repeat", "awaiting_confirmation", "awaiting_decision", "hidden_by_this", "hidden_by_other", "being_hidden", "kept"] as const).map(
+    (["not_found", "repeat", "awaiting_confirmation", "awaiting_decision", "hidden_by_this", "hidden_by_other", "being_hidden", "kept", "restored"] as const).map(
       (state) => [state, 0],
     ),
   ) as Record<UrlState, number>;

@@ -81,6 +81,8 @@ export type Change =
   /** `path` becomes `from`'s value, or `value` when `from` is missing. */
   | { set: Path; from: Path; value: unknown }
   | { add: Path; value: number | Set<string> }
+  /** Takes these members out of a set. */
+  | { delete: Path; value: Set<string> }
   | { remove: Path }
   | { append: Path; values: unknown[] };
 
@@ -91,6 +93,7 @@ export const change = {
   setFrom: (path: Path, from: Path, value: unknown): Change => ({ set: path, from, value }),
   add: (path: Path, value: number | Set<string>): Change => ({ add: path, value }),
   remove: (...paths: Path[]): Change[] => paths.map((path) => ({ remove: path })),
+  delete: (path: Path, value: Set<string>): Change => ({ delete: path, value }),
   append: (path: Path, values: unknown[]): Change => ({ append: path, values }),
   /** Sets each field; one whose value is `undefined` is removed. */
   fields: (record: Record<string, unknown>): Change[] =>
@@ -144,8 +147,10 @@ class Expression {
     const sets: string[] = [];
     const removes: string[] = [];
     const adds: string[] = [];
+    const deletes: string[] = [];
     for (const step of plan) {
       if ("remove" in step) removes.push(this.path(step.remove));
+      else if ("delete" in step) deletes.push(`${this.path(step.delete)} ${this.value(step.value)}`);
       else if ("add" in step) adds.push(`${this.path(step.add)} ${this.value(step.value)}`);
       else if ("append" in step) {
         const path = this.path(step.append);
@@ -158,6 +163,7 @@ class Expression {
       sets.length ? `SET ${sets.join(", ")}` : "",
       removes.length ? `REMOVE ${removes.join(", ")}` : "",
       adds.length ? `ADD ${adds.join(", ")}` : "",
+      deletes.length ? `DELETE ${deletes.join(", ")}` : "",
     ]
       .filter(Boolean)
       .join(" ");

@@ -14,7 +14,7 @@
 import * as z from "zod/mini";
 import * as Ids from "./ids";
 import * as Store from "./store";
-import { when } from "./store";
+import { change, when } from "./store";
 import * as Table from "./table";
 
 const Stored = z.object({
@@ -36,6 +36,8 @@ const Stored = z.object({
    */
   from: z.optional(z.string()),
   createdAt: z.string(),
+  /** Set when its notice was reversed or withdrawn: the rule then covers nothing. */
+  endedAt: z.optional(z.string()),
 });
 export type Rule = z.output<typeof Stored>;
 
@@ -82,7 +84,7 @@ export class RuleSet {
     const targets = [ruleId(article.sourceDomain), ...article.authorKeys.map((a) => ruleId(article.sourceDomain, a))];
     return targets.flatMap((target) =>
       (this.byTarget.get(target) ?? []).filter(
-        (rule) => (!rule.until || article.firstSeenAt <= rule.until) && (!rule.from || article.firstSeenAt >= rule.from),
+        (rule) => !rule.endedAt && (!rule.until || article.firstSeenAt <= rule.until) && (!rule.from || article.firstSeenAt >= rule.from),
       ),
     );
   }
@@ -158,4 +160,21 @@ export async function put(added: Rule[]): Promise<void> {
     known?.version !== undefined && (await version.put(version.key(), { version: next }, { condition: when.eq("version", known.version) }));
   if (swapped) cache.set(table, known.with(added, next));
   else await version.put(version.key(), { version: next });
+}
+
+/**
+ * Ends a notice's rules, so what they hid is shown again (unless another
+ * notice still covers it), then puts a new version of the rule set so every
+ * process reads them again. Nothing is deleted: the rule keeps when it ended.
+ * Idempotent: a rule already ended keeps its first end.
+ */
+export async function end(ids: string[], notice: string, now: Date): Promise<void> {
+  if (!ids.length) return;
+  const at = now.toISOString();
+  await Promise.all(
+    ids.map((id) =>
+      rules.update(rules.key(id, notice), [change.setFrom("endedAt", "endedAt", at)], { condition: when.stored() }),
+    ),
+  );
+  await version.put(version.key(), { version: Ids.newId() });
 }

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { config } from "./config";
+import type { QueueState } from "./moderation";
 
 /** What gsi1's lists read; its item types share the index. */
 const listed: string[] = [
@@ -37,6 +38,8 @@ export const definition = {
     gsi3sk: "string",
     gsi4pk: "string",
     gsi4sk: "string",
+    gsi5pk: "string",
+    gsi5sk: "string",
   },
   primaryIndex: { hashKey: "pk", rangeKey: "sk" },
   // Each index carries only what its queries read, so a write copies no
@@ -53,6 +56,8 @@ export const definition = {
     // `Article.visible` decides by, never the body.
     gsi3: { hashKey: "gsi3pk", rangeKey: "gsi3sk", projection: LISTED },
     gsi4: { hashKey: "gsi4pk", rangeKey: "gsi4sk", projection: LISTED },
+    // The operators' queue: the console reads a page of keys, then the notices it shows.
+    gsi5: { hashKey: "gsi5pk", rangeKey: "gsi5sk", projection: "keys-only" },
   },
   ttl: "expiresAt",
 } as const;
@@ -126,6 +131,8 @@ export const key = {
   signIn: (id: string) => ({ pk: `SIGNIN#${id}`, sk: "SIGNIN" }),
   /** An operator's console session, by the hash of its cookie: the table never holds the cookie itself. */
   session: (hash: string) => ({ pk: `SESSION#${hash}`, sk: "SESSION" }),
+  /** The statement-of-reasons templates operators edited (Grounds). */
+  grounds: () => ({ pk: "SETTINGS", sk: "GROUNDS" }),
   /** One counter per policy, subject and window; a new window is a new item. */
   rateWindow: (policy: string, subject: string, windowStart: number) => ({
     pk: `RATE#${policy}#${bounded(subject)}#${windowStart}`,
@@ -217,4 +224,15 @@ export const recent = {
     gsi4pk: `RECENT#${domain}`,
     gsi4sk: `${publishedAt}#${id}`,
   }),
+};
+
+/**
+ * gsi5 is the operators' queue: every notice waits in the partition of its
+ * queue state (Moderation.queueOf), oldest first. Its sort key never changes;
+ * a write that moves a notice to another state sets the partition alone.
+ */
+export const queue = {
+  index: "gsi5" as const,
+  partition: (state: QueueState) => `QUEUE#${state}`,
+  of: (state: QueueState, createdAt: string, id: string) => ({ gsi5pk: `QUEUE#${state}`, gsi5sk: `${createdAt}#${id}` }),
 };

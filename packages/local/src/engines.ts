@@ -6,7 +6,7 @@
 import { createRequire } from "node:module";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from "@aws-sdk/client-dynamodb";
 import { Table } from "@takedown/core";
 
 const require = createRequire(import.meta.url);
@@ -70,7 +70,18 @@ export async function ensureTable(endpoint: string, tableName?: string): Promise
   });
   const input = Table.createTableInput(tableName);
   try {
-    await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+    const { Table: existing } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+    // A table made before an index was added gets it now (one at a time, as DynamoDB allows).
+    const have = new Set((existing?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+    for (const index of input.GlobalSecondaryIndexes.filter((i) => !have.has(i.IndexName))) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: input.TableName,
+          AttributeDefinitions: input.AttributeDefinitions,
+          GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+        }),
+      );
+    }
   } catch (error) {
     if (!(error instanceof Error) || error.name !== "ResourceNotFoundException") throw error;
     await client.send(new CreateTableCommand(input));

@@ -53,10 +53,11 @@ const Decision = z.strictObject({
 
 const UrlOutcome = z.strictObject({
   url: z.string(),
-  outcome: z.enum(["matched", "not_found", "duplicate", "hidden", "rejected"]).check(
+  outcome: z.enum(["matched", "not_found", "duplicate", "hidden", "kept", "restored", "rejected"]).check(
     z.describe(
       "matched: an article here; not_found: none; duplicate: another notice had already hidden it; " +
-        "hidden: hidden by this notice's approval; rejected: the notice was rejected.",
+        "hidden: hidden by this notice's approval; kept: a partial approval left it up; " +
+        "restored: hidden, then brought back by a reversal or withdrawal; rejected: the notice was rejected.",
     ),
   ),
   articleId: z.optional(z.string()),

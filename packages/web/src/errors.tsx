@@ -26,6 +26,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   replaced: 410,
   receipt_open: 409,
   undeliverable: 409,
+  invalid_state: 409,
 };
 
 /** An error the edge raises with a code of its own (bad media type, bad JSON…). */

@@ -5,7 +5,7 @@
  * SameSite=Lax). Plain forms: no script runs on these pages.
  */
 import { slug } from "@takedown/core/text";
-import { Article, config, DomainError, Grounds, Moderation, Notice, parse, Paths, Queue, Session, type FieldIssue } from "@takedown/core";
+import { ApiKey, Article, config, DomainError, Grounds, Moderation, Notice, parse, Paths, Present, Queue, Session, type FieldIssue } from "@takedown/core";
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
@@ -100,23 +100,13 @@ const Forms = {
   }),
 };
 
-/**
- * The reason an action records: the operator's words, or, without any, the
- * chosen ground's text, so that a reason always says something. The ground's
- * id is recorded beside it.
- */
-async function reasonOf(ground: string | undefined, reason: string): Promise<{ reason: string; ground?: string }> {
-  const template = ground ? (await Grounds.list()).find((g) => g.id === ground) : undefined;
-  if (ground && !template) {
+/** The ground an action names, which must be one of the templates; the operator's words go beside it as they are. */
+async function groundOf(ground: string | undefined): Promise<{ ground?: string }> {
+  if (!ground) return {};
+  if (!(await Grounds.list()).some((g) => g.id === ground)) {
     throw new DomainError("validation_failed", "Some fields need attention.", { issues: [{ path: "ground", message: "Choose a ground from the list." }] });
   }
-  const text = reason || template?.text || "";
-  if (!text) {
-    throw new DomainError("validation_failed", "Some fields need attention.", {
-      issues: [{ path: "reason", message: "Give a reason: choose a ground with a statement, or write one." }],
-    });
-  }
-  return { reason: text, ...(template ? { ground: template.id } : {}) };
+  return { ground };
 }
 
 /** A new ground's id, from its label: lower-case letters, digits and _, unlike any other's. */
@@ -139,20 +129,24 @@ async function act(id: string, action: Action, operator: string, form: Awaited<R
         unfounded: form.text("unfounded") === "on",
       });
       const notice = await Notice.get(id);
-      const hide = notice.urls.map((u) => u.url).filter((url) => input.urls.includes(url));
+      const filed = notice.urls.map((u) => u.url);
+      const hide = filed.filter((url) => input.urls.includes(url));
       if (input.action === "approve" && !hide.length) {
         throw new DomainError("validation_failed", "Some fields need attention.", {
           issues: [{ path: "urls", message: "Tick at least one URL to hide, or reject the notice." }],
         });
       }
-      const partial = input.action === "approve" && hide.length < notice.urls.length;
+      const partial = input.action === "approve" && hide.length < filed.length;
+      // Each URL's own reason sits beside its box, in the notice's order.
+      const reasons = Object.fromEntries(filed.flatMap((url, i) => (form.text(`reason.${i}`).trim() ? [[url, form.text(`reason.${i}`)]] : [])));
       await Notice.decideAs(
         id,
         operator,
         {
           action: input.action,
-          ...(await reasonOf(input.ground, input.reason)),
-          ...(partial ? { urls: hide } : {}),
+          ...(input.reason ? { reason: input.reason } : {}),
+          ...(await groundOf(input.ground)),
+          ...(partial ? { urls: hide, reasons } : {}),
           ...(input.action === "reject" && input.unfounded ? { unfounded: true } : {}),
         },
         "console",
@@ -161,7 +155,7 @@ async function act(id: string, action: Action, operator: string, form: Awaited<R
     }
     case "reverse": {
       const input = parse(Forms.reverse, { ground: form.text("ground"), reason: form.text("reason"), urls: form.list("urls") });
-      await Notice.reverse(id, operator, { ...(await reasonOf(input.ground, input.reason)), ...(input.urls.length ? { urls: input.urls } : {}) });
+      await Notice.reverse(id, operator, { reason: input.reason, ...(await groundOf(input.ground)), ...(input.urls.length ? { urls: input.urls } : {}) });
       return;
     }
     case "request-info":
@@ -182,17 +176,15 @@ async function act(id: string, action: Action, operator: string, form: Awaited<R
 /** The case page's data, read in parallel: the notice first, then its articles, preview and the templates. */
 async function casePage(c: Context<ConsoleEnv>, id: string, extra: { errors?: CaseErrors; done?: string } = {}) {
   const notice = await Notice.get(id);
-  const [articles, preview, grounds] = await Promise.all([
+  const keys = [...new Set(notice.events.flatMap((e) => Present.keyOf(e.by) ?? []))];
+  const [articles, preview, grounds, keyNames] = await Promise.all([
     Article.getMany(notice.urls.flatMap((u) => u.articleId ?? [])),
     Notice.preview(notice),
     Grounds.list(),
+    keys.length ? ApiKey.entity.getMany(keys.map((key) => ApiKey.entity.key(key))).then((found) => new Map(found.map((k) => [k.id, k.name]))) : new Map<string, string>(),
   ]);
   const state = Moderation.derive(notice.events);
-  const pendingRules = config().futureRulesNeedSecondApproval
-    ? Notice.rulesOf(notice)
-        .filter((rule) => !rule.until && !(state.confirmedRules ?? []).includes(rule.id))
-        .map((rule) => rule.id)
-    : [];
+  const pendingRules = Notice.awaitingConfirmation(notice).map((rule) => rule.id);
   return (
     <CasePage
       operator={c.get("session").operator}
@@ -202,6 +194,7 @@ async function casePage(c: Context<ConsoleEnv>, id: string, extra: { errors?: Ca
       preview={preview}
       grounds={grounds}
       pendingRules={pendingRules}
+      keyNames={keyNames}
       {...extra}
     />
   );

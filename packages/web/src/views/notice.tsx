@@ -8,21 +8,63 @@ type NoticeT = Notice.Notice;
 const STATUS_TEXT: Record<Notice.Status, string> = {
   awaiting_confirmation: "Waiting for the sender to confirm their email address",
   pending_review: "Waiting for an operator's decision",
+  awaiting_information: "Waiting for your answer to an operator's question",
   approved: "Approved",
+  partially_approved: "Partly approved",
   rejected: "Rejected",
+  withdrawn: "Withdrawn by the sender",
+  reversed: "Approval reversed",
 };
 
-/** One line of the notice's history, as its sender reads it. */
-function eventText(event: Moderation.Event, notice: NoticeT): string {
+const MAIL_TEXT: Record<Moderation.MailKind, string> = {
+  receipt: "Receipt emailed",
+  decision: "Decision emailed",
+  review: "Operators emailed",
+  contest: "Operators emailed",
+  appeal: "Operators emailed",
+  withdrawal: "Operators emailed",
+  info_answer: "Operators emailed",
+  info_request: "Question emailed",
+  reversal: "Reversal emailed",
+  restoration: "Restoration emailed",
+};
+
+/** One line of the notice's history, as its sender reads it; nothing for what only operators see. */
+function eventText(event: Moderation.Event, notice: NoticeT): string | undefined {
   switch (event.type) {
     case "filed":
       return "Notice filed";
     case "confirmed":
       return "Sender's email address confirmed";
-    case "decided":
-      return `${event.action === "approved" ? "Approved" : "Rejected"} by ${Present.operatorName(event.by)}`;
+    case "decided": {
+      const partly = event.urls?.some((u) => u.outcome === "kept");
+      return `${event.action === "approved" ? (partly ? "Partly approved" : "Approved") : "Rejected"} by ${Present.actorName(event.by)}`;
+    }
+    case "reversed":
+      return `Approval reversed${event.urls ? ` for ${Present.plural(event.urls.length, "URL")}` : ""} by ${Present.actorName(event.by)}`;
+    case "restored":
+      return `${Present.capitalised(Present.plural(event.urls.length, "URL"))} restored after a counter-notice`;
+    case "withdrawn":
+      return "Withdrawn by the sender";
+    case "appealed":
+      return "Decision appealed by the sender";
+    case "info_requested":
+      return "An operator asked a question";
+    case "info_given":
+      return "The sender answered";
+    case "counter_noticed":
+      return "Counter-notice received";
+    case "rule_confirmed":
+      return `Future ${Present.describeRuleId(event.rule, notice.subjects)} blocked, confirmed by a second operator`;
+    case "rule_ended":
+      return `${Present.capitalised(Present.describeRuleId(event.rule, notice.subjects))} no longer blocked`;
+    case "articles_restored":
+      return `${Present.capitalised(Present.plural(event.count, "article"))} shown again`;
+    case "noted":
+    case "assigned":
+      return undefined;
     case "mail_sent":
-      return { receipt: "Receipt emailed", decision: "Decision emailed", review: "Operators emailed", contest: "Operators emailed" }[event.kind];
+      return MAIL_TEXT[event.kind];
     case "articles_hidden":
       return `${Present.capitalised(Present.plural(event.count, "article"))} hidden`;
     case "rule_created": {

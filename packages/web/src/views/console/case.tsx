@@ -49,9 +49,20 @@ function eventText(event: Moderation.Event): string {
       return `${Present.capitalised(Present.plural(event.count, "article"))} hidden`;
     case "rule_created":
       return `Rule ${event.rule} created`;
+    case "rule_ended":
+      return `Rule ${event.rule} ended`;
+    case "articles_restored":
+      return `${Present.capitalised(Present.plural(event.count, "article"))} restored`;
     case "contested":
       return `Contested: ${event.objection}`;
   }
+}
+
+/** Who acted, for operators: an operator by address (requesters see only a name), others as `Present.actorName` says. */
+function who(by: string, keyNames: ReadonlyMap<string, string>): string {
+  if (!config().operatorEmails.includes(by)) return Present.actorName(by, keyNames);
+  const name = config().operatorNames[by];
+  return name ? `${name} <${by}>` : by;
 }
 
 function Errors(props: { errors?: CaseErrors; action: string }) {
@@ -106,6 +117,8 @@ export function CasePage(props: {
   preview: { hides: number; rules: Suppression.Rule[] };
   grounds: Grounds.Ground[];
   pendingRules: string[];
+  /** API keys' names, by id, for the audit trail. */
+  keyNames: ReadonlyMap<string, string>;
   errors?: CaseErrors;
   done?: string;
 }) {
@@ -183,7 +196,11 @@ export function CasePage(props: {
             {notice.urls.map((u, i) => (
               <div class="choice">
                 <input type="checkbox" name="urls" value={u.url} id={`decide-url-${i}`} checked />{" "}
-                <label for={`decide-url-${i}`}>{u.url}</label>
+                <label for={`decide-url-${i}`}>{u.url}</label>{" "}
+                <label for={`decide-url-${i}-reason`} class="visually-hidden">
+                  Reason for this URL
+                </label>
+                <input name={`reason.${i}`} id={`decide-url-${i}-reason`} placeholder="Reason for this URL (optional)" />
               </div>
             ))}
           </fieldset>
@@ -241,7 +258,7 @@ export function CasePage(props: {
         <ul id="notes">
           {notes.map((note) => (
             <li>
-              <When at={note.at} />, {Present.actorName(note.by)}: {note.type === "noted" ? note.text : ""}
+              <When at={note.at} />, {who(note.by, props.keyNames)}: {note.type === "noted" ? note.text : ""}
             </li>
           ))}
         </ul>
@@ -263,7 +280,7 @@ export function CasePage(props: {
               <td>
                 <When at={event.at} />
               </td>
-              <td>{Present.actorName(event.by)}</td>
+              <td>{who(event.by, props.keyNames)}</td>
               <td>{eventText(event)}</td>
             </tr>
           ))}
