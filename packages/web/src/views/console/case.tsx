@@ -58,8 +58,13 @@ function eventText(event: Moderation.Event): string {
   }
 }
 
-/** Who acted, for operators: an operator by address (requesters see only a name), others as `Present.actorName` says. */
-function who(by: string, keyNames: ReadonlyMap<string, string>): string {
+/**
+ * Who acted, for operators: an operator by address (requesters see only a
+ * name), the requester by the address they filed with (their filing names
+ * them so), others as `Present.actorName` says.
+ */
+function who(by: string, notice: Notice.Notice, keyNames: ReadonlyMap<string, string>): string {
+  if (by === notice.requester.email) return `the sender (${by})`;
   if (!config().operatorEmails.includes(by)) return Present.actorName(by, keyNames);
   const name = config().operatorNames[by];
   return name ? `${name} <${by}>` : by;
@@ -158,6 +163,7 @@ export function CasePage(props: {
       <p>
         Assigned to: <strong id="assignee">{state.assignee ?? "nobody"}</strong> <AssignForm id={id} assignee={state.assignee} />
       </p>
+      <Errors errors={props.errors} action="assign" />
       <NoticeFacts notice={notice} articles={props.articles} audience="operator" full />
       <h2>Outcome by URL</h2>
       <ul id="outcomes">
@@ -258,7 +264,7 @@ export function CasePage(props: {
         <ul id="notes">
           {notes.map((note) => (
             <li>
-              <When at={note.at} />, {who(note.by, props.keyNames)}: {note.type === "noted" ? note.text : ""}
+              <When at={note.at} />, {who(note.by, notice, props.keyNames)}: {note.type === "noted" ? note.text : ""}
             </li>
           ))}
         </ul>
@@ -280,7 +286,7 @@ export function CasePage(props: {
               <td>
                 <When at={event.at} />
               </td>
-              <td>{who(event.by, props.keyNames)}</td>
+              <td>{who(event.by, notice, props.keyNames)}</td>
               <td>{eventText(event)}</td>
             </tr>
           ))}
