@@ -5,6 +5,7 @@
  * trail with its actor.
  */
 import { Abuse, ApiKey, Links, Notice, Paths, Queue } from "@takedown/core";
+import { app } from "@takedown/web";
 import { beforeAll, describe, expect, it } from "vitest";
 import { page, post, signedIn } from "../support/console";
 import { approve, confirmedNotice, drain, OPERATORS, tokenOf } from "../support/desk";
@@ -176,6 +177,12 @@ describe("the case page", () => {
     const stored = await Notice.get(notice.id);
     expect(stored.events.at(-1)).toMatchObject({ type: "noted", by: OPERATORS[0], text });
 
+    // The requester's status page knows nothing of it.
+    const status = new URL(Links.status(notice.id));
+    const requesterPage = await (await app.request(status.pathname + status.search)).text();
+    expect(requesterPage).toContain(notice.id);
+    expect(requesterPage).not.toContain("check the licence");
+
     const empty = await post(Paths.caseAction(notice.id, "note"), cookie, { text: "  " });
     expect(empty.status).toBe(422);
     expect(await empty.text()).toContain("Write the note.");
@@ -213,5 +220,68 @@ describe("the case page", () => {
     const trail = await html(Paths.caseOf(notice.id));
     expect(trail).toContain("Licence found after all.");
     expect((await Notice.get(notice.id)).events.some((e) => e.type === "reversed" && e.by === OPERATORS[0])).toBe(true);
+  });
+
+  it("marks an appeal, and warns the operator who rejected it", async () => {
+    const { notice } = await confirmedNotice();
+    const rejected = await post(Paths.caseAction(notice.id, "decide"), cookie, { action: "reject", ground: "licence_in_place", reason: "We hold a licence." });
+    expect(rejected.status).toBe(303);
+    await drain();
+    const token = new URL(Links.status(notice.id)).searchParams.get("token")!;
+    await Notice.appeal(notice.id, token, { reason: "The licence ended last year." });
+
+    const mine = await html(Paths.caseOf(notice.id));
+    expect(mine).toContain("The licence ended last year.");
+    expect(mine).toContain('id="appeal-warning"');
+    expect((await Queue.list(Queue.filter({ state: "contested", limit: "100" }))).rows.map((r) => r.notice.id)).toContain(notice.id);
+
+    const other = await signedIn(OPERATORS[1]!);
+    const theirs = await (await page(Paths.caseOf(notice.id), other)).text();
+    expect(theirs).toContain("The licence ended last year.");
+    expect(theirs).not.toContain('id="appeal-warning"');
+  });
+
+  it("asks the requester a question, which pauses the case until they answer", async () => {
+    const { notice } = await confirmedNotice();
+    const empty = await post(Paths.caseAction(notice.id, "request-info"), cookie, { question: "" });
+    expect(empty.status).toBe(422);
+    expect(await empty.text()).toContain("Write the question for the requester.");
+    const asked = await post(Paths.caseAction(notice.id, "request-info"), cookie, { question: "Which licence do you mean?" });
+    expect(asked.status).toBe(303);
+    expect((await Notice.get(notice.id)).status).toBe("awaiting_information");
+    expect(await html(Paths.caseOf(notice.id))).toContain("Asked the requester: Which licence do you mean?");
+  });
+
+  it("answers 404 for a notice that does not exist, and refuses an unknown ground", async () => {
+    expect((await page(Paths.caseOf("0000000000nothere0000"), cookie)).status).toBe(404);
+    const { notice } = await confirmedNotice();
+    const bad = await post(Paths.caseAction(notice.id, "decide"), cookie, { action: "reject", ground: "made_up", reason: "x" });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain("Choose a ground from the list.");
+    expect((await Notice.get(notice.id)).status).toBe("pending_review");
+  });
+});
+
+describe("reason templates", () => {
+  it("lets operators reword a ground and add one, which the case page then offers", async () => {
+    const before = await html(Paths.routes.grounds);
+    expect(before).toContain("Infringement confirmed");
+    const { Grounds } = await import("@takedown/core");
+    const fields: [string, string][] = (await Grounds.list()).flatMap((g, i): [string, string][] => [
+      [`grounds.${i}.label`, g.label],
+      [`grounds.${i}.text`, i === 0 ? "Reworded: the requester showed their rights." : g.text],
+    ]);
+    const saved = await post(Paths.routes.grounds, cookie, [...fields, ["added.label", "Public interest"], ["added.text", "Reporting in the public interest."]]);
+    expect(saved.status).toBe(303);
+    const list = await Grounds.list();
+    expect(list[0]!.text).toBe("Reworded: the requester showed their rights.");
+    expect(list.at(-1)).toEqual({ id: "public_interest", label: "Public interest", text: "Reporting in the public interest." });
+    const { notice } = await confirmedNotice();
+    expect(await html(Paths.caseOf(notice.id))).toContain('<option value="public_interest">Public interest</option>');
+
+    const blank = await post(Paths.routes.grounds, cookie, [...fields.map(([k, v]): [string, string] => [k, k === "grounds.1.label" ? "" : v])]);
+    expect(blank.status).toBe(422);
+    expect(await blank.text()).toContain("Give the ground a label.");
+    expect((await Grounds.list())[1]!.label).toBe(list[1]!.label);
   });
 });
