@@ -160,7 +160,7 @@ describe("the case page", () => {
 
     const refused = await post(Paths.caseAction(notice.id, "assign"), cookie, { to: "someone@elsewhere.example" });
     expect(refused.status).toBe(422);
-    expect(await refused.text()).toContain("Choose an operator.");
+    expect(await refused.text()).toContain("Assign the notice to an operator, or to nobody.");
     await post(Paths.caseAction(notice.id, "assign"), cookie, { to: "" });
     body = await html(Paths.caseOf(notice.id));
     expect(body).toContain('id="assignee">nobody<');
@@ -245,7 +245,7 @@ describe("the case page", () => {
     const { notice } = await confirmedNotice();
     const empty = await post(Paths.caseAction(notice.id, "request-info"), cookie, { question: "" });
     expect(empty.status).toBe(422);
-    expect(await empty.text()).toContain("Write the question for the requester.");
+    expect(await empty.text()).toContain("Write the question.");
     const asked = await post(Paths.caseAction(notice.id, "request-info"), cookie, { question: "Which licence do you mean?" });
     expect(asked.status).toBe(303);
     expect((await Notice.get(notice.id)).status).toBe("awaiting_information");

@@ -115,7 +115,8 @@ async function rows(notices: Notice.Notice[], now: Date): Promise<Row[]> {
         .filter((rule) => rule.notice !== notice.id)
         .map(() => s.sourceDomain),
     );
-    const overlapped = notice.urls.flatMap((u) => (u.duplicateOf ? (notice.subjects[0]?.sourceDomain ?? []) : []));
+    // Which source a duplicate URL is from is not kept on the notice: its sources stand for it.
+    const overlapped = notice.urls.some((u) => u.duplicateOf) ? sources : [];
     return {
       notice,
       state,

@@ -80,7 +80,11 @@ const choice = <T extends readonly [string, ...string[]]>(values: T, message: st
 const Ground = z.optional(z.string().check(z.maxLength(100)));
 const FreeText = z.string().check(z.trim(), z.maxLength(2000, "Keep the reason under 2,000 characters."));
 
-/** What each console form sends, checked before anything reaches the domain. */
+/**
+ * What the decision and reversal forms send, shaped for the domain; the
+ * domain checks the rest (the reason a rejection needs, the URLs as filed),
+ * as it does every other action's fields.
+ */
 const Forms = {
   decide: z.object({
     action: choice(["approve", "reject"], "Choose whether to approve or to reject."),
@@ -90,14 +94,6 @@ const Forms = {
     unfounded: z.boolean(),
   }),
   reverse: z.object({ ground: Ground, reason: FreeText, urls: z.array(z.string()) }),
-  "request-info": z.object({
-    question: z.string().check(z.trim(), z.minLength(1, "Write the question for the requester."), z.maxLength(2000, "Keep the question under 2,000 characters.")),
-  }),
-  "confirm-rule": z.object({ rule: z.string().check(z.minLength(1, "Choose the rule to confirm.")) }),
-  note: z.object({ text: z.string().check(z.trim(), z.minLength(1, "Write the note."), z.maxLength(5000, "Keep the note under 5,000 characters.")) }),
-  assign: z.object({
-    to: z.string().check(z.refine((to) => to === "" || config().operatorEmails.includes(to), "Choose an operator.")),
-  }),
 };
 
 /** The ground an action names, which must be one of the templates; the operator's words go beside it as they are. */
@@ -159,16 +155,16 @@ async function act(id: string, action: Action, operator: string, form: Awaited<R
       return;
     }
     case "request-info":
-      await Notice.requestInfo(id, operator, parse(Forms["request-info"], { question: form.text("question") }));
+      await Notice.requestInfo(id, operator, { question: form.text("question") });
       return;
     case "confirm-rule":
-      await Notice.confirmRule(id, operator, parse(Forms["confirm-rule"], { rule: form.text("rule") }));
+      await Notice.confirmRule(id, operator, { rule: form.text("rule") });
       return;
     case "note":
-      await Notice.note(id, operator, parse(Forms.note, { text: form.text("text") }));
+      await Notice.note(id, operator, { text: form.text("text") });
       return;
     case "assign":
-      await Notice.assign(id, operator, parse(Forms.assign, { to: form.text("to") }));
+      await Notice.assign(id, operator, { to: form.text("to") });
       return;
   }
 }
