@@ -131,8 +131,7 @@ export function CasePage(props: {
   const id = notice.id;
   const decidable = (["pending_review", "awaiting_information"] as string[]).includes(notice.status);
   const standing = notice.status === "approved" || notice.status === "partially_approved";
-  const outcomes = Notice.outcomes(notice);
-  const hidden = outcomes.filter((o) => o.outcome === "hidden");
+  const hidden = Notice.outcomes(notice).filter((o) => o.outcome === "hidden");
   const notes = notice.events.filter((e) => e.type === "noted");
   const appeal = state.appeal;
   return (
@@ -165,14 +164,6 @@ export function CasePage(props: {
       </p>
       <Errors errors={props.errors} action="assign" />
       <NoticeFacts notice={notice} articles={props.articles} audience="operator" full />
-      <h2>Outcome by URL</h2>
-      <ul id="outcomes">
-        {outcomes.map((o) => (
-          <li>
-            {o.url}: <span class={`outcome ${o.outcome}`}>{o.outcome.replace(/_/g, " ")}</span>
-          </li>
-        ))}
-      </ul>
       {decidable && (
         <>
           <h2>What approving would do</h2>
