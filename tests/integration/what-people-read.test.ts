@@ -251,10 +251,10 @@ describe("finding 7: redress that reaches someone", () => {
       body: new URLSearchParams({ token: url.searchParams.get("token")!, objection: "I am the author; see my byline." }).toString(),
     });
     expect(contested.status).toBe(200);
-    expect(text(await contested.text())).toContain("Your objection is recorded");
+    expect(text(await contested.text())).toContain("Your appeal is recorded");
     const notice = await Notice.get(filed.id);
-    expect(notice.events.map((e) => e.type)).toContain("contested");
-    const told = await mailOf(filed.id, /contested/);
+    expect(notice.events.map((e) => e.type)).toContain("appealed");
+    const told = await mailOf(filed.id, /appealed/);
     expect(told.map((m) => m.destination.to[0]).sort()).toEqual([...OPERATORS].sort());
     expect(told[0]!.body.text).toContain("I am the author; see my byline.");
     expect(text((await page(filed.statusUrl)).html)).toContain("You contested this decision");
@@ -266,7 +266,7 @@ describe("finding 7: redress that reaches someone", () => {
       body: new URLSearchParams({ token: url.searchParams.get("token")!, objection: "Again." }).toString(),
     });
     expect(again.status).toBe(410);
-    expect(await mailOf(filed.id, /contested/)).toHaveLength(OPERATORS.length);
+    expect(await mailOf(filed.id, /appealed/)).toHaveLength(OPERATORS.length);
   });
 
   it("a notice not yet decided cannot be contested, and an empty objection is refused", async () => {
@@ -282,7 +282,7 @@ describe("finding 7: redress that reaches someone", () => {
     expect((await post("Why?")).status).toBe(409);
     await reject(filed.id);
     expect((await post("  ")).status).toBe(422);
-    expect((await Notice.get(filed.id)).events.some((e) => e.type === "contested")).toBe(false);
+    expect((await Notice.get(filed.id)).events.some((e) => e.type === "appealed")).toBe(false);
   });
 });
 

@@ -113,7 +113,10 @@ describe("the operators' side: partial decisions, reversals, appeals, questions"
     expect(countered).toMatchObject({ status: "approved", contested: true });
     expect(Moderation.queueOf(countered)).toBe("contested");
     const restored = Moderation.apply(countered, { type: "restored", at, by, urls: ["https://a.example/1"], reason: "Licensed." });
+    expect(restored).toMatchObject({ status: "partially_approved", restored: ["https://a.example/1"] });
     expect(restored.contested).toBeUndefined();
+    const all = Moderation.apply(countered, { type: "restored", at, by, urls: ["https://a.example/1"], reason: "Licensed.", whole: true });
+    expect(all.status).toBe("reversed");
     const log: Moderation.Event[] = [
       filed,
       confirmed,

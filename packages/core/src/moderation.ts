@@ -74,7 +74,7 @@ export const Event = z.discriminatedUnion("type", [
   /** An approval taken back, whole or (`urls`, as filed) in part. */
   kind("reversed", { reason: z.string(), ground: z.optional(z.string()), urls: z.optional(z.array(z.string())) }),
   /** The same, after a counter-notice. */
-  kind("restored", { urls: z.array(z.string()), reason: z.string() }),
+  kind("restored", { urls: z.array(z.string()), reason: z.string(), whole: z.optional(z.boolean()) }),
   kind("withdrawn", { reason: z.optional(z.string()) }),
   /** The requester appeals a rejection (DSA Art. 20): once, and back to review. */
   kind("appealed", { reason: z.string() }),
@@ -188,7 +188,7 @@ export function apply(state: State | undefined, event: Event): State {
     case "reversed":
     case "restored": {
       expect(state, standing, event);
-      const whole = event.type === "reversed" ? !event.urls : false;
+      const whole = event.type === "reversed" ? !event.urls : event.whole === true;
       const { contested, ...rest } = state;
       return {
         ...rest,

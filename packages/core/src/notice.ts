@@ -166,8 +166,10 @@ const Stored = z.object({
   resends: z.optional(z.number()),
   /** When a later notice from the same mailbox took its place, before it was confirmed. */
   replacedAt: z.optional(z.string()),
-  /** When its requester contested the decision (`contest`). */
+  /** When its requester appealed the decision (`appeal`; before appeals, `contest`). */
   contestedAt: z.optional(z.string()),
+  /** The requester's appeal: the operator who rejected it should leave the new decision to another. */
+  appeal: z.optional(z.object({ at: z.string(), reason: z.string(), rejectedBy: z.string() })),
   /** Set while the dispatcher fails on the notice as a whole; `dead` once it gave up (see Dispatch). */
   dispatch: z.optional(z.object({ failures: z.number(), lastError: z.string(), dead: z.optional(z.string()) })),
   /** The API key it was filed with; that key may read it and list it. */
@@ -920,12 +922,29 @@ export async function appeal(id: string, statusToken: string, input: { reason: u
   const reason = parse(z.object({ reason: Objection }), { reason: input.reason }).reason;
   const notice = await get(id);
   const event: Moderation.Event = { type: "appealed", at: now.toISOString(), by: "requester", reason };
-  return act(notice, event, { outbox: operatorsMail("appeal", now), condition: when.missing("contestedAt"), set: { contestedAt: event.at } }, now);
+  const appeal = { at: event.at, reason, rejectedBy: notice.decision?.by ?? "" };
+  return act(notice, event, { outbox: operatorsMail("appeal", now), condition: when.missing("contestedAt"), set: { contestedAt: event.at, appeal } }, now);
 }
 
 /** The status page's form from before appeals, kept working: an objection is an appeal. */
 export async function contest(id: string, token: string, objection: unknown, now = new Date()): Promise<Notice> {
   return appeal(id, token, { reason: objection }, now);
+}
+
+/** What the log says of the notice: its status, appeal, assignee, paused review time (Moderation.State). */
+export function state(notice: Notice): Moderation.State {
+  return Moderation.derive(notice.events);
+}
+
+/**
+ * Records a confirmed counter-notice against an approval (the counter-notice
+ * module calls it): the case goes back to the queue as contested until an
+ * operator decides again (`restore`, or leaves it).
+ */
+export async function counterNoticed(id: string, counterNotice: string, now = new Date()): Promise<Notice> {
+  const notice = await get(id);
+  if (notice.events.some((e) => e.type === "counter_noticed" && e.counterNotice === counterNotice)) return notice;
+  return act(notice, { type: "counter_noticed", at: now.toISOString(), by: "system", counterNotice }, {}, now);
 }
 
 /** The appeal open on a notice, for operators: who rejected it should let another operator decide. */
@@ -1006,8 +1025,15 @@ export async function reverse(id: string, actor: string, input: unknown, now = n
 export async function restore(id: string, actor: string, input: unknown, now = new Date()): Promise<Notice> {
   const { reason, urls } = parse(z.object({ reason: Reason, urls: z.optional(UrlList) }), input);
   const notice = await get(id);
-  const restored = partOf(notice, urls) ?? hiddenUrls(notice);
-  const event: Moderation.Event = { type: "restored", at: now.toISOString(), by: actor, urls: restored, reason };
+  const some = partOf(notice, urls);
+  const event: Moderation.Event = {
+    type: "restored",
+    at: now.toISOString(),
+    by: actor,
+    urls: some ?? hiddenUrls(notice),
+    reason,
+    ...(some ? {} : { whole: true }),
+  };
   return act(notice, event, { set: { effectsPending: true }, outbox: [Outbox.queue("restoration", now)] }, now);
 }
 

@@ -21,7 +21,10 @@ export const routes = {
   confirm: "/takedowns/:id/confirm",
   decide: "/takedowns/:id/:action{approve|reject}",
   resend: "/takedowns/:id/resend",
+  /** The requester's appeal (DSA Art. 20); the path keeps the name of the objection it replaced, so old links work. */
   contest: "/takedowns/:id/contest",
+  withdraw: "/takedowns/:id/withdraw",
+  answer: "/takedowns/:id/answer",
   /** The operators' console: its queue, and every page under it (the pattern matches `/console` too), which all need a session. */
   console: "/console",
   consolePages: "/console/*",
@@ -84,6 +87,8 @@ export const status = (id: string) => fill(routes.status, { id });
 export const act = (id: string, action: "confirm" | "approve" | "reject") => fill(routes.act, { id, action });
 export const resend = (id: string) => fill(routes.resend, { id });
 export const contest = (id: string) => fill(routes.contest, { id });
+export const withdraw = (id: string) => fill(routes.withdraw, { id });
+export const answer = (id: string) => fill(routes.answer, { id });
 export const caseOf = (id: string) => fill(routes.case, { id });
 export const caseAction = (id: string, action: "decide" | "reverse" | "request-info" | "confirm-rule" | "note" | "assign") =>
   fill(routes.caseAction, { id, action });

@@ -166,11 +166,15 @@ function Redress(props: { notice: Notice; appeal: boolean }) {
       <Line>
         {props.appeal
           ? `You may contest this decision free of charge within 6 months: press "Contest this decision" on your notice's page and say why. A person who did not take it will review it.`
-          : "You may ask us to look again by replying through your notice's page."}
+          : "You may withdraw your notice at any time from its page."}
         {noticeEmail ? ` You may also write to ${noticeEmail}, quoting reference ${props.notice.id}.` : ""} You may also
         use out-of-court dispute settlement or the courts.
       </Line>
-      <Link href={`${Links.status(props.notice.id)}#contest`}>Contest this decision</Link>
+      {props.appeal ? (
+        <Link href={`${Links.status(props.notice.id)}#contest`}>Contest this decision</Link>
+      ) : (
+        <Link href={Links.status(props.notice.id)}>Your notice's page</Link>
+      )}
     </Section>
   );
 }
@@ -205,7 +209,7 @@ export function decision(notice: Notice, context: Context): Email {
         ))}
       </Section>
       <Summary notice={notice} rows={rows} />
-      {(decided.action === "rejected" || partly) && <Redress notice={notice} appeal />}
+      <Redress notice={notice} appeal={decided.action === "rejected" || partly} />
     </>,
   );
 }

@@ -174,7 +174,7 @@ export const takedowns = new Hono()
         heading={decision === "approved" ? "Notice approved" : "Notice rejected"}
       >
         <p>
-          {notice.effectsPending
+          {notice.effectsPending && decision === "approved"
             ? "The articles it covers are being hidden; this takes a moment."
             : Present.decisionOutcome(notice, Present.urlRows(notice, articles))}{" "}
           The requester will be emailed the decision.
@@ -182,19 +182,45 @@ export const takedowns = new Hono()
       </DonePage>,
     );
   })
-  // The requester's objection to a decision (DSA Art. 20), from the status page.
+  // The requester's appeal of a decision (DSA Art. 20), from the status page.
   .post(Paths.routes.contest, async (c) => {
     const body = await c.req.parseBody();
-    const notice = await Notice.contest(c.req.param("id"), String(body.token ?? ""), body.objection);
+    const notice = await Notice.appeal(c.req.param("id"), String(body.token ?? ""), { reason: body.objection ?? body.reason });
     return c.html(
-      <DonePage notice={notice} articles={await articlesOf(notice)} audience="requester" heading="Your objection is recorded">
-        <p>
-          Our operators have been told. A person who did not take the decision will review it and tell you the
-          outcome.
-        </p>
-        <p>
-          <a href={Links.status(notice.id)}>Back to your notice</a>
-        </p>
-      </DonePage>,
+      <RequesterDone notice={notice} heading="Your appeal is recorded">
+        Our operators have been told. A person who did not take the decision will review it and tell you the outcome.
+      </RequesterDone>,
+    );
+  })
+  .post(Paths.routes.withdraw, async (c) => {
+    const body = await c.req.parseBody();
+    const notice = await Notice.withdraw(c.req.param("id"), String(body.token ?? ""), { reason: body.reason });
+    return c.html(
+      <RequesterDone notice={notice} heading="Your notice is withdrawn">
+        {notice.effectsPending
+          ? "What it had hidden is being shown again, unless another notice covers it."
+          : "It will not be reviewed or acted on."}
+      </RequesterDone>,
+    );
+  })
+  .post(Paths.routes.answer, async (c) => {
+    const body = await c.req.parseBody();
+    const notice = await Notice.answer(c.req.param("id"), String(body.token ?? ""), { answer: body.answer });
+    return c.html(
+      <RequesterDone notice={notice} heading="Your answer is sent">
+        Our operators have been told, and the review goes on.
+      </RequesterDone>,
     );
   });
+
+/** What a requester's step from their status page leads to, with the way back to it. */
+async function RequesterDone(props: { notice: Notice.Notice; heading: string; children: string }) {
+  return (
+    <DonePage notice={props.notice} articles={await articlesOf(props.notice)} audience="requester" heading={props.heading}>
+      <p>{props.children}</p>
+      <p>
+        <a href={Links.status(props.notice.id)}>Back to your notice</a>
+      </p>
+    </DonePage>
+  );
+}

@@ -29,6 +29,9 @@ const MAIL_TEXT: Record<Moderation.MailKind, string> = {
   restoration: "Restoration emailed",
 };
 
+/** The mail to the requester that their history lists. */
+const REQUESTER_MAIL = new Set<Moderation.MailKind>(["receipt", "decision", "reversal", "restoration", "info_request"]);
+
 /** One line of the notice's history, as its sender reads it; nothing for what only operators see. */
 function eventText(event: Moderation.Event, notice: NoticeT): string | undefined {
   switch (event.type) {
@@ -168,7 +171,7 @@ export function NoticeFacts(props: {
           ))}
         </tbody>
       </table>
-      {notice.decision && <DecisionFacts decision={notice.decision} audience={props.audience} />}
+      {notice.decision && <DecisionFacts notice={notice} decision={notice.decision} audience={props.audience} />}
     </>
   );
 }
@@ -217,14 +220,19 @@ function ResendForm(props: { notice: NoticeT; statusUrl: string }) {
   );
 }
 
-function DecisionFacts(props: { decision: NonNullable<NoticeT["decision"]>; audience: Audience }) {
+const ACTION_TAKEN = { yes: "Yes", no: "No", partial: "Partly: some URLs hidden, others kept" } as const;
+
+function DecisionFacts(props: { notice: NoticeT; decision: NonNullable<NoticeT["decision"]>; audience: Audience }) {
   const { action, by, at, reason } = props.decision;
+  const partly = action === "approved" && props.decision.urls?.some((u) => u.outcome === "kept");
   return (
     <>
       <h2>Decision</h2>
       <p class="notice-box" id="decision">
-        {action === "approved" ? "Approved" : "Rejected"} by {props.audience === "operator" ? by : Present.operatorName(by)} on{" "}
-        <When at={at} />.
+        {action === "approved" ? (partly ? "Partly approved" : "Approved") : "Rejected"} by{" "}
+        {props.audience === "operator" ? by : Present.actorName(by)} on <When at={at} />.
+        <br />
+        <span id="action-taken">Action taken: {ACTION_TAKEN[Notice.actionTaken(props.notice)]}.</span>
         {reason && (
           <>
             <br />
@@ -282,8 +290,12 @@ export function StatusPage(props: {
   justFiled: boolean;
 }) {
   const { notice } = props;
-  const contested = notice.events.find((event) => event.type === "contested");
-  const contestable = notice.decision && Date.now() - Date.parse(notice.decision.at) < Notice.CONTEST_WITHIN_MS;
+  const appealed = notice.events.find((event) => event.type === "appealed" || event.type === "contested");
+  const appealable =
+    (notice.status === "rejected" || notice.status === "partially_approved") &&
+    notice.decision &&
+    Date.now() - Date.parse(notice.decision.at) < Notice.CONTEST_WITHIN_MS;
+  const question = notice.status === "awaiting_information" ? notice.events.findLast((e) => e.type === "info_requested") : undefined;
   return (
     <Layout title={`Notice ${notice.id}`}>
       {props.justFiled && (
@@ -309,40 +321,81 @@ export function StatusPage(props: {
         ).
       </p>
       <NoticeFacts notice={notice} articles={props.articles} audience="requester" />
-      {notice.decision &&
-        (contested ? (
-          <p class="notice-box" id="contested">
-            You contested this decision on <When at={contested.at} />. A person who did not take it will review it and
-            tell you the outcome.
+      {question?.type === "info_requested" && (
+        <form method="post" action={Paths.answer(notice.id)} id="answer-form">
+          <h2 id="answer">Our operators need more information</h2>
+          <p>{question.question}</p>
+          <p>The review is paused until you answer.</p>
+          <input type="hidden" name="token" value={props.token} />
+          <div class="field">
+            <label for="answer-text">Your answer</label>
+            <textarea id="answer-text" name="answer" rows={4} required></textarea>
+          </div>
+          <button type="submit" id="send-answer">
+            Send the answer
+          </button>
+        </form>
+      )}
+      {appealed ? (
+        <p class="notice-box" id="contested">
+          You contested this decision on <When at={appealed.at} />.{" "}
+          {notice.status === "pending_review" || notice.status === "awaiting_information"
+            ? "A person who did not take it will review it and tell you the outcome."
+            : "It was reviewed again; the outcome is above."}
+        </p>
+      ) : appealable ? (
+        <form method="post" action={Paths.contest(notice.id)} id="contest-form">
+          <h2>Contest this decision</h2>
+          <p>
+            If you disagree, say why, within 6 months of the decision. A person who did not take it will review it; this
+            is free of charge. You can do this once.
           </p>
-        ) : contestable ? (
-          <form method="post" action={Paths.contest(notice.id)} id="contest-form">
-            <h2>Contest this decision</h2>
-            <p>
-              If you disagree, say why, within 6 months of the decision. A person who did not take it will review it;
-              this is free of charge.
-            </p>
-            <input type="hidden" name="token" value={props.token} />
-            <div class="field">
-              <label for="objection">Why the decision is wrong</label>
-              <textarea id="objection" name="objection" rows={4} required></textarea>
-            </div>
-            <button type="submit" id="contest">
-              Contest this decision
-            </button>
-          </form>
-        ) : (
+          <input type="hidden" name="token" value={props.token} />
+          <div class="field">
+            <label for="objection">Why the decision is wrong</label>
+            <textarea id="objection" name="objection" rows={4} required></textarea>
+          </div>
+          <button type="submit" id="contest">
+            Contest this decision
+          </button>
+        </form>
+      ) : (
+        (notice.status === "rejected" || notice.status === "partially_approved") && (
           <p id="contest-closed">The six months to contest this decision have passed.</p>
-        ))}
+        )
+      )}
+      {notice.status !== "withdrawn" && !notice.replacedAt && (
+        <form method="post" action={Paths.withdraw(notice.id)} id="withdraw-form">
+          <h2>Withdraw this notice</h2>
+          <p>
+            {notice.status === "approved" || notice.status === "partially_approved"
+              ? "What it hid will be shown again, unless another notice covers it."
+              : "It will not be reviewed or acted on."}
+          </p>
+          <input type="hidden" name="token" value={props.token} />
+          <div class="field">
+            <label for="withdraw-reason">Why (optional)</label>
+            <textarea id="withdraw-reason" name="reason" rows={2}></textarea>
+          </div>
+          <button type="submit" id="withdraw">
+            Withdraw the notice
+          </button>
+        </form>
+      )}
       <h2>History</h2>
       <ol class="trail">
         {notice.events
-          .filter((event) => event.type !== "mail_sent" || event.kind === "receipt" || event.kind === "decision")
-          .map((event) => (
-            <li>
-              <When at={event.at} />: {eventText(event, notice)}
-            </li>
-          ))}
+          .filter((event) => event.type !== "mail_sent" || REQUESTER_MAIL.has(event.kind))
+          .flatMap((event) => {
+            const text = eventText(event, notice);
+            return text
+              ? [
+                  <li>
+                    <When at={event.at} />: {text}
+                  </li>,
+                ]
+              : [];
+          })}
       </ol>
     </Layout>
   );
