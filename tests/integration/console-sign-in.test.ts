@@ -3,11 +3,13 @@
  * the dispatcher, from the local SES mailbox), a session cookie the server
  * can end, and nothing that tells an operator's address from anyone else's.
  */
-import { Dispatch, Paths, Session } from "@takedown/core";
+import { config, Dispatch, Paths, Session, Table } from "@takedown/core";
 import { app } from "@takedown/web";
 import { describe, expect, it } from "vitest";
 import { cookieFrom, form, fromIp, mailedLink, page, post, signedIn, signInMails } from "../support/console";
-import { OPERATORS } from "../support/desk";
+import { handler as dispatch } from "../../packages/functions/src/dispatch";
+import { streamBatch } from "../infra/support/events";
+import { itemsOf, OPERATORS } from "../support/desk";
 import { withSettings } from "../support/settings";
 
 // A third operator of its own for the limits test: the others' counters are spent elsewhere in this file.
@@ -128,5 +130,19 @@ describe("console sign-in", () => {
     const after = await page(Paths.routes.console, cookie);
     expect(after.status).toBe(303);
     expect(after.headers.get("location")).toBe(Paths.routes.signIn);
+  });
+
+  it("is mailed as soon as the table's stream reports the request (on AWS), and only once", async () => {
+    const before = (await itemsOf("signin")).map((item) => item.id);
+    expect((await form(Paths.routes.signIn, { email: OPERATORS[1]! })).status).toBe(200);
+    const [request] = (await itemsOf("signin")).filter((item) => !before.includes(item.id));
+    const batch = await streamBatch(config().dynamoEndpoint!, config().tableName, [Table.key.signIn(String(request!.id))]);
+    const mailed = (await signInMails(OPERATORS[1]!)).length;
+    expect(await dispatch(batch, {} as never)).toEqual({ batchItemFailures: [] });
+    expect((await signInMails(OPERATORS[1]!)).length).toBe(mailed + 1);
+    // The same record again (Lambda retries), and the sweep after it, send nothing more.
+    await dispatch(batch, {} as never);
+    await Dispatch.sweep();
+    expect((await signInMails(OPERATORS[1]!)).length).toBe(mailed + 1);
   });
 });

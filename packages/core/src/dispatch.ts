@@ -374,8 +374,11 @@ export async function retry(id: string, now = new Date()): Promise<void> {
   if (!done) throw new DomainError("not_found", `Notice ${id} is not parked as dead.`);
 }
 
-/** Mails a console sign-in link (Session); one that fails stays due and is tried again. */
-async function sendSignIn(id: string, now: Date): Promise<void> {
+/**
+ * Mails a console sign-in link (Session), from the sweep or the table's
+ * stream; one that fails stays due and the sweep tries it again.
+ */
+export async function sendSignIn(id: string, now = new Date()): Promise<void> {
   const request = await Session.claimLink(id, now);
   if (!request) return;
   await Mail.send(signInMail(request), { notice: "", kind: "signin" });
