@@ -2,7 +2,7 @@
  * Cdn.invalidate through the same CloudFront client that runs on AWS, against
  * the local stand-in that records what CloudFront was asked to forget.
  */
-import { config, Dispatch, type Notice } from "@takedown/core";
+import { config, Dispatch, Notice } from "@takedown/core";
 import * as Cdn from "@takedown/core/cdn";
 import { describe, expect, inject, it } from "vitest";
 import { invalidations } from "../../packages/local/src/cdn";
@@ -63,5 +63,19 @@ describe("an approval, once the dispatcher applies it", () => {
     expect((await reject(notice.id)).status).toBe(200);
     await Dispatch.deliver(notice.id);
     expect((await recorded()).length).toBe(before);
+  });
+});
+
+describe("a reversal, once the dispatcher applies it", () => {
+  it("makes the CDN forget the pages the approval had changed, so the article shows again", async () => {
+    const { notice, articles, sourceDomain } = await confirmedNotice({ articles: 2 });
+    await approve(notice.id);
+    await Dispatch.deliver(notice.id);
+    await Notice.reverse(notice.id, "ops-two@syndication.example", { reason: "Licensed after all." });
+    const before = (await recorded()).length;
+    await Dispatch.deliver(notice.id);
+    expect((await recorded()).slice(before).map((i) => i.paths)).toEqual([
+      [`/articles/${articles[0]!.id}`, `/sources/${sourceDomain}*`, "/", "/feed.xml", "/sitemap.xml"],
+    ]);
   });
 });

@@ -61,6 +61,21 @@ describe("a decision URL by URL", () => {
     expect(mail!.body.text).toContain("no automated means were used");
   });
 
+  it("states the ground from the templates operators edited", async () => {
+    await Notice.saveGrounds([...Notice.Grounds, { id: "press_freedom", label: "Public interest reporting", text: "The article reports on a matter of public interest." }]);
+    expect((await Notice.grounds()).map((g) => g.id)).toContain("press_freedom");
+    await expect(Notice.saveGrounds([{ id: "Bad Id", label: "x", text: "y" }])).rejects.toMatchObject({ code: "validation_failed" });
+    const { articles } = await ingestSource(1);
+    const notice = await fileConfirmed([articles[0]!.originalUrl]);
+    await Notice.decideAs(notice.id, first, { action: "reject", reason: "We keep it up.", ground: "press_freedom" }, "console");
+    await drain();
+    const [mail] = await mailsMatching(notice.id, /was rejected/);
+    expect(mail!.body.text).toContain("Ground: Public interest reporting. The article reports on a matter of public interest.");
+    expect(mail!.body.text).toContain("Reason: We keep it up.");
+    await Notice.saveGrounds([]);
+    expect(await Notice.grounds()).toEqual(Notice.Grounds);
+  });
+
   it("refuses URLs the notice does not list, and a split of a notice that hides by rule, changing nothing", async () => {
     const { articles } = await ingestSource(2);
     const urls = articles.map((a) => a.originalUrl);
@@ -212,6 +227,12 @@ describe("the requester's steps", () => {
     const toRejecter = told.find((m) => m.destination.to[0] === first)!;
     expect(toRejecter.body.text).toContain(`An operator other than ${first}`);
     expect(toRejecter.body.text).not.toContain("Approve");
+
+    // The rejecting operator's own links from the review mail no longer decide it.
+    const own = Links.act(notice.id, "approve", first);
+    expect((await app.request(new URL(own).pathname + new URL(own).search)).status).toBe(403);
+    expect((await approve(notice.id, first)).status).toBe(403);
+    expect((await Notice.get(notice.id)).status).toBe("pending_review");
 
     await Notice.decideAs(notice.id, second, { action: "approve", reason: "The byline checks out." }, "console");
     await drain();

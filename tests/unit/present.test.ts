@@ -184,3 +184,15 @@ describe("names compared as written", () => {
     expect(reveal("line one\nline two\ttab")).toBe("line one\nline two\ttab");
   });
 });
+
+describe("who acted, as the audit trail names them", () => {
+  it("names operators, the requester, the desk and API keys, by their name when it is known", () => {
+    expect(Present.actorName("requester")).toBe("the sender");
+    expect(Present.actorName("system")).toBe("the desk");
+    expect(Present.actorName("key:k1")).toBe("API key k1");
+    expect(Present.actorName("key:k1", new Map([["k1", "Newsroom bot"]]))).toBe('API key "Newsroom bot" (k1)');
+    expect(Present.actorName("key:k1 (Rights desk)")).toBe('API key "Rights desk" (k1)');
+    expect(Present.keyOf("key:k1 (Rights desk)")).toBe("k1");
+    expect(Present.keyOf("ops@x.example")).toBeUndefined();
+  });
+});

@@ -190,10 +190,11 @@ export type Write = { plan: Plan; condition: Condition };
 /**
  * The write that records a run and lets its lease go, in its two forms.
  * `settled` also takes the notice out of the due index (or to when a failed
- * message is retried), and holds only if nothing changed since the claim
- * (`version`); when a transition has queued more work meanwhile, `busy`
- * records the same and leaves the index as that transition set it, so the
- * next sweep finds the work. Both hold only under our lease. Pure: the
+ * message is retried) and clears `effectsPending`, and holds only if nothing
+ * changed since the claim (`version`); when a transition has queued more work
+ * meanwhile, `busy` records the same and leaves the index and the flag as
+ * that transition set them (a reversal during an approval's run asks for
+ * effects again), so the next sweep finds the work. Both hold only under our lease. Pure: the
  * notice as claimed and what the run did are all it reads.
  */
 export function release(notice: Notice.Notice, holder: string, run: Run, now: Date): { settled: Write; busy: Write } {
@@ -208,7 +209,6 @@ export function release(notice: Notice.Notice, holder: string, run: Run, now: Da
       "holder",
       "previousHolder",
       ...(notice.dispatch ? ["dispatch"] : []),
-      ...(run.effects ? ["effectsPending"] : []),
       ...(run.last ? [["outbox", run.last.id]] : []),
       ...run.dropped.map((id) => ["outbox", id]),
     ),
@@ -218,7 +218,11 @@ export function release(notice: Notice.Notice, holder: string, run: Run, now: Da
   const ours = when.eq("holder", holder);
   return {
     settled: {
-      plan: [...record, ...(wake ? [change.set("gsi2sk", Table.due.at(wake).gsi2sk)] : change.remove("gsi2pk", "gsi2sk"))],
+      plan: [
+        ...record,
+        ...(run.effects ? change.remove("effectsPending") : []),
+        ...(wake ? [change.set("gsi2sk", Table.due.at(wake).gsi2sk)] : change.remove("gsi2pk", "gsi2sk")),
+      ],
       condition: when.and(ours, when.eq("version", notice.version)),
     },
     busy: { plan: record, condition: ours },

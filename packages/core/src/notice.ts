@@ -479,9 +479,11 @@ async function transition(
   to: Status,
   changes: { set?: Record<string, unknown>; outbox: [string, Outbox.Message][] },
   now: Date,
+  condition?: Store.Condition,
 ): Promise<Notice> {
   const from = event.type === "decided" ? Moderation.decidable : [Moderation.transitions.confirmed.from];
-  return write(id, event, { ...changes, to, queue: Moderation.queueOf({ status: to }) }, when.or(...from.map((status) => when.eq("status", status))), now);
+  const open = when.or(...from.map((status) => when.eq("status", status)));
+  return write(id, event, { ...changes, to, queue: Moderation.queueOf({ status: to }) }, when.and(open, condition), now);
 }
 
 /**
@@ -528,6 +530,7 @@ async function write(
  */
 function refusal(notice: Notice, event: Moderation.Event["type"]): DomainError {
   const details = { notice };
+  if (event === "decided" && notice.appeal && (Moderation.decidable as readonly Status[]).includes(notice.status)) return ownAppeal(notice);
   if (notice.replacedAt) {
     return new DomainError("replaced", "This notice was replaced by a later notice filed with the same address.", details);
   }
@@ -576,13 +579,19 @@ export async function openLink(
   token: string,
   now = new Date(),
 ): Promise<{ notice: Notice } | { moved: string }> {
-  verifyLink(id, action, token, now);
+  const actor = verifyLink(id, action, token, now);
   const notice = await get(id);
+  if (action !== "confirm" && notice.appeal?.rejectedBy === actor && notice.status === "pending_review") throw ownAppeal(notice);
   if (action === "confirm" && notice.replacedAt) {
     const current = (await Abuse.awaitingFor(notice.requester.email))?.notice;
     if (current && current !== id) return { moved: Links.act(current, "confirm", notice.requester.email, now.getTime()) };
   }
   return { notice: opened(notice, action) };
+}
+
+/** An appeal is decided by someone other than who rejected the notice (DSA Art. 20). */
+function ownAppeal(notice: Notice): DomainError {
+  return new DomainError("forbidden", "This appeal is against your own decision: another operator decides it.", { notice });
 }
 
 function opened(notice: Notice, action: LinkAction): Notice {
@@ -690,6 +699,8 @@ export async function decideAs(id: string, actor: string, input: unknown, via: M
       ],
     },
     now,
+    // The review mail's links reached every operator: the one who rejected cannot decide the appeal with them.
+    via === "email" ? when.or(when.missing("appeal"), when.ne(["appeal", "rejectedBy"], actor)) : undefined,
   );
   Metrics.count("NoticesDecided");
   return notice;

@@ -43,15 +43,16 @@ export function actorName(by: string, keyNames: ReadonlyMap<string, string> = ne
   if (by === "system") return "the desk";
   const key = keyOf(by);
   if (key) {
-    const name = keyNames.get(key);
+    // A filing names its key as `key:<id> (<name>)` (ApiKey.label); later steps as `key:<id>`.
+    const name = keyNames.get(key) ?? /^key:\S+ \((.*)\)$/.exec(by)?.[1];
     return `API key ${name ? `"${name}" (${key})` : key}`;
   }
   return operatorName(by);
 }
 
-/** The API key an actor string names (`key:<id>`), if it names one. */
+/** The API key an actor string names (`key:<id>`, or a filing's `key:<id> (<name>)`), if it names one. */
 export function keyOf(by: string): string | undefined {
-  return by.startsWith("key:") ? by.slice("key:".length) : undefined;
+  return /^key:(\S+)/.exec(by)?.[1];
 }
 
 /**

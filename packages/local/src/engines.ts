@@ -6,8 +6,16 @@
 import { createRequire } from "node:module";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from "@aws-sdk/client-dynamodb";
-import { Table } from "@takedown/core";
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ScanCommand,
+  type AttributeValue,
+} from "@aws-sdk/client-dynamodb";
+import { Moderation, Table } from "@takedown/core";
 
 const require = createRequire(import.meta.url);
 
@@ -61,7 +69,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Creates the table from the shared definition unless it exists. */
+/**
+ * Creates the table from the shared definition unless it exists. A table
+ * made before an index was added is made again with its items, since
+ * dynalite cannot add an index to a table; notices get their queue keys.
+ */
 export async function ensureTable(endpoint: string, tableName?: string): Promise<void> {
   const client = new DynamoDBClient({
     endpoint,
@@ -71,16 +83,15 @@ export async function ensureTable(endpoint: string, tableName?: string): Promise
   const input = Table.createTableInput(tableName);
   try {
     const { Table: existing } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
-    // A table made before an index was added gets it now (one at a time, as DynamoDB allows).
     const have = new Set((existing?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
-    for (const index of input.GlobalSecondaryIndexes.filter((i) => !have.has(i.IndexName))) {
-      await client.send(
-        new UpdateTableCommand({
-          TableName: input.TableName,
-          AttributeDefinitions: input.AttributeDefinitions,
-          GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
-        }),
-      );
+    if (input.GlobalSecondaryIndexes.every((index) => have.has(index.IndexName))) return;
+    const items = await scanAll(client, input.TableName);
+    await client.send(new DeleteTableCommand({ TableName: input.TableName }));
+    await client.send(new CreateTableCommand(input));
+    await active(client, input.TableName);
+    for (let i = 0; i < items.length; i += 25) {
+      const requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item: withQueueKeys(Item) } }));
+      await client.send(new BatchWriteItemCommand({ RequestItems: { [input.TableName]: requests } }));
     }
   } catch (error) {
     if (!(error instanceof Error) || error.name !== "ResourceNotFoundException") throw error;
@@ -88,4 +99,33 @@ export async function ensureTable(endpoint: string, tableName?: string): Promise
   } finally {
     client.destroy();
   }
+}
+
+type RawItem = Record<string, AttributeValue>;
+
+async function scanAll(client: DynamoDBClient, TableName: string): Promise<RawItem[]> {
+  const items: RawItem[] = [];
+  let start: RawItem | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+async function active(client: DynamoDBClient, TableName: string): Promise<void> {
+  for (let tries = 0; tries < 100; tries++) {
+    const { Table: table } = await client.send(new DescribeTableCommand({ TableName }));
+    if (table?.TableStatus === "ACTIVE") return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A notice stored before the operators' queue existed, put in the queue its status belongs to. */
+function withQueueKeys(item: RawItem): RawItem {
+  const status = item.status?.S as Moderation.Status | undefined;
+  if (item.type?.S !== "notice" || item.gsi5pk || item.replacedAt || !status) return item;
+  const keys = Table.queue.of(Moderation.queueOf({ status }), item.createdAt?.S ?? "", item.id?.S ?? "");
+  return { ...item, gsi5pk: { S: keys.gsi5pk }, gsi5sk: { S: keys.gsi5sk } };
 }
