@@ -172,8 +172,7 @@ async function act(id: string, action: Action, operator: string, form: Awaited<R
 /** The case page's data, read in parallel: the notice first, then its articles, preview and the templates. */
 async function casePage(c: Context<ConsoleEnv>, id: string, extra: { errors?: CaseErrors; done?: string } = {}) {
   const notice = await Notice.get(id);
-  // A filing names its key with the name beside the id already (`key:<id> (<name>)`): only bare ids are looked up.
-  const keys = [...new Set(notice.events.flatMap((e) => Present.keyOf(e.by) ?? []))].filter((key) => !key.includes(" "));
+  const keys = [...new Set(notice.events.flatMap((e) => Present.keyOf(e.by) ?? []))];
   const [articles, preview, grounds, keyNames] = await Promise.all([
     Article.getMany(notice.urls.flatMap((u) => u.articleId ?? [])),
     Notice.preview(notice),
