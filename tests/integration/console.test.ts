@@ -252,6 +252,16 @@ describe("the case page", () => {
     expect(await html(Paths.caseOf(notice.id))).toContain("Asked the requester: Which licence do you mean?");
   });
 
+  it("names an API key by its name in the audit trail, and operators by their address", async () => {
+    const { key } = await ApiKey.create({ name: "Trail bot", scopes: ["notices:write"], owner: "legal@trail.example" });
+    const source = await ingestSource(1);
+    const filed = await Notice.file(noticeInput([source.articles[0]!.originalUrl]), new Date(), { id: key.id, name: key.name, owner: key.owner });
+    await post(Paths.caseAction(filed.id, "note"), cookie, { text: "Looked at it." });
+    const body = await html(Paths.caseOf(filed.id));
+    expect(body).toContain(`API key &quot;Trail bot&quot; (${key.id})`);
+    expect(body).toMatch(new RegExp(`<td>${OPERATORS[0]}</td><td>Note: Looked at it.</td>`));
+  });
+
   it("answers 404 for a notice that does not exist, and refuses an unknown ground", async () => {
     expect((await page(Paths.caseOf("0000000000nothere0000"), cookie)).status).toBe(404);
     const { notice } = await confirmedNotice();
