@@ -262,6 +262,25 @@ describe("the case page", () => {
     expect(body).toMatch(new RegExp(`<td>${OPERATORS[0]}</td><td>Note: Looked at it.</td>`));
   });
 
+  it("restores an approval after a counter-notice, from the contested queue", async () => {
+    const { notice, articles } = await confirmedNotice();
+    await approve(notice.id);
+    await drain();
+    await Notice.counterNoticed(notice.id, "cn-test");
+    expect((await Queue.list(Queue.filter({ state: "contested", limit: "100" }))).rows.map((r) => r.notice.id)).toContain(notice.id);
+    const before = await html(Paths.caseOf(notice.id));
+    expect(before).toContain('id="action-restore"');
+
+    const empty = await post(Paths.caseAction(notice.id, "restore"), cookie, { reason: "" });
+    expect(empty.status).toBe(422);
+    const restored = await post(Paths.caseAction(notice.id, "restore"), cookie, { reason: "The publisher showed its licence." });
+    expect(restored.status).toBe(303);
+    await drain();
+    const after = await Notice.get(notice.id);
+    expect(after.events.some((e) => e.type === "restored" && e.by === OPERATORS[0])).toBe(true);
+    expect((await app.request(`/articles/${articles[0]!.id}`)).status).toBe(200);
+  });
+
   it("answers 404 for a notice that does not exist, and refuses an unknown ground", async () => {
     expect((await page(Paths.caseOf("0000000000nothere0000"), cookie)).status).toBe(404);
     const { notice } = await confirmedNotice();

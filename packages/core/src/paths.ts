@@ -34,7 +34,7 @@ export const routes = {
   signOut: "/console/sign-out",
   search: "/console/search",
   case: "/console/notices/:id",
-  caseAction: "/console/notices/:id/:action{decide|reverse|request-info|confirm-rule|note|assign}",
+  caseAction: "/console/notices/:id/:action{decide|reverse|restore|request-info|confirm-rule|note|assign}",
   grounds: "/console/grounds",
 } as const;
 
@@ -90,7 +90,7 @@ export const contest = (id: string) => fill(routes.contest, { id });
 export const withdraw = (id: string) => fill(routes.withdraw, { id });
 export const answer = (id: string) => fill(routes.answer, { id });
 export const caseOf = (id: string) => fill(routes.case, { id });
-export const caseAction = (id: string, action: "decide" | "reverse" | "request-info" | "confirm-rule" | "note" | "assign") =>
+export const caseAction = (id: string, action: "decide" | "reverse" | "restore" | "request-info" | "confirm-rule" | "note" | "assign") =>
   fill(routes.caseAction, { id, action });
 
 /** The paths of the pages that show articles: what a CDN must forget when one is hidden or restored. */

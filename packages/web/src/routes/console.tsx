@@ -64,12 +64,13 @@ const issuesOf = (error: unknown): FieldIssue[] | undefined =>
 
 const byField = (issues: FieldIssue[]) => Object.fromEntries(issues.map(({ path, message }) => [path || "form", message]));
 
-const ACTIONS = ["decide", "reverse", "request-info", "confirm-rule", "note", "assign"] as const;
+const ACTIONS = ["decide", "reverse", "restore", "request-info", "confirm-rule", "note", "assign"] as const;
 type Action = (typeof ACTIONS)[number];
 
 const DONE: Record<Action, string> = {
   decide: "The decision is recorded; the requester is being mailed.",
   reverse: "The approval is reversed; the articles come back unless another notice still covers them.",
+  restore: "The articles are being restored; both sides are mailed.",
   "request-info": "The question is on its way to the requester; the review clock stops until they answer.",
   "confirm-rule": "The rule is confirmed.",
   note: "The note is added.",
@@ -152,6 +153,11 @@ async function act(id: string, action: Action, operator: string, form: Awaited<R
     case "reverse": {
       const input = parse(Forms.reverse, { ground: form.text("ground"), reason: form.text("reason"), urls: form.list("urls") });
       await Notice.reverse(id, operator, { reason: input.reason, ...(await groundOf(input.ground)), ...(input.urls.length ? { urls: input.urls } : {}) });
+      return;
+    }
+    case "restore": {
+      const urls = form.list("urls");
+      await Notice.restore(id, operator, { reason: form.text("reason"), ...(urls.length ? { urls } : {}) });
       return;
     }
     case "request-info":

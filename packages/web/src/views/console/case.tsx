@@ -133,6 +133,7 @@ export function CasePage(props: {
   const standing = notice.status === "approved" || notice.status === "partially_approved";
   const hidden = Notice.outcomes(notice).filter((o) => o.outcome === "hidden");
   const notes = notice.events.filter((e) => e.type === "noted");
+  const counterNoticed = notice.events.some((e) => e.type === "counter_noticed");
   const appeal = state.appeal;
   return (
     <ConsoleLayout title={`Notice ${id}`} operator={props.operator}>
@@ -230,6 +231,24 @@ export function CasePage(props: {
           </fieldset>
           <Reason grounds={grounds} id="reverse" />
           <button type="submit">Reverse</button>
+        </ActionForm>
+      )}
+      {standing && counterNoticed && (
+        <ActionForm id={id} action="restore" heading="Restore after the counter-notice" errors={props.errors}>
+          <p>A counter-notice disputes this removal. Restoring brings the articles back and mails both sides.</p>
+          <fieldset class="choices">
+            <legend>URLs to restore (none ticked: everything this notice hid)</legend>
+            {hidden.map((o, i) => (
+              <div class="choice">
+                <input type="checkbox" name="urls" value={o.url} id={`restore-url-${i}`} /> <label for={`restore-url-${i}`}>{o.url}</label>
+              </div>
+            ))}
+          </fieldset>
+          <div class="field">
+            <label for="restore-reason">Reason (sent to both sides)</label>
+            <textarea name="reason" id="restore-reason" rows={3} />
+          </div>
+          <button type="submit">Restore</button>
         </ActionForm>
       )}
       {standing && props.pendingRules.length > 0 && (
