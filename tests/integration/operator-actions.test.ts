@@ -308,3 +308,18 @@ describe("the audit trail", () => {
     expect(page).not.toContain("Called the agency.");
   });
 });
+
+describe("the queue index on a table from before it", () => {
+  it("puts the notices stored without queue keys into the queue their log says, once", async () => {
+    const { articles } = await ingestSource(1);
+    const notice = await fileConfirmed([articles[0]!.originalUrl]);
+    await reject(notice.id, "No.", first);
+    await Notice.appeal(notice.id, statusToken(notice.id), { reason: "Please look again." });
+    // As stored before the index: no queue keys.
+    await Notice.entity.update(Notice.entity.key(notice.id), [{ remove: "gsi5pk" }, { remove: "gsi5sk" }]);
+    expect(await queueOf(notice.id)).toBeUndefined();
+    expect(await Notice.backfillQueue()).toBeGreaterThanOrEqual(1);
+    expect(await queueOf(notice.id)).toBe(Table.queue.partition("contested"));
+    expect(await Notice.backfillQueue()).toBe(0);
+  });
+});

@@ -15,7 +15,7 @@ import { change, when } from "./store";
 import * as Suppression from "./suppression";
 import * as Table from "./table";
 import { date, operatorName } from "./present";
-import { signs, slug } from "./text";
+import { mapLimit, signs, slug } from "./text";
 import * as Token from "./token";
 import * as Url from "./url";
 import { parse } from "./validation";
@@ -956,6 +956,25 @@ export async function counterNoticed(id: string, counterNotice: string, now = ne
   const notice = await get(id);
   if (notice.events.some((e) => e.type === "counter_noticed" && e.counterNotice === counterNotice)) return notice;
   return act(notice, { type: "counter_noticed", at: now.toISOString(), by: "system", counterNotice }, {}, now);
+}
+
+/**
+ * Puts the notices stored before the operators' queue existed into it
+ * (`npm run dispatch -- backfill-queue`, once after deploying the index).
+ * Reads the whole table; idempotent; returns how many it queued.
+ */
+export async function backfillQueue(): Promise<number> {
+  const waiting = await Store.scanAll(
+    when.and(when.eq("type", "notice"), when.missing("gsi5pk"), when.missing("replacedAt")),
+    ["id", "createdAt", "status", "events"],
+  );
+  const queued = await mapLimit(waiting, 8, async (item) => {
+    const { id, createdAt, status, events } = z.parse(z.object({ id: z.string(), createdAt: z.string(), status: Status, events: z.array(Moderation.Event) }), item);
+    const queue = Moderation.queueOf({ ...Moderation.derive(events), status });
+    const keys = Table.queue.of(queue, createdAt, id);
+    return entity.update(entity.key(id), change.fields(keys), { condition: when.and(when.stored(), when.missing("gsi5pk")) });
+  });
+  return queued.filter(Boolean).length;
 }
 
 /** The appeal open on a notice, for operators: who rejected it should let another operator decide. */

@@ -17,6 +17,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
@@ -369,6 +370,32 @@ export async function queryAll(query: Query): Promise<Item[]> {
     const next = await page(query, start);
     items.push(...next.items);
     start = next.next;
+  } while (start);
+  return items;
+}
+
+/**
+ * Every item of the table that `filter` keeps, read a page at a time. For
+ * one-off maintenance (a backfill) only: it reads the whole table, so no
+ * request or schedule ever calls it.
+ */
+export async function scanAll(filter: Condition, fields?: readonly string[]): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Cursor | undefined;
+  do {
+    const expression = new Expression();
+    const FilterExpression = expression.condition(filter);
+    const result = await dynamo().send(
+      new ScanCommand({
+        TableName: Table.name(),
+        FilterExpression,
+        ...projection(expression, fields),
+        ...expression.maps(),
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    items.push(...(result.Items ?? []));
+    start = result.LastEvaluatedKey;
   } while (start);
   return items;
 }

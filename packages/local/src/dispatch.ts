@@ -4,17 +4,21 @@
  *
  *   npm run dispatch -- list
  *   npm run dispatch -- retry <noticeId>
+ *   npm run dispatch -- backfill-queue
  *
+ * `backfill-queue`, once after deploying the operators' queue index, puts the
+ * notices stored before it into the queue (it reads the whole table).
  * Like `npm run keys`, it uses the local stack's table unless given --aws (or
  * run inside `sst shell`). A retried notice is due at once: the sweep (or, on
  * AWS, the table's stream) takes it from there.
  */
-import { Dispatch, DomainError } from "@takedown/core";
+import { Dispatch, DomainError, Notice } from "@takedown/core";
 import { command, main, type Output } from "./cli";
 
 const USAGE = `Usage:
   npm run dispatch -- list
   npm run dispatch -- retry <noticeId>
+  npm run dispatch -- backfill-queue
 Add --aws to use DynamoDB on AWS instead of the local stack.`;
 
 async function list(out: Output) {
@@ -35,7 +39,11 @@ async function retry(id: string | undefined, out: Output) {
 export function run(argv: string[], out: Output = console): Promise<number> {
   return command(argv, out, {
     usage: USAGE,
-    commands: { list: () => list(out), retry: ({ args: [id] }) => retry(id, out) },
+    commands: {
+      list: () => list(out),
+      retry: ({ args: [id] }) => retry(id, out),
+      "backfill-queue": async () => out.log(`${await Notice.backfillQueue()} notices put in the operators' queue.`),
+    },
   });
 }
 
