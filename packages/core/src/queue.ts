@@ -38,7 +38,7 @@ export type State = Moderation.QueueState;
 
 export const PAGE = 25;
 /** How many notices one search reads at most, newest first in each state. */
-export const SEARCH_BUDGET = 2_000;
+const SEARCH_BUDGET = 2_000;
 
 const LIMIT = "limit is a whole number from 1 to 100.";
 const STATE = `state is one of ${States.join(", ")}.`;
@@ -87,7 +87,7 @@ export type Row = {
 };
 
 /** The review clock: from confirmation (filing, until then) to now or the decision, less the pauses for answers. */
-export function waitingMs(state: Moderation.State, now: Date): number {
+function waitingMs(state: Moderation.State, now: Date): number {
   const from = Date.parse(state.confirmedAt ?? state.filedAt ?? now.toISOString());
   const open = state.askedAt ? now.getTime() - Date.parse(state.askedAt) : 0;
   return Math.max(0, now.getTime() - from - (state.pausedMs ?? 0) - open);
@@ -186,7 +186,7 @@ export async function counts(): Promise<Partial<Record<State, number>>> {
   return Object.fromEntries(WAITING.map((state, i) => [state, all[i]!]));
 }
 
-export const SearchInput = z.object({
+const SearchInput = z.object({
   q: z.string({ error: "Type what to search for." }).check(z.trim(), z.minLength(1, "Type what to search for."), z.maxLength(2048, "Keep this under 2,048 characters.")),
 });
 

@@ -52,7 +52,7 @@ const SignIn = z.object({
 });
 export type SignIn = z.output<typeof SignIn>;
 
-export const signIns = Store.entity({ type: "signin", schema: SignIn, key: Table.key.signIn });
+const signIns = Store.entity({ type: "signin", schema: SignIn, key: Table.key.signIn });
 
 const Stored = z.object({
   operator: z.string(),
@@ -62,9 +62,9 @@ const Stored = z.object({
 });
 export type Session = z.output<typeof Stored> & { id: string };
 
-export const sessions = Store.entity({ type: "session", schema: Stored, key: Table.key.session });
+const sessions = Store.entity({ type: "session", schema: Stored, key: Table.key.session });
 
-export const EmailInput = z.object({
+const EmailInput = z.object({
   email: z.pipe(
     z.string({ error: "Enter your email address." }).check(z.trim(), z.toLowerCase(), z.maxLength(254, "An email address has at most 254 characters.")),
     z.email("Enter a valid email address."),
@@ -75,7 +75,7 @@ const seconds = (ms: number) => Math.floor(ms / 1000);
 const hash = (value: string) => createHash("sha256").update(value).digest("base64url");
 const mac = (id: string) => createHmac("sha256", config().linkSecret).update(`signin:${id}`).digest("base64url");
 
-export function isOperator(email: string): boolean {
+function isOperator(email: string): boolean {
   return config().operatorEmails.includes(email.toLowerCase());
 }
 
