@@ -228,7 +228,8 @@ describe("the jobs", () => {
       destinationConfig: { onFailure: { destinationArn: queue.state.arn } },
     });
     const [filter] = mapping!.inputs.filterCriteria.filters;
-    expect(JSON.parse(filter.pattern).dynamodb.NewImage.pk).toEqual({ S: [{ prefix: "NOTICE#" }] });
+    // Notices, and the console's sign-in requests, which are mailed the same way.
+    expect(JSON.parse(filter.pattern).dynamodb.NewImage.pk).toEqual({ S: [{ prefix: "NOTICE#" }, { prefix: "SIGNIN#" }] });
     expect(queue.inputs.messageRetentionSeconds).toBe(14 * 24 * 3600);
   });
 

@@ -27,7 +27,8 @@ import * as Present from "./present";
 import * as Store from "./store";
 import { change, when } from "./store";
 import * as Table from "./table";
-import { mapLimit, signs } from "./text";
+import { mapLimit } from "./batch";
+import { signs } from "./text";
 import * as Token from "./token";
 import { dateTime, parse } from "./validation";
 

@@ -24,6 +24,8 @@ import type { Event } from "./moderation";
 import * as Notice from "./notice";
 import * as Outbox from "./outbox";
 import * as Present from "./present";
+import { signInMail } from "./render/sign-in";
+import * as Session from "./session";
 import * as Store from "./store";
 import { change, when, type Condition, type Plan } from "./store";
 import * as Table from "./table";
@@ -379,6 +381,17 @@ export async function retry(id: string, now = new Date()): Promise<void> {
 }
 
 /**
+ * Mails a console sign-in link (Session), from the sweep or the table's
+ * stream; one that fails stays due and the sweep tries it again.
+ */
+export async function sendSignIn(id: string, now = new Date()): Promise<void> {
+  const request = await Session.claimLink(id, now);
+  if (!request) return;
+  await Mail.send(signInMail(request), { notice: "", kind: "signin" });
+  await Session.linkSent(id, now);
+}
+
+/**
  * Processes every notice and webhook delivery whose work is due, page by
  * page, a few at a time, until none is left or its time budget
  * (SWEEP_BUDGET_SECONDS) is spent; what is left waits for the next sweep.
@@ -400,6 +413,11 @@ export async function sweep(now = new Date(), limit = 100): Promise<number> {
       if (pk.startsWith(COUNTER_NOTICE)) {
         return void (await CounterNoticeMail.deliver(pk.slice(COUNTER_NOTICE.length), now).catch((error: unknown) => {
           Log.error("counter_notice.deliver_failed", { counterNotice: pk, error: (error as Error).name });
+        }));
+      }
+      if (pk.startsWith(Session.PREFIX)) {
+        return void (await sendSignIn(pk.slice(Session.PREFIX.length), now).catch((error: unknown) => {
+          Log.error("signin.mail_failed", { error: (error as Error).name });
         }));
       }
       if (!pk.startsWith(DELIVERY)) return void (await run(pk.slice(NOTICE.length), now));

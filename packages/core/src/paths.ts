@@ -32,6 +32,17 @@ export const routes = {
   counterNoticeConfirm: "/counter-notices/:id/confirm",
   /** The notice's requester reports a court action, with the notice's status token. */
   courtAction: "/counter-notices/court-action/:notice",
+  /** The operators' console: its queue, and every page under it (the pattern matches `/console` too), which all need a session. */
+  console: "/console",
+  consolePages: "/console/*",
+  signIn: "/console/sign-in",
+  /** The page a mailed sign-in link opens; only its button signs in. */
+  signInLink: "/console/sign-in/link",
+  signOut: "/console/sign-out",
+  search: "/console/search",
+  case: "/console/notices/:id",
+  caseAction: "/console/notices/:id/:action{decide|reverse|restore|request-info|confirm-rule|note|assign}",
+  grounds: "/console/grounds",
 } as const;
 
 type Params<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
@@ -87,6 +98,9 @@ export const withdraw = (id: string) => fill(routes.withdraw, { id });
 export const answer = (id: string) => fill(routes.answer, { id });
 export const counterNoticeConfirm = (id: string) => fill(routes.counterNoticeConfirm, { id });
 export const courtAction = (notice: string) => fill(routes.courtAction, { notice });
+export const caseOf = (id: string) => fill(routes.case, { id });
+export const caseAction = (id: string, action: "decide" | "reverse" | "restore" | "request-info" | "confirm-rule" | "note" | "assign") =>
+  fill(routes.caseAction, { id, action });
 
 /** The paths of the pages that show articles: what a CDN must forget when one is hidden or restored. */
 export const pages = {

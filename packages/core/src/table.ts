@@ -129,6 +129,10 @@ export const key = {
   suppressedAddress: (email: string) => ({ pk: `NOMAIL#${bounded(email)}`, sk: "NOMAIL" }),
   /** A counter-notice: the party whose material a notice removed says it was a mistake (DMCA 512(g)). */
   counterNotice: (id: string) => ({ pk: `COUNTER#${id}`, sk: "COUNTER" }),
+  /** A sign-in link asked for at /console, by its id (the link also carries a MAC of it). */
+  signIn: (id: string) => ({ pk: `SIGNIN#${id}`, sk: "SIGNIN" }),
+  /** An operator's console session, by the hash of its cookie: the table never holds the cookie itself. */
+  session: (hash: string) => ({ pk: `SESSION#${hash}`, sk: "SESSION" }),
   /** The statement-of-reasons templates operators edited (Grounds). */
   grounds: () => ({ pk: "SETTINGS", sk: "GROUNDS" }),
   /** One counter per policy, subject and window; a new window is a new item. */

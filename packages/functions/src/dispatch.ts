@@ -1,6 +1,6 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { Config, configure, Dispatch } from "@takedown/core";
-import { dueNotice } from "./due";
+import { dueNotice, dueSignIn } from "./due";
 import { traced } from "./traced";
 
 // At init, before the first event: the settings and the links SST gave this function.
@@ -19,12 +19,15 @@ async function run(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
     const id = dueNotice(record, now);
     return id ? [{ id, sequence: record.dynamodb!.SequenceNumber! }] : [];
   });
+  // A sign-in link that fails to leave stays due for the sweep: nothing to report back.
+  const signIns = [...new Set(event.Records.flatMap((record) => dueSignIn(record, now) ?? []))];
   const failed = new Set<string>();
-  await Promise.all(
-    [...new Set(records.map((r) => r.id))].map(async (id) => {
+  await Promise.all([
+    ...[...new Set(records.map((r) => r.id))].map(async (id) => {
       if ((await Dispatch.run(id, now)) !== "done") failed.add(id);
     }),
-  );
+    ...signIns.map((id) => Dispatch.sendSignIn(id, now).catch(() => undefined)),
+  ]);
   return {
     batchItemFailures: records.filter((r) => failed.has(r.id)).map((r) => ({ itemIdentifier: r.sequence })),
   };

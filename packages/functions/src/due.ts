@@ -7,11 +7,13 @@ import type { DynamoDBRecord } from "aws-lambda";
 import * as Table from "@takedown/core/table";
 
 const NOTICE = Table.key.notice("").pk;
+const SIGN_IN = Table.key.signIn("").pk;
 
 export const streamFilter = {
   dynamodb: {
     NewImage: {
-      pk: { S: [{ prefix: NOTICE }] },
+      // A console sign-in link is due the same way, so it is mailed at once rather than at the next sweep.
+      pk: { S: [{ prefix: NOTICE }, { prefix: SIGN_IN }] },
       gsi2pk: { S: [Table.due.partition] },
       // A lease is a worker's own claim being written back to the stream.
       lease: { N: [{ exists: false }] },
@@ -26,6 +28,14 @@ export const streamFilter = {
 export function dueNotice(record: DynamoDBRecord, now: Date): string | undefined {
   const image = record.dynamodb?.NewImage;
   if (!image?.pk?.S?.startsWith(NOTICE) || image.gsi2pk?.S !== Table.due.partition || image.lease) return;
+  if ((image.gsi2sk?.S ?? "") > now.toISOString()) return;
+  return image.id?.S;
+}
+
+/** The console sign-in request a record makes due now (Session), for the dispatcher to mail. */
+export function dueSignIn(record: DynamoDBRecord, now: Date): string | undefined {
+  const image = record.dynamodb?.NewImage;
+  if (!image?.pk?.S?.startsWith(SIGN_IN) || image.gsi2pk?.S !== Table.due.partition) return;
   if ((image.gsi2sk?.S ?? "") > now.toISOString()) return;
   return image.id?.S;
 }

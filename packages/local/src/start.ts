@@ -57,7 +57,7 @@ Takedown Desk is running.
   DynamoDB         ${dynamo.url}  (data in ${dataDir})
   CDN invalidated  ${cdn.url}/invalidations/${config().cdnDistributionId}
   Ingest token     ${config().ingestToken}
-  Operators        ${config().operatorEmails.join(", ")}
+  Operators        ${config().operatorEmails.join(", ")}  (sign in at ${config().publicUrl}/console; the link arrives in the mailbox)
 Press Ctrl-C to stop.`);
 
 let stopping = false;

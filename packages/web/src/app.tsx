@@ -7,6 +7,7 @@ import { logRequests, requestIdOf } from "./logging";
 import { api } from "./routes/api";
 import { articles } from "./routes/articles";
 import { counterNoticePages } from "./routes/counter-notices";
+import { console_ } from "./routes/console";
 import { docs } from "./routes/docs";
 import { site } from "./routes/site";
 import { takedowns } from "./routes/takedowns";
@@ -36,6 +37,7 @@ export const app = new Hono()
   .route("/", articles)
   .route("/", takedowns)
   .route("/", counterNoticePages)
+  .route("/", console_)
   .notFound((c) => onError(new HttpError(404, "not_found", "There is no such page."), c))
   .onError(onError);
 

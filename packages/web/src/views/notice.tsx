@@ -92,7 +92,7 @@ function StatusBadge(props: { status: Notice.Status }) {
 }
 
 /** The notice as the people deciding on it, or its sender, see it. */
-function NoticeFacts(props: {
+export function NoticeFacts(props: {
   notice: NoticeT;
   articles: Map<string, Article.Article>;
   audience: Audience;

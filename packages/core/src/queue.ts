@@ -1,0 +1,243 @@
+/**
+ * The operators' queue: notices by queue state (Table.queue, gsi5), oldest
+ * first, with what an operator triages by: age on the review clock, scope,
+ * counts, sources, assignee and flags. Reads a page of keys from the index,
+ * then the notices, their requesters' records and the rule set in one batch.
+ *
+ * The flags, as the console shows them:
+ * - `domainMismatch`: the requester's email domain is not (a subdomain of)
+ *   a source the notice targets (Notice.writesFromSource).
+ * - `unfounded`: operators rejected notices from this address as manifestly
+ *   unfounded before (Abuse.standing; how many).
+ * - `sourceApprovedBefore`: a rule from another approved notice covers a
+ *   source or author it targets, or a URL it lists was already hidden by
+ *   another notice when it was filed. Both are read with the page at no
+ *   extra cost; an approval of single URLs that left no rule and that this
+ *   notice does not overlap is not seen.
+ * - `unconfirmedKey`: filed with an API key, for a requester address that is
+ *   not the key's owner. The owner's address was vetted when the key was
+ *   made; any other address was typed by the key holder and never proved by
+ *   a confirmation mail (Present.keyLine), so its domain proves nothing.
+ */
+import * as z from "zod/mini";
+import * as Abuse from "./abuse";
+import { config } from "./config";
+import { DomainError } from "./errors";
+import * as Moderation from "./moderation";
+import * as Notice from "./notice";
+import * as Store from "./store";
+import * as Suppression from "./suppression";
+import * as Table from "./table";
+import * as Url from "./url";
+import * as Article from "./article";
+import * as Ids from "./ids";
+import { parse } from "./validation";
+
+export const States = Moderation.QueueState.options;
+export type State = Moderation.QueueState;
+
+export const PAGE = 25;
+/** How many notices one search reads at most, newest first in each state. */
+const SEARCH_BUDGET = 2_000;
+
+const LIMIT = "limit is a whole number from 1 to 100.";
+const STATE = `state is one of ${States.join(", ")}.`;
+const text = (max: number) =>
+  z.optional(
+    z.pipe(
+      z.string().check(z.trim(), z.maxLength(max, `Keep this under ${max} characters.`)),
+      z.transform((value) => value || undefined),
+    ),
+  );
+
+export const Filter = z.object({
+  state: z._default(z.enum(States, { error: STATE }), "pending_review"),
+  source: z.optional(
+    z.pipe(
+      text(253),
+      z.transform((value) => (value ? (Url.domain(value) ?? value.toLowerCase()) : undefined)),
+    ),
+  ),
+  requester: z.optional(z.pipe(text(254), z.transform((value) => value?.toLowerCase()))),
+  cursor: text(2048),
+  limit: z._default(z.coerce.number({ error: LIMIT }).check(z.int(LIMIT), z.gte(1, LIMIT), z.lte(100, LIMIT)), PAGE),
+});
+export type Filter = z.output<typeof Filter>;
+
+export function filter(query: unknown): Filter {
+  return parse(Filter, query);
+}
+
+export type Flags = {
+  domainMismatch: string[];
+  unfounded: number;
+  sourceApprovedBefore: string[];
+  unconfirmedKey: boolean;
+};
+
+export type Row = {
+  notice: Notice.Notice;
+  state: Moderation.State;
+  /** On the review clock: from confirmation, without the time spent waiting for answers. */
+  waitingMs: number;
+  overdue: boolean;
+  sources: string[];
+  articles: number;
+  flags: Flags;
+};
+
+/** The review clock: from confirmation (filing, until then) to now or the decision, less the pauses for answers. */
+function waitingMs(state: Moderation.State, now: Date): number {
+  const from = Date.parse(state.confirmedAt ?? state.filedAt ?? now.toISOString());
+  const open = state.askedAt ? now.getTime() - Date.parse(state.askedAt) : 0;
+  return Math.max(0, now.getTime() - from - (state.pausedMs ?? 0) - open);
+}
+
+const waitsOnOperators = (status: Notice.Status, state: Moderation.State) =>
+  status === "pending_review" || Boolean(state.contested);
+
+/** Rows for notices read whole, with their requesters' records and the rule set read in one batch. */
+async function rows(notices: Notice.Notice[], now: Date): Promise<Row[]> {
+  if (!notices.length) return [];
+  const emails = [...new Set(notices.map((n) => n.requester.email))];
+  const [records, rules] = await Promise.all([
+    Store.getEach(Object.fromEntries(emails.map((email) => [email, [Abuse.records, Abuse.records.key(email)] as const]))),
+    Suppression.current(),
+  ]);
+  const slaMs = config().reviewSlaMs;
+  return notices.map((notice) => {
+    const state = Moderation.derive(notice.events);
+    const waited = waitingMs(state, now);
+    const sources = [...new Set(notice.subjects.map((s) => s.sourceDomain))];
+    const ruled = notice.subjects.flatMap((s) =>
+      rules
+        .covering({ sourceDomain: s.sourceDomain, authorKeys: [s.authorKey], firstSeenAt: "" })
+        .filter((rule) => rule.notice !== notice.id)
+        .map(() => s.sourceDomain),
+    );
+    // Which source a duplicate URL is from is not kept on the notice: its sources stand for it.
+    const overlapped = notice.urls.some((u) => u.duplicateOf) ? sources : [];
+    return {
+      notice,
+      state,
+      waitingMs: waited,
+      overdue: waitsOnOperators(notice.status, state) && waited > slaMs,
+      sources,
+      articles: notice.urls.filter((u) => u.articleId).length,
+      flags: {
+        domainMismatch: sources.filter((domain) => !Notice.writesFromSource(notice, domain)),
+        unfounded: Abuse.standingOf(records[notice.requester.email]).unfounded,
+        sourceApprovedBefore: [...new Set([...ruled, ...overlapped])],
+        unconfirmedKey: Boolean(notice.filedWith) && notice.requester.email !== notice.filedWith?.owner?.toLowerCase(),
+      },
+    };
+  });
+}
+
+const keysOf = (items: Store.Item[]) => items.map(({ pk, sk }) => ({ pk: String(pk), sk: String(sk) }));
+
+const encode = (key: Store.Cursor) => Buffer.from(JSON.stringify(key)).toString("base64url");
+
+/** The cursor is where the index page stopped; one from another state's list is refused. */
+function decode(cursor: string, state: State): Store.Cursor {
+  const message = "This cursor does not belong to this list; list again without it.";
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    const shape = z.strictObject({ pk: z.string(), sk: z.string(), gsi5pk: z.literal(Table.queue.partition(state)), gsi5sk: z.string() });
+    return z.parse(shape, key);
+  } catch {
+    throw new DomainError("validation_failed", message, { issues: [{ path: "cursor", message }] });
+  }
+}
+
+const matches = (filter: Filter) => (row: Row) =>
+  (!filter.source || row.sources.some((domain) => domain === filter.source || domain.endsWith(`.${filter.source}`))) &&
+  (!filter.requester || row.notice.requester.email === filter.requester);
+
+/**
+ * One page of a state's queue, oldest first. With a source or requester
+ * filter, pages of the index are read until a page's worth matches or the
+ * index ends: a page may hold fewer and still have a next cursor.
+ */
+export async function list(filter: Filter, now = new Date()): Promise<{ rows: Row[]; cursor?: string }> {
+  const filtered = Boolean(filter.source || filter.requester);
+  let start = filter.cursor ? decode(filter.cursor, filter.state) : undefined;
+  const found: Row[] = [];
+  for (let round = 0; round < (filtered ? 8 : 1); round++) {
+    const page = await Store.page(
+      { index: Table.queue.index, partition: Table.queue.partition(filter.state), fields: ["pk", "sk"], limit: filter.limit },
+      start,
+    );
+    found.push(...(await rows(await Notice.entity.getMany(keysOf(page.items)), now)).filter(matches(filter)));
+    start = page.next;
+    if (!start || found.length >= filter.limit) break;
+  }
+  // Oldest first, as the index keeps them (a batch read answers in any order).
+  found.sort((a, b) => (a.notice.createdAt === b.notice.createdAt ? (a.notice.id < b.notice.id ? -1 : 1) : a.notice.createdAt < b.notice.createdAt ? -1 : 1));
+  return { rows: found, ...(start ? { cursor: encode(start) } : {}) };
+}
+
+/** The states whose notices still wait for someone; decided ones only ever grow, so they are not counted. */
+const WAITING = States.filter((state) => state !== "decided");
+
+/** How many notices wait in each open state (a counting query each: keys are counted, no item is read). */
+export async function counts(): Promise<Partial<Record<State, number>>> {
+  const all = await Promise.all(WAITING.map((state) => Store.count({ index: Table.queue.index, partition: Table.queue.partition(state) })));
+  return Object.fromEntries(WAITING.map((state, i) => [state, all[i]!]));
+}
+
+const SearchInput = z.object({
+  q: z.string({ error: "Type what to search for." }).check(z.trim(), z.minLength(1, "Type what to search for."), z.maxLength(2048, "Keep this under 2,048 characters.")),
+});
+
+/**
+ * What a search term can be: a URL (ours or the original, any spelling),
+ * an email address, an API key id, or words of an organisation's name.
+ */
+function matcher(q: string): (notice: Notice.Notice) => boolean {
+  const lower = q.toLowerCase();
+  const url = q.includes(".") && !q.includes("@") ? Url.normalize(q) : undefined;
+  const ours = url ? Article.idForUrl(q, config().publicUrl) : undefined;
+  const original = url ? Ids.fromUrl(url) : undefined;
+  return (notice) =>
+    notice.urls.some(
+      (u) => (url && Url.normalize(u.url) === url) || (u.articleId && (u.articleId === ours || u.articleId === original)),
+    ) ||
+    notice.requester.email === lower ||
+    (lower.length >= 3 && (notice.requester.organization ?? "").toLowerCase().includes(lower)) ||
+    notice.filedWith?.id === q ||
+    (lower.length >= 3 && (notice.filedWith?.name ?? "").toLowerCase() === lower) ||
+    notice.id === lower;
+}
+
+/**
+ * Notices in every state whose URLs, requester, organisation or key match
+ * `q`, newest first. There is no index by URL or requester: the queue index
+ * is walked newest first in each state, up to SEARCH_BUDGET notices; the
+ * answer says when it stopped there.
+ */
+export async function search(input: unknown, now = new Date()): Promise<{ rows: Row[]; complete: boolean }> {
+  const { q } = parse(SearchInput, input);
+  const wanted = matcher(q);
+  const found: Row[] = [];
+  let read = 0;
+  let complete = true;
+  for (const state of States) {
+    let start: Store.Cursor | undefined;
+    do {
+      const page = await Store.page(
+        { index: Table.queue.index, partition: Table.queue.partition(state), fields: ["pk", "sk"], limit: 100, newestFirst: true },
+        start,
+      );
+      read += page.items.length;
+      found.push(...(await rows((await Notice.entity.getMany(keysOf(page.items))).filter(wanted), now)));
+      start = page.next;
+      if (start && read >= SEARCH_BUDGET) {
+        complete = false;
+        break;
+      }
+    } while (start);
+  }
+  found.sort((a, b) => (a.notice.createdAt < b.notice.createdAt ? 1 : -1));
+  return { rows: found, complete };
+}
