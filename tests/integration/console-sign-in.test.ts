@@ -99,7 +99,7 @@ describe("console sign-in", () => {
       const answer = await app.request(path);
       expect(answer.status, path).toBe(303);
       expect(answer.headers.get("location")).toBe(Paths.routes.signIn);
-      const forged = await page(path, "console=" + "A".repeat(43));
+      const forged = await page(path, `console=${"A".repeat(43)}`);
       expect(forged.status, path).toBe(303);
     }
     const actions = [Paths.caseAction("0000000000000000000000", "note"), Paths.routes.signOut, Paths.routes.grounds];

@@ -130,7 +130,7 @@ describe("search", () => {
     );
     const spellings = [
       // No scheme's difference, no www., the host in capitals, a trailing slash, tracking and a fragment.
-      article.originalUrl.replace("https://www.", "http://").replace(source.sourceDomain, source.sourceDomain.toUpperCase()) + "/?utm_source=x#top",
+      `${article.originalUrl.replace("https://www.", "http://").replace(source.sourceDomain, source.sourceDomain.toUpperCase())}/?utm_source=x#top`,
       article.originalUrl.replace("https://www.", ""),
       `http://127.0.0.1:3999/articles/${article.id}`,
       "jane@search.example",

@@ -84,7 +84,7 @@ describe("every kind of mail", () => {
     expect(sent, `${kind} reached the mailbox`).toBeDefined();
     const { text = "", html = "" } = sent!.body;
     expect(text.trim(), "text part").not.toBe("");
-    expect(html, "HTML part").toMatch(/^<!doctype html><html><body/);
+    expect(html, "HTML part").toMatch(/^<!doctype html><html lang="en"><body/);
 
     expect(html).not.toMatch(/<script|alert\("/);
     for (const field of fields) {

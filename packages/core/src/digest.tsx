@@ -89,8 +89,7 @@ export function render(digest: Digest, now: Date): Email {
         <Section heading="Counter-notices ready: the window closed without a court action">
           {ready.map((counter) => (
             <Line>
-              • Counter-notice {counter.id} (notice {counter.notices.join(", ")}): closed {date(counter.closedAt ?? counter.closesAt!)};
-              restore {Links.article(counter.articleId)} or keep it withheld
+              • Counter-notice {counter.id} (notice {counter.notices.join(", ")}): closed {date(counter.closedAt ?? counter.closesAt!)}. Restore {Links.article(counter.articleId)} or keep it withheld
             </Line>
           ))}
         </Section>

@@ -26,6 +26,9 @@ const LISTED = [
   "hiddenBy", "ingestedAt", "updatedAt",
 ] as const;
 
+/** The same list, mutable, as the SST stack's index arguments take it. */
+const listedArticle: string[] = [...LISTED];
+
 export const definition = {
   fields: {
     pk: "string",
@@ -54,8 +57,8 @@ export const definition = {
     gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk", projection: "keys-only" },
     // The site's listings (front page, source pages, feed, sitemap): only what they show and what
     // `Article.visible` decides by, never the body.
-    gsi3: { hashKey: "gsi3pk", rangeKey: "gsi3sk", projection: LISTED },
-    gsi4: { hashKey: "gsi4pk", rangeKey: "gsi4sk", projection: LISTED },
+    gsi3: { hashKey: "gsi3pk", rangeKey: "gsi3sk", projection: listedArticle },
+    gsi4: { hashKey: "gsi4pk", rangeKey: "gsi4sk", projection: listedArticle },
     // The operators' queue: the console reads a page of keys, then the notices it shows.
     gsi5: { hashKey: "gsi5pk", rangeKey: "gsi5sk", projection: "keys-only" },
   },

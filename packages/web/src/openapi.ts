@@ -62,7 +62,7 @@ export type OperationObject = {
   responses: Record<string, ResponseObject>;
 };
 
-export type WebhookOperation = Omit<OperationObject, "parameters" | "requestBody" | "responses"> & {
+type WebhookOperation = Omit<OperationObject, "parameters" | "requestBody" | "responses"> & {
   parameters: ParameterObject[];
   requestBody: { required: true; description: string; content: Json };
   responses: Record<string, { description: string }>;

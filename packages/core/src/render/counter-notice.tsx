@@ -76,16 +76,14 @@ function confirmed(counter: CounterNotice): Email {
   return renderMail(
     [counter.sender.email],
     `Your counter-notice ${counter.id} is confirmed`,
-    <>
-      <Section>
+    <Section>
         <Line>Hello {counter.sender.name},</Line>
         <Line>
           We have sent a copy of your counter-notice to whoever filed the takedown notice. Unless they tell us by{" "}
           {date(counter.closesAt!)} that they have filed a court action to stop the use of the material, our operators
           will decide about restoring it then, and we will email you.
         </Line>
-      </Section>
-    </>,
+      </Section>,
   );
 }
 
@@ -142,16 +140,14 @@ function courtAction(counter: CounterNotice): Email {
   return renderMail(
     [],
     `A court action was reported on counter-notice ${counter.id}`,
-    <>
-      <Section>
+    <Section>
         <Line>
           Whoever filed notice {counter.notices.join(", ")} reports that they have filed a court action about the material
           of counter-notice {counter.id}. The material stays removed while the court decides.
         </Line>
         <Line>What they told us:</Line>
         <Line>{counter.courtAction?.text ?? ""}</Line>
-      </Section>
-    </>,
+      </Section>,
   );
 }
 

@@ -2,7 +2,7 @@ import { config, Paths, Present, Queue } from "@takedown/core";
 import { When } from "../layout";
 import { ConsoleLayout } from "./layout";
 
-export const STATE_LABEL: Record<Queue.State, string> = {
+const STATE_LABEL: Record<Queue.State, string> = {
   awaiting_confirmation: "Awaiting confirmation",
   pending_review: "Pending review",
   decided: "Decided",
@@ -10,7 +10,7 @@ export const STATE_LABEL: Record<Queue.State, string> = {
 };
 
 /** "3 d 4 h", "5 h 12 min", "8 min": how long a notice has waited, to the unit that matters. */
-export function age(ms: number): string {
+function age(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
   const hours = Math.floor(minutes / 60);
   const days = Math.floor(hours / 24);
@@ -60,7 +60,7 @@ export function AssignForm(props: { id: string; assignee?: string; back?: "queue
   );
 }
 
-export function QueueTable(props: { rows: Queue.Row[]; now: Date }) {
+function QueueTable(props: { rows: Queue.Row[]; now: Date }) {
   if (!props.rows.length) return <p id="empty">No notices here.</p>;
   return (
     <table class="queue">
@@ -183,8 +183,9 @@ export function QueuePage(props: {
   );
 }
 
-export function SearchForm(props: { q?: string; error?: string }) {
+function SearchForm(props: { q?: string; error?: string }) {
   return (
+    // biome-ignore lint/a11y/useSemanticElements: <search> is too new for the browsers operators may use; the role is the landmark.
     <form method="get" action={Paths.routes.search} class="search" role="search">
       <label for="q">Search</label>{" "}
       <input id="q" name="q" value={props.q} placeholder="A URL (ours or the original), an email, an organisation or an API key" />{" "}
