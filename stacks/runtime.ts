@@ -1,6 +1,7 @@
 import { nodejs, runtime } from "../packages/functions/handlers";
 import { fromAddress } from "../packages/core/src/sender";
 import { mailbox } from "./email";
+import { policy } from "./stage";
 import { ingestToken, linkSecret, operatorEmails } from "./secrets";
 import { table } from "./storage";
 
@@ -21,7 +22,7 @@ export function lambda(
     architecture: "arm64",
     link: access.link,
     permissions: access.permissions,
-    environment: { PUBLIC_URL: siteUrl },
+    environment: { PUBLIC_URL: siteUrl, ...policy($app.stage) },
     nodejs,
   } satisfies sst.aws.FunctionArgs;
 }

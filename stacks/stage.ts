@@ -76,3 +76,20 @@ export function checkAccount(stage: string, account: string, accounts = ACCOUNTS
     );
   }
 }
+
+/**
+ * The desk's policies per stage, as the environment packages/core/src/config.ts
+ * reads: how long a notice may wait before it is overdue (REVIEW_SLA_HOURS),
+ * whether a rule that blocks future articles waits for a second operator
+ * (FUTURE_RULES_NEED_SECOND_APPROVAL), the counter-notice window
+ * (COUNTER_NOTICE_BUSINESS_DAYS, COUNTER_NOTICE_HOLIDAYS,
+ * COUNTER_NOTICE_AUTO_RESTORE) and the address for notices by mail
+ * (NOTICE_EMAIL). A stage not listed runs on config.ts's defaults.
+ */
+export const POLICIES: Record<string, Record<string, string> | undefined> = {
+  production: { FUTURE_RULES_NEED_SECOND_APPROVAL: "true" },
+};
+
+export function policy(stage: string): Record<string, string> {
+  return { ...POLICIES[stage] };
+}

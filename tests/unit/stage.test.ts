@@ -1,6 +1,7 @@
 /** stacks/stage.ts: which stages are protected, which names are refused, and one account per protected stage. */
 import { describe, expect, it } from "vitest";
-import { checkAccount, checkStage, isProtected, PROTECTED_STAGES } from "../../stacks/stage";
+import { Config } from "@takedown/core";
+import { checkAccount, checkStage, isProtected, POLICIES, PROTECTED_STAGES, policy } from "../../stacks/stage";
 
 describe("stages", () => {
   it("protects exactly the listed stages, and refuses names that only look like one of them", () => {
@@ -21,5 +22,11 @@ describe("stages", () => {
     expect(() => checkAccount("dev", "444455556666", accounts)).not.toThrow();
     // Until production's account is listed, nothing is refused.
     expect(() => checkAccount("dev", "111122223333", {})).not.toThrow();
+  });
+
+  it("gives production's functions the policies docs/workflow.md recommends, in settings config.ts accepts", () => {
+    expect(Config.fromEnv(policy("production")).futureRulesNeedSecondApproval).toBe(true);
+    expect(Config.fromEnv(policy("pr-42")).futureRulesNeedSecondApproval).toBe(false);
+    for (const settings of Object.values(POLICIES)) expect(() => Config.fromEnv(settings ?? {})).not.toThrow();
   });
 });
