@@ -20,7 +20,10 @@ const IMPORT = "const t = performance.now(); await import(process.env.BUNDLE); c
 export const API_TARGET = 1.5;
 
 /** The import alone, and the whole process (Node's start, the import, exit), in ms. */
-export async function importMs(file: string, env: Record<string, string>): Promise<{ imported: number; process: number }> {
+export async function importMs(
+  file: string,
+  env: Record<string, string>,
+): Promise<{ imported: number; process: number }> {
   const start = performance.now();
   const { stdout } = await run(process.execPath, ["--input-type=module", "-e", IMPORT], {
     env: { ...process.env, ...env, BUNDLE: pathToFileURL(file).href, NODE_NO_WARNINGS: "1" },
@@ -65,7 +68,13 @@ export async function coldStart(rounds: number, env: Record<string, string>): Pr
     for (const b of built.filter((b) => b.name !== "hello")) {
       const ms = median(times.get(b.name)!.imported);
       rows.push(
-        { figure: `${b.name}: bundle`, ours: b.bytes / 1024, unit: "KB", reference: hello.bytes / 1024, referenceLabel: "hello-world" },
+        {
+          figure: `${b.name}: bundle`,
+          ours: b.bytes / 1024,
+          unit: "KB",
+          reference: hello.bytes / 1024,
+          referenceLabel: "hello-world",
+        },
         {
           figure: `${b.name}: import (init), median of ${rounds}`,
           ours: ms,

@@ -33,12 +33,16 @@ try {
   const env = { TABLE_NAME: "compare", DYNAMODB_ENDPOINT: "http://127.0.0.1:1", SES_ENDPOINT: "http://127.0.0.1:1" };
   const times = new Map(built.map((b) => [b.name, [] as number[]]));
   for (let round = 0; round < rounds; round++) {
-    for (const b of round % 2 ? [...built].reverse() : built) times.get(b.name)!.push((await importMs(b.file, env)).imported);
+    for (const b of round % 2 ? [...built].reverse() : built)
+      times.get(b.name)!.push((await importMs(b.file, env)).imported);
   }
   const [before, after] = built.map((b) => ({ name: b.name, kb: b.bytes / 1024, ms: median(times.get(b.name)!) }));
   console.log(`API Lambda, ${rounds} alternating rounds, medians:`);
-  for (const row of [before!, after!]) console.log(`  ${row.name.padEnd(14)} ${row.kb.toFixed(1)} KB  imports in ${row.ms.toFixed(1)} ms`);
-  console.log(`  ratio          ${(after!.kb / before!.kb).toFixed(3)}× size  ${(after!.ms / before!.ms).toFixed(3)}× import`);
+  for (const row of [before!, after!])
+    console.log(`  ${row.name.padEnd(14)} ${row.kb.toFixed(1)} KB  imports in ${row.ms.toFixed(1)} ms`);
+  console.log(
+    `  ratio          ${(after!.kb / before!.kb).toFixed(3)}× size  ${(after!.ms / before!.ms).toFixed(3)}× import`,
+  );
 } finally {
   git("worktree", "remove", "--force", checkout);
   rmSync(work, { recursive: true, force: true });

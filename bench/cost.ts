@@ -19,17 +19,30 @@ const LIFE = {
   /** Requests through API Gateway to the site's function. */
   site: ["file anonymous, JSON, 1 URL", "confirm", "approve urls, 1 URL: request"],
   /** The dispatcher's runs: receipt, review mail, effects and decision mail. */
-  dispatcher: ["dispatcher: receipt (1 mail)", `dispatcher: review (${OPERATORS.length} mails)`, "approve urls, 1 URL: dispatcher"],
+  dispatcher: [
+    "dispatcher: receipt (1 mail)",
+    `dispatcher: review (${OPERATORS.length} mails)`,
+    "approve urls, 1 URL: dispatcher",
+  ],
 };
 
 const GB = 1024 ** 3;
 
 /** Bytes a stored article takes in the table and in gsi1, as DynamoDB counts them for storage. */
 async function articleBytes(bodyChars: number): Promise<{ table: number; gsi1: number }> {
-  const story: Story = { source: `cost-${process.pid}.example`, author: "Bench Writer", i: 0, body: "x".repeat(bodyChars) };
+  const story: Story = {
+    source: `cost-${process.pid}.example`,
+    author: "Bench Writer",
+    i: 0,
+    body: "x".repeat(bodyChars),
+  };
   await ingest(story);
   const { Item } = await dynamo().send(
-    new GetCommand({ TableName: Table.name(), Key: Table.key.article(articleId(originalUrl(story))), ConsistentRead: true }),
+    new GetCommand({
+      TableName: Table.name(),
+      Key: Table.key.article(articleId(originalUrl(story))),
+      ConsistentRead: true,
+    }),
   );
   const projection = Table.definition.globalIndexes.gsi1.projection as readonly string[];
   const projected = Object.fromEntries(
@@ -59,7 +72,8 @@ export async function cost(ops: Operation[]): Promise<Section> {
   const dollars = {
     dynamo: n * (perNotice.wcu * PRICES.dynamoWrite + perNotice.rcu * PRICES.dynamoRead),
     ses: n * perNotice.mails * PRICES.sesMessage,
-    lambda: n * (all.length * PRICES.lambdaRequest + perNotice.lambdaSeconds * PRICES.lambdaMemoryGb * PRICES.lambdaGbSecond),
+    lambda:
+      n * (all.length * PRICES.lambdaRequest + perNotice.lambdaSeconds * PRICES.lambdaMemoryGb * PRICES.lambdaGbSecond),
     api: n * site.length * PRICES.httpApiRequest,
   };
   const total = Object.values(dollars).reduce((a, b) => a + b, 0);
@@ -77,10 +91,30 @@ export async function cost(ops: Operation[]): Promise<Section> {
         `file (anonymous JSON), receipt, confirm, review mail to ${OPERATORS.length} operators, approve, effects and decision mail; ` +
         `${prices}; Lambda time is each step's local duration, the meter's own reads included (an upper bound)`,
     },
-    { figure: "  of which DynamoDB", ours: dollars.dynamo, unit: "USD", note: `${perNotice.wcu} WCU + ${perNotice.rcu} RCU a notice (table and index write units)` },
-    { figure: "  of which SES", ours: dollars.ses, unit: "USD", note: `${perNotice.mails} mails a notice: receipt, one review per operator, decision` },
-    { figure: "  of which Lambda", ours: dollars.lambda, unit: "USD", note: `${all.length} invocations a notice, ${(perNotice.lambdaSeconds * 1000).toFixed(0)} ms at ${PRICES.lambdaMemoryGb * 1024} MB` },
-    { figure: "  of which API Gateway (HTTP API)", ours: dollars.api, unit: "USD", note: `${site.length} requests a notice (the link pages' GETs not counted)` },
+    {
+      figure: "  of which DynamoDB",
+      ours: dollars.dynamo,
+      unit: "USD",
+      note: `${perNotice.wcu} WCU + ${perNotice.rcu} RCU a notice (table and index write units)`,
+    },
+    {
+      figure: "  of which SES",
+      ours: dollars.ses,
+      unit: "USD",
+      note: `${perNotice.mails} mails a notice: receipt, one review per operator, decision`,
+    },
+    {
+      figure: "  of which Lambda",
+      ours: dollars.lambda,
+      unit: "USD",
+      note: `${all.length} invocations a notice, ${(perNotice.lambdaSeconds * 1000).toFixed(0)} ms at ${PRICES.lambdaMemoryGb * 1024} MB`,
+    },
+    {
+      figure: "  of which API Gateway (HTTP API)",
+      ours: dollars.api,
+      unit: "USD",
+      note: `${site.length} requests a notice (the link pages' GETs not counted)`,
+    },
     {
       figure: "1 million articles at rest, a month",
       ours: storage * PRICES.dynamoStorageGbMonth,

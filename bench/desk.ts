@@ -130,7 +130,11 @@ export function fileForm(filing: Filing): Prepared<Filed> {
 export type Key = { id: string; secret: string };
 
 export async function newKey(): Promise<Key> {
-  const { key, secret } = await ApiKey.create({ name: `Bench ${++callers}`, scopes: ["notices:write"], owner: "desk@publisher.example" });
+  const { key, secret } = await ApiKey.create({
+    name: `Bench ${++callers}`,
+    scopes: ["notices:write"],
+    owner: "desk@publisher.example",
+  });
   return { id: key.id, secret };
 }
 
@@ -153,16 +157,26 @@ export function confirm({ id, email, ip }: Filed): Prepared<Response> {
 export function decide(id: string, action: "approve" | "reject"): Prepared<Response> {
   const fields = new URLSearchParams({ token: tokenOf(Links.act(id, action, OPERATORS[0]!)) });
   if (action === "reject") fields.set("reason", "Not the author.");
-  return () => ok(app.request(`/takedowns/${id}/${action}`, { method: "POST", headers: form, body: fields.toString() }));
+  return () =>
+    ok(app.request(`/takedowns/${id}/${action}`, { method: "POST", headers: form, body: fields.toString() }));
 }
 
-export const view = (id: string, status = 200): Prepared<Response> => () => ok(app.request(`/articles/${id}`), status);
+export const view =
+  (id: string, status = 200): Prepared<Response> =>
+  () =>
+    ok(app.request(`/articles/${id}`), status);
 
-export const statusPage = (id: string): Prepared<Response> => () => ok(app.request(pathOf(Links.status(id))));
+export const statusPage =
+  (id: string): Prepared<Response> =>
+  () =>
+    ok(app.request(pathOf(Links.status(id))));
 
 export const challenge: Prepared<Response> = () => ok(app.request("/api/v1/challenge", {}, fromIp(stranger().ip)));
 
 /** The dispatcher's run for one notice, as the table's stream starts it after each write. */
-export const dispatch = (id: string, now?: Date): Prepared<void> => () => Dispatch.deliver(id, now);
+export const dispatch =
+  (id: string, now?: Date): Prepared<void> =>
+  () =>
+    Dispatch.deliver(id, now);
 
 export const articleId = (url: string) => Article.idForUrl(url, PUBLIC_URL)!;

@@ -18,7 +18,13 @@ import { ensureTable, startDynamo } from "../packages/local/src/engines";
 import type { Section } from "./report";
 
 /** `loadSeconds`: reading the whole rule set once, as each process does after the set changes. */
-export type FeedFigures = { rules: number; items: number; seconds: number; itemsPerSecond: number; loadSeconds: number };
+export type FeedFigures = {
+  rules: number;
+  items: number;
+  seconds: number;
+  itemsPerSecond: number;
+  loadSeconds: number;
+};
 
 const feedOf = (run: string, items: number) =>
   `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Bench</title>${Array.from(
@@ -41,7 +47,9 @@ export async function feedsBench({ quick = false }: { quick?: boolean } = {}): P
   const { dynamo: client } = await import("@takedown/core/aws/dynamo");
 
   let body = "";
-  const server = createServer((_request, response) => response.writeHead(200, { "content-type": "application/rss+xml" }).end(body));
+  const server = createServer((_request, response) =>
+    response.writeHead(200, { "content-type": "application/rss+xml" }).end(body),
+  );
   await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
   const feedUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed.xml`;
   await Source.add({ name: "Bench Feed", domain: "bench-feed.example", feeds: [feedUrl] });
@@ -53,8 +61,18 @@ export async function feedsBench({ quick = false }: { quick?: boolean } = {}): P
       const domain = `ruled-${i}.example`;
       const authorKey = i % 2 ? `author-${i}` : undefined;
       const id = Suppression.ruleId(domain, authorKey);
-      const rule = { id, kind: authorKey ? "author" : "source", sourceDomain: domain, ...(authorKey ? { authorKey } : {}), notice: `n${i}` };
-      return { PutRequest: { Item: { ...Table.rules.of(id, rule.notice), type: "rule", ...rule, createdAt: new Date().toISOString() } } };
+      const rule = {
+        id,
+        kind: authorKey ? "author" : "source",
+        sourceDomain: domain,
+        ...(authorKey ? { authorKey } : {}),
+        notice: `n${i}`,
+      };
+      return {
+        PutRequest: {
+          Item: { ...Table.rules.of(id, rule.notice), type: "rule", ...rule, createdAt: new Date().toISOString() },
+        },
+      };
     });
     const batches = Array.from({ length: Math.ceil(puts.length / 25) }, (_, b) => puts.slice(b * 25, b * 25 + 25));
     let next = 0;
@@ -70,7 +88,12 @@ export async function feedsBench({ quick = false }: { quick?: boolean } = {}): P
       }),
     );
     // A new version of the rule set, as Suppression.put leaves: readers load the rules again.
-    await client().send(new PutCommand({ TableName: Table.name(), Item: { ...Table.rules.version, type: "rules-version", version: `bench-${to}` } }));
+    await client().send(
+      new PutCommand({
+        TableName: Table.name(),
+        Item: { ...Table.rules.version, type: "rules-version", version: `bench-${to}` },
+      }),
+    );
   }
 
   async function pollFresh(run: string, count: number) {
@@ -139,7 +162,9 @@ if (process.argv[1] && resolve(process.argv[1]) === new URL(import.meta.url).pat
   }
   console.log(`Feed ingest on dynalite (in process)${quick ? ", quick" : ""}: parse, sanitise, ingest`);
   for (const { rules, items, seconds, itemsPerSecond, loadSeconds } of figures) {
-    console.log(`${rules.toLocaleString("en").padStart(7)} rules  ${items} items in ${seconds.toFixed(1)} s  ${itemsPerSecond.toFixed(0)} items/s  (rule set read in ${loadSeconds.toFixed(1)} s)`);
+    console.log(
+      `${rules.toLocaleString("en").padStart(7)} rules  ${items} items in ${seconds.toFixed(1)} s  ${itemsPerSecond.toFixed(0)} items/s  (rule set read in ${loadSeconds.toFixed(1)} s)`,
+    );
   }
   process.exit(0);
 }

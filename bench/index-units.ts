@@ -27,7 +27,9 @@ export function writtenKeys(call: Call): Key[] {
     case "DeleteItemCommand":
       return [keyOf(input.Key)];
     case "BatchWriteItemCommand":
-      return Object.values(input.RequestItems as Record<string, { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]>)
+      return Object.values(
+        input.RequestItems as Record<string, { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]>,
+      )
         .flat()
         .map((request) => keyOf(request.PutRequest?.Item ?? request.DeleteRequest!.Key));
     default:
@@ -36,14 +38,27 @@ export function writtenKeys(call: Call): Key[] {
 }
 
 /** What one index holds of an item, or undefined when the item is not in it. */
-function projected(index: (typeof Table.definition.globalIndexes)[Table.IndexName], item: Item | undefined): Item | undefined {
+function projected(
+  index: (typeof Table.definition.globalIndexes)[Table.IndexName],
+  item: Item | undefined,
+): Item | undefined {
   if (!item || item[index.hashKey] === undefined || item[index.rangeKey] === undefined) return undefined;
-  const names = ["pk", "sk", index.hashKey, index.rangeKey, ...(index.projection === "keys-only" ? [] : index.projection)];
+  const names = [
+    "pk",
+    "sk",
+    index.hashKey,
+    index.rangeKey,
+    ...(index.projection === "keys-only" ? [] : index.projection),
+  ];
   return Object.fromEntries(names.filter((name) => item[name] !== undefined).map((name) => [name, item[name]]));
 }
 
 const canonical = (item: Item) =>
-  JSON.stringify(Object.keys(item).sort().map((name) => [name, item[name] instanceof Set ? [...(item[name] as Set<unknown>)].sort() : item[name]]));
+  JSON.stringify(
+    Object.keys(item)
+      .sort()
+      .map((name) => [name, item[name] instanceof Set ? [...(item[name] as Set<unknown>)].sort() : item[name]]),
+  );
 
 const kb = (item: Item) => Math.max(1, Math.ceil(itemSize(item) / 1024));
 

@@ -36,7 +36,9 @@ export type Runner = (context: Context) => Promise<Section[]>;
 /** The sections after section 1, in order; each returns its own sections and the table takes them as they are. */
 const runners: Runner[] = [
   async ({ engines }) => [(await largeApproval(size.largeSource, engines.ses.url)).section],
-  async ({ engines }) => [await coldStart(size.coldRounds, deskEnv(engines.dynamo.url, engines.ses.url, engines.table))],
+  async ({ engines }) => [
+    await coldStart(size.coldRounds, deskEnv(engines.dynamo.url, engines.ses.url, engines.table)),
+  ],
   async () => [await throughput(size.throughputRounds, size.throughputMs)],
   async ({ operations }) => [await cost(operations)],
   async () => [await latencies(size.latencyRounds)],
@@ -59,7 +61,13 @@ try {
     console.error(`bench: ${sections.at(-1)!.title} (${((performance.now() - step) / 1000).toFixed(1)} s)`);
   }
   const seconds = (performance.now() - started) / 1000;
-  const meta = { date: new Date().toISOString(), mode: quick ? "quick" : "full", seconds, node: process.version, logged };
+  const meta = {
+    date: new Date().toISOString(),
+    mode: quick ? "quick" : "full",
+    seconds,
+    node: process.version,
+    logged,
+  };
   const report = results(sections, meta);
   writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`Takedown Desk bench (${meta.mode}), ${meta.date}, ${seconds.toFixed(0)} s, Node ${process.version}\n`);

@@ -54,7 +54,14 @@ function articlesWritten(call: Call): string[] {
   const pkOf = (item: Record<string, unknown> | undefined) => String(item?.pk ?? "");
   const keys =
     call.command === "BatchWriteItemCommand"
-      ? Object.values(call.input.RequestItems as Record<string, { PutRequest?: { Item: Record<string, unknown> }; DeleteRequest?: { Key: Record<string, unknown> } }[]>).flat().map((r) => pkOf(r.PutRequest?.Item ?? r.DeleteRequest?.Key))
+      ? Object.values(
+          call.input.RequestItems as Record<
+            string,
+            { PutRequest?: { Item: Record<string, unknown> }; DeleteRequest?: { Key: Record<string, unknown> } }[]
+          >,
+        )
+          .flat()
+          .map((r) => pkOf(r.PutRequest?.Item ?? r.DeleteRequest?.Key))
       : ["UpdateItemCommand", "PutItemCommand", "DeleteItemCommand"].includes(call.command)
         ? [pkOf(call.input.Key ?? call.input.Item)]
         : [];
@@ -82,7 +89,12 @@ async function approveSource() {
   // The crash: the rule set's new version fails to land once, after the rules did.
   let crashes = 0;
   const crashing = intercept(async (call, send) => {
-    if (!crashes && call.command === "PutItemCommand" && call.input.Item?.pk === "RULES" && call.input.Item?.sk === "VERSION") {
+    if (
+      !crashes &&
+      call.command === "PutItemCommand" &&
+      call.input.Item?.pk === "RULES" &&
+      call.input.Item?.sk === "VERSION"
+    ) {
       crashes++;
       throw Object.assign(new Error("injected crash"), { name: "InjectedCrash" });
     }
@@ -112,7 +124,10 @@ async function approveSource() {
   }
   const verifyMs = performance.now() - start;
   const later = await ingest({ source: SOURCE, author: "Someone New", i: count + 1 });
-  const laterPage = await view(later.id, 451)().then((r) => r.status, (e: Error) => e.message);
+  const laterPage = await view(later.id, 451)().then(
+    (r) => r.status,
+    (e: Error) => e.message,
+  );
 
   return {
     articles: count,

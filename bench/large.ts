@@ -28,7 +28,10 @@ type Approval = {
 
 const MB = 1024 * 1024;
 
-export async function largeApproval(articles: number, sesUrl: string): Promise<{ section: Section; approval: Approval }> {
+export async function largeApproval(
+  articles: number,
+  sesUrl: string,
+): Promise<{ section: Section; approval: Approval }> {
   const dynamo = await startDynamo();
   try {
     const table = "large";
@@ -38,7 +41,11 @@ export async function largeApproval(articles: number, sesUrl: string): Promise<{
     const a = await runChild<Approval>("large-child.ts", ["approve", String(articles)], env);
     const n = articles.toLocaleString("en");
     const rows: Row[] = [
-      { figure: `seeding ${n} articles (BatchWriteItem, shaped as ingest writes them)`, ours: seedMs / 1000, unit: "s" },
+      {
+        figure: `seeding ${n} articles (BatchWriteItem, shaped as ingest writes them)`,
+        ours: seedMs / 1000,
+        unit: "s",
+      },
       {
         figure: "approval request",
         ours: a.requestMs,
@@ -55,7 +62,9 @@ export async function largeApproval(articles: number, sesUrl: string): Promise<{
         reference: 60_000,
         referenceLabel: "limit",
         compare: "at-most",
-        note: a.dispatch[0].crashed ? "crashed as injected: the rule set's version put failed after the rules landed" : "did NOT crash: injection missed",
+        note: a.dispatch[0].crashed
+          ? "crashed as injected: the rule set's version put failed after the rules landed"
+          : "did NOT crash: injection missed",
       },
       {
         figure: "dispatcher, 2nd invocation (after the lease ran out)",

@@ -3,7 +3,14 @@
  * sending requests does not take the server's event loop: it sends one
  * request per message, from `concurrency` loops, for `ms` milliseconds.
  */
-export type Load = { url: string; method: string; headers: Record<string, string>; body?: string; concurrency: number; ms: number };
+export type Load = {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  concurrency: number;
+  ms: number;
+};
 export type Done = { done: number; failed: number; ms: number; firstFailure?: string };
 
 async function drive({ url, method, headers, body, concurrency, ms }: Load): Promise<Done> {

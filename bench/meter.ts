@@ -15,7 +15,13 @@ import { indexUnits, keyText, snapshot, writtenKeys } from "./index-units";
 const READS = new Set(["GetItemCommand", "BatchGetItemCommand", "QueryCommand", "ScanCommand"]);
 
 /** `wcu` is the table's; `indexWcu` what the writes cost in each index besides. */
-export type Tally = { calls: number; byCommand: Record<string, number>; rcu: number; wcu: number; indexWcu: Record<string, number> };
+export type Tally = {
+  calls: number;
+  byCommand: Record<string, number>;
+  rcu: number;
+  wcu: number;
+  indexWcu: Record<string, number>;
+};
 
 export const emptyTally = (): Tally => ({ calls: 0, byCommand: {}, rcu: 0, wcu: 0, indexWcu: {} });
 
@@ -46,9 +52,11 @@ export const totalIndexWcu = (tally: Tally) => Object.values(tally.indexWcu).red
 
 /** "1 BatchGetItem + 2 UpdateItem", for the table's note column. */
 export function describe(tally: Tally): string {
-  return Object.entries(tally.byCommand)
-    .map(([name, count]) => `${count} ${name}`)
-    .join(" + ") || "no call";
+  return (
+    Object.entries(tally.byCommand)
+      .map(([name, count]) => `${count} ${name}`)
+      .join(" + ") || "no call"
+  );
 }
 
 let active: { tally: Tally; calls: Call[] } | undefined;
@@ -65,7 +73,8 @@ export function install(): () => void {
       if (counting) {
         add(counting.tally, call.command, unitsOf(output.output?.ConsumedCapacity));
         const after = await snapshot(keys);
-        for (const key of keys) addIndexUnits(counting.tally, indexUnits(before.get(keyText(key)), after.get(keyText(key))));
+        for (const key of keys)
+          addIndexUnits(counting.tally, indexUnits(before.get(keyText(key)), after.get(keyText(key))));
       }
       return output;
     } catch (error) {

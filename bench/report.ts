@@ -35,7 +35,8 @@ export function judge(row: Row): Judged {
   const target = row.target ?? 1;
   const ratio = row.ratio ?? (row.reference === 0 ? (row.ours === 0 ? 1 : Infinity) : row.ours / row.reference);
   if (!row.compare) return { ...row, ratio };
-  const met = row.compare === "at-least" ? ratio >= target : row.reference === 0 ? row.ours === 0 : ratio <= target + 1e-9;
+  const met =
+    row.compare === "at-least" ? ratio >= target : row.reference === 0 ? row.ours === 0 : ratio <= target + 1e-9;
   return { ...row, ratio, met };
 }
 
@@ -55,8 +56,13 @@ export function formatRatio(ratio: number): string {
 function cells(row: Judged): string[] {
   const unit = row.unit ? ` ${row.unit}` : "";
   const reference =
-    row.reference === undefined ? "" : `${formatNumber(row.reference)}${unit}${row.referenceLabel ? ` (${row.referenceLabel})` : ""}`;
-  const target = row.target !== undefined && row.target !== 1 ? ` (target ${row.compare === "at-least" ? "≥" : "≤"} ${row.target}×)` : "";
+    row.reference === undefined
+      ? ""
+      : `${formatNumber(row.reference)}${unit}${row.referenceLabel ? ` (${row.referenceLabel})` : ""}`;
+  const target =
+    row.target !== undefined && row.target !== 1
+      ? ` (target ${row.compare === "at-least" ? "≥" : "≤"} ${row.target}×)`
+      : "";
   const ratio = row.ratio === undefined ? "" : `${formatRatio(row.ratio)}×${target}`;
   const mark = row.met === undefined ? "" : row.met ? "✓" : "✗";
   return [row.figure, `${formatNumber(row.ours)}${unit}`, reference, ratio, mark, row.note ?? ""];
@@ -73,13 +79,18 @@ export function render(sections: Section[]): string {
   }
   const widths = HEADER.map((_, i) => Math.max(...lines.map((line) => [...line[i]!].length)));
   return lines
-    .map((line) => `| ${line.map((cell, i) => (cell === "---" ? "-".repeat(widths[i]!) : cell.padEnd(widths[i]!))).join(" | ")} |`)
+    .map(
+      (line) =>
+        `| ${line.map((cell, i) => (cell === "---" ? "-".repeat(widths[i]!) : cell.padEnd(widths[i]!))).join(" | ")} |`,
+    )
     .join("\n");
 }
 
 /** What bench/results.json holds: every row, judged, and which targets were missed. */
 export function results(sections: Section[], meta: Record<string, unknown>) {
   const judged = sections.map((section) => ({ title: section.title, rows: section.rows.map(judge) }));
-  const missed = judged.flatMap((section) => section.rows.filter((row) => row.met === false).map((row) => `${section.title}: ${row.figure}`));
+  const missed = judged.flatMap((section) =>
+    section.rows.filter((row) => row.met === false).map((row) => `${section.title}: ${row.figure}`),
+  );
   return { ...meta, sections: judged, missed };
 }

@@ -54,10 +54,13 @@ export async function seed(stories: Story[], onProgress?: (done: number) => void
 export async function checkShape(): Promise<void> {
   const story: Story = { source: `shape-${process.pid}.example`, author: "Shape Writer", i: 0 };
   const { id } = await ingest(story);
-  const { Item } = await dynamo().send(new GetCommand({ TableName: Table.name(), Key: Table.key.article(id), ConsistentRead: true }));
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: Table.name(), Key: Table.key.article(id), ConsistentRead: true }),
+  );
   const seeded = articleItem(story, String(Item!.ingestedAt));
   const names = (item: Record<string, unknown>) => Object.keys(item).sort().join(",");
-  const keys = (item: Record<string, unknown>) => ["pk", "sk", "gsi1pk", "gsi1sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk"].map((name) => item[name]).join(" ");
+  const keys = (item: Record<string, unknown>) =>
+    ["pk", "sk", "gsi1pk", "gsi1sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk"].map((name) => item[name]).join(" ");
   if (names(seeded) !== names(Item!) || keys(seeded) !== keys(Item!)) {
     throw new Error(`Seeded articles no longer look ingested:\n ingested ${names(Item!)}\n seeded   ${names(seeded)}`);
   }

@@ -47,7 +47,10 @@ export async function throughput(rounds: number, ms: number): Promise<Section> {
   const server = listen({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const driver = fork(join(root, "bench/load.ts"), [], { execArgv: ["--import", "tsx"], env: { ...process.env, NODE_NO_WARNINGS: "1" } });
+  const driver = fork(join(root, "bench/load.ts"), [], {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, NODE_NO_WARNINGS: "1" },
+  });
   // A driver that dies would otherwise leave the bench waiting for its answer forever.
   let died: (code: number | null) => void = () => {};
   driver.once("exit", (code) => died(code));
@@ -55,7 +58,9 @@ export async function throughput(rounds: number, ms: number): Promise<Section> {
     new Promise<number>((resolve, reject) => {
       died = (code) => reject(new Error(`bench/load.ts exited ${code} during a round`));
       driver.once("message", (done: Done) =>
-        done.failed ? reject(new Error(`${done.failed} requests to ${spec.url} failed (${done.firstFailure})`)) : resolve((done.done * 1000) / done.ms),
+        done.failed
+          ? reject(new Error(`${done.failed} requests to ${spec.url} failed (${done.firstFailure})`))
+          : resolve((done.done * 1000) / done.ms),
       );
       driver.send({ ...spec, concurrency: CONCURRENCY, ms } satisfies Load);
     });
@@ -66,7 +71,9 @@ export async function throughput(rounds: number, ms: number): Promise<Section> {
     const key = await newKey();
     // The item raw PutItems write: a notice as filing stores it.
     const sample = await fileKeyed({ urls: [originalUrl(story)] }, key)();
-    const { Item: notice } = await dynamo().send(new GetCommand({ TableName: Table.name(), Key: Table.key.notice(sample.id) }));
+    const { Item: notice } = await dynamo().send(
+      new GetCommand({ TableName: Table.name(), Key: Table.key.notice(sample.id) }),
+    );
     const filing = {
       url: `${base}/api/v1/takedowns`,
       method: "POST",
@@ -78,7 +85,13 @@ export async function throughput(rounds: number, ms: number): Promise<Section> {
     for (let round = 0; round < rounds; round++) {
       pairs.notices.push([
         await load(filing),
-        await raw(() => dynamo().send(new PutCommand({ TableName: Table.name(), Item: { ...notice, ...Table.key.notice(randomUUID()) } })), ms),
+        await raw(
+          () =>
+            dynamo().send(
+              new PutCommand({ TableName: Table.name(), Item: { ...notice, ...Table.key.notice(randomUUID()) } }),
+            ),
+          ms,
+        ),
       ]);
       pairs.views.push([
         await load(page),

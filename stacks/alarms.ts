@@ -13,7 +13,10 @@ import { alarmEmail, operatorEmails } from "./secrets";
 export const alarms = new sst.aws.SnsTopic("Alarms");
 
 $resolve([alarmEmail.value, operatorEmails.value]).apply(([alarm, operators]) => {
-  const to = (alarm || operators).split(",").map((address) => address.trim()).filter(Boolean);
+  const to = (alarm || operators)
+    .split(",")
+    .map((address) => address.trim())
+    .filter(Boolean);
   for (const address of new Set(to)) {
     // Named by the address, so that adding one does not re-create the others (each must confirm by mail).
     const id = createHash("sha256").update(address.toLowerCase()).digest("hex").slice(0, 10);
@@ -115,7 +118,8 @@ alarm("SiteErrors", {
 });
 
 alarm("BounceRate", {
-  description: "SES's bounce rate for the account is 5% or more; SES reviews the account at 5% and may pause sending at 10%.",
+  description:
+    "SES's bounce rate for the account is 5% or more; SES reviews the account at 5% and may pause sending at 10%.",
   namespace: "AWS/SES",
   metricName: "Reputation.BounceRate",
   dimensions: {},
@@ -125,7 +129,8 @@ alarm("BounceRate", {
 });
 
 alarm("ComplaintRate", {
-  description: "SES's complaint rate for the account is 0.1% or more; SES reviews the account at 0.1% and may pause sending at 0.5%.",
+  description:
+    "SES's complaint rate for the account is 0.1% or more; SES reviews the account at 0.1% and may pause sending at 0.5%.",
   namespace: "AWS/SES",
   metricName: "Reputation.ComplaintRate",
   dimensions: {},

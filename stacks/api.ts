@@ -69,7 +69,12 @@ const ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
  * invalidates its paths at once (packages/core/src/cdn.ts).
  */
 export const CACHED_PATHS = [
-  Paths.routes.home, Paths.pages.allArticles, Paths.pages.source(""), Paths.routes.feed, Paths.routes.sitemap, "/assets/*",
+  Paths.routes.home,
+  Paths.pages.allArticles,
+  Paths.pages.source(""),
+  Paths.routes.feed,
+  Paths.routes.sitemap,
+  "/assets/*",
 ];
 
 const pages = new aws.cloudfront.CachePolicy("PublicPages", {

@@ -11,4 +11,3 @@ export const mailSender = new sst.Secret("MailSender");
 export const publicUrl = new sst.Secret("PublicUrl", "");
 /** Who is told when an alarm goes off (comma-separated); empty means the operators. */
 export const alarmEmail = new sst.Secret("AlarmEmail", "");
-

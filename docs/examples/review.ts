@@ -23,7 +23,9 @@ export async function waiting(client: Client) {
   const notices: { id: string; createdAt: string }[] = [];
   let cursor: string | undefined;
   do {
-    const response = await client.api.v1.takedowns.$get({ query: { status: "pending_review", limit: 100, ...(cursor ? { cursor } : {}) } });
+    const response = await client.api.v1.takedowns.$get({
+      query: { status: "pending_review", limit: 100, ...(cursor ? { cursor } : {}) },
+    });
     if (!response.ok) throw new Error(`Listing failed: ${response.status}`);
     const page = await response.json();
     notices.push(...page.notices);
@@ -58,7 +60,8 @@ export async function decide(client: Client, id: string, action: "approve" | "re
     { headers: { "Idempotency-Key": randomUUID() } },
   );
   // 409: decided already, and the message says by whom and when.
-  if (!response.ok) throw new Error(((await response.json()) as unknown as { error: { message: string } }).error.message);
+  if (!response.ok)
+    throw new Error(((await response.json()) as unknown as { error: { message: string } }).error.message);
   return response.json();
 }
 
@@ -80,7 +83,8 @@ async function main() {
   if (action !== "approve" && action !== "reject") throw new Error("Usage: review.ts <id> approve|reject <reason>");
   const decided = await decide(api, id, action, reason ?? "");
   console.log(`${decided.id}: ${decided.status}`);
-  for (const event of (await trail(api, id)).events) console.log(`  ${event.at}  ${event.type.padEnd(16)} ${event.actor}`);
+  for (const event of (await trail(api, id)).events)
+    console.log(`  ${event.at}  ${event.type.padEnd(16)} ${event.actor}`);
 }
 
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {

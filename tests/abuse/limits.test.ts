@@ -55,8 +55,13 @@ describe("filing through the form", () => {
     expect(await notices()).toBe(before);
     // Another address is not affected.
     expect((await submitForm({ ...(await formFields()), proof: solved() }, address())).status).toBe(303);
-    // biome-ignore lint/suspicious/noThenProperty: a figure's field, never awaited.
-    figure("abuse.form-per-ip", { limitPerHour: limit, accepted: limit, then: refused.status, retryAfter: refused.headers.get("retry-after") });
+    figure("abuse.form-per-ip", {
+      limitPerHour: limit,
+      accepted: limit,
+      // biome-ignore lint/suspicious/noThenProperty: a figure's field, never awaited.
+      then: refused.status,
+      retryAfter: refused.headers.get("retry-after"),
+    });
   });
 
   it("sends an address one receipt while its link works, however often anyone files, and refuses none", async () => {
@@ -111,15 +116,20 @@ describe("filing through the JSON API", () => {
     expect(replayed.status).toBe(422);
 
     const key = await newKey();
-    expect((await call("POST", "/takedowns", { key: key.secret, body: noticeInput([articles[0]!.originalUrl]) })).status).toBe(202);
+    expect(
+      (await call("POST", "/takedowns", { key: key.secret, body: noticeInput([articles[0]!.originalUrl]) })).status,
+    ).toBe(202);
   });
 
   it("holds anonymous systems to the same rule: one receipt per address while its link works", async () => {
     const victim = `api-victim-${unique()}@inbox.example`;
     const { articles } = await ingestSource(1);
-    const body = noticeInput([articles[0]!.originalUrl], { requester: { name: "Jane Writer", email: victim, role: "author" } });
+    const body = noticeInput([articles[0]!.originalUrl], {
+      requester: { name: "Jane Writer", email: victim, role: "author" },
+    });
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await call("POST", "/takedowns", { body, ip: address(), headers: proofOfWork() })).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await call("POST", "/takedowns", { body, ip: address(), headers: proofOfWork() })).status);
     expect(statuses).toEqual([202, 202, 202, 202]);
     await drain();
     expect(await inbox(victim)).toHaveLength(1);

@@ -41,7 +41,9 @@ describe("senders whose notices are rejected as unfounded", () => {
     const third = await noticeFrom(email);
     await drain();
     const review = (await mailAbout(third.notice.id)).find((m) => m.destination.to.includes(OPERATORS[0]!))!;
-    expect(review.body.text).toContain("WARNING: operators rejected 2 earlier notices from this address as manifestly unfounded.");
+    expect(review.body.text).toContain(
+      "WARNING: operators rejected 2 earlier notices from this address as manifestly unfounded.",
+    );
     expect(await warningOnPage(third.notice.id, "approve")).toBe("2");
     expect(await warningOnPage(third.notice.id, "reject")).toBe("2");
 
@@ -50,7 +52,12 @@ describe("senders whose notices are rejected as unfounded", () => {
     const otherReview = (await mailAbout(other.notice.id)).find((m) => m.destination.to.includes(OPERATORS[0]!))!;
     expect(otherReview.body.text).not.toContain("manifestly unfounded");
     expect(await warningOnPage(other.notice.id, "approve")).toBeUndefined();
-    figure("abuse.unfounded-flag", { rejectedUnfounded: 2, flaggedFrom: Abuse.FLAG_AFTER, warnedInMail: true, warnedOnPage: true });
+    figure("abuse.unfounded-flag", {
+      rejectedUnfounded: 2,
+      flaggedFrom: Abuse.FLAG_AFTER,
+      warnedInMail: true,
+      warnedOnPage: true,
+    });
   });
 
   it("a rejection without the box does not count", async () => {

@@ -31,12 +31,24 @@ describe("an address used by someone else", () => {
   it("gets one receipt with nothing the sender typed, and its owner can still file and confirm their own notice", async () => {
     const name = `victim${unique()}`;
     const victim = `${name}@gmail.com`;
-    const hostile = { name: `${CANARY} Pay now`, signature: `${CANARY} Pay now`, work: `${CANARY} call +1 555`, explanation: `${CANARY} visit evil` };
-    const variants = [`${name}+1@gmail.com`, `${name.slice(0, 3)}.${name.slice(3)}@googlemail.com`, `${name.toUpperCase()}+x@Gmail.com`];
+    const hostile = {
+      name: `${CANARY} Pay now`,
+      signature: `${CANARY} Pay now`,
+      work: `${CANARY} call +1 555`,
+      explanation: `${CANARY} visit evil`,
+    };
+    const variants = [
+      `${name}+1@gmail.com`,
+      `${name.slice(0, 3)}.${name.slice(3)}@googlemail.com`,
+      `${name.toUpperCase()}+x@Gmail.com`,
+    ];
     const attacks = [];
     for (const variant of variants) attacks.push(await fileAs(variant, hostile));
     await drain();
-    const received = [...(await inbox(victim)), ...(await Promise.all(variants.map((v) => inbox(v.toLowerCase())))).flat()];
+    const received = [
+      ...(await inbox(victim)),
+      ...(await Promise.all(variants.map((v) => inbox(v.toLowerCase())))).flat(),
+    ];
     expect(received).toHaveLength(1);
     const receipt = received[0]!;
     expect(receipt.body.text).not.toContain(CANARY);
@@ -46,7 +58,9 @@ describe("an address used by someone else", () => {
     // The owner files: not refused, and no second receipt.
     const own = await fileAs(victim, { name: "Vic Owner", signature: "Vic Owner" });
     await drain();
-    expect((await inbox(victim)).length + (await Promise.all(variants.map((v) => inbox(v.toLowerCase())))).flat().length).toBe(1);
+    expect(
+      (await inbox(victim)).length + (await Promise.all(variants.map((v) => inbox(v.toLowerCase())))).flat().length,
+    ).toBe(1);
 
     // The one receipt's link opens and confirms the owner's notice, the latest.
     const link = new URL(linkIn(receipt, "confirm"));
@@ -85,7 +99,10 @@ describe("IPv6", () => {
     withinOneWindow(windowSeconds);
     const statuses: number[] = [];
     for (let i = 1; i <= limit + 1; i++) {
-      const response = await submitForm({ ...(await formFields()), proof: solved() }, `2001:db8:77:1:${i.toString(16)}::1`);
+      const response = await submitForm(
+        { ...(await formFields()), proof: solved() },
+        `2001:db8:77:1:${i.toString(16)}::1`,
+      );
       statuses.push(response.status);
     }
     expect(statuses).toEqual([...Array(limit).fill(303), 429]);

@@ -52,7 +52,9 @@ describe.skipIf(missing)("the API reference in a browser", () => {
     const listed = await page.getByRole("navigation", { name: "Operations" }).getByRole("link").allInnerTexts();
     expect(listed.sort()).toEqual(operations.map(({ line }) => line).sort());
     for (const { operationId, summary } of operations) {
-      await expect.poll(() => page.locator(`#${operationId}`).getByText(summary, { exact: true }).isVisible()).toBe(true);
+      await expect
+        .poll(() => page.locator(`#${operationId}`).getByText(summary, { exact: true }).isVisible())
+        .toBe(true);
     }
 
     // A schema as a reader meets it: linked from an answer, with its fields and their types.
@@ -63,9 +65,13 @@ describe.skipIf(missing)("the API reference in a browser", () => {
     expect(await schema.getByRole("heading").innerText()).toBe(name);
     const { properties, required } = document.components.schemas[name]!;
     for (const field of Object.keys(properties!)) {
-      const item = schema.locator(":scope > ul.schema > li", { has: page.locator(`:scope > code`, { hasText: new RegExp(`^${field}$`) }) });
+      const item = schema.locator(":scope > ul.schema > li", {
+        has: page.locator(`:scope > code`, { hasText: new RegExp(`^${field}$`) }),
+      });
       await expect.poll(() => item.isVisible(), { message: field }).toBe(true);
-      expect(await item.innerText(), field).toContain(required?.includes(field) ? `${field}: ` : `${field} (optional): `);
+      expect(await item.innerText(), field).toContain(
+        required?.includes(field) ? `${field}: ` : `${field} (optional): `,
+      );
     }
     expect(Object.keys(document.components.schemas).length).toBeGreaterThan(1);
     for (const other of Object.keys(document.components.schemas)) {

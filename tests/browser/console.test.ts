@@ -38,7 +38,8 @@ describe.skipIf(missing)("the console in a browser", () => {
     return response;
   }
 
-  const text = async (selector: string) => (await page.locator(selector).first().innerText()).replace(/\s+/g, " ").trim();
+  const text = async (selector: string) =>
+    (await page.locator(selector).first().innerText()).replace(/\s+/g, " ").trim();
 
   /** The sign-in link this test asked for, once the dispatcher has mailed it (see `ownLink`). */
   async function mailedLink(to: string): Promise<string> {

@@ -39,7 +39,8 @@ describe.skipIf(missing)("a counter-notice in a browser", () => {
     return response;
   }
 
-  const text = async (selector: string) => (await page.locator(selector).first().innerText()).replace(/\s+/g, " ").trim();
+  const text = async (selector: string) =>
+    (await page.locator(selector).first().innerText()).replace(/\s+/g, " ").trim();
 
   it("goes from the 451 page through confirmation to restoration by the window job", { timeout: 90_000 }, async () => {
     const { Article, CounterNotice, Links, Notice } = await import("@takedown/core");
@@ -69,7 +70,12 @@ describe.skipIf(missing)("a counter-notice in a browser", () => {
     });
     const token = (link: string) => new URL(link).searchParams.get("token")!;
     await Notice.confirmAnonymous(notice.id, token(Links.act(notice.id, "confirm", requester)));
-    await Notice.decide(notice.id, "approved", token(Links.act(notice.id, "approve", "ops-one@syndication.example")), undefined);
+    await Notice.decide(
+      notice.id,
+      "approved",
+      token(Links.act(notice.id, "approve", "ops-one@syndication.example")),
+      undefined,
+    );
     await drain();
     const articleUrl = `${ORIGIN}/articles/${article.id}`;
     expect((await page.goto(articleUrl))?.status()).toBe(451);

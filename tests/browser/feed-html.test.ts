@@ -67,7 +67,9 @@ describe.skipIf(missing)("feed HTML in a browser", () => {
       await Poll.pollOne(source, source.feeds[0]!, new Date(), { allowLoopback: true });
       domains.push(domain);
     }
-    const articles = (await Promise.all(domains.map((source) => Article.recent({ source })))).flatMap((p) => p.articles);
+    const articles = (await Promise.all(domains.map((source) => Article.recent({ source })))).flatMap(
+      (p) => p.articles,
+    );
     expect(articles.length).toBe(5);
 
     for (const article of articles) {

@@ -47,7 +47,8 @@ describe.skipIf(missing)("the takedown workflow in a browser", () => {
   }
 
   /** What a person reads in an element, whitespace collapsed. */
-  const text = async (selector: string) => (await page.locator(selector).first().innerText()).replace(/\s+/g, " ").trim();
+  const text = async (selector: string) =>
+    (await page.locator(selector).first().innerText()).replace(/\s+/g, " ").trim();
   const value = (selector: string) => page.locator(selector).inputValue();
 
   it("files, confirms and approves a notice, after which the article answers 451", { timeout: 90_000 }, async () => {

@@ -6,7 +6,17 @@
 import { Article, Dispatch, Links, Notice } from "@takedown/core";
 import { app } from "@takedown/web";
 import { describe, expect, it } from "vitest";
-import { approve, confirmedNotice, deliveries, drain, events, mailAbout, OPERATORS, press, tokenOf } from "../support/desk";
+import {
+  approve,
+  confirmedNotice,
+  deliveries,
+  drain,
+  events,
+  mailAbout,
+  OPERATORS,
+  press,
+  tokenOf,
+} from "../support/desk";
 import { figure } from "../support/figures";
 import { noticeInput, unique } from "../support/fixtures";
 import { intoDynamo } from "../fault/inject";
@@ -43,7 +53,15 @@ describe("50 operators deciding one notice at once", () => {
       const stored = (await Article.get(article.id))!;
       expect(stored.hiddenBy).toEqual(action === "approved" ? [notice.id] : []);
     }
-    figure("concurrency.one-notice-50-clicks", { requests: 50, ok: 1, gone: 49, decisions: 1, decisionMails: 1, won: action, ms });
+    figure("concurrency.one-notice-50-clicks", {
+      requests: 50,
+      ok: 1,
+      gone: 49,
+      decisions: 1,
+      decisionMails: 1,
+      won: action,
+      ms,
+    });
   });
 });
 
@@ -74,7 +92,8 @@ describe("a source-wide approval racing the ingest of a new article from that so
    * the ingest land does not matter. Each round forces one order with gates
    * on the two sides' DynamoDB calls, or lets them run free.
    */
-  const rulePut = (domain: string) => (c: string, input: string) => c === "BatchWriteItemCommand" && input.includes(`source:${domain}`);
+  const rulePut = (domain: string) => (c: string, input: string) =>
+    c === "BatchWriteItemCommand" && input.includes(`source:${domain}`);
   const articleWrite = (url: string) => (c: string, input: string) => c === "UpdateItemCommand" && input.includes(url);
   /** Holds the calls `waiting` matches until one that `first` matches has been answered. */
   function ordered(first: (c: string, input: string) => boolean, waiting: (c: string, input: string) => boolean) {

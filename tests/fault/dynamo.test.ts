@@ -7,7 +7,18 @@
 import { Dispatch, Links, Notice } from "@takedown/core";
 import { app } from "@takedown/web";
 import { afterEach, describe, expect, it } from "vitest";
-import { approve, confirmedNotice, deliveries, drain, events, fileJson, itemsOf, mailAbout, OPERATORS, press } from "../support/desk";
+import {
+  approve,
+  confirmedNotice,
+  deliveries,
+  drain,
+  events,
+  fileJson,
+  itemsOf,
+  mailAbout,
+  OPERATORS,
+  press,
+} from "../support/desk";
 import { figure } from "../support/figures";
 import { ingestSource, noticeInput } from "../support/fixtures";
 import { internal, intoDynamo, throttled, throttling, timeout, writesTo } from "./inject";
@@ -29,24 +40,32 @@ describe("filing while DynamoDB fails", () => {
     ["ProvisionedThroughputExceededException", throttled],
     ["ThrottlingException", throttling],
     ["InternalServerError", internal],
-  ])("answers 503 with Retry-After on %s and stores nothing; the same request then succeeds once", async (name, error) => {
-    const { articles } = await ingestSource(1);
-    const input = noticeInput([articles[0]!.originalUrl]);
-    const before = await noticeCount();
-    const fault = inject({ when: writesTo("NOTICE#"), effect: { error } });
+  ])(
+    "answers 503 with Retry-After on %s and stores nothing; the same request then succeeds once",
+    async (name, error) => {
+      const { articles } = await ingestSource(1);
+      const input = noticeInput([articles[0]!.originalUrl]);
+      const before = await noticeCount();
+      const fault = inject({ when: writesTo("NOTICE#"), effect: { error } });
 
-    const refused = await fileJson(input);
-    expect(refused.status).toBe(503);
-    expect(refused.headers.get("retry-after")).toBe("2");
-    expect(await refused.json()).toMatchObject({ error: { code: "unavailable" } });
-    expect(await noticeCount()).toBe(before);
+      const refused = await fileJson(input);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get("retry-after")).toBe("2");
+      expect(await refused.json()).toMatchObject({ error: { code: "unavailable" } });
+      expect(await noticeCount()).toBe(before);
 
-    fault.remove();
-    const accepted = await fileJson(input);
-    expect(accepted.status).toBe(202);
-    expect(await noticeCount()).toBe(before + 1);
-    figure(`fault.file.${name}`, { first: refused.status, retryAfter: refused.headers.get("retry-after"), retry: accepted.status, stored: 1 });
-  });
+      fault.remove();
+      const accepted = await fileJson(input);
+      expect(accepted.status).toBe(202);
+      expect(await noticeCount()).toBe(before + 1);
+      figure(`fault.file.${name}`, {
+        first: refused.status,
+        retryAfter: refused.headers.get("retry-after"),
+        retry: accepted.status,
+        stored: 1,
+      });
+    },
+  );
 
   it("rides out a short throttle inside the SDK's retries", async () => {
     const { articles } = await ingestSource(1);
@@ -62,7 +81,13 @@ describe("filing while DynamoDB fails", () => {
     const { articles } = await ingestSource(1);
     const input = noticeInput([articles[0]!.originalUrl]);
     const before = await noticeCount();
-    const fault = inject({ when: writesTo("NOTICE#"), effect: { error: timeout }, after: true, retried: true, times: 1 });
+    const fault = inject({
+      when: writesTo("NOTICE#"),
+      effect: { error: timeout },
+      after: true,
+      retried: true,
+      times: 1,
+    });
     const response = await fileJson(input);
     expect(fault.hits()).toBe(1);
     expect(response.status).toBe(202);

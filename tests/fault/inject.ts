@@ -59,9 +59,7 @@ function install(client: { middlewareStack: Stack }, fault: Fault) {
       }
       throw effect.error();
     },
-    fault.retried
-      ? { step: "finalizeRequest", priority: "low", name }
-      : { step: "initialize", priority: "high", name },
+    fault.retried ? { step: "finalizeRequest", priority: "low", name } : { step: "initialize", priority: "high", name },
   );
   return {
     hits: () => hits,
@@ -78,8 +76,18 @@ function awsError(name: string, status: number, fault: "client" | "server", mess
   return () => Object.assign(new Error(message), { name, $fault: fault, $metadata: { httpStatusCode: status } });
 }
 
-export const throttled = awsError("ProvisionedThroughputExceededException", 400, "client", "The level of configured provisioned throughput for the table was exceeded.");
-export const throttling = awsError("ThrottlingException", 400, "client", "Rate of requests exceeds the allowed throughput.");
+export const throttled = awsError(
+  "ProvisionedThroughputExceededException",
+  400,
+  "client",
+  "The level of configured provisioned throughput for the table was exceeded.",
+);
+export const throttling = awsError(
+  "ThrottlingException",
+  400,
+  "client",
+  "Rate of requests exceeds the allowed throughput.",
+);
 export const internal = awsError("InternalServerError", 500, "server", "Internal server error");
 export const timeout = () => Object.assign(new Error("socket hang up"), { name: "TimeoutError" });
 

@@ -42,13 +42,20 @@ async function statusPage(id: string): Promise<string> {
 }
 
 /** What SES publishes through SNS when mail it accepted bounces (configuration set event publishing). */
-function bounceEvent(notice: string, address: string, bounceType: "Permanent" | "Transient", messageId = `ses-${notice}`) {
+function bounceEvent(
+  notice: string,
+  address: string,
+  bounceType: "Permanent" | "Transient",
+  messageId = `ses-${notice}`,
+) {
   const message = {
     eventType: "Bounce",
     bounce: {
       bounceType,
       bounceSubType: bounceType === "Permanent" ? "General" : "MailboxFull",
-      bouncedRecipients: [{ emailAddress: address, action: "failed", status: "5.1.1", diagnosticCode: "smtp; 550 5.1.1 user unknown" }],
+      bouncedRecipients: [
+        { emailAddress: address, action: "failed", status: "5.1.1", diagnosticCode: "smtp; 550 5.1.1 user unknown" },
+      ],
       timestamp: new Date().toISOString(),
       feedbackId: `feedback-${notice}`,
     },
@@ -133,7 +140,10 @@ describe("mail SES refuses", () => {
     await drain();
     const review = (await inbox(OPERATORS[0]!)).find((mail) => mail.subject.includes(notice.id))!;
     expect(review.body.text).toMatch(/could not be delivered/i);
-    const page = await app.request(new URL(Links.act(notice.id, "approve", OPERATORS[0]!)).pathname + new URL(Links.act(notice.id, "approve", OPERATORS[0]!)).search);
+    const page = await app.request(
+      new URL(Links.act(notice.id, "approve", OPERATORS[0]!)).pathname +
+        new URL(Links.act(notice.id, "approve", OPERATORS[0]!)).search,
+    );
     expect(await page.text()).toMatch(/could not be delivered/i);
   });
 });
@@ -155,7 +165,9 @@ describe("SES bounce and complaint events", () => {
     const again = await Notice.file(noticeInput([articles[0]!.originalUrl], { requester: { ...input.requester } }));
     await drain();
     expect(await mailAbout(again.id)).toHaveLength(0);
-    expect(events(await Notice.get(again.id), "mail_failed")).toMatchObject([{ error: "AddressSuppressed", permanent: true }]);
+    expect(events(await Notice.get(again.id), "mail_failed")).toMatchObject([
+      { error: "AddressSuppressed", permanent: true },
+    ]);
   });
 
   it("a transient bounce is recorded but does not suppress the address", async () => {
@@ -179,7 +191,9 @@ describe("the stream's signal", () => {
         ExpressionAttributeValues: { ":until": Date.now() + 60_000, ":other": "another-worker" },
       }),
     );
-    expect(await dispatch(batch)).toEqual({ batchItemFailures: [{ itemIdentifier: batch.Records[0]!.dynamodb!.SequenceNumber }] });
+    expect(await dispatch(batch)).toEqual({
+      batchItemFailures: [{ itemIdentifier: batch.Records[0]!.dynamodb!.SequenceNumber }],
+    });
   });
 });
 

@@ -82,9 +82,13 @@ describe("a poison notice", () => {
     // Out of the due index: a later sweep does not look at it again.
     expect(await Dispatch.sweep(new Date(start + 48 * 3_600_000))).toBe(0);
     const listed = await dispatchCli("list");
-    expect(listed.out).toMatch(new RegExp(`^${poison}  dead since \\S+  after ${Dispatch.MAX_FAILURES} failed runs`, "m"));
+    expect(listed.out).toMatch(
+      new RegExp(`^${poison}  dead since \\S+  after ${Dispatch.MAX_FAILURES} failed runs`, "m"),
+    );
     for (const operator of OPERATORS) {
-      const alert = (await inbox(operator)).filter((mail) => mail.subject.includes(poison) && /could not be processed/.test(mail.subject));
+      const alert = (await inbox(operator)).filter(
+        (mail) => mail.subject.includes(poison) && /could not be processed/.test(mail.subject),
+      );
       expect(alert).toHaveLength(1);
       expect(alert[0]!.body.text).toContain(`npm run dispatch -- retry ${poison}`);
     }

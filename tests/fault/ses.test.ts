@@ -40,9 +40,7 @@ describe("SES down in the middle of the workflow", () => {
     for (const { id, email } of early) {
       expect((await press(Links.act(id, "confirm", email))).status).toBe(200);
     }
-    const decided = await Promise.all(
-      early.map(({ id }, i) => (i % 2 ? reject(id, "Not the author.") : approve(id))),
-    );
+    const decided = await Promise.all(early.map(({ id }, i) => (i % 2 ? reject(id, "Not the author.") : approve(id))));
     expect(decided.map((r) => r.status)).toEqual(early.map(() => 200));
     const late = await Promise.all(Array.from({ length: 4 }, fileOne));
     // The dispatcher keeps trying while SES is away; each failure is recorded.
@@ -60,7 +58,11 @@ describe("SES down in the middle of the workflow", () => {
       .filter((mail) => !before.some((seen) => seen.messageId === mail.messageId));
 
     const expected = [
-      ...early.flatMap(({ email }) => [`receipt → ${email}`, ...OPERATORS.map((o) => `review → ${o}`), `decision → ${email}`]),
+      ...early.flatMap(({ email }) => [
+        `receipt → ${email}`,
+        ...OPERATORS.map((o) => `review → ${o}`),
+        `decision → ${email}`,
+      ]),
       ...late.map(({ email }) => `receipt → ${email}`),
     ].sort();
     expect(deliveries([...before, ...after])).toEqual(expected);

@@ -14,7 +14,14 @@ import { ensurePlatform } from "../../packages/functions/sst-platform";
 
 /** What each bundle may weigh: a budget raised on purpose, not a measurement (npm run build prints those). */
 // The jobs have room for the CloudFront client (~200 KB) once the job that applies decisions invalidates the CDN.
-const BUDGET = { api: 600 * 1024, dispatch: 700 * 1024, sweep: 700 * 1024, mailEvents: 520 * 1024, poll: 820 * 1024, digest: 700 * 1024 };
+const BUDGET = {
+  api: 600 * 1024,
+  dispatch: 700 * 1024,
+  sweep: 700 * 1024,
+  mailEvents: 520 * 1024,
+  poll: 820 * 1024,
+  digest: 700 * 1024,
+};
 
 const built = {} as Record<keyof typeof handlers, Bundle>;
 
@@ -75,9 +82,14 @@ describe("what the bundles carry", () => {
   it("gives SST's plugin host the built files for build.mjs, on a stdout that carries nothing else", async () => {
     // At deploy SST runs nodejs.plugins in a Node process of its own and talks to it in JSON lines on stdin and stdout.
     ensurePlatform();
-    const host = spawn(process.execPath, [join(root, ".sst/platform/functions/nodejs-runtime/plugin.mjs"), join(root, nodejs.plugins)]);
+    const host = spawn(process.execPath, [
+      join(root, ".sst/platform/functions/nodejs-runtime/plugin.mjs"),
+      join(root, nodejs.plugins),
+    ]);
     const builder = join(root, "packages/web/browser/build.mjs");
-    host.stdin.end(`${JSON.stringify({ id: 1, command: "load", path: builder, value: { path: builder, namespace: "file" } })}\n`);
+    host.stdin.end(
+      `${JSON.stringify({ id: 1, command: "load", path: builder, value: { path: builder, namespace: "file" } })}\n`,
+    );
     let stdout = "";
     for await (const chunk of host.stdout) stdout += chunk;
     const lines = stdout.trim().split("\n");
@@ -91,7 +103,9 @@ describe("what the bundles carry", () => {
 
   it("bundles the AWS SDK a command at a time, not whole service aggregates", () => {
     for (const { metafile } of Object.values(built)) {
-      expect(filesIn(metafile).filter((input) => /client-(dynamodb|ses)\/dist-es\/(DynamoDB|SES)\.js$/.test(input))).toEqual([]);
+      expect(
+        filesIn(metafile).filter((input) => /client-(dynamodb|ses)\/dist-es\/(DynamoDB|SES)\.js$/.test(input)),
+      ).toEqual([]);
     }
   });
 });

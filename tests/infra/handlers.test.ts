@@ -26,7 +26,8 @@ const OPERATOR = "ops-one@syndication.example";
 
 async function call(event: APIGatewayProxyEventV2) {
   // Hono types `body` as string | null; AWS leaves it out when there is none.
-  const result = (await api(event as never, {} as never)) as APIGatewayProxyStructuredResultV2 & APIGatewayProxyResultV2;
+  const result = (await api(event as never, {} as never)) as APIGatewayProxyStructuredResultV2 &
+    APIGatewayProxyResultV2;
   const raw = result.body ?? "";
   const body = result.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf8") : raw;
   return { status: result.statusCode!, headers: result.headers ?? {}, body, json: () => JSON.parse(body) };
@@ -76,13 +77,18 @@ describe("the site on API Gateway", () => {
     expect(ingested.status).toBe(200);
     const article = ingested.json() as { id: string; url: string };
     expect((await call(http("POST", "/api/v1/articles", { json: {} }))).status).toBe(401);
-    expect((await call(http("GET", `/api/v1/articles/${article.id}`))).json()).toMatchObject({ hidden: false, title: `Harbour story ${tag}` });
+    expect((await call(http("GET", `/api/v1/articles/${article.id}`))).json()).toMatchObject({
+      hidden: false,
+      title: `Harbour story ${tag}`,
+    });
     const page = await call(http("GET", `/articles/${article.id}`));
     expect(page.status).toBe(200);
     expect(page.body).toContain(`Harbour story ${tag}`);
 
     // The form, filled in and posted by a browser: API Gateway hands the body over base64-encoded.
-    const form = await call(http("GET", "/takedown", { query: { url: `https://gazette-${tag}.example/news/harbour` } }));
+    const form = await call(
+      http("GET", "/takedown", { query: { url: `https://gazette-${tag}.example/news/harbour` } }),
+    );
     expect(form.status).toBe(200);
     expect(form.body).toContain(`gazette-${tag}.example/news/harbour`);
     const email = `writer-${tag}@gazette-${tag}.example`;
@@ -110,7 +116,9 @@ describe("the site on API Gateway", () => {
     const status = await call(http("GET", statusPath.pathname + statusPath.search));
     expect(status.status).toBe(200);
     expect(status.body).toContain(id);
-    expect((await call(http("POST", "/takedown", { headers: { origin: "https://evil.example" }, form: {} }))).status).toBe(403);
+    expect(
+      (await call(http("POST", "/takedown", { headers: { origin: "https://evil.example" }, form: {} }))).status,
+    ).toBe(403);
 
     // Mail leaves through the stream, never from the request.
     expect(await inbox(email)).toHaveLength(0);
@@ -150,7 +158,9 @@ describe("the site on API Gateway", () => {
     const review = await waitForMail(OPERATOR, new RegExp(id));
     const rejectLink = linkIn(review, "reject");
     expect((await call(follow(rejectLink))).status).toBe(200);
-    expect((await call(follow(rejectLink, "POST", { reason: "Licensed under the syndication agreement." }))).status).toBe(200);
+    expect(
+      (await call(follow(rejectLink, "POST", { reason: "Licensed under the syndication agreement." }))).status,
+    ).toBe(200);
     await dispatch(await streamOf(id));
     const decision = await waitForMail(input.requester.email, /was rejected/);
     expect(decision.body.text).toContain("Licensed under the syndication agreement.");
@@ -165,9 +175,13 @@ describe("the dispatcher on the table's stream", () => {
   it("delivers what a batch makes due and ignores articles and notices another worker holds", async () => {
     const { articles } = await ingestSource(1);
     const due = noticeInput([articles[0]!.originalUrl]);
-    const { id } = (await call(http("POST", "/api/v1/takedowns", { json: due, headers: proofOfWork() }))).json() as { id: string };
+    const { id } = (await call(http("POST", "/api/v1/takedowns", { json: due, headers: proofOfWork() }))).json() as {
+      id: string;
+    };
     const held = noticeInput([articles[0]!.originalUrl]);
-    const heldId = ((await call(http("POST", "/api/v1/takedowns", { json: held, headers: proofOfWork() }))).json() as { id: string }).id;
+    const heldId = (
+      (await call(http("POST", "/api/v1/takedowns", { json: held, headers: proofOfWork() }))).json() as { id: string }
+    ).id;
     await putLease(heldId, Date.now() + 60_000);
 
     const batch = await streamBatch(config().dynamoEndpoint!, config().tableName, [
@@ -184,7 +198,9 @@ describe("the dispatcher on the table's stream", () => {
   it("reports the records of a notice it could not process, so Lambda retries them, and still delivers the rest", async () => {
     const { articles } = await ingestSource(1);
     const input = noticeInput([articles[0]!.originalUrl]);
-    const { id } = (await call(http("POST", "/api/v1/takedowns", { json: input, headers: proofOfWork() }))).json() as { id: string };
+    const { id } = (await call(http("POST", "/api/v1/takedowns", { json: input, headers: proofOfWork() }))).json() as {
+      id: string;
+    };
     const batch = await streamOf(id);
     // A notice the table refuses to update (its key is over DynamoDB's 2 KB limit).
     const broken = structuredClone(batch.Records[0]!);
@@ -199,7 +215,9 @@ describe("the dispatcher on the table's stream", () => {
   it("leaves a retry scheduled for later to the sweep instead of looping through the stream", async () => {
     const { articles } = await ingestSource(1);
     const input = noticeInput([articles[0]!.originalUrl]);
-    const { id } = (await call(http("POST", "/api/v1/takedowns", { json: input, headers: proofOfWork() }))).json() as { id: string };
+    const { id } = (await call(http("POST", "/api/v1/takedowns", { json: input, headers: proofOfWork() }))).json() as {
+      id: string;
+    };
     const batch = await streamOf(id);
     batch.Records[0]!.dynamodb!.NewImage!.gsi2sk = { S: new Date(Date.now() + 60_000).toISOString() };
     expect(await dispatch(batch)).toEqual({ batchItemFailures: [] });
@@ -214,7 +232,9 @@ describe("the sweep on its schedule", () => {
     const missed = noticeInput([articles[0]!.originalUrl]);
     await call(http("POST", "/api/v1/takedowns", { json: missed, headers: proofOfWork() }));
     const abandoned = noticeInput([articles[0]!.originalUrl]);
-    const { id } = (await call(http("POST", "/api/v1/takedowns", { json: abandoned, headers: proofOfWork() }))).json() as { id: string };
+    const { id } = (
+      await call(http("POST", "/api/v1/takedowns", { json: abandoned, headers: proofOfWork() }))
+    ).json() as { id: string };
     await putLease(id, Date.now() - 1_000);
 
     const { processed } = await sweep(scheduled());
@@ -237,7 +257,11 @@ describe("the feed poll on its schedule", () => {
     const feeds = await startFeedServer();
     try {
       const domain = `polled-${unique()}.example`;
-      await Source.add({ name: "Polled", domain, feeds: [feeds.xml("/feed.xml", "<rss version=\"2.0\"><channel><title>P</title></channel></rss>")] });
+      await Source.add({
+        name: "Polled",
+        domain,
+        feeds: [feeds.xml("/feed.xml", '<rss version="2.0"><channel><title>P</title></channel></rss>')],
+      });
       expect(await poll(scheduled())).toEqual({ feeds: 1, failed: 1, fresh: 0 });
       expect((await Source.get(domain))!.feeds[0]).toMatchObject({ lastError: "private_address", failures: 1 });
       expect(feeds.requests).toEqual([]);

@@ -37,7 +37,14 @@ async function linesOf<T>(task: () => Promise<T>): Promise<{ result: T; lines: L
   };
   try {
     const result = await task();
-    return { result, lines: captured.join("").split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)) };
+    return {
+      result,
+      lines: captured
+        .join("")
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l)),
+    };
   } finally {
     restore();
     restore = undefined;
@@ -53,7 +60,11 @@ describe("logs and metrics on Lambda", () => {
     const input = noticeInput([articles[0]!.originalUrl]);
     const event = http("POST", "/api/v1/takedowns", { json: input, headers: proofOfWork() });
     const { result, lines } = await linesOf(
-      () => api(event as never, { awsRequestId: "lambda-invocation-1" } as never) as Promise<APIGatewayProxyStructuredResultV2>,
+      () =>
+        api(
+          event as never,
+          { awsRequestId: "lambda-invocation-1" } as never,
+        ) as Promise<APIGatewayProxyStructuredResultV2>,
     );
     expect(result.statusCode).toBe(202);
     expect(result.headers?.["x-request-id"]).toBe(event.requestContext.requestId);
@@ -63,7 +74,11 @@ describe("logs and metrics on Lambda", () => {
     }
     const [filed] = metric(lines, "NoticesFiled");
     expect(filed).toMatchObject({
-      _aws: { CloudWatchMetrics: [{ Namespace: "TakedownDesk", Dimensions: [["Stage"]], Metrics: [{ Name: "NoticesFiled", Unit: "Count" }] }] },
+      _aws: {
+        CloudWatchMetrics: [
+          { Namespace: "TakedownDesk", Dimensions: [["Stage"]], Metrics: [{ Name: "NoticesFiled", Unit: "Count" }] },
+        ],
+      },
       Stage: config().stage,
       NoticesFiled: 1,
     });
@@ -73,7 +88,10 @@ describe("logs and metrics on Lambda", () => {
   it("carry the job's invocation id on every line, and count mail sent and mail SES refused", async () => {
     const { articles } = await ingestSource(1);
     const input = noticeInput([articles[0]!.originalUrl]);
-    const filed = await api(http("POST", "/api/v1/takedowns", { json: input, headers: proofOfWork() }) as never, {} as never);
+    const filed = await api(
+      http("POST", "/api/v1/takedowns", { json: input, headers: proofOfWork() }) as never,
+      {} as never,
+    );
     const { id } = JSON.parse((filed as APIGatewayProxyStructuredResultV2).body!);
     const batch = await streamBatch(config().dynamoEndpoint!, config().tableName, [Table.key.notice(id)]);
     const { lines } = await linesOf(() => dispatch(batch, { awsRequestId: "lambda-invocation-2" }));
@@ -87,7 +105,13 @@ describe("logs and metrics on Lambda", () => {
     // A message SES refuses (the stand-in refuses one without a body) counts as failed, once.
     const refused = await linesOf(() =>
       ses()
-        .send(new SendEmailCommand({ Source: config().mailFrom, Destination: { ToAddresses: ["x@example.org"] }, Message: { Subject: { Data: "x" }, Body: {} } }))
+        .send(
+          new SendEmailCommand({
+            Source: config().mailFrom,
+            Destination: { ToAddresses: ["x@example.org"] },
+            Message: { Subject: { Data: "x" }, Body: {} },
+          }),
+        )
         .catch((error: Error) => error),
     );
     expect(refused.result).toBeInstanceOf(Error);

@@ -32,12 +32,19 @@ const lambda = (name: string) => resource(declared, "aws:lambda/function:Functio
 const build = (name: string) => declared.builds.find((b) => b.functionID === name)!;
 const FUNCTIONS = ["SiteFunction", "Dispatcher", "Sweeper", "MailEventHandler", "Poller", "Digester"];
 
-type Statement = { actions: string[]; resources: string[]; conditions?: { test: string; variable: string; values: string[] }[] };
+type Statement = {
+  actions: string[];
+  resources: string[];
+  conditions?: { test: string; variable: string; values: string[] }[];
+};
 const statements = (name: string) =>
-  JSON.parse(resource(declared, "aws:iam/role:Role", `${name}Role`).inputs.inlinePolicies[0].policy).Statement as Statement[];
+  JSON.parse(resource(declared, "aws:iam/role:Role", `${name}Role`).inputs.inlinePolicies[0].policy)
+    .Statement as Statement[];
 /** Every action a function may take, with the resources it may take it on. */
 const grants = (name: string) =>
-  statements(name).flatMap((s) => s.actions.map((action) => ({ action, resources: [...s.resources].sort(), conditions: s.conditions })));
+  statements(name).flatMap((s) =>
+    s.actions.map((action) => ({ action, resources: [...s.resources].sort(), conditions: s.conditions })),
+  );
 const actionsOf = (name: string) => [...new Set(grants(name).map((g) => g.action))].sort();
 
 describe("the table", () => {
@@ -48,7 +55,15 @@ describe("the table", () => {
       hash: local.KeySchema[0]!.AttributeName,
       range: local.KeySchema[1]!.AttributeName,
     });
-    expect(inputs.globalSecondaryIndexes.map((i: any) => [i.name, i.hashKey, i.rangeKey, i.projectionType, i.nonKeyAttributes ?? []])).toEqual(
+    expect(
+      inputs.globalSecondaryIndexes.map((i: any) => [
+        i.name,
+        i.hashKey,
+        i.rangeKey,
+        i.projectionType,
+        i.nonKeyAttributes ?? [],
+      ]),
+    ).toEqual(
       local.GlobalSecondaryIndexes.map((i) => [
         i.IndexName,
         i.KeySchema[0]!.AttributeName,
@@ -57,7 +72,9 @@ describe("the table", () => {
         i.Projection.NonKeyAttributes ?? [],
       ]),
     );
-    expect(inputs.attributes).toEqual(local.AttributeDefinitions.map((a) => ({ name: a.AttributeName, type: a.AttributeType })));
+    expect(inputs.attributes).toEqual(
+      local.AttributeDefinitions.map((a) => ({ name: a.AttributeName, type: a.AttributeType })),
+    );
     expect(inputs.ttl).toEqual({ attributeName: "expiresAt", enabled: true });
     expect(inputs.pointInTimeRecovery).toEqual({ enabled: true });
     expect(inputs).toMatchObject({ billingMode: "PAY_PER_REQUEST", streamEnabled: true, streamViewType: "NEW_IMAGE" });
@@ -74,31 +91,38 @@ describe("stages", () => {
     for (const stage of ["prod", "production-eu", "live"]) {
       const run = await runStacks(stage);
       expect(run.declared).toBeUndefined();
-      expect(run.error).toContain(`The stage "${stage}" looks like production but is not one of the protected stages (production)`);
+      expect(run.error).toContain(
+        `The stage "${stage}" looks like production but is not one of the protected stages (production)`,
+      );
     }
   }, 240_000);
 
   it("any other stage deploys unprotected: its table goes with it", async () => {
     const run = await runStacks("dev-ana");
     if (!run.declared) throw new Error(run.error);
-    expect(resource(run.declared, "aws:dynamodb/table:Table", "TableTable").inputs.deletionProtectionEnabled).toBe(false);
+    expect(resource(run.declared, "aws:dynamodb/table:Table", "TableTable").inputs.deletionProtectionEnabled).toBe(
+      false,
+    );
     expect(run.declared.outputs._protect).toBeFalsy();
   }, 120_000);
 });
 
 describe("the functions", () => {
-  it.each(FUNCTIONS)("%s is built from a handler file that exports it, for Node 24 on arm64, as SST builds it", (name) => {
-    const { inputs } = lambda(name);
-    const built = build(name);
-    expect(built.handler).toMatch(/^packages\/functions\/src\/[\w-]+\.handler$/);
-    expect(built.exports).toContain("handler");
-    expect(inputs.handler).toBe(`${built.file.split("/").pop()!.replace(".mjs", "")}.handler`);
-    expect(inputs.runtime).toBe("nodejs24.x");
-    expect(inputs.architectures).toEqual(["arm64"]);
-    // What `npm run build` measures is built from the same properties SST's CLI receives.
-    expect(built.properties).toMatchObject(nodejs);
-    expect(built.properties).not.toHaveProperty("esbuild");
-  });
+  it.each(FUNCTIONS)(
+    "%s is built from a handler file that exports it, for Node 24 on arm64, as SST builds it",
+    (name) => {
+      const { inputs } = lambda(name);
+      const built = build(name);
+      expect(built.handler).toMatch(/^packages\/functions\/src\/[\w-]+\.handler$/);
+      expect(built.exports).toContain("handler");
+      expect(inputs.handler).toBe(`${built.file.split("/").pop()!.replace(".mjs", "")}.handler`);
+      expect(inputs.runtime).toBe("nodejs24.x");
+      expect(inputs.architectures).toEqual(["arm64"]);
+      // What `npm run build` measures is built from the same properties SST's CLI receives.
+      expect(built.properties).toMatchObject(nodejs);
+      expect(built.properties).not.toHaveProperty("esbuild");
+    },
+  );
 
   it("no function may do everything to the table or to SES", () => {
     for (const name of FUNCTIONS) {
@@ -109,34 +133,74 @@ describe("the functions", () => {
     }
   });
 
-  const ITEMS = ["dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"];
+  const ITEMS = [
+    "dynamodb:BatchGetItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:UpdateItem",
+  ];
 
   it("the site reads and writes the table's items and indexes, and nothing else: no mail, no CDN, no queue", () => {
     expect(actionsOf("SiteFunction")).toEqual(ITEMS);
-    for (const grant of grants("SiteFunction")) expect(grant.resources).toEqual([table().state.arn, `${table().state.arn}/index/*`]);
-    expect(Object.keys(build("SiteFunction").links).sort()).toEqual(["Database", "IngestToken", "LinkSecret", "OperatorEmails"]);
+    for (const grant of grants("SiteFunction"))
+      expect(grant.resources).toEqual([table().state.arn, `${table().state.arn}/index/*`]);
+    expect(Object.keys(build("SiteFunction").links).sort()).toEqual([
+      "Database",
+      "IngestToken",
+      "LinkSecret",
+      "OperatorEmails",
+    ]);
   });
 
-  it.each(["Dispatcher", "Sweeper", "Digester"])("%s sends mail only from the configured sender, invalidates only its CDN and parks failures", (name) => {
-    const streams = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"];
-    expect(actionsOf(name)).toEqual(
-      [...ITEMS, "cloudfront:CreateInvalidation", "dynamodb:BatchWriteItem", "ses:SendEmail", "sqs:SendMessage", ...(name === "Dispatcher" ? streams : [])].sort(),
-    );
-    const identity = resource(declared, "aws:sesv2/emailIdentity:EmailIdentity", "MailboxIdentity");
-    const set = resource(declared, "aws:sesv2/configurationSet:ConfigurationSet", "MailboxConfig");
-    const send = grants(name).filter((g) => g.action === "ses:SendEmail");
-    expect(send[0]!.resources).toEqual([identity.state.arn, set.state.arn].sort());
-    // The sandbox also authorizes recipients as identities: only with our own From address.
-    expect(send[1]).toMatchObject({
-      resources: ["arn:aws:ses:us-east-1:123456789012:identity/*"],
-      conditions: [{ test: "StringEquals", variable: "ses:FromAddress", values: [`takedowns@${SECRETS.MailSender}`] }],
-    });
-    const distribution = resources(declared, "aws:cloudfront/distribution:Distribution")[0]!;
-    expect(grants(name).find((g) => g.action === "cloudfront:CreateInvalidation")!.resources).toEqual([distribution.state.arn]);
-    expect(grants(name).find((g) => g.action === "sqs:SendMessage")!.resources).toEqual([resources(declared, "aws:sqs/queue:Queue")[0]!.state.arn]);
-    expect(Object.keys(build(name).links).sort()).toEqual(["Cdn", "Database", "LinkSecret", "OperatorEmails", "Sender"]);
-    expect(build(name).links.Cdn).toMatchObject({ distributionId: distribution.id });
-  });
+  it.each(["Dispatcher", "Sweeper", "Digester"])(
+    "%s sends mail only from the configured sender, invalidates only its CDN and parks failures",
+    (name) => {
+      const streams = [
+        "dynamodb:DescribeStream",
+        "dynamodb:GetRecords",
+        "dynamodb:GetShardIterator",
+        "dynamodb:ListStreams",
+      ];
+      expect(actionsOf(name)).toEqual(
+        [
+          ...ITEMS,
+          "cloudfront:CreateInvalidation",
+          "dynamodb:BatchWriteItem",
+          "ses:SendEmail",
+          "sqs:SendMessage",
+          ...(name === "Dispatcher" ? streams : []),
+        ].sort(),
+      );
+      const identity = resource(declared, "aws:sesv2/emailIdentity:EmailIdentity", "MailboxIdentity");
+      const set = resource(declared, "aws:sesv2/configurationSet:ConfigurationSet", "MailboxConfig");
+      const send = grants(name).filter((g) => g.action === "ses:SendEmail");
+      expect(send[0]!.resources).toEqual([identity.state.arn, set.state.arn].sort());
+      // The sandbox also authorizes recipients as identities: only with our own From address.
+      expect(send[1]).toMatchObject({
+        resources: ["arn:aws:ses:us-east-1:123456789012:identity/*"],
+        conditions: [
+          { test: "StringEquals", variable: "ses:FromAddress", values: [`takedowns@${SECRETS.MailSender}`] },
+        ],
+      });
+      const distribution = resources(declared, "aws:cloudfront/distribution:Distribution")[0]!;
+      expect(grants(name).find((g) => g.action === "cloudfront:CreateInvalidation")!.resources).toEqual([
+        distribution.state.arn,
+      ]);
+      expect(grants(name).find((g) => g.action === "sqs:SendMessage")!.resources).toEqual([
+        resources(declared, "aws:sqs/queue:Queue")[0]!.state.arn,
+      ]);
+      expect(Object.keys(build(name).links).sort()).toEqual([
+        "Cdn",
+        "Database",
+        "LinkSecret",
+        "OperatorEmails",
+        "Sender",
+      ]);
+      expect(build(name).links.Cdn).toMatchObject({ distributionId: distribution.id });
+    },
+  );
 
   it("the dispatcher may read the table's stream, explicitly, and no other function may", () => {
     const stream = grants("Dispatcher").filter((g) => g.action.match(/Stream|Records|ShardIterator/));
@@ -159,10 +223,13 @@ describe("the functions", () => {
 });
 
 describe("the site", () => {
-  const route = (key: string) => resources(declared, "aws:apigatewayv2/route:Route").find((r) => r.inputs.routeKey === key)!;
+  const route = (key: string) =>
+    resources(declared, "aws:apigatewayv2/route:Route").find((r) => r.inputs.routeKey === key)!;
 
   it("is an HTTP API whose routes all go to the site's function, without CORS", () => {
-    const keys = resources(declared, "aws:apigatewayv2/route:Route").map((r) => r.inputs.routeKey).sort();
+    const keys = resources(declared, "aws:apigatewayv2/route:Route")
+      .map((r) => r.inputs.routeKey)
+      .sort();
     expect(keys).toEqual(["$default", "POST /api/v1/articles", "POST /api/v1/takedowns", "POST /takedown"]);
     for (const integration of resources(declared, "aws:apigatewayv2/integration:Integration")) {
       expect(integration.inputs.integrationUri).toBe(lambda("SiteFunction").state.arn);
@@ -174,20 +241,33 @@ describe("the site", () => {
   it("throttles each route on its own budget, the ingest pipeline's apart from the public's", () => {
     const stage = resources(declared, "aws:apigatewayv2/stage:Stage")[0]!.inputs;
     expect(stage.defaultRouteSettings).toMatchObject({ throttlingRateLimit: 50, throttlingBurstLimit: 100 });
-    const byRoute = Object.fromEntries(stage.routeSettings.map((r: any) => [r.routeKey, [r.throttlingRateLimit, r.throttlingBurstLimit]]));
-    expect(byRoute).toEqual({ "POST /api/v1/articles": [20, 40], "POST /api/v1/takedowns": [5, 10], "POST /takedown": [5, 10] });
+    const byRoute = Object.fromEntries(
+      stage.routeSettings.map((r: any) => [r.routeKey, [r.throttlingRateLimit, r.throttlingBurstLimit]]),
+    );
+    expect(byRoute).toEqual({
+      "POST /api/v1/articles": [20, 40],
+      "POST /api/v1/takedowns": [5, 10],
+      "POST /takedown": [5, 10],
+    });
   });
 
   it("is served through CloudFront, which caches public pages and passes everything else through", () => {
     const [distribution] = resources(declared, "aws:cloudfront/distribution:Distribution");
     const api = resources(declared, "aws:apigatewayv2/api:Api")[0]!;
     const { origins, defaultCacheBehavior, orderedCacheBehaviors } = distribution!.inputs;
-    expect(origins).toEqual([expect.objectContaining({ domainName: new URL(api.state.apiEndpoint).host, originId: "site" })]);
+    expect(origins).toEqual([
+      expect.objectContaining({ domainName: new URL(api.state.apiEndpoint).host, originId: "site" }),
+    ]);
     expect(origins[0].customOriginConfig).toMatchObject({ originProtocolPolicy: "https-only" });
     // Managed CachingDisabled, and every viewer header but Host (Origin included: forms check it).
-    expect(defaultCacheBehavior).toMatchObject({ cachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", originRequestPolicyId: "b689b0a8-53d0-40ab-baf2-68738e2966ac" });
+    expect(defaultCacheBehavior).toMatchObject({
+      cachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+      originRequestPolicyId: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+    });
     const pages = resource(declared, "aws:cloudfront/cachePolicy:CachePolicy", "PublicPages");
-    expect(orderedCacheBehaviors.map((b: any) => b.pathPattern)).toEqual(expect.arrayContaining(["/", "/articles/*", "/sources/*", "/feed.xml", "/sitemap.xml"]));
+    expect(orderedCacheBehaviors.map((b: any) => b.pathPattern)).toEqual(
+      expect.arrayContaining(["/", "/articles/*", "/sources/*", "/feed.xml", "/sitemap.xml"]),
+    );
     for (const behaviour of orderedCacheBehaviors) {
       expect(behaviour).toMatchObject({ cachePolicyId: pages.id, cachedMethods: ["GET", "HEAD"] });
     }
@@ -207,9 +287,13 @@ describe("the site", () => {
 
   it("links mail to the CDN's address until PublicUrl is set", async () => {
     const [distribution] = resources(declared, "aws:cloudfront/distribution:Distribution");
-    for (const name of FUNCTIONS) expect(lambda(name).inputs.environment.variables.PUBLIC_URL).toBe(`https://${distribution!.state.domainName}`);
+    for (const name of FUNCTIONS)
+      expect(lambda(name).inputs.environment.variables.PUBLIC_URL).toBe(`https://${distribution!.state.domainName}`);
     expect(lambda("SiteFunction").inputs.environment.variables.TRUST_PROXY_HOPS).toBe("2");
-    const custom = await runStacks("production", { ...SECRETS, PublicUrl: "https://takedowns.example.org" } as typeof SECRETS);
+    const custom = await runStacks("production", {
+      ...SECRETS,
+      PublicUrl: "https://takedowns.example.org",
+    } as typeof SECRETS);
     const site = resource(custom.declared!, "aws:lambda/function:Function", "SiteFunctionFunction");
     expect(site.inputs.environment.variables.PUBLIC_URL).toBe("https://takedowns.example.org");
   }, 120_000);
@@ -229,14 +313,18 @@ describe("the jobs", () => {
     });
     const [filter] = mapping!.inputs.filterCriteria.filters;
     // Notices, and the console's sign-in requests, which are mailed the same way.
-    expect(JSON.parse(filter.pattern).dynamodb.NewImage.pk).toEqual({ S: [{ prefix: "NOTICE#" }, { prefix: "SIGNIN#" }] });
+    expect(JSON.parse(filter.pattern).dynamodb.NewImage.pk).toEqual({
+      S: [{ prefix: "NOTICE#" }, { prefix: "SIGNIN#" }],
+    });
     expect(queue.inputs.messageRetentionSeconds).toBe(14 * 24 * 3600);
   });
 
   it("poll the feeds every five minutes, each feed when it is due, and park a failed run", () => {
     const target = resource(declared, "aws:cloudwatch/eventTarget:EventTarget", "PollTarget");
     expect(target.inputs.arn).toBe(lambda("Poller").state.arn);
-    expect(resources(declared, "aws:cloudwatch/eventRule:EventRule").map((r) => r.inputs.scheduleExpression)).toContain("rate(5 minutes)");
+    expect(resources(declared, "aws:cloudwatch/eventRule:EventRule").map((r) => r.inputs.scheduleExpression)).toContain(
+      "rate(5 minutes)",
+    );
     const invoke = resources(declared, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").find(
       (r) => r.inputs.functionName === lambda("Poller").state.name,
     )!;
@@ -244,7 +332,9 @@ describe("the jobs", () => {
   });
 
   it("send the operators' digest once a day, and park a failed run", () => {
-    expect(resources(declared, "aws:cloudwatch/eventRule:EventRule").map((r) => r.inputs.scheduleExpression)).toContain("rate(1 day)");
+    expect(resources(declared, "aws:cloudwatch/eventRule:EventRule").map((r) => r.inputs.scheduleExpression)).toContain(
+      "rate(1 day)",
+    );
     const target = resource(declared, "aws:cloudwatch/eventTarget:EventTarget", "DigestTarget");
     expect(target.inputs.arn).toBe(lambda("Digester").state.arn);
     const invoke = resources(declared, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").find(
@@ -254,7 +344,9 @@ describe("the jobs", () => {
   });
 
   it("sweep every minute with EventBridge's scheduled event, and park a failed sweep", () => {
-    expect(resources(declared, "aws:cloudwatch/eventRule:EventRule").map((r) => r.inputs.scheduleExpression)).toContain("rate(1 minute)");
+    expect(resources(declared, "aws:cloudwatch/eventRule:EventRule").map((r) => r.inputs.scheduleExpression)).toContain(
+      "rate(1 minute)",
+    );
     const target = resource(declared, "aws:cloudwatch/eventTarget:EventTarget", "SweepTarget");
     expect(target.inputs.arn).toBe(lambda("Sweeper").state.arn);
     expect(target.inputs.input).toBeUndefined();
@@ -274,7 +366,11 @@ describe("the mailbox", () => {
     expect(identity.inputs.emailIdentity).toBe(SECRETS.MailSender);
     const set = resource(declared, "aws:sesv2/configurationSet:ConfigurationSet", "MailboxConfig");
     expect(identity.inputs.configurationSetName).toBe(set.state.configurationSetName);
-    const destination = resource(declared, "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination", "MailboxEventFeedback");
+    const destination = resource(
+      declared,
+      "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination",
+      "MailboxEventFeedback",
+    );
     expect(destination.inputs.eventDestination.matchingEventTypes).toEqual(["BOUNCE", "COMPLAINT"]);
     const rule = resource(declared, "aws:cloudwatch/eventRule:EventRule", "MailFeedback");
     expect(JSON.parse(rule.inputs.eventPattern)).toMatchObject({
@@ -290,24 +386,38 @@ describe("the mailbox", () => {
   it("hands bounces, complaints, rejects and delays to the mail events handler through SNS", () => {
     const set = resource(declared, "aws:sesv2/configurationSet:ConfigurationSet", "MailboxConfig");
     const topic = resource(declared, "aws:sns/topic:Topic", "MailEventsTopic");
-    const destination = resource(declared, "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination", "MailboxEventDesk");
+    const destination = resource(
+      declared,
+      "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination",
+      "MailboxEventDesk",
+    );
     expect(destination.inputs).toMatchObject({
       configurationSetName: set.state.configurationSetName,
       eventDestination: { snsDestination: { topicArn: topic.state.arn }, enabled: true },
     });
-    expect(destination.inputs.eventDestination.matchingEventTypes).toEqual(["BOUNCE", "COMPLAINT", "REJECT", "DELIVERY_DELAY", "RENDERING_FAILURE"]);
+    expect(destination.inputs.eventDestination.matchingEventTypes).toEqual([
+      "BOUNCE",
+      "COMPLAINT",
+      "REJECT",
+      "DELIVERY_DELAY",
+      "RENDERING_FAILURE",
+    ]);
     const policy = JSON.parse(resource(declared, "aws:sns/topicPolicy:TopicPolicy", "MailEvents").inputs.policy);
     expect(policy.Statement[0]).toMatchObject({
       Principal: { Service: "ses.amazonaws.com" },
       Action: "sns:Publish",
       Condition: { ArnLike: { "aws:SourceArn": set.state.arn } },
     });
-    const subscription = resources(declared, "aws:sns/topicSubscription:TopicSubscription").find((s) => s.inputs.topic === topic.state.arn)!;
+    const subscription = resources(declared, "aws:sns/topicSubscription:TopicSubscription").find(
+      (s) => s.inputs.topic === topic.state.arn,
+    )!;
     expect(subscription.inputs).toMatchObject({ protocol: "lambda", endpoint: lambda("MailEventHandler").state.arn });
     const invoke = resources(declared, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").find(
       (r) => r.inputs.functionName === lambda("MailEventHandler").state.name,
     )!;
-    expect(invoke.inputs.destinationConfig.onFailure.destination).toBe(resources(declared, "aws:sqs/queue:Queue")[0]!.state.arn);
+    expect(invoke.inputs.destinationConfig.onFailure.destination).toBe(
+      resources(declared, "aws:sqs/queue:Queue")[0]!.state.arn,
+    );
   });
 });
 
@@ -317,20 +427,35 @@ describe("alarms", () => {
 
   it("watch what stops the desk, each sending to the alarm topic and saying where to read what to do", () => {
     const expected: Record<string, [string, string, Record<string, string>]> = {
-      FailuresQueued: ["AWS/SQS", "ApproximateNumberOfMessagesVisible", { QueueName: resources(declared, "aws:sqs/queue:Queue")[0]!.state.name }],
+      FailuresQueued: [
+        "AWS/SQS",
+        "ApproximateNumberOfMessagesVisible",
+        { QueueName: resources(declared, "aws:sqs/queue:Queue")[0]!.state.name },
+      ],
       DispatcherErrors: ["AWS/Lambda", "Errors", { FunctionName: lambda("Dispatcher").state.name }],
       SweepErrors: ["AWS/Lambda", "Errors", { FunctionName: lambda("Sweeper").state.name }],
       MailEventErrors: ["AWS/Lambda", "Errors", { FunctionName: lambda("MailEventHandler").state.name }],
       StreamBehind: ["AWS/Lambda", "IteratorAge", { FunctionName: lambda("Dispatcher").state.name }],
-      SiteErrors: ["AWS/ApiGateway", "5xx", { ApiId: resources(declared, "aws:apigatewayv2/api:Api")[0]!.id, Stage: "$default" }],
+      SiteErrors: [
+        "AWS/ApiGateway",
+        "5xx",
+        { ApiId: resources(declared, "aws:apigatewayv2/api:Api")[0]!.id, Stage: "$default" },
+      ],
       BounceRate: ["AWS/SES", "Reputation.BounceRate", {}],
       ComplaintRate: ["AWS/SES", "Reputation.ComplaintRate", {}],
       MailFailing: ["TakedownDesk", "MailFailed", { Stage: "production" }],
     };
-    const declaredNames = resources(declared, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.name).sort();
+    const declaredNames = resources(declared, "aws:cloudwatch/metricAlarm:MetricAlarm")
+      .map((a) => a.name)
+      .sort();
     expect(declaredNames).toEqual(Object.keys(expected).sort());
     for (const [name, [namespace, metricName, dimensions]] of Object.entries(expected)) {
-      expect(alarm(name)).toMatchObject({ namespace, metricName, alarmActions: [topic().state.arn], okActions: [topic().state.arn] });
+      expect(alarm(name)).toMatchObject({
+        namespace,
+        metricName,
+        alarmActions: [topic().state.arn],
+        okActions: [topic().state.arn],
+      });
       expect(alarm(name).dimensions ?? {}).toEqual(dimensions);
       expect(alarm(name).alarmDescription).toContain(`When an alarm goes off": ${name}`);
     }
@@ -351,7 +476,9 @@ describe("alarms", () => {
       resources(d, "aws:sns/topicSubscription:TopicSubscription")
         .filter((s) => s.inputs.protocol === "email")
         .map((s) => [s.inputs.topic, s.inputs.endpoint]);
-    expect(to(declared).sort()).toEqual(SECRETS.OperatorEmails.split(",").map((address) => [topic().state.arn, address]));
+    expect(to(declared).sort()).toEqual(
+      SECRETS.OperatorEmails.split(",").map((address) => [topic().state.arn, address]),
+    );
     const run = await runStacks("production", { ...SECRETS, AlarmEmail: "oncall@example.org" } as typeof SECRETS);
     expect(to(run.declared!).map(([, address]) => address)).toEqual(["oncall@example.org"]);
   }, 120_000);
@@ -381,16 +508,20 @@ describe("the built functions on their links", () => {
     const sealed = Buffer.concat([cipher.update(JSON.stringify(built.links)), cipher.final(), cipher.getAuthTag()]);
     writeFileSync(join(dirname(built.file), env.SST_KEY_FILE!), sealed);
     const run = `const { handler } = await import(process.argv[1]); console.log(JSON.stringify(await handler(JSON.parse(process.argv[2]), {})));`;
-    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", run, built.file, JSON.stringify(event)], {
-      cwd: dirname(built.file),
-      env: {
-        PATH: process.env.PATH,
-        AWS_REGION: "us-east-1",
-        ...env,
-        DYNAMODB_ENDPOINT: inject("dynamoEndpoint"),
-        SES_ENDPOINT: inject("sesEndpoint"),
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--input-type=module", "-e", run, built.file, JSON.stringify(event)],
+      {
+        cwd: dirname(built.file),
+        env: {
+          PATH: process.env.PATH,
+          AWS_REGION: "us-east-1",
+          ...env,
+          DYNAMODB_ENDPOINT: inject("dynamoEndpoint"),
+          SES_ENDPOINT: inject("sesEndpoint"),
+        },
       },
-    });
+    );
     return JSON.parse(stdout.trim().split("\n").pop()!);
   }
 
@@ -433,7 +564,10 @@ describe("the built functions on their links", () => {
     expect(createHmac("sha256", SECRETS.LinkSecret).update(payload!).digest("base64url")).toBe(signature);
     // Forms are accepted from PUBLIC_URL's origin only (the Host header proves nothing).
     const origin = new URL(String(declared.outputs.site)).origin;
-    const confirmed = await invoke("SiteFunction", http("POST", confirm.pathname, { headers: { origin }, form: { token } }));
+    const confirmed = await invoke(
+      "SiteFunction",
+      http("POST", confirm.pathname, { headers: { origin }, form: { token } }),
+    );
     expect(confirmed.statusCode).toBe(200);
     await invoke("Dispatcher", await streamBatch(inject("dynamoEndpoint"), linkedTable, [Table.key.notice(id)]));
     await waitForMail("desk-two@example.org", new RegExp(id));

@@ -58,7 +58,10 @@ describe("filing with an API key", () => {
   it("lets only the key that filed a notice read it without a status token", async () => {
     const [owner, other] = await Promise.all([newKey(), newKey()]);
     const { articles } = await ingestSource(1);
-    const filed = await call("POST", "/takedowns", { key: owner.secret, body: noticeInput([articles[0]!.originalUrl]) });
+    const filed = await call("POST", "/takedowns", {
+      key: owner.secret,
+      body: noticeInput([articles[0]!.originalUrl]),
+    });
     const { id } = (await filed.json()) as { id: string };
 
     expect((await call("GET", `/takedowns/${id}`, { key: other.secret })).status).toBe(404);
@@ -107,7 +110,9 @@ describe("refusing keys", () => {
     await ApiKey.revoke(key.id);
     const refused = await call("POST", "/takedowns", { key: key.secret, body: input });
     expect(refused.status).toBe(401);
-    expect(await refused.json()).toMatchObject({ error: { code: "unauthorized", message: "This API key has been revoked." } });
+    expect(await refused.json()).toMatchObject({
+      error: { code: "unauthorized", message: "This API key has been revoked." },
+    });
     expect((await call("GET", "/takedowns", { key: key.secret })).status).toBe(401);
   });
 
@@ -123,14 +128,19 @@ describe("refusing keys", () => {
     expect(filing.status).toBe(403);
     expect(await filing.json()).toMatchObject({ error: { code: "forbidden" } });
     expect((await call("GET", "/takedowns", { key: articlesOnly.secret })).status).toBe(403);
-    expect((await call("POST", "/articles", { key: noticesOnly.secret, body: article(sourceDomain, "x") })).status).toBe(403);
+    expect(
+      (await call("POST", "/articles", { key: noticesOnly.secret, body: article(sourceDomain, "x") })).status,
+    ).toBe(403);
   });
 
   it("treats the ingest token as a built-in key that may ingest and nothing else", async () => {
     const { articles, sourceDomain } = await ingestSource(1);
     const ingested = await call("POST", "/articles", { key: INGEST_TOKEN, body: article(sourceDomain, "via-token") });
     expect(ingested.status).toBe(200);
-    const filing = await call("POST", "/takedowns", { key: INGEST_TOKEN, body: noticeInput([articles[0]!.originalUrl]) });
+    const filing = await call("POST", "/takedowns", {
+      key: INGEST_TOKEN,
+      body: noticeInput([articles[0]!.originalUrl]),
+    });
     expect(filing.status).toBe(403);
     expect((await call("GET", "/takedowns", { key: INGEST_TOKEN })).status).toBe(403);
   });
@@ -142,7 +152,10 @@ describe("a key's own notices", () => {
     const { articles } = await ingestSource(1);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const response = await call("POST", "/takedowns", { key: key.secret, body: noticeInput([articles[0]!.originalUrl]) });
+      const response = await call("POST", "/takedowns", {
+        key: key.secret,
+        body: noticeInput([articles[0]!.originalUrl]),
+      });
       ids.push(((await response.json()) as { id: string }).id);
     }
     await call("POST", "/takedowns", { key: other.secret, body: noticeInput([articles[0]!.originalUrl]) });
@@ -151,7 +164,9 @@ describe("a key's own notices", () => {
     const first = (await (await call("GET", "/takedowns?limit=2", { key: key.secret })).json()) as any;
     expect(first.notices.map((n: { id: string }) => n.id)).toEqual([ids[2], ids[1]]);
     expect(first.cursor).toEqual(expect.any(String));
-    const second = (await (await call("GET", `/takedowns?limit=2&cursor=${first.cursor}`, { key: key.secret })).json()) as any;
+    const second = (await (
+      await call("GET", `/takedowns?limit=2&cursor=${first.cursor}`, { key: key.secret })
+    ).json()) as any;
     expect(second.notices).toMatchObject([{ id: ids[0], status: "approved", decision: { action: "approved" } }]);
 
     const approved = (await (await call("GET", "/takedowns?status=approved", { key: key.secret })).json()) as any;

@@ -23,7 +23,9 @@ describe("the browser's files", () => {
       const response = await app.request(path);
       expect(response.status, path).toBe(200);
       expect(response.headers.get("cache-control"), path).toBe("public, max-age=31536000, immutable");
-      expect(response.headers.get("content-type"), path).toMatch(path.endsWith(".css") ? /^text\/css/ : /^text\/javascript/);
+      expect(response.headers.get("content-type"), path).toMatch(
+        path.endsWith(".css") ? /^text\/css/ : /^text\/javascript/,
+      );
     }
   });
 

@@ -25,15 +25,18 @@ let urls: string[];
 beforeAll(async () => {
   key = await newKey();
   const sourceDomain = `bulk-${unique()}.example`;
-  articles = await mapLimit(Array.from({ length: MATCHED }, (_, i) => i), 10, (i) =>
-    Article.ingest({
-      title: `Story ${i}`,
-      author: `Author ${i % 7}`,
-      sourceName: "Bulk Source",
-      sourceDomain,
-      originalUrl: `https://${sourceDomain}/news/${i}`,
-      publishedAt: "2026-11-01T10:00:00Z",
-    }),
+  articles = await mapLimit(
+    Array.from({ length: MATCHED }, (_, i) => i),
+    10,
+    (i) =>
+      Article.ingest({
+        title: `Story ${i}`,
+        author: `Author ${i % 7}`,
+        sourceName: "Bulk Source",
+        sourceDomain,
+        originalUrl: `https://${sourceDomain}/news/${i}`,
+        publishedAt: "2026-11-01T10:00:00Z",
+      }),
   );
   // Someone already had the first article taken down.
   const first = await call("POST", "/takedowns", { key: key.secret, body: noticeInput([articles[0]!.originalUrl]) });
@@ -77,7 +80,10 @@ describe("a 1,000-URL notice filed with a key", () => {
 
   it("mails the operators, not the requester, and stays well under the 400 KB item limit", async () => {
     await Dispatch.sweep();
-    const review = await waitForMail("ops-one@syndication.example", new RegExp(`Takedown notice ${id}: .* 1000 listed URLs`));
+    const review = await waitForMail(
+      "ops-one@syndication.example",
+      new RegExp(`Takedown notice ${id}: .* 1000 listed URLs`),
+    );
     expect(review.body.text).toContain(urls[TOTAL - 1]);
     const notice = await Notice.get(id);
     expect(await inbox(notice.requester.email)).toHaveLength(0);
@@ -92,7 +98,12 @@ describe("a 1,000-URL notice filed with a key", () => {
     const body = (await response.json()) as { status: string; urls: Notice.Outcome[] };
     expect(body.status).toBe("pending_review");
     expect(body.urls.map((u) => u.url)).toEqual(urls);
-    expect(body.urls[0]).toEqual({ url: urls[0], outcome: "duplicate", articleId: articles[0]!.id, duplicateOf: earlier });
+    expect(body.urls[0]).toEqual({
+      url: urls[0],
+      outcome: "duplicate",
+      articleId: articles[0]!.id,
+      duplicateOf: earlier,
+    });
     expect(body.urls[1]).toEqual({ url: urls[1], outcome: "matched", articleId: articles[1]!.id });
     expect(body.urls[TOTAL - 1]).toEqual({ url: urls[TOTAL - 1], outcome: "not_found" });
     const count = (outcome: string) => body.urls.filter((u) => u.outcome === outcome).length;
@@ -124,7 +135,9 @@ describe("a 1,000-URL notice filed with a key", () => {
     expect(most).toBeGreaterThan(1);
     expect(most).toBeLessThanOrEqual(16);
 
-    const body = (await (await call("GET", `/takedowns/${id}`, { key: key.secret })).json()) as { urls: Notice.Outcome[] };
+    const body = (await (await call("GET", `/takedowns/${id}`, { key: key.secret })).json()) as {
+      urls: Notice.Outcome[];
+    };
     expect(body.urls.filter((u) => u.outcome === "hidden")).toHaveLength(MATCHED);
     expect((await Article.get(articles[MATCHED - 1]!.id))!.hiddenBy).toContain(id);
   });
@@ -132,7 +145,8 @@ describe("a 1,000-URL notice filed with a key", () => {
 
 describe("bulk limits", () => {
   const listed = async () =>
-    ((await (await call("GET", "/takedowns?limit=100", { key: key.secret })).json()) as { notices: unknown[] }).notices.length;
+    ((await (await call("GET", "/takedowns?limit=100", { key: key.secret })).json()) as { notices: unknown[] }).notices
+      .length;
 
   it("refuses more than 1,000 URLs with a key, and more than 50 without", async () => {
     const tooMany = await call("POST", "/takedowns", { key: key.secret, body: noticeInput([...urls, urls[0]!]) });

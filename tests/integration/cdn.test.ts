@@ -16,7 +16,10 @@ describe("Cdn.invalidate", () => {
     await Cdn.invalidate(["/articles/a1", "/articles/a2", "/articles/a1", "/sources/gazette.example/*"]);
     await Cdn.invalidate(["/articles/a1"]);
     const made = (await recorded()).slice(before);
-    expect(made.map((i) => i.paths)).toEqual([["/articles/a1", "/articles/a2", "/sources/gazette.example/*"], ["/articles/a1"]]);
+    expect(made.map((i) => i.paths)).toEqual([
+      ["/articles/a1", "/articles/a2", "/sources/gazette.example/*"],
+      ["/articles/a1"],
+    ]);
     expect(new Set(made.map((i) => i.callerReference)).size).toBe(2);
   });
 
@@ -49,12 +52,16 @@ describe("an approval, once the dispatcher applies it", () => {
 
   it("makes the CDN forget the listed article's page, its source's pages and the listings", async () => {
     const { made, articles, sourceDomain } = await approved({});
-    expect(made.map((i) => i.paths)).toEqual([[`/articles/${articles[0]!.id}`, `/sources/${sourceDomain}*`, "/", "/feed.xml", "/sitemap.xml"]]);
+    expect(made.map((i) => i.paths)).toEqual([
+      [`/articles/${articles[0]!.id}`, `/sources/${sourceDomain}*`, "/", "/feed.xml", "/sitemap.xml"],
+    ]);
   });
 
   it("makes it forget every article page when a source rule hides more than the notice lists", async () => {
     const { made, sourceDomain } = await approved({ scope: "source", future: true });
-    expect(made.map((i) => i.paths)).toEqual([["/articles/*", `/sources/${sourceDomain}*`, "/", "/feed.xml", "/sitemap.xml"]]);
+    expect(made.map((i) => i.paths)).toEqual([
+      ["/articles/*", `/sources/${sourceDomain}*`, "/", "/feed.xml", "/sitemap.xml"],
+    ]);
   });
 
   it("asks nothing of the CDN for a rejection", async () => {

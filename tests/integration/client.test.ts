@@ -38,14 +38,18 @@ it("works the review API with a notices:review key (docs/examples/review.ts): li
   const review = client(reviewer.secret);
 
   expect((await waiting(review)).map((n) => n.id)).toContain(filed.id);
-  expect((await note(review, filed.id, "Checked the byline.")).notes.map((n) => n.text)).toEqual(["Checked the byline."]);
+  expect((await note(review, filed.id, "Checked the byline.")).notes.map((n) => n.text)).toEqual([
+    "Checked the byline.",
+  ]);
   const decided = await decide(review, filed.id, "reject", "Licensed.");
   expect(decided.status).toBe("rejected");
 
   const { events } = await trail(review, filed.id);
   expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(["filed", "noted", "decided"]));
   expect(events.find((e) => e.type === "decided")?.actor).toBe(`API key "${reviewer.name}" (${reviewer.id})`);
-  await expect(decide(review, filed.id, "approve", "Again.")).rejects.toThrow(/^This notice was already rejected by API key/);
+  await expect(decide(review, filed.id, "approve", "Again.")).rejects.toThrow(
+    /^This notice was already rejected by API key/,
+  );
   await expect(trail(client(filer.secret), filed.id)).rejects.toThrow("lacks notices:review");
   expect((await waiting(review)).map((n) => n.id)).not.toContain(filed.id);
 });

@@ -13,9 +13,11 @@ describe("confirming a notice", () => {
     const token = tokenOf(Links.act(notice.id, "confirm", input.requester.email));
     const confirmed = await Notice.confirmAnonymous(notice.id, token);
     expect(confirmed.status).toBe("pending_review");
-    expect(Object.keys(confirmed.outbox).filter((id) => id.startsWith("review:")).sort()).toEqual(
-      OPERATORS.map((operator) => `review:${operator}`).sort(),
-    );
+    expect(
+      Object.keys(confirmed.outbox)
+        .filter((id) => id.startsWith("review:"))
+        .sort(),
+    ).toEqual(OPERATORS.map((operator) => `review:${operator}`).sort());
     await expect(Notice.confirmAnonymous(notice.id, token)).rejects.toMatchObject({ code: "already_confirmed" });
     const stored = await Notice.get(notice.id);
     expect(stored.events.filter((e) => e.type === "confirmed")).toHaveLength(1);
@@ -41,7 +43,9 @@ describe("confirming a notice", () => {
   it("opens, before anything is done, only while the notice still awaits its sender", async () => {
     const { notice, input } = await confirmedNotice({ confirm: false });
     const token = tokenOf(Links.act(notice.id, "confirm", input.requester.email));
-    expect(await Notice.openLink(notice.id, "confirm", token)).toMatchObject({ notice: { id: notice.id, status: "awaiting_confirmation" } });
+    expect(await Notice.openLink(notice.id, "confirm", token)).toMatchObject({
+      notice: { id: notice.id, status: "awaiting_confirmation" },
+    });
     await Notice.confirmAnonymous(notice.id, token);
     await expect(Notice.openLink(notice.id, "confirm", token)).rejects.toMatchObject({ code: "already_confirmed" });
   });

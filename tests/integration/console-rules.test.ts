@@ -21,7 +21,11 @@ beforeAll(async () => {
 describe("a future rule needing a second approval", () => {
   it("is offered to confirm on the case page, and only another operator's confirmation counts", async () => {
     const { notice } = await confirmedNotice({ overrides: { scope: "urls", future: true } });
-    const approved = await post(Paths.caseAction(notice.id, "decide"), first, { action: "approve", urls: notice.urls[0]!.url, reason: "Confirmed." });
+    const approved = await post(Paths.caseAction(notice.id, "decide"), first, {
+      action: "approve",
+      urls: notice.urls[0]!.url,
+      reason: "Confirmed.",
+    });
     expect(approved.status).toBe(303);
     await drain();
     const [rule] = Notice.awaitingConfirmation(await Notice.get(notice.id));
@@ -37,7 +41,9 @@ describe("a future rule needing a second approval", () => {
     expect(confirmed.status).toBe(303);
     await drain();
     const after = await Notice.get(notice.id);
-    expect(after.events.some((e) => e.type === "rule_confirmed" && e.by === OPERATORS[1] && e.rule === rule!.id)).toBe(true);
+    expect(after.events.some((e) => e.type === "rule_confirmed" && e.by === OPERATORS[1] && e.rule === rule!.id)).toBe(
+      true,
+    );
     expect(Notice.awaitingConfirmation(after)).toEqual([]);
     expect(await (await page(Paths.caseOf(notice.id), second)).text()).not.toContain('id="action-confirm-rule"');
   });

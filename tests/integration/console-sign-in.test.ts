@@ -84,7 +84,8 @@ describe("console sign-in", () => {
     const ip = fromIp("192.0.2.99");
     const statuses = async (email: string) => {
       const answers: number[] = [];
-      for (let i = 0; i < Session.LIMITS.linksPerEmail.limit + 1; i++) answers.push((await form(Paths.routes.signIn, { email }, {}, fromIp())).status);
+      for (let i = 0; i < Session.LIMITS.linksPerEmail.limit + 1; i++)
+        answers.push((await form(Paths.routes.signIn, { email }, {}, fromIp())).status);
       return answers;
     };
     const limited = [...Array(Session.LIMITS.linksPerEmail.limit).fill(200), 429];
@@ -94,7 +95,12 @@ describe("console sign-in", () => {
   });
 
   it("lets no console page or action through without a session", async () => {
-    const pages = [Paths.routes.console, Paths.routes.grounds, Paths.caseOf("0000000000000000000000"), "/console/anything"];
+    const pages = [
+      Paths.routes.console,
+      Paths.routes.grounds,
+      Paths.caseOf("0000000000000000000000"),
+      "/console/anything",
+    ];
     for (const path of pages) {
       const answer = await app.request(path);
       expect(answer.status, path).toBe(303);
@@ -136,7 +142,9 @@ describe("console sign-in", () => {
     const before = (await itemsOf("signin")).map((item) => item.id);
     expect((await form(Paths.routes.signIn, { email: OPERATORS[1]! })).status).toBe(200);
     const [request] = (await itemsOf("signin")).filter((item) => !before.includes(item.id));
-    const batch = await streamBatch(config().dynamoEndpoint!, config().tableName, [Table.key.signIn(String(request!.id))]);
+    const batch = await streamBatch(config().dynamoEndpoint!, config().tableName, [
+      Table.key.signIn(String(request!.id)),
+    ]);
     const mailed = (await signInMails(OPERATORS[1]!)).length;
     expect(await dispatch(batch, {} as never)).toEqual({ batchItemFailures: [] });
     expect((await signInMails(OPERATORS[1]!)).length).toBe(mailed + 1);

@@ -46,7 +46,9 @@ describe("the queue", () => {
     const { notice } = await confirmedNotice();
     const later = new Date(Date.now() + 49 * 3_600_000);
     const rowOf = async (now: Date) =>
-      (await Queue.list(Queue.filter({ state: "pending_review", limit: "100" }), now)).rows.find((r) => r.notice.id === notice.id)!;
+      (await Queue.list(Queue.filter({ state: "pending_review", limit: "100" }), now)).rows.find(
+        (r) => r.notice.id === notice.id,
+      )!;
     expect((await rowOf(new Date())).overdue).toBe(false);
     expect((await rowOf(later)).overdue).toBe(true);
     await Notice.requestInfo(notice.id, OPERATORS[0]!, { question: "Which licence?" }, new Date(Date.now() + 60_000));
@@ -59,7 +61,9 @@ describe("the queue", () => {
     const a = await confirmedNotice();
     const b = await confirmedNotice();
     expect(await listed({ state: "pending_review", source: a.sourceDomain })).toEqual([a.notice.id]);
-    expect(await listed({ state: "pending_review", requester: b.input.requester.email.toUpperCase() })).toEqual([b.notice.id]);
+    expect(await listed({ state: "pending_review", requester: b.input.requester.email.toUpperCase() })).toEqual([
+      b.notice.id,
+    ]);
 
     const seen: string[] = [];
     let query: Record<string, string> | undefined = { state: "pending_review", limit: "2" };
@@ -69,7 +73,9 @@ describe("the queue", () => {
       const next = /href="([^"]+)" rel="next"/.exec(body)?.[1]?.replace(/&amp;/g, "&");
       query = next ? Object.fromEntries(new URL(next, "http://x").searchParams) : undefined;
     }
-    const all = (await Queue.list(Queue.filter({ state: "pending_review", limit: "100" }))).rows.map((r) => r.notice.id);
+    const all = (await Queue.list(Queue.filter({ state: "pending_review", limit: "100" }))).rows.map(
+      (r) => r.notice.id,
+    );
     expect(seen).toEqual(all);
     expect(new Set(seen).size).toBe(seen.length);
   });
@@ -78,7 +84,9 @@ describe("the queue", () => {
     const bad = await page(`${Paths.routes.console}?state=lost`, cookie);
     expect(bad.status).toBe(422);
     expect(await bad.text()).toContain("state is one of");
-    const cursor = Buffer.from(JSON.stringify({ pk: "x", sk: "y", gsi5pk: "QUEUE#decided", gsi5sk: "z" })).toString("base64url");
+    const cursor = Buffer.from(JSON.stringify({ pk: "x", sk: "y", gsi5pk: "QUEUE#decided", gsi5sk: "z" })).toString(
+      "base64url",
+    );
     const wrong = await page(`${Paths.routes.console}?state=pending_review&cursor=${cursor}`, cookie);
     expect(wrong.status).toBe(422);
     expect(await wrong.text()).toContain("This cursor does not belong to this list");
@@ -87,13 +95,25 @@ describe("the queue", () => {
   it("flags what should give an operator pause", async () => {
     // Domain matches its source, no history: no flags.
     const clean = await confirmedNotice();
-    const own = await Notice.file(noticeInput([clean.articles[0]!.originalUrl], { requester: { name: "Jane Writer", email: `desk@${clean.sourceDomain}`, role: "publisher" } }));
+    const own = await Notice.file(
+      noticeInput([clean.articles[0]!.originalUrl], {
+        requester: { name: "Jane Writer", email: `desk@${clean.sourceDomain}`, role: "publisher" },
+      }),
+    );
     // A requester with two notices rejected as unfounded.
     const repeat = await confirmedNotice();
     for (const id of ["n1", "n2"]) await Abuse.recordUnfounded(repeat.input.requester.email, id);
     // A key filing for an address that is not its owner's.
-    const { key } = await ApiKey.create({ name: "Newsroom bot", scopes: ["notices:write"], owner: "legal@bot.example" });
-    const keyed = await Notice.file(noticeInput([clean.articles[0]!.originalUrl]), new Date(), { id: key.id, name: key.name, owner: key.owner });
+    const { key } = await ApiKey.create({
+      name: "Newsroom bot",
+      scopes: ["notices:write"],
+      owner: "legal@bot.example",
+    });
+    const keyed = await Notice.file(noticeInput([clean.articles[0]!.originalUrl]), new Date(), {
+      id: key.id,
+      name: key.name,
+      owner: key.owner,
+    });
     // A source that has had a source-wide notice approved.
     const approvedBefore = await confirmedNotice({ overrides: { scope: "source" } });
     await approve(approvedBefore.notice.id);
@@ -101,12 +121,23 @@ describe("the queue", () => {
     const again = await Notice.file(noticeInput([approvedBefore.articles[0]!.originalUrl]));
 
     const rows = new Map(
-      (await Queue.list(Queue.filter({ state: "pending_review", limit: "100" }))).rows.map((r) => [r.notice.id, r.flags]),
+      (await Queue.list(Queue.filter({ state: "pending_review", limit: "100" }))).rows.map((r) => [
+        r.notice.id,
+        r.flags,
+      ]),
     );
     const awaiting = new Map(
-      (await Queue.list(Queue.filter({ state: "awaiting_confirmation", limit: "100" }))).rows.map((r) => [r.notice.id, r.flags]),
+      (await Queue.list(Queue.filter({ state: "awaiting_confirmation", limit: "100" }))).rows.map((r) => [
+        r.notice.id,
+        r.flags,
+      ]),
     );
-    expect(rows.get(clean.notice.id)).toEqual({ domainMismatch: [clean.sourceDomain], unfounded: 0, sourceApprovedBefore: [], unconfirmedKey: false });
+    expect(rows.get(clean.notice.id)).toEqual({
+      domainMismatch: [clean.sourceDomain],
+      unfounded: 0,
+      sourceApprovedBefore: [],
+      unconfirmedKey: false,
+    });
     expect(awaiting.get(own.id)?.domainMismatch).toEqual([]);
     expect(rows.get(repeat.notice.id)?.unfounded).toBe(2);
     expect(rows.get(keyed.id)?.unconfirmedKey).toBe(true);
@@ -120,11 +151,22 @@ describe("the queue", () => {
 
 describe("search", () => {
   it("finds a notice by any spelling of its URL, ours or the original, and by email, organisation or key", async () => {
-    const { key } = await ApiKey.create({ name: "Search bot", scopes: ["notices:write"], owner: "legal@search.example" });
+    const { key } = await ApiKey.create({
+      name: "Search bot",
+      scopes: ["notices:write"],
+      owner: "legal@search.example",
+    });
     const source = await ingestSource(1);
     const article = source.articles[0]!;
     const notice = await Notice.file(
-      noticeInput([article.originalUrl], { requester: { name: "Jane Writer", email: "jane@search.example", organization: "Harbour Press Ltd", role: "agent" } }),
+      noticeInput([article.originalUrl], {
+        requester: {
+          name: "Jane Writer",
+          email: "jane@search.example",
+          organization: "Harbour Press Ltd",
+          role: "agent",
+        },
+      }),
       new Date(),
       { id: key.id, name: key.name, owner: key.owner },
     );
@@ -193,7 +235,10 @@ describe("the case page", () => {
     const source = await ingestSource(2);
     const urls = source.articles.map((a) => a.originalUrl);
     const filed = await Notice.file(noticeInput(urls));
-    const notice = await Notice.confirmAnonymous(filed.id, tokenOf(Links.act(filed.id, "confirm", filed.requester.email)));
+    const notice = await Notice.confirmAnonymous(
+      filed.id,
+      tokenOf(Links.act(filed.id, "confirm", filed.requester.email)),
+    );
 
     const before = await html(Paths.caseOf(notice.id));
     expect(before).toContain("Hides 2 articles now");
@@ -202,11 +247,12 @@ describe("the case page", () => {
     expect(missing.status).toBe(422);
     expect(await missing.text()).toContain("Choose whether to approve or to reject.");
 
-    const decided = await post(
-      Paths.caseAction(notice.id, "decide"),
-      cookie,
-      [["action", "approve"], ["urls", urls[0]!], ["ground", "infringement_confirmed"], ["reason", "The first one only."]],
-    );
+    const decided = await post(Paths.caseAction(notice.id, "decide"), cookie, [
+      ["action", "approve"],
+      ["urls", urls[0]!],
+      ["ground", "infringement_confirmed"],
+      ["reason", "The first one only."],
+    ]);
     expect(decided.status).toBe(303);
     await drain();
     const after = await Notice.get(notice.id);
@@ -214,7 +260,10 @@ describe("the case page", () => {
     expect(Notice.outcomes(after).map((o) => o.outcome)).toEqual(["hidden", "kept"]);
     expect(after.decision).toMatchObject({ by: OPERATORS[0], ground: "infringement_confirmed", via: "console" });
 
-    const reversed = await post(Paths.caseAction(notice.id, "reverse"), cookie, { urls: urls[0]!, reason: "Licence found after all." });
+    const reversed = await post(Paths.caseAction(notice.id, "reverse"), cookie, {
+      urls: urls[0]!,
+      reason: "Licence found after all.",
+    });
     expect(reversed.status).toBe(303);
     await drain();
     const trail = await html(Paths.caseOf(notice.id));
@@ -224,7 +273,11 @@ describe("the case page", () => {
 
   it("marks an appeal, and warns the operator who rejected it", async () => {
     const { notice } = await confirmedNotice();
-    const rejected = await post(Paths.caseAction(notice.id, "decide"), cookie, { action: "reject", ground: "licence_in_place", reason: "We hold a licence." });
+    const rejected = await post(Paths.caseAction(notice.id, "decide"), cookie, {
+      action: "reject",
+      ground: "licence_in_place",
+      reason: "We hold a licence.",
+    });
     expect(rejected.status).toBe(303);
     await drain();
     const token = new URL(Links.status(notice.id)).searchParams.get("token")!;
@@ -233,7 +286,9 @@ describe("the case page", () => {
     const mine = await html(Paths.caseOf(notice.id));
     expect(mine).toContain("The licence ended last year.");
     expect(mine).toContain('id="appeal-warning"');
-    expect((await Queue.list(Queue.filter({ state: "contested", limit: "100" }))).rows.map((r) => r.notice.id)).toContain(notice.id);
+    expect(
+      (await Queue.list(Queue.filter({ state: "contested", limit: "100" }))).rows.map((r) => r.notice.id),
+    ).toContain(notice.id);
 
     const other = await signedIn(OPERATORS[1]!);
     const theirs = await (await page(Paths.caseOf(notice.id), other)).text();
@@ -246,7 +301,9 @@ describe("the case page", () => {
     const empty = await post(Paths.caseAction(notice.id, "request-info"), cookie, { question: "" });
     expect(empty.status).toBe(422);
     expect(await empty.text()).toContain("Write the question.");
-    const asked = await post(Paths.caseAction(notice.id, "request-info"), cookie, { question: "Which licence do you mean?" });
+    const asked = await post(Paths.caseAction(notice.id, "request-info"), cookie, {
+      question: "Which licence do you mean?",
+    });
     expect(asked.status).toBe(303);
     expect((await Notice.get(notice.id)).status).toBe("awaiting_information");
     expect(await html(Paths.caseOf(notice.id))).toContain("Asked the requester: Which licence do you mean?");
@@ -255,7 +312,11 @@ describe("the case page", () => {
   it("names an API key by its name in the audit trail, and operators by their address", async () => {
     const { key } = await ApiKey.create({ name: "Trail bot", scopes: ["notices:write"], owner: "legal@trail.example" });
     const source = await ingestSource(1);
-    const filed = await Notice.file(noticeInput([source.articles[0]!.originalUrl]), new Date(), { id: key.id, name: key.name, owner: key.owner });
+    const filed = await Notice.file(noticeInput([source.articles[0]!.originalUrl]), new Date(), {
+      id: key.id,
+      name: key.name,
+      owner: key.owner,
+    });
     await post(Paths.caseAction(filed.id, "note"), cookie, { text: "Looked at it." });
     const body = await html(Paths.caseOf(filed.id));
     expect(body).toContain(`API key &quot;Trail bot&quot; (${key.id})`);
@@ -267,13 +328,17 @@ describe("the case page", () => {
     await approve(notice.id);
     await drain();
     await Notice.counterNoticed(notice.id, "cn-test");
-    expect((await Queue.list(Queue.filter({ state: "contested", limit: "100" }))).rows.map((r) => r.notice.id)).toContain(notice.id);
+    expect(
+      (await Queue.list(Queue.filter({ state: "contested", limit: "100" }))).rows.map((r) => r.notice.id),
+    ).toContain(notice.id);
     const before = await html(Paths.caseOf(notice.id));
     expect(before).toContain('id="action-restore"');
 
     const empty = await post(Paths.caseAction(notice.id, "restore"), cookie, { reason: "" });
     expect(empty.status).toBe(422);
-    const restored = await post(Paths.caseAction(notice.id, "restore"), cookie, { reason: "The publisher showed its licence." });
+    const restored = await post(Paths.caseAction(notice.id, "restore"), cookie, {
+      reason: "The publisher showed its licence.",
+    });
     expect(restored.status).toBe(303);
     await drain();
     const after = await Notice.get(notice.id);
@@ -284,7 +349,11 @@ describe("the case page", () => {
   it("answers 404 for a notice that does not exist, and refuses an unknown ground", async () => {
     expect((await page(Paths.caseOf("0000000000nothere0000"), cookie)).status).toBe(404);
     const { notice } = await confirmedNotice();
-    const bad = await post(Paths.caseAction(notice.id, "decide"), cookie, { action: "reject", ground: "made_up", reason: "x" });
+    const bad = await post(Paths.caseAction(notice.id, "decide"), cookie, {
+      action: "reject",
+      ground: "made_up",
+      reason: "x",
+    });
     expect(bad.status).toBe(422);
     expect(await bad.text()).toContain("Choose a ground from the list.");
     expect((await Notice.get(notice.id)).status).toBe("pending_review");
@@ -300,15 +369,25 @@ describe("reason templates", () => {
       [`grounds.${i}.label`, g.label],
       [`grounds.${i}.text`, i === 0 ? "Reworded: the requester showed their rights." : g.text],
     ]);
-    const saved = await post(Paths.routes.grounds, cookie, [...fields, ["added.label", "Public interest"], ["added.text", "Reporting in the public interest."]]);
+    const saved = await post(Paths.routes.grounds, cookie, [
+      ...fields,
+      ["added.label", "Public interest"],
+      ["added.text", "Reporting in the public interest."],
+    ]);
     expect(saved.status).toBe(303);
     const list = await Grounds.list();
     expect(list[0]!.text).toBe("Reworded: the requester showed their rights.");
-    expect(list.at(-1)).toEqual({ id: "public_interest", label: "Public interest", text: "Reporting in the public interest." });
+    expect(list.at(-1)).toEqual({
+      id: "public_interest",
+      label: "Public interest",
+      text: "Reporting in the public interest.",
+    });
     const { notice } = await confirmedNotice();
     expect(await html(Paths.caseOf(notice.id))).toContain('<option value="public_interest">Public interest</option>');
 
-    const blank = await post(Paths.routes.grounds, cookie, [...fields.map(([k, v]): [string, string] => [k, k === "grounds.1.label" ? "" : v])]);
+    const blank = await post(Paths.routes.grounds, cookie, [
+      ...fields.map(([k, v]): [string, string] => [k, k === "grounds.1.label" ? "" : v]),
+    ]);
     expect(blank.status).toBe(422);
     expect(await blank.text()).toContain("Give the ground a label.");
     expect((await Grounds.list())[1]!.label).toBe(list[1]!.label);

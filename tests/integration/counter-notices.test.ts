@@ -27,7 +27,12 @@ async function withheld(overrides: Partial<Notice.Input> = {}) {
 function counterInput(articleUrl: string, overrides: Partial<CounterNotice.Input> = {}): CounterNotice.Input {
   return {
     article: articleUrl,
-    sender: { name: "Sam Editor", email: `sam-${unique()}@publisher.example`, address: "1 Quay Street, Harbourtown", phone: "+1 555 0100" },
+    sender: {
+      name: "Sam Editor",
+      email: `sam-${unique()}@publisher.example`,
+      address: "1 Quay Street, Harbourtown",
+      phone: "+1 555 0100",
+    },
     material: "The harbour story, first published by us.",
     evidence: "We published it first, on 1 November 2026, under our syndication agreement.",
     mistake: true,
@@ -122,8 +127,18 @@ describe("filing a counter-notice through the form", () => {
     expect((await Notice.get(notice.id)).events.filter((e) => e.type === "counter_noticed")).toHaveLength(1);
 
     await drain();
-    const copy = await waitForMail(noticeInput.requester.email, new RegExp(`Counter-notice ${counter!.id} disputes your takedown notice ${notice.id}`));
-    for (const shown of [input.sender.name, input.sender.address, input.sender.phone, input.evidence, "penalty of perjury", "service of process"]) {
+    const copy = await waitForMail(
+      noticeInput.requester.email,
+      new RegExp(`Counter-notice ${counter!.id} disputes your takedown notice ${notice.id}`),
+    );
+    for (const shown of [
+      input.sender.name,
+      input.sender.address,
+      input.sender.phone,
+      input.evidence,
+      "penalty of perjury",
+      "service of process",
+    ]) {
       expect(copy.body.text).toContain(shown);
     }
     expect(copy.body.text).toContain(new Date(counter!.closesAt!).getUTCFullYear().toString());
@@ -133,7 +148,9 @@ describe("filing a counter-notice through the form", () => {
     }
     await waitForMail(input.sender.email, new RegExp(`Your counter-notice ${counter!.id} is confirmed`));
     // The requester's status page offers the court action.
-    const status = await app.request(new URL(Links.status(notice.id)).pathname + new URL(Links.status(notice.id)).search);
+    const status = await app.request(
+      new URL(Links.status(notice.id)).pathname + new URL(Links.status(notice.id)).search,
+    );
     expect(await status.text()).toContain("I have filed a court action");
   });
 
@@ -184,16 +201,26 @@ describe("POST /api/v1/counter-notices", () => {
   it("sends each mail once when two sweeps run at the same moment", async () => {
     const { article, notice, input: noticeInput } = await withheld();
     const key = await newKey(["notices:write"]);
-    const filed = await call("POST", "/counter-notices", { key: key.secret, body: counterInput(Links.article(article.id)) });
+    const filed = await call("POST", "/counter-notices", {
+      key: key.secret,
+      body: counterInput(Links.article(article.id)),
+    });
     const { id } = (await filed.json()) as { id: string };
     const at = new Date(Date.now() + 1_000);
     await Promise.all([Dispatch.sweep(at), Dispatch.sweep(at), Dispatch.sweep(at)]);
     await drain();
-    const copies = (await inbox(noticeInput.requester.email)).filter((mail) => mail.subject.includes(`Counter-notice ${id}`));
+    const copies = (await inbox(noticeInput.requester.email)).filter((mail) =>
+      mail.subject.includes(`Counter-notice ${id}`),
+    );
     expect(copies).toHaveLength(1);
     const [counter] = await counterNoticesOf(notice.id);
     expect(counter!.outbox).toEqual({});
-    expect(counter!.events.filter((e) => e.type === "mail_sent").map((e) => e.detail).sort()).toEqual(
+    expect(
+      counter!.events
+        .filter((e) => e.type === "mail_sent")
+        .map((e) => e.detail)
+        .sort(),
+    ).toEqual(
       [
         `confirmed → ${counter!.sender.email}`,
         `copy → ${noticeInput.requester.email}`,
@@ -208,7 +235,9 @@ describe("POST /api/v1/counter-notices", () => {
     const response = await call("POST", "/counter-notices", { key: key.secret, body: { article: "" } });
     expect(response.status).toBe(422);
     const { error } = (await response.json()) as { error: { issues: { path: string }[] } };
-    expect(error.issues.map((issue) => issue.path)).toEqual(expect.arrayContaining(["article", "sender", "mistake", "signature"]));
+    expect(error.issues.map((issue) => issue.path)).toEqual(
+      expect.arrayContaining(["article", "sender", "mistake", "signature"]),
+    );
   });
 });
 
@@ -236,7 +265,10 @@ describe("the requester's answer and the window's end", () => {
     expect((await app.request(`/articles/${article.id}`)).status).toBe(451);
     await drain();
     await waitForMail(input.sender.email, new RegExp(`A court action was reported on counter-notice ${counter!.id}`));
-    await waitForMail("ops-one@syndication.example", new RegExp(`A court action was reported on counter-notice ${counter!.id}`));
+    await waitForMail(
+      "ops-one@syndication.example",
+      new RegExp(`A court action was reported on counter-notice ${counter!.id}`),
+    );
   });
 
   it("when the window closes without one, the case is ready for an operator and both sides are mailed", async () => {
@@ -248,7 +280,9 @@ describe("the requester's answer and the window's end", () => {
     expect(await CounterNotice.dueRun(new Date(Date.parse(open!.closesAt!) + 60_000))).toBeGreaterThanOrEqual(1);
     const [closed] = await counterNoticesOf(notice.id);
     expect(closed).toMatchObject({ status: "ready" });
-    expect((await CounterNotice.ready(new Date(Date.parse(open!.closesAt!) + 60_000))).map((c) => c.id)).toContain(open!.id);
+    expect((await CounterNotice.ready(new Date(Date.parse(open!.closesAt!) + 60_000))).map((c) => c.id)).toContain(
+      open!.id,
+    );
     // Restoring is the operator's decision: the article is still withheld.
     expect((await app.request(`/articles/${article.id}`)).status).toBe(451);
     await drain(Date.parse(open!.closesAt!) + 60_000);
@@ -259,7 +293,12 @@ describe("the requester's answer and the window's end", () => {
 
     // The operator restores it; the case then leaves the list of those waiting for one.
     const later = new Date(Date.parse(open!.closesAt!) + 2 * 60_000);
-    await Notice.restore(notice.id, "ops-one@syndication.example", { reason: "The publisher's licence checks out." }, later);
+    await Notice.restore(
+      notice.id,
+      "ops-one@syndication.example",
+      { reason: "The publisher's licence checks out." },
+      later,
+    );
     await drain(later.getTime());
     expect((await app.request(`/articles/${article.id}`)).status).toBe(200);
     expect((await CounterNotice.ready(later)).map((c) => c.id)).not.toContain(open!.id);

@@ -73,12 +73,16 @@ describe("the digest", () => {
     const dayBefore = new Date(closes - 24 * HOUR);
     const due = await Digest.gather(dayBefore);
     expect(ids(due.closing)).toContain(id);
-    expect(Digest.render(due, dayBefore).text).toContain(`Counter-notice ${id} (notice ${notice.id}): the window closes`);
+    expect(Digest.render(due, dayBefore).text).toContain(
+      `Counter-notice ${id} (notice ${notice.id}): the window closes`,
+    );
     // Closed without a court action, and not restored yet: ready.
     await CounterNotice.dueRun(new Date(closes + 60_000));
     const after = await Digest.gather(new Date(closes + HOUR));
     expect(ids(after.closing)).not.toContain(id);
     expect(ids(after.ready)).toContain(id);
-    expect(Digest.render(after, new Date(closes + HOUR)).text).toContain(`Counter-notice ${id} (notice ${notice.id}): closed`);
+    expect(Digest.render(after, new Date(closes + HOUR)).text).toContain(
+      `Counter-notice ${id} (notice ${notice.id}): closed`,
+    );
   });
 });

@@ -61,7 +61,9 @@ describe("every format publishes", () => {
 
     const full = (await Article.get(ferry.id))!;
     expect(full).toMatchObject({ firstSeenFeed: url, firstSeenAt: now.toISOString() });
-    expect(full.html).toContain(`<a href="${server.origin}/news/council" rel="nofollow noopener noreferrer">Council page</a>`);
+    expect(full.html).toContain(
+      `<a href="${server.origin}/news/council" rel="nofollow noopener noreferrer">Council page</a>`,
+    );
     expect(full.html).toContain("Second édition paragraph.");
     expect(await page(ferry.id)).toContain("<strong>Tuesday</strong>");
   });
@@ -116,9 +118,13 @@ describe("hostile feeds", () => {
     expect(article!.title).toBe("Innocent headline");
     const stored = (await Article.get(article!.id))!;
     for (const html of [stored.html!, await page(article!.id)]) {
-      expect(html).not.toMatch(/<script|onerror|onclick|onmouseover|javascript:|<iframe|<img|<svg|<style|<form|<object|style=/i);
+      expect(html).not.toMatch(
+        /<script|onerror|onclick|onmouseover|javascript:|<iframe|<img|<svg|<style|<form|<object|style=/i,
+      );
     }
-    expect(stored.html).toContain(`<a href="https://safe.example/ok" rel="nofollow noopener noreferrer">a safe link</a>`);
+    expect(stored.html).toContain(
+      `<a href="https://safe.example/ok" rel="nofollow noopener noreferrer">a safe link</a>`,
+    );
     expect(stored.html).toContain("<p>Hello world</p>");
   });
 
@@ -142,7 +148,10 @@ describe("hostile feeds", () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(await articlesOf(domain)).toEqual([]);
     const feeds = (await Source.get(domain))!.feeds;
-    expect(feeds.map((feed) => [feed.lastError, feed.failures])).toEqual([["too_large", 1], ["too_large", 1]]);
+    expect(feeds.map((feed) => [feed.lastError, feed.failures])).toEqual([
+      ["too_large", 1],
+      ["too_large", 1],
+    ]);
   });
 
   it("refuses malformed XML and records why", async () => {
@@ -200,7 +209,9 @@ describe("polite polling", () => {
     expect(feed).toMatchObject({ itemsSeen: 2, lastNew: 2, failures: 0, lastSuccessAt: first.toISOString() });
 
     // Not due yet: the job leaves it alone.
-    expect((await Poll.run(new Date("2026-11-30T12:30:00Z"), { allowLoopback: true })).map((r) => r.feed)).not.toContain(url);
+    expect(
+      (await Poll.run(new Date("2026-11-30T12:30:00Z"), { allowLoopback: true })).map((r) => r.feed),
+    ).not.toContain(url);
 
     const [again] = await poll(domain, new Date("2026-11-30T13:00:00Z"));
     expect(again).toMatchObject({ ok: true, fresh: 0 });
@@ -244,7 +255,9 @@ describe("polite polling", () => {
   });
 
   it("waits as long as a 429's Retry-After asks, when that is longer than the backoff", async () => {
-    const url = server.route(`/busy-${unique()}.xml`, (_request, response) => response.writeHead(429, { "retry-after": "7200" }).end());
+    const url = server.route(`/busy-${unique()}.xml`, (_request, response) =>
+      response.writeHead(429, { "retry-after": "7200" }).end(),
+    );
     const domain = await sourceWith(url);
     const now = new Date("2026-11-30T12:00:00Z");
     const [result] = await poll(domain, now);
@@ -280,9 +293,11 @@ describe("ingest", () => {
     const path = `/moving-${unique()}.xml`;
     let link = "/news/first-link";
     const url = server.route(path, (_request, response) =>
-      response.writeHead(200, { "content-type": "application/rss+xml" }).end(
-        `<rss version="2.0"><channel><title>M</title><item><title>Same story</title><link>${server.origin}${link}</link><guid isPermaLink="false">story-42</guid></item></channel></rss>`,
-      ),
+      response
+        .writeHead(200, { "content-type": "application/rss+xml" })
+        .end(
+          `<rss version="2.0"><channel><title>M</title><item><title>Same story</title><link>${server.origin}${link}</link><guid isPermaLink="false">story-42</guid></item></channel></rss>`,
+        ),
     );
     const domain = await sourceWith(url);
     await poll(domain);
@@ -316,23 +331,46 @@ describe("ingest", () => {
   it("ingests a long feed in batches of 100, and reading it again unchanged costs reads only", async () => {
     const items = Array.from(
       { length: 250 },
-      (_, i) => `<item><title>Item ${i}</title><link>https://bulk.example/${i}</link><guid>bulk-${i}</guid><pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate></item>`,
+      (_, i) =>
+        `<item><title>Item ${i}</title><link>https://bulk.example/${i}</link><guid>bulk-${i}</guid><pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate></item>`,
     ).join("");
     // No ETag, no Last-Modified: every read gets the whole feed again.
     const url = server.route(`/bulk-${unique()}.xml`, (_request, response) =>
-      response.writeHead(200, { "content-type": "application/rss+xml" }).end(`<rss version="2.0"><channel><title>Bulk</title>${items}</channel></rss>`),
+      response
+        .writeHead(200, { "content-type": "application/rss+xml" })
+        .end(`<rss version="2.0"><channel><title>Bulk</title>${items}</channel></rss>`),
     );
     const domain = await sourceWith(url);
-    const { result: [first], calls } = await callsDuring(() => poll(domain));
+    const {
+      result: [first],
+      calls,
+    } = await callsDuring(() => poll(domain));
     expect(first!.fresh).toBe(250);
-    const lookups = calls.filter((call) => call.command === "BatchGetItemCommand" && Object.values(call.input.RequestItems as Record<string, { Keys: { pk: string }[] }>)[0]!.Keys[0]!.pk.startsWith("GUID#"));
-    expect(lookups.map((call) => Object.values(call.input.RequestItems as Record<string, { Keys: unknown[] }>)[0]!.Keys.length)).toEqual([100, 100, 50]);
+    const lookups = calls.filter(
+      (call) =>
+        call.command === "BatchGetItemCommand" &&
+        Object.values(call.input.RequestItems as Record<string, { Keys: { pk: string }[] }>)[0]!.Keys[0]!.pk.startsWith(
+          "GUID#",
+        ),
+    );
+    expect(
+      lookups.map(
+        (call) => Object.values(call.input.RequestItems as Record<string, { Keys: unknown[] }>)[0]!.Keys.length,
+      ),
+    ).toEqual([100, 100, 50]);
     const guids = (await itemsOf("guid")).filter((item) => (item.pk as string).startsWith(`GUID#${domain}#`));
     expect(guids).toHaveLength(250);
 
-    const { result: [again], calls: rereading } = await callsDuring(() => poll(domain));
+    const {
+      result: [again],
+      calls: rereading,
+    } = await callsDuring(() => poll(domain));
     expect(again!.fresh).toBe(0);
     // The helper's Source.get, one GUID lookup per 100 items, and the feed's status: no article written.
-    expect(rereading.map((call) => call.command)).toEqual(["QueryCommand", ...Array(3).fill("BatchGetItemCommand"), "UpdateItemCommand"]);
+    expect(rereading.map((call) => call.command)).toEqual([
+      "QueryCommand",
+      ...Array(3).fill("BatchGetItemCommand"),
+      "UpdateItemCommand",
+    ]);
   }, 60_000);
 });

@@ -68,7 +68,9 @@ describe("retrying with the same Idempotency-Key", () => {
     const byKey = await Promise.all([a, b].map((key) => call("POST", "/takedowns", { ...request, key: key.secret })));
     // Each anonymous filing spends a proof of work of its own.
     const byIp = await Promise.all(
-      ["192.0.2.1", "192.0.2.2"].map((ip) => call("POST", "/takedowns", { ...request, ip, headers: { ...request.headers, ...proofOfWork() } })),
+      ["192.0.2.1", "192.0.2.2"].map((ip) =>
+        call("POST", "/takedowns", { ...request, ip, headers: { ...request.headers, ...proofOfWork() } }),
+      ),
     );
     const ids = await Promise.all([...byKey, ...byIp].map(async (r) => ((await r.json()) as { id: string }).id));
     expect(new Set(ids).size).toBe(4);
@@ -92,7 +94,9 @@ describe("retrying with the same Idempotency-Key", () => {
     const { calls, result: retry } = await callsDuring(() => call("POST", "/articles", request));
     expect(retry.status).toBe(200);
     expect(retry.headers.get("idempotent-replayed")).toBe("true");
-    expect(calls.filter((c) => c.command === "UpdateItemCommand" && c.input.Key.pk.startsWith("ARTICLE#"))).toHaveLength(0);
+    expect(
+      calls.filter((c) => c.command === "UpdateItemCommand" && c.input.Key.pk.startsWith("ARTICLE#")),
+    ).toHaveLength(0);
   });
 
   it("refuses an unusable key value", async () => {
@@ -179,7 +183,9 @@ describe("records", () => {
     expect(old.outcome).toBe("started");
     if (old.outcome !== "started") return;
     await Idempotency.complete(old, { status: 202, body: "{}" });
-    const { Item } = await dynamo().send(new GetCommand({ TableName: Table.name(), Key: Table.key.idempotency(caller, key) }));
+    const { Item } = await dynamo().send(
+      new GetCommand({ TableName: Table.name(), Key: Table.key.idempotency(caller, key) }),
+    );
     expect(Item!.expiresAt).toBe(Math.floor(dayAndAnHourAgo.getTime() / 1000) + 24 * 3600);
 
     // A different request under the same key would be refused, were the record alive.

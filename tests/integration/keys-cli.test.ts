@@ -18,7 +18,15 @@ async function keys(...argv: string[]) {
 
 describe("npm run keys", () => {
   it("creates a key shown once, lists it, records its use and revokes it", async () => {
-    const created = await keys("create", "--name", "Rights desk", "--scopes", "notices:write", "--owner", "Desk@Publisher.example");
+    const created = await keys(
+      "create",
+      "--name",
+      "Rights desk",
+      "--scopes",
+      "notices:write",
+      "--owner",
+      "Desk@Publisher.example",
+    );
     expect(created.code).toBe(0);
     const secret = created.out.match(/tdk_\S+/)![0];
     const id = created.out.match(/Created API key (\S+)/)![1]!;
@@ -44,8 +52,18 @@ describe("npm run keys", () => {
   });
 
   it("creates a review key, which reads every notice with its audit trail", async () => {
-    const created = await keys("create", "--name", "Newsroom bot", "--scopes", "notices:review", "--owner", "desk@syndication.example");
-    expect(created.out).toMatch(/Created API key \S+ "Newsroom bot" for desk@syndication\.example, with notices:review\./);
+    const created = await keys(
+      "create",
+      "--name",
+      "Newsroom bot",
+      "--scopes",
+      "notices:review",
+      "--owner",
+      "desk@syndication.example",
+    );
+    expect(created.out).toMatch(
+      /Created API key \S+ "Newsroom bot" for desk@syndication\.example, with notices:review\./,
+    );
     const secret = created.out.match(/tdk_\S+/)![0];
     const listed = await call("GET", "/takedowns", { key: secret });
     expect(listed.status).toBe(200);
@@ -66,7 +84,19 @@ describe("npm run keys", () => {
     delete env.DYNAMODB_ENDPOINT;
     const { stdout } = await promisify(execFile)(
       "npm",
-      ["run", "--silent", "keys", "--", "create", "--name", "Script", "--scopes", "articles:write", "--owner", "a@b.example"],
+      [
+        "run",
+        "--silent",
+        "keys",
+        "--",
+        "create",
+        "--name",
+        "Script",
+        "--scopes",
+        "articles:write",
+        "--owner",
+        "a@b.example",
+      ],
       { env },
     );
     expect(stdout).toMatch(/Created API key \S+ "Script" for a@b\.example, with articles:write\./);

@@ -49,7 +49,9 @@ const notice = {
     { url: "https://harbour-gazette.example/a1", articleId: "a1" },
     { url: `https://elsewhere.example/?q=${hostile("url")}` },
   ],
-  subjects: [{ sourceDomain: "harbour-gazette.example", sourceName: "Harbour Gazette", authorKey: "maya", author: "Maya" }],
+  subjects: [
+    { sourceDomain: "harbour-gazette.example", sourceName: "Harbour Gazette", authorKey: "maya", author: "Maya" },
+  ],
   work: hostile("work"),
   explanation: hostile("explanation"),
   signature: hostile("signature"),
@@ -68,7 +70,20 @@ const kinds = {
   receipt: { email: Mail.compose("receipt", notice, undefined, context), fields: [] },
   review: {
     email: Mail.compose("review", notice, operator, context),
-    fields: ["name", "organization", "address", "phone", "signature", "url", "title", "author", "sourceName", "work", "explanation", "keyName"],
+    fields: [
+      "name",
+      "organization",
+      "address",
+      "phone",
+      "signature",
+      "url",
+      "title",
+      "author",
+      "sourceName",
+      "work",
+      "explanation",
+      "keyName",
+    ],
   },
   decision: { email: Mail.compose("decision", notice, undefined, context), fields: ["name", "reason", "url"] },
   contest: { email: Mail.compose("contest", notice, operator, context), fields: ["name", "reason", "objection"] },
@@ -76,26 +91,30 @@ const kinds = {
 };
 
 describe("every kind of mail", () => {
-  it.each(Object.entries(kinds))("%s arrives with a text and an HTML part, what was typed escaped in the HTML and as typed in the text", async (kind, { email, fields }) => {
-    const subject = `${email.subject} [${kind}]`;
-    await Mail.send({ ...email, subject }, { notice: notice.id, kind });
-    const [to] = email.to;
-    const sent = (await inbox(to!)).find((mail) => mail.subject === subject);
-    expect(sent, `${kind} reached the mailbox`).toBeDefined();
-    const { text = "", html = "" } = sent!.body;
-    expect(text.trim(), "text part").not.toBe("");
-    expect(html, "HTML part").toMatch(/^<!doctype html><html lang="en"><body/);
+  it.each(Object.entries(kinds))(
+    "%s arrives with a text and an HTML part, what was typed escaped in the HTML and as typed in the text",
+    async (kind, { email, fields }) => {
+      const subject = `${email.subject} [${kind}]`;
+      await Mail.send({ ...email, subject }, { notice: notice.id, kind });
+      const [to] = email.to;
+      const sent = (await inbox(to!)).find((mail) => mail.subject === subject);
+      expect(sent, `${kind} reached the mailbox`).toBeDefined();
+      const { text = "", html = "" } = sent!.body;
+      expect(text.trim(), "text part").not.toBe("");
+      expect(html, "HTML part").toMatch(/^<!doctype html><html lang="en"><body/);
 
-    expect(html).not.toMatch(/<script|alert\("/);
-    for (const field of fields) {
-      expect(html, `${field} in the HTML`).toContain(escaped(field));
-      expect(text, `${field} in the text`).toContain(hostile(field));
-    }
-    // The text part is text: no markup, no entity a reader would see.
-    expect(text).not.toMatch(/<\/?(p|a|h3|div|span|time)\b|&(amp|lt|gt|quot|#39);/);
-    // Links are kept in both parts.
-    for (const [, href] of html.matchAll(/<a href="([^"]+)"/g)) expect(text).toContain(href!.replaceAll("&amp;", "&"));
-  });
+      expect(html).not.toMatch(/<script|alert\("/);
+      for (const field of fields) {
+        expect(html, `${field} in the HTML`).toContain(escaped(field));
+        expect(text, `${field} in the text`).toContain(hostile(field));
+      }
+      // The text part is text: no markup, no entity a reader would see.
+      expect(text).not.toMatch(/<\/?(p|a|h3|div|span|time)\b|&(amp|lt|gt|quot|#39);/);
+      // Links are kept in both parts.
+      for (const [, href] of html.matchAll(/<a href="([^"]+)"/g))
+        expect(text).toContain(href!.replaceAll("&amp;", "&"));
+    },
+  );
 
   it("shows the same words in both parts", () => {
     const { email } = kinds.review;
@@ -103,7 +122,11 @@ describe("every kind of mail", () => {
       html
         .replace(/<\/?(p|h3|div|body)\b[^>]*>/g, " ")
         .replace(/<[^>]+>/g, "")
-        .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, "&");
     const words = (value: string) =>
       value
         .replace(/https?:\/\/\S+/g, "")

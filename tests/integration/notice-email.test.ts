@@ -17,7 +17,9 @@ describe("NOTICE_EMAIL", () => {
     const { notice } = await confirmedNotice();
     await reject(notice.id);
     await drain();
-    const [decision] = (await mailAbout(notice.id)).filter((mail) => /was rejected/.test(mail.subject)) as (Mail & { replyTo: string[] })[];
+    const [decision] = (await mailAbout(notice.id)).filter((mail) => /was rejected/.test(mail.subject)) as (Mail & {
+      replyTo: string[];
+    })[];
     expect(decision!.replyTo).toEqual(["notices@syndication.example"]);
     expect(decision!.body.text).toContain("You may also write to notices@syndication.example");
     const form = await (await app.request("/takedown")).text();

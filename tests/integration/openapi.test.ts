@@ -16,7 +16,9 @@ import { check, checkWebhookEvent } from "../support/openapi-responses";
 
 /** "METHOD /path" for each operation, in the document's own path syntax. */
 const declared = (doc: OpenApiDocument) =>
-  Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
+  Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+  );
 
 describe("the OpenAPI document", () => {
   it("is served at /api/v1/openapi.json and is valid OpenAPI 3.1", async () => {
@@ -42,7 +44,9 @@ describe("the OpenAPI document", () => {
 
   it("is generated from the routes, so a route without a description cannot be added", () => {
     const undescribed = new Hono().get("/reports", (c) => c.json({}));
-    expect(() => documentOf([...api.routes, ...undescribed.routes])).toThrow("GET /reports needs one describeRoute(…), not 0");
+    expect(() => documentOf([...api.routes, ...undescribed.routes])).toThrow(
+      "GET /reports needs one describeRoute(…), not 0",
+    );
   });
 
   it("requires the scope each route's middleware enforces: 401 without a key, 403 with a key of another scope", async () => {
@@ -56,11 +60,20 @@ describe("the OpenAPI document", () => {
             return scheme.type === "http" && scheme["x-scope"] ? [scheme["x-scope"]] : [];
           }),
         );
-        return scopes.map((scope) => ({ method, path, scope, anonymous: operation!.security.some((r) => !Object.keys(r).length) }));
+        return scopes.map((scope) => ({
+          method,
+          path,
+          scope,
+          anonymous: operation!.security.some((r) => !Object.keys(r).length),
+        }));
       }),
     );
-    expect(scoped.map(({ method, path, scope }) => `${method} ${path} ${scope}`)).toContain("delete /webhooks/{id} notices:write");
-    expect(scoped.map(({ method, path, scope }) => `${method} ${path} ${scope}`)).toContain("post /articles articles:write");
+    expect(scoped.map(({ method, path, scope }) => `${method} ${path} ${scope}`)).toContain(
+      "delete /webhooks/{id} notices:write",
+    );
+    expect(scoped.map(({ method, path, scope }) => `${method} ${path} ${scope}`)).toContain(
+      "post /articles articles:write",
+    );
     const keys = {
       "notices:write": await newKey(["articles:write"]),
       "articles:write": await newKey(["notices:write"]),
@@ -122,14 +135,25 @@ describe("the suite's check of every API response", () => {
   });
 
   it("refuses a webhook event the document's webhook does not allow", () => {
-    const event = { type: "notice.status_changed", timestamp: "2026-11-29T05:15:21.004Z", data: { id: "0mx1c4kxx8twa9ynck6q" } };
+    const event = {
+      type: "notice.status_changed",
+      timestamp: "2026-11-29T05:15:21.004Z",
+      data: { id: "0mx1c4kxx8twa9ynck6q" },
+    };
     expect(() => checkWebhookEvent(event)).toThrow("body/data must have required property 'status'");
-    expect(() => checkWebhookEvent({ ...event, type: "notice.deleted" })).toThrow("body/type must be equal to constant");
+    expect(() => checkWebhookEvent({ ...event, type: "notice.deleted" })).toThrow(
+      "body/type must be equal to constant",
+    );
   });
 
   it("lets a conforming answer through, and paths the document does not cover", async () => {
-    await expect(check(article, Response.json(error, { status: 404 }))).resolves.toEqual({ key: "GET /articles/{id}", status: "404" });
-    await expect(check(new Request("http://localhost/api/v1/nowhere"), new Response("?", { status: 404 }))).resolves.toBeUndefined();
+    await expect(check(article, Response.json(error, { status: 404 }))).resolves.toEqual({
+      key: "GET /articles/{id}",
+      status: "404",
+    });
+    await expect(
+      check(new Request("http://localhost/api/v1/nowhere"), new Response("?", { status: 404 })),
+    ).resolves.toBeUndefined();
   });
 });
 
@@ -153,12 +177,16 @@ describe("the API reference at /api/docs", () => {
     const html = await response.text();
 
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
-    expect(scripts.map(([, attributes]) => attributes!.trim())).toEqual([expect.stringMatching(/^src="\/assets\/docs\.\w+\.js" defer=""$/)]);
+    expect(scripts.map(([, attributes]) => attributes!.trim())).toEqual([
+      expect.stringMatching(/^src="\/assets\/docs\.\w+\.js" defer=""$/),
+    ]);
     expect(scripts.every(([, , inline]) => inline === "")).toBe(true);
     expect(html).not.toMatch(/\son\w+=/i);
     expect(html).not.toMatch(/\sstyle=/i);
 
-    const references = [...html.matchAll(/\s(?:src|href|action|srcset|poster|formaction)="([^"]*)"/g)].map(([, url]) => url);
+    const references = [...html.matchAll(/\s(?:src|href|action|srcset|poster|formaction)="([^"]*)"/g)].map(
+      ([, url]) => url,
+    );
     expect(references.length).toBeGreaterThan(0);
     for (const url of references) expect(url, url).toMatch(/^(\/(?!\/)|#)/);
 

@@ -25,12 +25,17 @@ function post(path: string, fields: Record<string, string>) {
 async function fileConfirmed(urls: string[], overrides: Partial<Notice.Input> = {}) {
   const input = noticeInput(urls, overrides);
   const filed = await Notice.file(input);
-  return Notice.confirmAnonymous(filed.id, new URL(Links.act(filed.id, "confirm", input.requester.email)).searchParams.get("token")!);
+  return Notice.confirmAnonymous(
+    filed.id,
+    new URL(Links.act(filed.id, "confirm", input.requester.email)).searchParams.get("token")!,
+  );
 }
 
 const visible = async (id: string) => !Article.isHidden((await Article.get(id))!);
-const queueOf = async (id: string) => (await Notice.entity.getFields(Notice.entity.key(id), ["gsi5pk"], { consistent: true }))?.gsi5pk;
-const mailsMatching = async (id: string, subject: RegExp) => (await mailAbout(id)).filter((m) => subject.test(m.subject));
+const queueOf = async (id: string) =>
+  (await Notice.entity.getFields(Notice.entity.key(id), ["gsi5pk"], { consistent: true }))?.gsi5pk;
+const mailsMatching = async (id: string, subject: RegExp) =>
+  (await mailAbout(id)).filter((m) => subject.test(m.subject));
 
 describe("a decision URL by URL", () => {
   it("hides the chosen URLs, keeps the others, and tells the requester why, URL by URL", async () => {
@@ -42,7 +47,13 @@ describe("a decision URL by URL", () => {
     const decided = await Notice.decideAs(
       notice.id,
       first,
-      { action: "approve", reason: "Only the first is theirs.", ground: "infringement_confirmed", urls: [hide], reasons: { [keep]: "Licensed from the agency." } },
+      {
+        action: "approve",
+        reason: "Only the first is theirs.",
+        ground: "infringement_confirmed",
+        urls: [hide],
+        reasons: { [keep]: "Licensed from the agency." },
+      },
       "console",
     );
     expect(decided.status).toBe("partially_approved");
@@ -62,15 +73,31 @@ describe("a decision URL by URL", () => {
   });
 
   it("states the ground from the templates operators edited", async () => {
-    await Notice.saveGrounds([...Notice.Grounds, { id: "press_freedom", label: "Public interest reporting", text: "The article reports on a matter of public interest." }]);
+    await Notice.saveGrounds([
+      ...Notice.Grounds,
+      {
+        id: "press_freedom",
+        label: "Public interest reporting",
+        text: "The article reports on a matter of public interest.",
+      },
+    ]);
     expect((await Notice.grounds()).map((g) => g.id)).toContain("press_freedom");
-    await expect(Notice.saveGrounds([{ id: "Bad Id", label: "x", text: "y" }])).rejects.toMatchObject({ code: "validation_failed" });
+    await expect(Notice.saveGrounds([{ id: "Bad Id", label: "x", text: "y" }])).rejects.toMatchObject({
+      code: "validation_failed",
+    });
     const { articles } = await ingestSource(1);
     const notice = await fileConfirmed([articles[0]!.originalUrl]);
-    await Notice.decideAs(notice.id, first, { action: "reject", reason: "We keep it up.", ground: "press_freedom" }, "console");
+    await Notice.decideAs(
+      notice.id,
+      first,
+      { action: "reject", reason: "We keep it up.", ground: "press_freedom" },
+      "console",
+    );
     await drain();
     const [mail] = await mailsMatching(notice.id, /was rejected/);
-    expect(mail!.body.text).toContain("Ground: Public interest reporting. The article reports on a matter of public interest.");
+    expect(mail!.body.text).toContain(
+      "Ground: Public interest reporting. The article reports on a matter of public interest.",
+    );
     expect(mail!.body.text).toContain("Reason: We keep it up.");
     await Notice.saveGrounds([]);
     expect(await Notice.grounds()).toEqual(Notice.Grounds);
@@ -80,26 +107,47 @@ describe("a decision URL by URL", () => {
     const { articles } = await ingestSource(2);
     const urls = articles.map((a) => a.originalUrl);
     const notice = await fileConfirmed(urls);
-    await expect(Notice.decideAs(notice.id, first, { action: "approve", reason: "x", urls: ["https://elsewhere.example/a"] }, "console")).rejects.toMatchObject({
+    await expect(
+      Notice.decideAs(
+        notice.id,
+        first,
+        { action: "approve", reason: "x", urls: ["https://elsewhere.example/a"] },
+        "console",
+      ),
+    ).rejects.toMatchObject({
       code: "validation_failed",
     });
     const wide = await fileConfirmed(urls, { scope: "source" });
-    await expect(Notice.decideAs(wide.id, first, { action: "approve", reason: "x", urls: [urls[0]!] }, "console")).rejects.toMatchObject({
+    await expect(
+      Notice.decideAs(wide.id, first, { action: "approve", reason: "x", urls: [urls[0]!] }, "console"),
+    ).rejects.toMatchObject({
       code: "validation_failed",
     });
     expect((await Notice.get(notice.id)).status).toBe("pending_review");
   });
 
   it("says a decision taken through the review API was made by that key, not by a person", async () => {
-    const { key } = await ApiKey.create({ name: "Newsroom bot", scopes: ["notices:write"], owner: "desk@publisher.example" });
+    const { key } = await ApiKey.create({
+      name: "Newsroom bot",
+      scopes: ["notices:write"],
+      owner: "desk@publisher.example",
+    });
     const { articles } = await ingestSource(1);
     const notice = await fileConfirmed([articles[0]!.originalUrl]);
-    await Notice.decideAs(notice.id, `key:${key.id}`, { action: "reject", reason: "Not the author.", ground: "insufficient_information" }, "api");
+    await Notice.decideAs(
+      notice.id,
+      `key:${key.id}`,
+      { action: "reject", reason: "Not the author.", ground: "insufficient_information" },
+      "api",
+    );
     await drain();
     const [mail] = await mailsMatching(notice.id, /was rejected/);
     expect(mail!.body.text).toContain(`through our review API by API key "Newsroom bot" (${key.id})`);
     expect(mail!.body.text).not.toContain("no automated means");
-    expect((await Notice.get(notice.id)).events.find((e) => e.type === "decided")).toMatchObject({ by: `key:${key.id}`, via: "api" });
+    expect((await Notice.get(notice.id)).events.find((e) => e.type === "decided")).toMatchObject({
+      by: `key:${key.id}`,
+      via: "api",
+    });
   });
 });
 
@@ -114,7 +162,10 @@ describe("a reversal", () => {
     await approve(two.id, second);
     await drain();
 
-    const reversed = await Notice.reverse(one.id, second, { reason: "The first requester had no rights.", ground: "licence_in_place" });
+    const reversed = await Notice.reverse(one.id, second, {
+      reason: "The first requester had no rights.",
+      ground: "licence_in_place",
+    });
     expect(reversed.status).toBe("reversed");
     // Every change of status reaches the webhooks, as a decision's does.
     expect(Object.keys(reversed.outbox)).toEqual(expect.arrayContaining(["reversal", "webhook:reversed"]));
@@ -138,7 +189,10 @@ describe("a reversal", () => {
     const notice = await fileConfirmed(articles.map((a) => a.originalUrl));
     await approve(notice.id);
     await drain();
-    const after = await Notice.reverse(notice.id, second, { reason: "The second was licensed.", urls: [articles[1]!.originalUrl] });
+    const after = await Notice.reverse(notice.id, second, {
+      reason: "The second was licensed.",
+      urls: [articles[1]!.originalUrl],
+    });
     expect(after.status).toBe("partially_approved");
     await drain();
     expect(await visible(articles[0]!.id)).toBe(false);
@@ -151,14 +205,23 @@ describe("a reversal", () => {
     await approve(notice.id);
     await drain();
     const ingest = (slug: string) =>
-      Article.ingest({ title: slug, author, sourceName: "S", sourceDomain, originalUrl: `https://www.${sourceDomain}/${slug}`, publishedAt: "2026-11-20T00:00:00Z" });
+      Article.ingest({
+        title: slug,
+        author,
+        sourceName: "S",
+        sourceDomain,
+        originalUrl: `https://www.${sourceDomain}/${slug}`,
+        publishedAt: "2026-11-20T00:00:00Z",
+      });
     const blocked = await ingest("later");
     expect(await visible(blocked.id)).toBe(false);
 
     await Notice.reverse(notice.id, second, { reason: "Wrong source." });
     await drain();
     const stored = await Notice.get(notice.id);
-    expect(stored.events.filter((e) => e.type === "rule_ended")).toMatchObject([{ rule: `source:${sourceDomain}`, by: "system" }]);
+    expect(stored.events.filter((e) => e.type === "rule_ended")).toMatchObject([
+      { rule: `source:${sourceDomain}`, by: "system" },
+    ]);
     expect(await visible(articles[0]!.id)).toBe(true);
     expect(await visible(blocked.id)).toBe(true);
     expect(await visible((await ingest("even-later")).id)).toBe(true);
@@ -193,7 +256,6 @@ describe("a restoration after a counter-notice", () => {
     expect(await queueOf(notice.id)).toBe(Table.queue.partition("decided"));
   });
 
-
   it("brings the articles back, records it as restored and mails the requester", async () => {
     const { articles } = await ingestSource(1);
     const notice = await fileConfirmed([articles[0]!.originalUrl]);
@@ -204,7 +266,9 @@ describe("a restoration after a counter-notice", () => {
     expect(restored.status).toBe("reversed");
     await drain();
     expect(await visible(articles[0]!.id)).toBe(true);
-    expect((await mailsMatching(notice.id, /restored after a counter-notice/))[0]!.body.text).toContain("The publisher showed its licence.");
+    expect((await mailsMatching(notice.id, /restored after a counter-notice/))[0]!.body.text).toContain(
+      "The publisher showed its licence.",
+    );
   });
 });
 
@@ -214,7 +278,10 @@ describe("the requester's steps", () => {
     const notice = await fileConfirmed([articles[0]!.originalUrl]);
     await reject(notice.id, "Not the author.", first);
     await drain();
-    const answer = await post(`/takedowns/${notice.id}/contest`, { token: statusToken(notice.id), objection: "My byline is on it." });
+    const answer = await post(`/takedowns/${notice.id}/contest`, {
+      token: statusToken(notice.id),
+      objection: "My byline is on it.",
+    });
     expect(answer.status).toBe(200);
     const appealed = await Notice.get(notice.id);
     expect(appealed.status).toBe("pending_review");
@@ -238,7 +305,9 @@ describe("the requester's steps", () => {
     await drain();
     expect(await visible(articles[0]!.id)).toBe(false);
     expect(await queueOf(notice.id)).toBe(Table.queue.partition("decided"));
-    expect((await post(`/takedowns/${notice.id}/contest`, { token: statusToken(notice.id), objection: "Again." })).status).toBe(410);
+    expect(
+      (await post(`/takedowns/${notice.id}/contest`, { token: statusToken(notice.id), objection: "Again." })).status,
+    ).toBe(410);
   });
 
   it("withdraws an approved notice: its articles come back and operators are told", async () => {
@@ -250,13 +319,19 @@ describe("the requester's steps", () => {
     const page = await app.request(`/takedowns/${notice.id}?token=${statusToken(notice.id)}`);
     expect(await page.text()).toContain('id="withdraw"');
 
-    const answer = await post(`/takedowns/${notice.id}/withdraw`, { token: statusToken(notice.id), reason: "We settled." });
+    const answer = await post(`/takedowns/${notice.id}/withdraw`, {
+      token: statusToken(notice.id),
+      reason: "We settled.",
+    });
     expect(answer.status).toBe(200);
     await drain();
     expect(await visible(articles[0]!.id)).toBe(true);
     const withdrawn = await Notice.get(notice.id);
     expect(withdrawn.status).toBe("withdrawn");
-    expect(withdrawn.events.find((e) => e.type === "withdrawn")).toMatchObject({ by: "requester", reason: "We settled." });
+    expect(withdrawn.events.find((e) => e.type === "withdrawn")).toMatchObject({
+      by: "requester",
+      reason: "We settled.",
+    });
     expect((await mailsMatching(notice.id, /withdrawn by its sender/)).length).toBe(OPERATORS.length);
     expect((await post(`/takedowns/${notice.id}/withdraw`, { token: statusToken(notice.id) })).status).toBe(409);
   });
@@ -271,7 +346,10 @@ describe("the requester's steps", () => {
     const page = await (await app.request(`/takedowns/${notice.id}?token=${statusToken(notice.id)}`)).text();
     expect(page).toContain("Which edition &lt;b&gt;exactly&lt;/b&gt;?");
 
-    const answered = await post(`/takedowns/${notice.id}/answer`, { token: statusToken(notice.id), answer: "The 2019 one." });
+    const answered = await post(`/takedowns/${notice.id}/answer`, {
+      token: statusToken(notice.id),
+      answer: "The 2019 one.",
+    });
     expect(answered.status).toBe(200);
     const back = await Notice.get(notice.id);
     expect(back.status).toBe("pending_review");
@@ -279,7 +357,9 @@ describe("the requester's steps", () => {
     expect(Moderation.derive(back.events).pausedMs).toBeTypeOf("number");
     await drain();
     expect((await mailsMatching(notice.id, /its sender answered/))[0]!.body.text).toContain("The 2019 one.");
-    expect((await post(`/takedowns/${notice.id}/answer`, { token: statusToken(notice.id), answer: "Again." })).status).toBe(409);
+    expect(
+      (await post(`/takedowns/${notice.id}/answer`, { token: statusToken(notice.id), answer: "Again." })).status,
+    ).toBe(409);
   });
 });
 
@@ -288,12 +368,16 @@ describe("the audit trail", () => {
     const { notice } = await confirmedNotice();
     await Notice.note(notice.id, first, { text: "Called the agency." });
     await Notice.assign(notice.id, first, { to: second });
-    await expect(Notice.assign(notice.id, first, { to: "someone@else.example" })).rejects.toMatchObject({ code: "validation_failed" });
+    await expect(Notice.assign(notice.id, first, { to: "someone@else.example" })).rejects.toMatchObject({
+      code: "validation_failed",
+    });
     await Notice.decideAs(notice.id, second, { action: "approve" }, "console");
     await drain();
     await Notice.reverse(notice.id, first, { reason: "Mistake." });
     await drain();
-    const trail = (await Notice.get(notice.id)).events.filter((e) => !e.type.startsWith("mail_")).map((e) => [e.type, e.by]);
+    const trail = (await Notice.get(notice.id)).events
+      .filter((e) => !e.type.startsWith("mail_"))
+      .map((e) => [e.type, e.by]);
     expect(trail).toEqual([
       ["filed", expect.any(String)],
       ["confirmed", "requester"],

@@ -29,12 +29,15 @@ describe("a new confirmation link", () => {
     const { id, email } = await unconfirmed();
     expect(await (await app.request(pathOf(Links.status(id)))).text()).not.toContain("Send me a new confirmation link");
 
-    await Bounce.recordSes({
-      eventType: "Bounce",
-      bounce: { bounceType: "Transient", bouncedRecipients: [{ emailAddress: email }] },
-      mail: { messageId: `m-${id}`, tags: { notice: [id] } },
-      // After the receipt left (the drain ran the dispatcher up to an hour or so ahead).
-    }, new Date(Date.now() + 6 * 3_600_000));
+    await Bounce.recordSes(
+      {
+        eventType: "Bounce",
+        bounce: { bounceType: "Transient", bouncedRecipients: [{ emailAddress: email }] },
+        mail: { messageId: `m-${id}`, tags: { notice: [id] } },
+        // After the receipt left (the drain ran the dispatcher up to an hour or so ahead).
+      },
+      new Date(Date.now() + 6 * 3_600_000),
+    );
     const page = await (await app.request(pathOf(Links.status(id)))).text();
     expect(page).toContain("Our last email to you could not be delivered");
     expect(page).toContain("Send me a new confirmation link");
@@ -71,7 +74,9 @@ describe("a new confirmation link", () => {
           Key: Table.key.notice(id),
           UpdateExpression: "SET events = :events",
           ExpressionAttributeValues: {
-            ":events": (await Notice.get(id)).events.map((e) => (e.type === "mail_sent" ? { ...e, at: new Date(Date.now() - 8 * 86_400_000).toISOString() } : e)),
+            ":events": (await Notice.get(id)).events.map((e) =>
+              e.type === "mail_sent" ? { ...e, at: new Date(Date.now() - 8 * 86_400_000).toISOString() } : e,
+            ),
           },
         }),
       );

@@ -111,7 +111,9 @@ describe("GET /takedowns with notices:review", () => {
 
     const elsewhere = await call("GET", `/takedowns?status=approved&cursor=${cursor}`, { key: reviewer.secret });
     expect(elsewhere.status).toBe(422);
-    expect(await elsewhere.json()).toMatchObject({ error: { code: "validation_failed", issues: [{ path: "cursor" }] } });
+    expect(await elsewhere.json()).toMatchObject({
+      error: { code: "validation_failed", issues: [{ path: "cursor" }] },
+    });
     const forged = await call("GET", "/takedowns?cursor=bm90LWEtY3Vyc29y", { key: reviewer.secret });
     expect(forged.status).toBe(422);
     const status = await call("GET", "/takedowns?status=pondering", { key: reviewer.secret });
@@ -166,7 +168,10 @@ describe("GET /takedowns/:id with notices:review", () => {
     const { notice } = await confirmedNotice();
     expect((await call("GET", `/takedowns/${notice.id}`, { key: filer.secret })).status).toBe(404);
     const { id } = await keyedNotice();
-    const own = (await (await call("GET", `/takedowns/${id}`, { key: filer.secret })).json()) as Record<string, unknown>;
+    const own = (await (await call("GET", `/takedowns/${id}`, { key: filer.secret })).json()) as Record<
+      string,
+      unknown
+    >;
     expect(own).toMatchObject({ id, status: "pending_review" });
     expect(own).not.toHaveProperty("events");
     expect(own).not.toHaveProperty("notes");
@@ -176,7 +181,10 @@ describe("GET /takedowns/:id with notices:review", () => {
 /** The answer to a review call: its status and JSON body. */
 async function act(id: string, what: "decision" | "reversal" | "notes", body: unknown, key = reviewer) {
   const response = await call("POST", `/takedowns/${id}/${what}`, { key: key.secret, body });
-  return { status: response.status, body: (await response.json()) as Case & { error: { code: string; message: string; issues?: { path: string }[] } } };
+  return {
+    status: response.status,
+    body: (await response.json()) as Case & { error: { code: string; message: string; issues?: { path: string }[] } },
+  };
 }
 
 const hidden = async (articleId: string) => Article.isHidden((await Article.get(articleId))!);
@@ -198,8 +206,17 @@ describe("POST /takedowns/:id/decision", () => {
     const { notice, input, articles } = await confirmedNotice();
     const { status, body } = await act(notice.id, "decision", { action: "approve", reason: "The sender wrote it." });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ id: notice.id, status: "approved", decision: { action: "approved", reason: "The sender wrote it." } });
-    expect(body.events.at(-1)).toMatchObject({ type: "decided", action: "approved", via: "api", actor: keyName(reviewer) });
+    expect(body).toMatchObject({
+      id: notice.id,
+      status: "approved",
+      decision: { action: "approved", reason: "The sender wrote it." },
+    });
+    expect(body.events.at(-1)).toMatchObject({
+      type: "decided",
+      action: "approved",
+      via: "api",
+      actor: keyName(reviewer),
+    });
 
     await Dispatch.deliver(notice.id);
     expect(await hidden(articles[0]!.id)).toBe(true);
@@ -232,9 +249,16 @@ describe("POST /takedowns/:id/decision", () => {
 
   it("rejects as manifestly unfounded, with the reason the requester is sent", async () => {
     const { notice, input } = await confirmedNotice();
-    const { status, body } = await act(notice.id, "decision", { action: "reject", reason: "We hold a licence.", unfounded: true });
+    const { status, body } = await act(notice.id, "decision", {
+      action: "reject",
+      reason: "We hold a licence.",
+      unfounded: true,
+    });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ status: "rejected", decision: { action: "rejected", unfounded: true, reason: "We hold a licence." } });
+    expect(body).toMatchObject({
+      status: "rejected",
+      decision: { action: "rejected", unfounded: true, reason: "We hold a licence." },
+    });
     await Dispatch.deliver(notice.id);
     const mail = await waitForMail(input.requester.email, /was rejected/);
     expect(mail.body.text).toContain(`made through our review API by ${keyName(reviewer)}`);
@@ -301,7 +325,11 @@ describe("POST /takedowns/:id/reversal", () => {
     expect(status).toBe(200);
     expect(body.status).toBe("reversed");
     expect(body.urls.map((u) => u.outcome)).toEqual(["restored"]);
-    expect(body.events.at(-1)).toMatchObject({ type: "reversed", reason: "We found our licence.", actor: keyName(reviewer) });
+    expect(body.events.at(-1)).toMatchObject({
+      type: "reversed",
+      reason: "We found our licence.",
+      actor: keyName(reviewer),
+    });
     await Dispatch.deliver(notice.id);
     expect(await hidden(articles[0]!.id)).toBe(false);
     const mail = await waitForMail(input.requester.email, /revers/i);
@@ -310,10 +338,16 @@ describe("POST /takedowns/:id/reversal", () => {
 
   it("reverses some URLs only, keeping the others hidden", async () => {
     const { input, articles } = await confirmedNotice({ articles: 2 });
-    const both = await Notice.file({ ...input, urls: articles.map((a) => a.originalUrl) }, new Date(), { id: filer.id, name: filer.name });
+    const both = await Notice.file({ ...input, urls: articles.map((a) => a.originalUrl) }, new Date(), {
+      id: filer.id,
+      name: filer.name,
+    });
     await act(both.id, "decision", { action: "approve", reason: "Both theirs." });
     await Dispatch.deliver(both.id);
-    const { status, body } = await act(both.id, "reversal", { reason: "The second is ours.", urls: [articles[1]!.originalUrl] });
+    const { status, body } = await act(both.id, "reversal", {
+      reason: "The second is ours.",
+      urls: [articles[1]!.originalUrl],
+    });
     expect(status).toBe(200);
     expect(body.status).toBe("partially_approved");
     expect(body.urls.map((u) => u.outcome)).toEqual(["hidden", "restored"]);
@@ -338,7 +372,9 @@ describe("POST /takedowns/:id/notes", () => {
     const { status, body } = await act(notice.id, "notes", { text: "Asked the newsroom about the licence." });
     expect(status).toBe(201);
     expect(body.status).toBe("pending_review");
-    expect(body.notes).toEqual([{ text: "Asked the newsroom about the licence.", actor: keyName(reviewer), at: expect.any(String) }]);
+    expect(body.notes).toEqual([
+      { text: "Asked the newsroom about the licence.", actor: keyName(reviewer), at: expect.any(String) },
+    ]);
     expect(body.events.at(-1)).toMatchObject({ type: "noted", actor: keyName(reviewer) });
 
     const statusLink = new URL(Links.status(notice.id));
@@ -350,7 +386,11 @@ describe("POST /takedowns/:id/notes", () => {
     const { notice } = await confirmedNotice();
     for (const body of [{ text: "  " }, {}, null, JSON.stringify("a note")]) {
       const { status, body: answer } = await act(notice.id, "notes", body);
-      expect([JSON.stringify(body), status, answer.error.issues?.[0]?.path]).toEqual([JSON.stringify(body), 422, "text"]);
+      expect([JSON.stringify(body), status, answer.error.issues?.[0]?.path]).toEqual([
+        JSON.stringify(body),
+        422,
+        "text",
+      ]);
     }
     expect((await read(notice.id)).notes).toEqual([]);
     expect((await act("0123456789abcdefghij", "notes", { text: "Who?" })).status).toBe(404);

@@ -51,9 +51,19 @@ describe("rules a reader meets", () => {
     const sourceDomain = `byline-${unique()}.example`;
     const own = await Article.ingest(story(sourceDomain, "Maya Lindqvist", "own"));
     await approved(
-      noticeInput([own.originalUrl], { scope: "author", future: true, requester: { name: "Maya Lindqvist", email: `maya-${unique()}@rights.example`, role: "author" }, signature: "Maya Lindqvist" }),
+      noticeInput([own.originalUrl], {
+        scope: "author",
+        future: true,
+        requester: { name: "Maya Lindqvist", email: `maya-${unique()}@rights.example`, role: "author" },
+        signature: "Maya Lindqvist",
+      }),
     );
-    const bylines = ["Maya Lindqvist and Tomasz Wren", "Tomasz Wren & Maya Lindqvist", "Ana Ruiz, Maya Lindqvist with Tomasz Wren", "Tomasz Wren"];
+    const bylines = [
+      "Maya Lindqvist and Tomasz Wren",
+      "Tomasz Wren & Maya Lindqvist",
+      "Ana Ruiz, Maya Lindqvist with Tomasz Wren",
+      "Tomasz Wren",
+    ];
     const statuses = [];
     for (const [i, byline] of bylines.entries()) {
       statuses.push(await statusOf((await Article.ingest(story(sourceDomain, byline, `co-${i}`))).id));
@@ -65,7 +75,12 @@ describe("rules a reader meets", () => {
     const sourceDomain = `coauthor-${unique()}.example`;
     const shared = await Article.ingest(story(sourceDomain, "Tomasz Wren and Maya Lindqvist", "shared"));
     const notice = await approved(
-      noticeInput([shared.originalUrl], { scope: "author", future: true, requester: { name: "Maya Lindqvist", email: `maya-${unique()}@rights.example`, role: "author" }, signature: "Maya Lindqvist" }),
+      noticeInput([shared.originalUrl], {
+        scope: "author",
+        future: true,
+        requester: { name: "Maya Lindqvist", email: `maya-${unique()}@rights.example`, role: "author" },
+        signature: "Maya Lindqvist",
+      }),
     );
     expect(notice.subjects).toMatchObject([{ author: "Maya Lindqvist", authorKey: "maya-lindqvist" }]);
     expect(await statusOf((await Article.ingest(story(sourceDomain, "Tomasz Wren", "solo"))).id)).toBe(200);
@@ -88,9 +103,25 @@ describe("rules written by another process", () => {
     const here = await ingestSource(1);
     expect(await statusOf(elsewhere.articles[0]!.id)).toBe(200);
     // Another Lambda approves a notice over `elsewhere`: its rule and a new version land behind our back.
-    const rule = { id: Suppression.ruleId(elsewhere.sourceDomain), kind: "source", sourceDomain: elsewhere.sourceDomain, notice: "n-elsewhere", createdAt: new Date().toISOString() };
-    await dynamo().send(new PutCommand({ TableName: Table.name(), Item: { ...Table.rules.of(rule.id, rule.notice), type: "rule", ...rule } }));
-    await dynamo().send(new PutCommand({ TableName: Table.name(), Item: { ...Table.rules.version, type: "rules-version", version: `v-${unique()}` } }));
+    const rule = {
+      id: Suppression.ruleId(elsewhere.sourceDomain),
+      kind: "source",
+      sourceDomain: elsewhere.sourceDomain,
+      notice: "n-elsewhere",
+      createdAt: new Date().toISOString(),
+    };
+    await dynamo().send(
+      new PutCommand({
+        TableName: Table.name(),
+        Item: { ...Table.rules.of(rule.id, rule.notice), type: "rule", ...rule },
+      }),
+    );
+    await dynamo().send(
+      new PutCommand({
+        TableName: Table.name(),
+        Item: { ...Table.rules.version, type: "rules-version", version: `v-${unique()}` },
+      }),
+    );
     // This process then approves one over `here`, from the rule set it knew before.
     await approved(noticeInput([here.articles[0]!.originalUrl], { scope: "source", future: true }));
     expect(await statusOf(here.articles[0]!.id)).toBe(451);

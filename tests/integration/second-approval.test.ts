@@ -17,12 +17,22 @@ describe("a rule for the future, with a second approval required", () => {
     const { articles, sourceDomain, author } = await ingestSource(1);
     const input = noticeInput([articles[0]!.originalUrl], { future: true });
     const filed = await Notice.file(input);
-    await Notice.confirmAnonymous(filed.id, new URL(Links.act(filed.id, "confirm", input.requester.email)).searchParams.get("token")!);
+    await Notice.confirmAnonymous(
+      filed.id,
+      new URL(Links.act(filed.id, "confirm", input.requester.email)).searchParams.get("token")!,
+    );
     await approve(filed.id, first);
     await drain();
     let n = 0;
     const later = () =>
-      Article.ingest({ title: "Later", author, sourceName: "S", sourceDomain, originalUrl: `https://www.${sourceDomain}/later-${n++}`, publishedAt: "2026-11-20T00:00:00Z" });
+      Article.ingest({
+        title: "Later",
+        author,
+        sourceName: "S",
+        sourceDomain,
+        originalUrl: `https://www.${sourceDomain}/later-${n++}`,
+        publishedAt: "2026-11-20T00:00:00Z",
+      });
 
     expect(Article.isHidden((await Article.get(articles[0]!.id))!)).toBe(true);
     expect(Article.isHidden((await Article.get((await later()).id))!)).toBe(false);
@@ -30,13 +40,19 @@ describe("a rule for the future, with a second approval required", () => {
     const [waiting] = Notice.awaitingConfirmation(approved);
     expect(waiting).toMatchObject({ kind: "author", sourceDomain });
 
-    await expect(Notice.confirmRule(filed.id, first, { rule: waiting!.id })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(Notice.confirmRule(filed.id, first, { rule: waiting!.id })).rejects.toMatchObject({
+      code: "forbidden",
+    });
     await Notice.confirmRule(filed.id, second, { rule: waiting!.id });
     await drain();
     expect(Article.isHidden((await Article.get((await later()).id))!)).toBe(true);
     const confirmed = await Notice.get(filed.id);
     expect(Notice.awaitingConfirmation(confirmed)).toEqual([]);
-    expect(confirmed.events.filter((e) => e.type === "rule_confirmed" || e.type === "rule_created").map((e) => [e.type, e.by])).toEqual([
+    expect(
+      confirmed.events
+        .filter((e) => e.type === "rule_confirmed" || e.type === "rule_created")
+        .map((e) => [e.type, e.by]),
+    ).toEqual([
       ["rule_confirmed", second],
       ["rule_created", "system"],
     ]);

@@ -28,7 +28,17 @@ describe("npm run sources", () => {
     const domain = `cli-${unique()}.example`;
     const good = server.xml(`/cli-${unique()}.xml`, Feeds.rss1(server.origin));
     const broken = server.xml(`/cli-${unique()}.xml`, Feeds.malformed);
-    const added = await sources("add", "--name", "Harbour Gazette", "--domain", `https://www.${domain}/`, "--feed", good, "--feed", broken);
+    const added = await sources(
+      "add",
+      "--name",
+      "Harbour Gazette",
+      "--domain",
+      `https://www.${domain}/`,
+      "--feed",
+      good,
+      "--feed",
+      broken,
+    );
     expect(added).toMatchObject({ code: 0, err: "" });
     expect(added.out).toContain(`Source ${domain} "Harbour Gazette" (full) reads 2 feed(s):`);
 

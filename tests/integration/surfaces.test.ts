@@ -36,7 +36,9 @@ describe("the site's listings", () => {
     const domain = `gazette-${unique()}.example`;
     let items = [1, 2].map((n) => item(server.origin, n)).join("");
     const url = server.route(`/surfaces-${unique()}.xml`, (_request, response) =>
-      response.writeHead(200, { "content-type": "application/rss+xml" }).end(`<rss version="2.0"><channel><title>G</title>${items}</channel></rss>`),
+      response
+        .writeHead(200, { "content-type": "application/rss+xml" })
+        .end(`<rss version="2.0"><channel><title>G</title>${items}</channel></rss>`),
     );
     await Source.add({ name: "The Gazette", domain, feeds: [url] });
     const poll = async () => {
@@ -84,8 +86,12 @@ describe("the site's listings", () => {
     const domain = `paged-${unique()}.example`;
     for (let n = 1; n <= 25; n++) {
       await Article.ingest({
-        title: `Paged ${n}`, author: "A", sourceName: "Paged", sourceDomain: domain,
-        originalUrl: `https://${domain}/${n}`, publishedAt: new Date(Date.UTC(2026, 9, n)).toISOString(),
+        title: `Paged ${n}`,
+        author: "A",
+        sourceName: "Paged",
+        sourceDomain: domain,
+        originalUrl: `https://${domain}/${n}`,
+        publishedAt: new Date(Date.UTC(2026, 9, n)).toISOString(),
       });
     }
     const first = await app.request(`/sources/${domain}`);
@@ -105,12 +111,22 @@ describe("the site's listings", () => {
 describe("provenance for operators", () => {
   it("shows, per matched article, the feed and the time we first saw it, in the review mail and on the decision page", async () => {
     const domain = `first-${unique()}.example`;
-    const url = server.xml(`/provenance-${unique()}.xml`, `<rss version="2.0"><channel><title>P</title>${item(server.origin, 7)}</channel></rss>`);
+    const url = server.xml(
+      `/provenance-${unique()}.xml`,
+      `<rss version="2.0"><channel><title>P</title>${item(server.origin, 7)}</channel></rss>`,
+    );
     await Source.add({ name: "First Publisher", domain, feeds: [url] });
     const source = (await Source.get(domain))!;
     await Poll.pollOne(source, source.feeds[0]!, new Date("2026-11-07T09:15:00Z"), { allowLoopback: true });
     const pushed = await Article.ingest(
-      { title: "Pushed", author: "B", sourceName: "Push", sourceDomain: domain, originalUrl: `https://${domain}/pushed`, publishedAt: "2026-11-08T00:00:00Z" },
+      {
+        title: "Pushed",
+        author: "B",
+        sourceName: "Push",
+        sourceDomain: domain,
+        originalUrl: `https://${domain}/pushed`,
+        publishedAt: "2026-11-08T00:00:00Z",
+      },
       new Date("2026-11-08T10:00:00Z"),
     );
 
@@ -118,7 +134,9 @@ describe("provenance for operators", () => {
     const filed = await Notice.file(input);
     await Notice.confirmAnonymous(filed.id, tokenOf(Links.act(filed.id, "confirm", input.requester.email)));
     await drain();
-    const review = (await mailAbout(filed.id)).find((mail) => mail.destination.to.includes(OPERATORS[0]!) && !/was (approved|rejected)/.test(mail.subject))!;
+    const review = (await mailAbout(filed.id)).find(
+      (mail) => mail.destination.to.includes(OPERATORS[0]!) && !/was (approved|rejected)/.test(mail.subject),
+    )!;
     expect(review.body.text).toContain(`first seen 7 November 2026, 09:15 UTC in the feed ${url}`);
     expect(review.body.text).toContain("first seen 8 November 2026, 10:00 UTC pushed to the API");
 

@@ -57,7 +57,10 @@ describe("delivering in production", () => {
         { resolve: async () => [{ address: "93.184.215.14", family: 4 }] },
       );
       const { articles } = await ingestSource(1);
-      const filed = await call("POST", "/takedowns", { key: key.secret, body: noticeInput([articles[0]!.originalUrl]) });
+      const filed = await call("POST", "/takedowns", {
+        key: key.secret,
+        body: noticeInput([articles[0]!.originalUrl]),
+      });
       const { id } = (await filed.json()) as { id: string };
 
       // …and now it resolves to loopback, which the attempt refuses before connecting.

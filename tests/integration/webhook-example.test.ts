@@ -15,7 +15,10 @@ import { ingestSource } from "../support/fixtures";
 it("registers its receiver, gets the signed event and reads each URL's outcome", async () => {
   const key = await newKey();
   const { articles } = await ingestSource(1);
-  const api = hc<App>("http://127.0.0.1:3999", { fetch: app.request, headers: { Authorization: `Bearer ${key.secret}` } });
+  const api = hc<App>("http://127.0.0.1:3999", {
+    fetch: app.request,
+    headers: { Authorization: `Bearer ${key.secret}` },
+  });
   const receiver = await listen();
   try {
     const endpoint = await subscribe(api, receiver.url);

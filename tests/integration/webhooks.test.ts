@@ -129,7 +129,12 @@ describe("status-change events", () => {
     const id = await fileWith(key);
     await Dispatch.deliver(id);
     // A dispatcher that died after fanning out runs it again.
-    const queued = { kind: "webhook" as const, status: "pending_review" as const, attempts: 0, queuedAt: new Date().toISOString() };
+    const queued = {
+      kind: "webhook" as const,
+      status: "pending_review" as const,
+      attempts: 0,
+      queuedAt: new Date().toISOString(),
+    };
     await Webhook.fanOut(await Notice.get(id), queued);
 
     expect(hooks.verified()).toHaveLength(1);
@@ -157,7 +162,11 @@ describe("the receiver's verification (negative control)", () => {
     const headers = genuine!.headers as Record<string, string>;
     const signed = Object.fromEntries(Object.entries(headers).filter(([name]) => name.startsWith("webhook-")));
     const resend = (body: string, changed: Record<string, string> = {}) =>
-      fetch(hooks.url, { method: "POST", headers: { "content-type": "application/json", ...signed, ...changed }, body });
+      fetch(hooks.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...signed, ...changed },
+        body,
+      });
 
     expect((await resend(genuine!.body)).status).toBe(204);
     expect((await resend(genuine!.body.replace("matched", "hidden"))).status).toBe(401);
@@ -226,7 +235,9 @@ describe("retries", () => {
     expect(hooks.verified()).toHaveLength(times.length);
 
     hooks.answerWith(() => 200);
-    const replayed = await call("POST", `/webhooks/${endpoint.id}/deliveries/${delivery!.id}/replay`, { key: key.secret });
+    const replayed = await call("POST", `/webhooks/${endpoint.id}/deliveries/${delivery!.id}/replay`, {
+      key: key.secret,
+    });
     expect(replayed.status).toBe(202);
     expect(await replayed.json()).toMatchObject({ id: delivery!.id, status: "pending", attempts: times.length });
     await sweepAt(new Date());
@@ -283,7 +294,9 @@ describe("managing endpoints", () => {
     // The owner's endpoint is untouched, and the delivery belongs to that endpoint only.
     expect(await deliveriesOf(owner, endpoint.id)).toHaveLength(1);
     const { endpoint: second } = await register(owner, { url: "http://127.0.0.1:9/other" });
-    const elsewhere = await call("POST", `/webhooks/${second.id}/deliveries/${delivery!.id}/replay`, { key: owner.secret });
+    const elsewhere = await call("POST", `/webhooks/${second.id}/deliveries/${delivery!.id}/replay`, {
+      key: owner.secret,
+    });
     expect(elsewhere.status).toBe(404);
   });
 
@@ -291,12 +304,19 @@ describe("managing endpoints", () => {
     const ingest = await newKey(["articles:write"]);
     expect((await call("GET", "/webhooks")).status).toBe(401);
     expect((await call("GET", "/webhooks", { key: ingest.secret })).status).toBe(403);
-    expect((await call("POST", "/webhooks", { key: ingest.secret, body: { url: "https://hooks.example/" } })).status).toBe(403);
+    expect(
+      (await call("POST", "/webhooks", { key: ingest.secret, body: { url: "https://hooks.example/" } })).status,
+    ).toBe(403);
   });
 
   it("refuses what is not an endpoint, and more than 10 a key", async () => {
     const key = await newKey();
-    for (const body of [{}, { url: "ftp://hooks.example/" }, { url: "not a url" }, { url: "https://hooks.example/", description: 7 }]) {
+    for (const body of [
+      {},
+      { url: "ftp://hooks.example/" },
+      { url: "not a url" },
+      { url: "https://hooks.example/", description: 7 },
+    ]) {
       expect((await register(key, body)).status, JSON.stringify(body)).toBe(422);
     }
     for (let i = 0; i < Webhook.MAX_ENDPOINTS_PER_KEY; i++) {

@@ -118,7 +118,9 @@ describe("finding 2: the rule is named before anyone files or approves it", () =
     expect(text((await page(filed.statusUrl)).html)).toContain(rule);
     await approve(filed.id);
     await drain();
-    expect(text((await page(filed.statusUrl)).html)).toContain(`Future articles by ${author} at ${sourceDomain} blocked`);
+    expect(text((await page(filed.statusUrl)).html)).toContain(
+      `Future articles by ${author} at ${sourceDomain} blocked`,
+    );
   });
 
   it("the form names the author and source of the article it was opened from", async () => {
@@ -174,7 +176,12 @@ describe("finding 4: requesters never see operators' addresses", () => {
     const api = (await (await app.request(`/api/v1/takedowns/${filed.id}${url.search}`)).json()) as any;
     expect(api.decision.by).toBe("an operator");
     const notice = await Notice.get(filed.id);
-    const body = Webhook.event(notice, { kind: "webhook", status: "approved", attempts: 0, queuedAt: notice.decision!.at });
+    const body = Webhook.event(notice, {
+      kind: "webhook",
+      status: "approved",
+      attempts: 0,
+      queuedAt: notice.decision!.at,
+    });
     expect(JSON.stringify(body)).not.toContain("@syndication.example");
 
     // Operators still see who decided.
@@ -188,7 +195,10 @@ describe("finding 5: links carry no personal data", () => {
     const { articles } = await ingestSource(1);
     const input = noticeInput([articles[0]!.originalUrl]);
     const filed = await file(input);
-    for (const link of [Links.act(filed.id, "confirm", input.requester.email), Links.act(filed.id, "approve", OPERATORS[0]!)]) {
+    for (const link of [
+      Links.act(filed.id, "confirm", input.requester.email),
+      Links.act(filed.id, "approve", OPERATORS[0]!),
+    ]) {
       const [payload] = tokenOf(link).split(".");
       const decoded = Buffer.from(payload!, "base64url").toString("utf8");
       expect(decoded).not.toContain("@");
@@ -248,7 +258,10 @@ describe("finding 7: redress that reaches someone", () => {
     const contested = await app.request(`/takedowns/${filed.id}/contest`, {
       method: "POST",
       headers: { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ token: url.searchParams.get("token")!, objection: "I am the author; see my byline." }).toString(),
+      body: new URLSearchParams({
+        token: url.searchParams.get("token")!,
+        objection: "I am the author; see my byline.",
+      }).toString(),
     });
     expect(contested.status).toBe(200);
     expect(text(await contested.text())).toContain("Your appeal is recorded");
@@ -308,7 +321,12 @@ describe("finding 9 and issue 9 finding 4(b): signatures and names", () => {
   it("shows operators every invisible or format character in a name", async () => {
     const { articles } = await ingestSource(1);
     const name = "Ada\u200dOk\u2060afor\u00ad \u3164";
-    const filed = await confirmed(noticeInput([articles[0]!.originalUrl], { requester: { name, email: `a-${unique()}@x.example`, role: "author" }, signature: name }));
+    const filed = await confirmed(
+      noticeInput([articles[0]!.originalUrl], {
+        requester: { name, email: `a-${unique()}@x.example`, role: "author" },
+        signature: name,
+      }),
+    );
     const review = (await reviewMail(filed.id)).body.text!;
     const approvePage = (await page(Links.act(filed.id, "approve", OPERATORS[0]!))).html;
     for (const shown of [review, approvePage]) {

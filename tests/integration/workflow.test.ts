@@ -136,7 +136,9 @@ describe("operators deciding from their email", () => {
     const apiView = await app.request(`/api/v1/articles/${articles[0]!.id}`);
     expect(apiView.status).toBe(451);
     expect(apiView.headers.get("link")).toBe(`<${ORIGIN}/notices/${json.id}>; rel="blocked-by"`);
-    expect(await apiView.json()).toMatchObject({ error: { code: "unavailable_for_legal_reasons", message: expect.stringContaining(json.id) } });
+    expect(await apiView.json()).toMatchObject({
+      error: { code: "unavailable_for_legal_reasons", message: expect.stringContaining(json.id) },
+    });
 
     const decision = await deliveredMail(input.requester.email, /was approved/);
     expect(decision.body.text).toContain("If you disagree");
@@ -163,7 +165,10 @@ describe("operators deciding from their email", () => {
     const mail = await deliveredMail(input.requester.email, /was rejected/);
     expect(mail.body.text).toContain("The sender is not <b>the author</b>.");
     expect(mail.body.html).toContain("The sender is not &lt;b&gt;the author&lt;/b&gt;.");
-    const status = await app.request(new URL((json as any).statusUrl).pathname.replace("/takedowns", "/api/v1/takedowns") + new URL(json.statusUrl).search);
+    const status = await app.request(
+      new URL((json as any).statusUrl).pathname.replace("/takedowns", "/api/v1/takedowns") +
+        new URL(json.statusUrl).search,
+    );
     expect(await status.json()).toMatchObject({
       status: "rejected",
       urls: [{ outcome: "rejected" }],
@@ -262,7 +267,9 @@ describe("ingest", () => {
       body: JSON.stringify(body),
     });
     expect(denied.status).toBe(401);
-    const first = (await (await app.request("/api/v1/articles", { method: "POST", headers: INGEST, body: JSON.stringify(body) })).json()) as any;
+    const first = (await (
+      await app.request("/api/v1/articles", { method: "POST", headers: INGEST, body: JSON.stringify(body) })
+    ).json()) as any;
     const again = (await (
       await app.request("/api/v1/articles", {
         method: "POST",
@@ -286,6 +293,8 @@ describe("ingest", () => {
     });
     expect(response.status).toBe(422);
     const { error } = (await response.json()) as any;
-    expect(error.issues.map((i: any) => i.path)).toEqual(expect.arrayContaining(["author", "originalUrl", "publishedAt"]));
+    expect(error.issues.map((i: any) => i.path)).toEqual(
+      expect.arrayContaining(["author", "originalUrl", "publishedAt"]),
+    );
   });
 });

@@ -26,17 +26,49 @@ const peer = () => `10.99.${(++peers >> 8) & 255}.${peers & 255}`;
 
 /** One character from each kind that has broken text handling somewhere. */
 const HOSTILE_CHARS = [
-  "\u0000", "\u0007", "\r\n", "\u007f", "\u0085", // controls
-  "\u00ad", "\u200b", "\u200d", "\u2060", "\u3164", "\ufeff", // invisible and format
-  "\u202e", "\u2066", "\u061c", // bidi
-  "\ud800", "\udfff", // lone surrogates
-  "\u0301", "\u0e49", // combining
-  "\ue000", "\udb80\udc00", // private use
-  "\ufffe", "\uffff", // noncharacters
-  "\u00a0", "\u3000", "\u2028", // spaces and separators
-  "😀", "👩‍👩‍👧", "🏳️‍🌈", "ǅ", "ß", "İ", "ﬃ", "Ⅻ", "١", "𝟘", // emoji, case oddities, digits
+  "\u0000",
+  "\u0007",
+  "\r\n",
+  "\u007f",
+  "\u0085", // controls
+  "\u00ad",
+  "\u200b",
+  "\u200d",
+  "\u2060",
+  "\u3164",
+  "\ufeff", // invisible and format
+  "\u202e",
+  "\u2066",
+  "\u061c", // bidi
+  "\ud800",
+  "\udfff", // lone surrogates
+  "\u0301",
+  "\u0e49", // combining
+  "\ue000",
+  "\udb80\udc00", // private use
+  "\ufffe",
+  "\uffff", // noncharacters
+  "\u00a0",
+  "\u3000",
+  "\u2028", // spaces and separators
+  "😀",
+  "👩‍👩‍👧",
+  "🏳️‍🌈",
+  "ǅ",
+  "ß",
+  "İ",
+  "ﬃ",
+  "Ⅻ",
+  "١",
+  "𝟘", // emoji, case oddities, digits
+  "<script>",
+  "\"'`",
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a template placeholder is one of the hostile strings.
-  "<script>", "\"'`", "${x}", "%00", "../", "@", "+",
+  "${x}",
+  "%00",
+  "../",
+  "@",
+  "+",
 ];
 
 const hostileString = fc.oneof(
@@ -50,7 +82,9 @@ const hostileString = fc.oneof(
 
 /** Nested arrays and objects, up to thousands of levels. */
 const nested = fc.integer({ min: 10, max: 5_000 }).chain((depth) =>
-  fc.constantFrom(JSON.parse("[".repeat(Math.min(depth, 900)) + "]".repeat(Math.min(depth, 900))), { a: { b: { c: [[[{}]]] } } }),
+  fc.constantFrom(JSON.parse("[".repeat(Math.min(depth, 900)) + "]".repeat(Math.min(depth, 900))), {
+    a: { b: { c: [[[{}]]] } },
+  }),
 );
 
 const anything = fc.oneof(
@@ -60,7 +94,8 @@ const anything = fc.oneof(
 );
 
 /** Hostile one time in `n`, else null (the field keeps its valid value). */
-const replacedOneIn = (n: number) => fc.oneof({ weight: n - 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: anything });
+const replacedOneIn = (n: number) =>
+  fc.oneof({ weight: n - 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: anything });
 
 /** A valid notice whose fields (each one, nested ones too) may be replaced by hostile values. */
 function hostileNotices(url: string) {
@@ -79,7 +114,7 @@ function hostileNotices(url: string) {
     })
     .map((hostile) => {
       const base = noticeInput([url]);
-      const pick = <T,>(value: unknown, fallback: T) => (value === null ? fallback : value);
+      const pick = <T>(value: unknown, fallback: T) => (value === null ? fallback : value);
       const name = pick(hostile.name, base.requester.name);
       return {
         ...base,
@@ -103,14 +138,22 @@ function hostileNotices(url: string) {
 /** Writes a request made, apart from the rate counters every call moves. */
 async function writesDuring(request: () => Promise<Response>) {
   const { result: response, calls } = await callsDuring(request);
-  const writes = calls.filter((c) => /^(Put|Update|Delete|BatchWrite)/.test(c.command) && !JSON.stringify(c.input).includes('"RATE#'));
+  const writes = calls.filter(
+    (c) => /^(Put|Update|Delete|BatchWrite)/.test(c.command) && !JSON.stringify(c.input).includes('"RATE#'),
+  );
   return { response, writes: writes.length };
 }
 
-type Hostile = { requester: Record<string, unknown>; urls: unknown[]; work: unknown; explanation: unknown; signature: unknown };
+type Hostile = {
+  requester: Record<string, unknown>;
+  urls: unknown[];
+  work: unknown;
+  explanation: unknown;
+  signature: unknown;
+};
 
 function asForm(body: Hostile): Record<string, string> {
-  const text = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value) ?? "");
+  const text = (value: unknown) => (typeof value === "string" ? value : (JSON.stringify(value) ?? ""));
   return {
     name: text(body.requester.name),
     email: text(body.requester.email),
@@ -137,7 +180,8 @@ describe("hostile input", () => {
     // Its first use records the date; after that a refused call writes nothing.
     await call("GET", "/takedowns", { key: key.secret });
     const statuses: Record<string, number> = {};
-    const count = (label: string, status: number) => (statuses[`${label} ${status}`] = (statuses[`${label} ${status}`] ?? 0) + 1);
+    const count = (label: string, status: number) =>
+      (statuses[`${label} ${status}`] = (statuses[`${label} ${status}`] ?? 0) + 1);
     const started = Date.now();
 
     await fc.assert(

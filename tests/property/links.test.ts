@@ -37,14 +37,21 @@ const edited = (token: string) =>
     .map(({ at, kind, char }) =>
       kind === "insert"
         ? token.slice(0, at) + char + token.slice(at)
-        : token.slice(0, Math.min(at, token.length - 1)) + (kind === "replace" ? char : "") + token.slice(Math.min(at, token.length - 1) + 1),
+        : token.slice(0, Math.min(at, token.length - 1)) +
+          (kind === "replace" ? char : "") +
+          token.slice(Math.min(at, token.length - 1) + 1),
     )
     .filter((changed) => changed !== token);
 
 /** What a person can see and what a decision changes, to compare before and after. */
 async function snapshot(id: string) {
   const notice = await Notice.get(id);
-  return { status: notice.status, version: notice.version, events: notice.events.length, outbox: Object.keys(notice.outbox) };
+  return {
+    status: notice.status,
+    version: notice.version,
+    events: notice.events.length,
+    outbox: Object.keys(notice.outbox),
+  };
 }
 
 describe("a link's token", () => {
@@ -108,11 +115,17 @@ describe("a link's token", () => {
     const { notice } = await confirmedNotice();
     const before = await snapshot(notice.id);
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 400 * 24 * 3_600_000 }), fc.constantFrom("approve", "reject"), async (ago, action) => {
-        const token = Token.sign({ notice: notice.id, action, actor: OPERATORS[0]!, expires: Date.now() - ago });
-        expect((await app.request(`/takedowns/${notice.id}/${action}?token=${token}`)).status).toBe(410);
-        expect((await press(`http://x/takedowns/${notice.id}/${action}?token=${token}`, { reason: "x" })).status).toBe(410);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 400 * 24 * 3_600_000 }),
+        fc.constantFrom("approve", "reject"),
+        async (ago, action) => {
+          const token = Token.sign({ notice: notice.id, action, actor: OPERATORS[0]!, expires: Date.now() - ago });
+          expect((await app.request(`/takedowns/${notice.id}/${action}?token=${token}`)).status).toBe(410);
+          expect(
+            (await press(`http://x/takedowns/${notice.id}/${action}?token=${token}`, { reason: "x" })).status,
+          ).toBe(410);
+        },
+      ),
       { seed: SEED, numRuns: 20 },
     );
     expect(await snapshot(notice.id)).toEqual(before);
@@ -162,10 +175,18 @@ describe("mail scanners opening live links", () => {
     const approveLink = Links.act(notice.id, "approve", OPERATORS[0]!);
     const approvePath = new URL(approveLink).pathname + new URL(approveLink).search;
     const reviewed = await snapshot(notice.id);
-    const opened = await Promise.all(Array.from({ length: 100 }, (_, i) => app.request(approvePath, { method: i % 2 ? "HEAD" : "GET" })));
+    const opened = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => app.request(approvePath, { method: i % 2 ? "HEAD" : "GET" })),
+    );
     expect(opened.every((r) => r.status === 200)).toBe(true);
     expect(await snapshot(notice.id)).toEqual(reviewed);
     expect((await press(approveLink)).status).toBe(200);
-    figure("links.scanner-opens", { requests: 1_000, statuses: Object.fromEntries(statuses), noticeChanged: false, ms, linkStillWorked: true });
+    figure("links.scanner-opens", {
+      requests: 1_000,
+      statuses: Object.fromEntries(statuses),
+      noticeChanged: false,
+      ms,
+      linkStillWorked: true,
+    });
   });
 });

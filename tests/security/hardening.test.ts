@@ -34,7 +34,11 @@ describe("the Origin check (d)", () => {
     const token = new URL(link).searchParams.get("token")!;
     const forged = await app.request(`http://evil.example/takedowns/${notice.id}/confirm`, {
       method: "POST",
-      headers: { origin: "http://evil.example", host: "evil.example", "content-type": "application/x-www-form-urlencoded" },
+      headers: {
+        origin: "http://evil.example",
+        host: "evil.example",
+        "content-type": "application/x-www-form-urlencoded",
+      },
       body: new URLSearchParams({ token }).toString(),
     });
     expect(forged.status).toBe(403);
@@ -55,9 +59,10 @@ describe("tokens (e)", () => {
     const lambda = { AWS_LAMBDA_FUNCTION_NAME: "takedown-site" };
     expect(() => load({ ...lambda, INGEST_TOKEN: "a-real-ingest-token" })).toThrow(/LINK_SECRET/);
     expect(() => load({ ...lambda, LINK_SECRET: "a-real-secret-of-32-characters!!" })).toThrow(/INGEST_TOKEN/);
-    expect(load({ ...lambda, LINK_SECRET: "a-real-secret-of-32-characters!!", INGEST_TOKEN: "a-real-ingest-token" }).linkSecret).toBe(
-      "a-real-secret-of-32-characters!!",
-    );
+    expect(
+      load({ ...lambda, LINK_SECRET: "a-real-secret-of-32-characters!!", INGEST_TOKEN: "a-real-ingest-token" })
+        .linkSecret,
+    ).toBe("a-real-secret-of-32-characters!!");
     // The local stack runs on its defaults.
     expect(load({}).linkSecret).toBe("local-development-link-secret");
   });
@@ -99,10 +104,18 @@ describe("idempotency (g)", () => {
     const key = await newKey();
     const { articles } = await ingestSource(1);
     const idem = { "idempotency-key": `fix-${Date.now()}` };
-    const bad = await call("POST", "/takedowns", { key: key.secret, headers: idem, body: { urls: [articles[0]!.originalUrl] } });
+    const bad = await call("POST", "/takedowns", {
+      key: key.secret,
+      headers: idem,
+      body: { urls: [articles[0]!.originalUrl] },
+    });
     expect(bad.status).toBe(422);
     const { noticeInput } = await import("../support/fixtures");
-    const good = await call("POST", "/takedowns", { key: key.secret, headers: idem, body: noticeInput([articles[0]!.originalUrl]) });
+    const good = await call("POST", "/takedowns", {
+      key: key.secret,
+      headers: idem,
+      body: noticeInput([articles[0]!.originalUrl]),
+    });
     expect(good.status).toBe(202);
     expect(good.headers.get("idempotent-replayed")).toBeNull();
   });
@@ -113,9 +126,17 @@ describe("idempotency (g)", () => {
     const { articles } = await ingestSource(1);
     const ip = "198.51.100.23";
     const idem = { "idempotency-key": "order-1" };
-    const first = await call("POST", "/takedowns", { ip, headers: { ...idem, ...proofOfWork() }, body: noticeInput([articles[0]!.originalUrl]) });
+    const first = await call("POST", "/takedowns", {
+      ip,
+      headers: { ...idem, ...proofOfWork() },
+      body: noticeInput([articles[0]!.originalUrl]),
+    });
     expect(first.status).toBe(202);
-    const second = await call("POST", "/takedowns", { ip, headers: { ...idem, ...proofOfWork() }, body: noticeInput([articles[0]!.originalUrl]) });
+    const second = await call("POST", "/takedowns", {
+      ip,
+      headers: { ...idem, ...proofOfWork() },
+      body: noticeInput([articles[0]!.originalUrl]),
+    });
     expect(second.status).toBe(202);
     expect(second.headers.get("idempotent-replayed")).toBeNull();
     expect(((await second.json()) as { id: string }).id).not.toBe(((await first.json()) as { id: string }).id);
@@ -132,7 +153,8 @@ describe("hidden articles and token pages (h)", () => {
     const text = await response.text();
     expect(JSON.parse(text)).toMatchObject({ error: { code: "unavailable_for_legal_reasons" } });
     expect(JSON.parse(text).error.message).toContain(notice.id);
-    for (const leaked of [articles[0]!.title, articles[0]!.author, articles[0]!.originalUrl]) expect(text).not.toContain(leaked);
+    for (const leaked of [articles[0]!.title, articles[0]!.author, articles[0]!.originalUrl])
+      expect(text).not.toContain(leaked);
     expect(response.headers.get("link")).toContain(`/notices/${notice.id}`);
   });
 
@@ -157,7 +179,10 @@ describe("paths (i)", () => {
     expect(logged.path.length).toBeLessThanOrEqual(200);
     const unknown = await app.request("/no/such/form", { method: "POST", headers: { origin: ORIGIN } });
     expect(unknown.status).toBe(404);
-    const crossSite = await app.request("/no/such/form", { method: "POST", headers: { origin: "http://evil.example" } });
+    const crossSite = await app.request("/no/such/form", {
+      method: "POST",
+      headers: { origin: "http://evil.example" },
+    });
     expect(crossSite.status).toBe(404);
   });
 });

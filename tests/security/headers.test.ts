@@ -35,7 +35,11 @@ function problems({ response, html }: Seen): string[] {
   const nonce = scripts.find((s) => s.startsWith("'nonce-"))?.slice(7, -1);
   if (!(policy.get("default-src") ?? []).includes("'self'")) found.push("default-src is not 'self'");
   if (scripts.includes("'unsafe-inline'") && !nonce) found.push("script-src allows inline script");
-  for (const [directive, value] of [["object-src", "'none'"], ["base-uri", "'none'"], ["frame-ancestors", "'none'"]]) {
+  for (const [directive, value] of [
+    ["object-src", "'none'"],
+    ["base-uri", "'none'"],
+    ["frame-ancestors", "'none'"],
+  ]) {
     if (policy.get(directive!)?.join(" ") !== value) found.push(`${directive} is not ${value}`);
   }
   const hsts = /max-age=(\d+)/.exec(response.headers.get("strict-transport-security") ?? "");
@@ -51,7 +55,8 @@ function problems({ response, html }: Seen): string[] {
     }
   }
   if (/\son[a-z]+\s*=/i.test(html.replace(/<script\b[\s\S]*?<\/script>/gi, ""))) found.push("inline event handler");
-  if (!styles.includes("'unsafe-inline'") && /<style\b|\sstyle="/i.test(html)) found.push("inline style the CSP blocks");
+  if (!styles.includes("'unsafe-inline'") && /<style\b|\sstyle="/i.test(html))
+    found.push("inline style the CSP blocks");
   return found;
 }
 
@@ -64,7 +69,9 @@ const get = (path: string) => app.request(path);
 
 /** Same-origin links and form targets in a page. */
 const linksIn = (html: string) =>
-  [...html.matchAll(/\shref="([^"#]+)"/g)].map((m) => m[1]!).filter((href) => href.startsWith("/") && !href.startsWith("//"));
+  [...html.matchAll(/\shref="([^"#]+)"/g)]
+    .map((m) => m[1]!)
+    .filter((href) => href.startsWith("/") && !href.startsWith("//"));
 
 describe("every HTML response", () => {
   it("has the CSP, HSTS, nosniff and no-referrer, allowed scripts only, and no cookie", async () => {
@@ -98,7 +105,10 @@ describe("every HTML response", () => {
     fault.remove();
     seen.push(
       unavailable,
-      await visit("status page", get(new URL(Links.status(notice.id)).pathname + new URL(Links.status(notice.id)).search)),
+      await visit(
+        "status page",
+        get(new URL(Links.status(notice.id)).pathname + new URL(Links.status(notice.id)).search),
+      ),
       await visit("public notice", get(`/notices/${hidden.notice.id}`)),
       await visit("451 article", get(`/articles/${hidden.articles[0]!.id}`)),
       await visit("confirm page", get(act(waiting.notice.id, "confirm", waiting.input.requester.email))),
@@ -107,7 +117,14 @@ describe("every HTML response", () => {
       await visit("403 forged link", get(`/takedowns/${notice.id}/approve?token=forged.token`)),
       await visit("410 expired link", get(act(notice.id, "approve", OPERATORS[0]!, Date.now() - 8 * 86_400_000))),
       await visit("404", get("/no/such/page")),
-      await visit("422 form", app.request("/takedown", { method: "POST", headers: { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" }, body: "name=" })),
+      await visit(
+        "422 form",
+        app.request("/takedown", {
+          method: "POST",
+          headers: { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
+          body: "name=",
+        }),
+      ),
       await visit("confirmed", press(Links.act(waiting.notice.id, "confirm", waiting.input.requester.email))),
       await visit("approved", press(Links.act(notice.id, "approve", OPERATORS[0]!))),
       await visit("410 decided", press(Links.act(notice.id, "reject", OPERATORS[1]!), { reason: "late" })),
@@ -122,14 +139,21 @@ describe("every HTML response", () => {
 
     const statuses = seen.map((s) => s.response.status);
     expect(statuses).toEqual(expect.arrayContaining([200, 403, 404, 410, 422, 451, 503]));
-    const failures = seen.flatMap((page) => problems(page).map((problem) => `${page.label} (${page.response.status}): ${problem}`));
+    const failures = seen.flatMap((page) =>
+      problems(page).map((problem) => `${page.label} (${page.response.status}): ${problem}`),
+    );
     expect(failures).toEqual([]);
     // Redirects and JSON carry the same headers.
     for (const response of [filed, await app.request("/api/v1/challenge"), await app.request("/assets/pow.js")]) {
       expect(response.headers.get("x-content-type-options")).toBe("nosniff");
       expect(response.headers.get("set-cookie")).toBeNull();
     }
-    figure("security.headers", { htmlResponses: seen.length, statuses: [...new Set(statuses)].sort(), crawled: visited.size, problems: 0 });
+    figure("security.headers", {
+      htmlResponses: seen.length,
+      statuses: [...new Set(statuses)].sort(),
+      crawled: visited.size,
+      problems: 0,
+    });
   });
 });
 
@@ -138,12 +162,25 @@ describe("every form POST", () => {
     const { notice, input } = await confirmedNotice({ confirm: false });
     const forms = {
       "/takedown": new URLSearchParams({ ...(await formFields()), proof: proofOfWork()["proof-of-work"] }),
-      [`/takedowns/${notice.id}/confirm`]: new URLSearchParams({ token: new URL(Links.act(notice.id, "confirm", input.requester.email)).searchParams.get("token")! }),
-      [`/takedowns/${notice.id}/approve`]: new URLSearchParams({ token: new URL(Links.act(notice.id, "approve", OPERATORS[0]!)).searchParams.get("token")! }),
-      [`/takedowns/${notice.id}/reject`]: new URLSearchParams({ token: new URL(Links.act(notice.id, "reject", OPERATORS[0]!)).searchParams.get("token")!, reason: "x" }),
+      [`/takedowns/${notice.id}/confirm`]: new URLSearchParams({
+        token: new URL(Links.act(notice.id, "confirm", input.requester.email)).searchParams.get("token")!,
+      }),
+      [`/takedowns/${notice.id}/approve`]: new URLSearchParams({
+        token: new URL(Links.act(notice.id, "approve", OPERATORS[0]!)).searchParams.get("token")!,
+      }),
+      [`/takedowns/${notice.id}/reject`]: new URLSearchParams({
+        token: new URL(Links.act(notice.id, "reject", OPERATORS[0]!)).searchParams.get("token")!,
+        reason: "x",
+      }),
     };
     // The forms the pages really contain are among those checked here.
-    const pages = [await get("/takedown"), await get(new URL(Links.act(notice.id, "confirm", input.requester.email)).pathname + new URL(Links.act(notice.id, "confirm", input.requester.email)).search)];
+    const pages = [
+      await get("/takedown"),
+      await get(
+        new URL(Links.act(notice.id, "confirm", input.requester.email)).pathname +
+          new URL(Links.act(notice.id, "confirm", input.requester.email)).search,
+      ),
+    ];
     for (const page of pages) {
       for (const [, action] of (await page.text()).matchAll(/<form[^>]*method="post"[^>]*action="([^"]+)"/g)) {
         expect(Object.keys(forms)).toContain(action);
@@ -176,6 +213,10 @@ describe("every form POST", () => {
       body: forms[`/takedowns/${notice.id}/confirm`]!.toString(),
     });
     expect(ours.status).toBe(200);
-    figure("security.form-origin", { forms: Object.keys(forms).length, hostileOrigins: Object.keys(hostile).length, refused });
+    figure("security.form-origin", {
+      forms: Object.keys(forms).length,
+      hostileOrigins: Object.keys(hostile).length,
+      refused,
+    });
   });
 });

@@ -30,7 +30,13 @@ describe("hostile text in a notice", () => {
       explanation: `${CANARY} ${HEADERS} ${RTL}`,
       signature: name,
     });
-    input.requester = { ...input.requester, name, organization: `${QUOTES} ${RTL}`, address: CONTROLS, phone: HEADERS.slice(0, 50) };
+    input.requester = {
+      ...input.requester,
+      name,
+      organization: `${QUOTES} ${RTL}`,
+      address: CONTROLS,
+      phone: HEADERS.slice(0, 50),
+    };
     const filed = await fileJson(input);
     expect(filed.status).toBe(202);
     const { id } = (await filed.json()) as { id: string };
@@ -43,13 +49,23 @@ describe("hostile text in a notice", () => {
     };
     const rejected = await press(Links.act(id, "reject", OPERATORS[1]!), { reason: `${MARKUP} ${HEADERS} ${RTL}` });
     expect(rejected.status).toBe(200);
-    const afterwards = { done: rejected, public: await app.request(`/notices/${id}`), statusAfter: await get(Links.status(id)) };
+    const afterwards = {
+      done: rejected,
+      public: await app.request(`/notices/${id}`),
+      statusAfter: await get(Links.status(id)),
+    };
     await drain();
     const mail = await mailAbout(id);
-    expect(mail.map((m) => m.destination.to)).toEqual(expect.arrayContaining([[email], [OPERATORS[0]], [OPERATORS[1]]]));
+    expect(mail.map((m) => m.destination.to)).toEqual(
+      expect.arrayContaining([[email], [OPERATORS[0]], [OPERATORS[1]]]),
+    );
 
     const htmls: [string, string][] = [
-      ...(await Promise.all(Object.entries({ ...pages, ...afterwards }).map(async ([label, r]) => [label, await r.text()] as [string, string]))),
+      ...(await Promise.all(
+        Object.entries({ ...pages, ...afterwards }).map(
+          async ([label, r]) => [label, await r.text()] as [string, string],
+        ),
+      )),
       ...mail.map((m): [string, string] => [`mail "${m.subject}" (html)`, m.body.html ?? ""]),
     ];
     for (const [label, html] of htmls) {
@@ -57,7 +73,9 @@ describe("hostile text in a notice", () => {
       expect(html, label).not.toMatch(HIDDEN_CHARS);
       if (html.includes("alert(1)")) expect(html, label).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     }
-    for (const [label, html] of htmls.filter(([l]) => ["approve", "reject", "statusAfter"].includes(l) || l.includes("Takedown notice"))) {
+    for (const [label, html] of htmls.filter(
+      ([l]) => ["approve", "reject", "statusAfter"].includes(l) || l.includes("Takedown notice"),
+    )) {
       expect(html, label).toContain("invoice[U+202E]gpj.exe");
     }
     for (const m of mail) {
@@ -68,15 +86,30 @@ describe("hostile text in a notice", () => {
     const review = mail.find((m) => m.destination.to.includes(OPERATORS[0]!))!;
     expect(review.body.text).toContain("Bcc: victim@elsewhere.example");
     expect(JSON.stringify(mail.map((m) => m.destination))).not.toContain("victim@elsewhere.example");
-    figure("security.hostile-text", { pages: Object.keys({ ...pages, ...afterwards }).length, mails: mail.length, rawMarkup: 0, hiddenCharacters: 0, revealedAs: "[U+202E]" });
+    figure("security.hostile-text", {
+      pages: Object.keys({ ...pages, ...afterwards }).length,
+      mails: mail.length,
+      rawMarkup: 0,
+      hiddenCharacters: 0,
+      revealedAs: "[U+202E]",
+    });
   });
 
   it("refuses a 10,000-character name with a field message, and shows it back escaped", async () => {
     const { articles } = await ingestSource(1);
     const name = `<b>${"A".repeat(10_000)}`;
-    const api = await fileJson(noticeInput([articles[0]!.originalUrl], { signature: name, requester: { name, email: "long@rights.example", role: "author" } }));
+    const api = await fileJson(
+      noticeInput([articles[0]!.originalUrl], {
+        signature: name,
+        requester: { name, email: "long@rights.example", role: "author" },
+      }),
+    );
     expect(api.status).toBe(422);
-    expect(await api.json()).toMatchObject({ error: { issues: expect.arrayContaining([{ path: "requester.name", message: "Keep this under 200 characters." }]) } });
+    expect(await api.json()).toMatchObject({
+      error: {
+        issues: expect.arrayContaining([{ path: "requester.name", message: "Keep this under 200 characters." }]),
+      },
+    });
 
     const form = await app.request("/takedown", {
       method: "POST",

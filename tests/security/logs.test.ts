@@ -25,7 +25,11 @@ describe("the logs", () => {
     const file = () => fileJson(input);
 
     // A bug whose message names the sender: a 500 that must not echo it.
-    const bug = intoDynamo({ when: writesTo("NOTICE#"), effect: { error: () => new Error(`boom for ${input.requester.email}: ${CANARY}`) }, times: 1 });
+    const bug = intoDynamo({
+      when: writesTo("NOTICE#"),
+      effect: { error: () => new Error(`boom for ${input.requester.email}: ${CANARY}`) },
+      times: 1,
+    });
     expect((await file()).status).toBe(500);
     bug.remove();
     const throttle = intoDynamo({ when: writesTo("NOTICE#"), effect: { error: internal }, times: 1 });
@@ -37,7 +41,13 @@ describe("the logs", () => {
 
     // Tokens in URLs, good and bad; mail failing and a dispatcher taking over.
     expect((await app.request(new URL(statusUrl).pathname + new URL(statusUrl).search)).status).toBe(200);
-    expect((await app.request(`/takedowns/${id}/confirm?token=${Token.sign({ notice: id, action: "approve", actor: input.requester.email })}`)).status).toBe(403);
+    expect(
+      (
+        await app.request(
+          `/takedowns/${id}/confirm?token=${Token.sign({ notice: id, action: "approve", actor: input.requester.email })}`,
+        )
+      ).status,
+    ).toBe(403);
     const sesDown = intoSes({ when: () => true, effect: { error: timeout } });
     await Dispatch.sweep();
     sesDown.remove();
@@ -68,7 +78,12 @@ describe("the logs", () => {
     for (const msg of ["mail.failed", "dispatch.takeover", "effects.failed"]) expect(messages).toContain(msg);
 
     expect(leaks(logged)).toEqual([]);
-    figure("logs.own-worker", { lines: lines.length, requests: requests.length, kinds: [...messages].sort(), leaks: 0 });
+    figure("logs.own-worker", {
+      lines: lines.length,
+      requests: requests.length,
+      kinds: [...messages].sort(),
+      leaks: 0,
+    });
   });
 
   it("the leak check catches an address, a token and requester text", () => {
@@ -78,7 +93,11 @@ describe("the logs", () => {
         JSON.stringify({ msg: "x", to: "someone@rights.example" }),
         JSON.stringify({ msg: "x", path: `/takedowns/n1/approve?token=${token}` }),
         JSON.stringify({ msg: "x", work: `${CANARY} my article` }),
-        JSON.stringify({ msg: "request", requestId: "3781d924-3ef9-49fe-b69f-fd380e163a59", path: "/takedowns/0mx1blwvff391grw1cys/approve" }),
+        JSON.stringify({
+          msg: "request",
+          requestId: "3781d924-3ef9-49fe-b69f-fd380e163a59",
+          path: "/takedowns/0mx1blwvff391grw1cys/approve",
+        }),
       ].join("\n"),
     );
     expect(found.map((line) => line.split(":")[0])).toEqual(["email address", "link token", "requester text"]);

@@ -41,7 +41,10 @@ export async function signInMails(to: string): Promise<Mail[]> {
 export async function ownLink(mails: Mail[]): Promise<string | undefined> {
   for (const mail of [...mails].reverse()) {
     const link = linkIn(mail, "sign-in");
-    const opened = await Session.openLink(new URL(link).searchParams.get("token")!).then(() => true, () => false);
+    const opened = await Session.openLink(new URL(link).searchParams.get("token")!).then(
+      () => true,
+      () => false,
+    );
     if (opened) return link;
   }
   return undefined;

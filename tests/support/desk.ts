@@ -23,7 +23,9 @@ export async function confirmedNotice(
   const input = noticeInput([source.articles[0]!.originalUrl], options.overrides);
   const filed = await Notice.file(input);
   const notice =
-    options.confirm === false ? filed : await Notice.confirmAnonymous(filed.id, tokenOf(Links.act(filed.id, "confirm", input.requester.email)));
+    options.confirm === false
+      ? filed
+      : await Notice.confirmAnonymous(filed.id, tokenOf(Links.act(filed.id, "confirm", input.requester.email)));
   return { ...source, input, notice };
 }
 
@@ -93,7 +95,10 @@ export async function mailAbout(noticeId: string, sesUrl = process.env.SES_ENDPO
 /** "receipt → writer@…", one entry per mail, for comparing what was sent with what should be. */
 export function deliveries(mail: Mail[]): string[] {
   return mail
-    .map((m) => `${/received/.test(m.subject) ? "receipt" : /was (approved|rejected)/.test(m.subject) ? "decision" : "review"} → ${m.destination.to.join(",")}`)
+    .map(
+      (m) =>
+        `${/received/.test(m.subject) ? "receipt" : /was (approved|rejected)/.test(m.subject) ? "decision" : "review"} → ${m.destination.to.join(",")}`,
+    )
     .sort();
 }
 

@@ -29,7 +29,9 @@ const LEAKS: [string, RegExp][] = [
 export function leaks(text: string): string[] {
   return text
     .split("\n")
-    .flatMap((line) => LEAKS.filter(([, pattern]) => pattern.test(line)).map(([what]) => `${what}: ${line.slice(0, 300)}`));
+    .flatMap((line) =>
+      LEAKS.filter(([, pattern]) => pattern.test(line)).map(([what]) => `${what}: ${line.slice(0, 300)}`),
+    );
 }
 
 export default function setup(project: TestProject) {
@@ -39,13 +41,16 @@ export default function setup(project: TestProject) {
   return () => {
     const files = readdirSync(dir);
     const found = files.filter((f) => f.endsWith(".log")).flatMap((f) => leaks(readFileSync(resolve(dir, f), "utf8")));
-    if (existsSync(resolve(dir, "figures.jsonl"))) copyFileSync(resolve(dir, "figures.jsonl"), resolve(RESULTS, "figures.jsonl"));
+    if (existsSync(resolve(dir, "figures.jsonl")))
+      copyFileSync(resolve(dir, "figures.jsonl"), resolve(RESULTS, "figures.jsonl"));
     if (!found.length) {
       rmSync(dir, { recursive: true, force: true });
       return;
     }
     // A throw here is only printed; the exit code is what fails the run.
-    console.error(`${found.length} log line(s) leak personal data or tokens (all in ${dir}):\n${found.slice(0, 20).join("\n")}`);
+    console.error(
+      `${found.length} log line(s) leak personal data or tokens (all in ${dir}):\n${found.slice(0, 20).join("\n")}`,
+    );
     process.exitCode = 1;
   };
 }

@@ -76,7 +76,10 @@ let undocumented = 0;
  * Throws if the document does not allow `response` as the answer to
  * `request`; returns the operation and status it was checked as, if any.
  */
-export async function check(request: Request, response: Response): Promise<{ key: string; status: string } | undefined> {
+export async function check(
+  request: Request,
+  response: Response,
+): Promise<{ key: string; status: string } | undefined> {
   const { pathname } = new URL(request.url);
   if (!pathname.startsWith(`${BASE_PATH}/`)) return undefined;
   checker ??= makeChecker();
@@ -101,7 +104,8 @@ export async function check(request: Request, response: Response): Promise<{ key
     if (body) throw new Error(`${key} answered ${status} with a body, where the OpenAPI document declares none`);
   } else {
     const type = response.headers.get("content-type") ?? "";
-    if (!/^application\/json\b/.test(type)) throw new Error(`${key} answered ${status} as ${type || "no content type"}, not JSON`);
+    if (!/^application\/json\b/.test(type))
+      throw new Error(`${key} answered ${status} as ${type || "no content type"}, not JSON`);
     const body: unknown = await response.clone().json();
     const validate = bodyValidator(checker, found, status);
     if (!validate(body)) {
@@ -122,7 +126,9 @@ export function checkWebhookEvent(body: unknown): void {
   const validate = checker.ajv.getSchema(ref);
   if (!validate) throw new Error(`The document has no schema at ${ref}`);
   if (!validate(body)) {
-    throw new Error(`A webhook event the OpenAPI document does not allow: ${problems(validate)}\n${JSON.stringify(body).slice(0, 600)}`);
+    throw new Error(
+      `A webhook event the OpenAPI document does not allow: ${problems(validate)}\n${JSON.stringify(body).slice(0, 600)}`,
+    );
   }
 }
 
@@ -146,7 +152,10 @@ afterAll(() => {
   const operations = Object.entries(checker.doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, operation]) => {
       const key = `${method.toUpperCase()} ${path}`;
-      return [key, { operationId: operation.operationId, declared: Object.keys(operation.responses), seen: seen[key] ?? {} }];
+      return [
+        key,
+        { operationId: operation.operationId, declared: Object.keys(operation.responses), seen: seen[key] ?? {} },
+      ];
     }),
   );
   const report: Report = { operations: Object.fromEntries(operations), undocumented };

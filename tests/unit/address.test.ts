@@ -3,7 +3,14 @@
  * then resolution and the pinned lookup with DNS stood in for.
  */
 import { describe, expect, it } from "vitest";
-import { isPublic, NotPublic, pinnedLookup, publicAddresses, systemResolve, type Resolve } from "@takedown/core/address";
+import {
+  isPublic,
+  NotPublic,
+  pinnedLookup,
+  publicAddresses,
+  systemResolve,
+  type Resolve,
+} from "@takedown/core/address";
 
 describe("the address classifier", () => {
   it.each([
@@ -125,7 +132,9 @@ describe("checking a URL's host", () => {
   });
 
   it("lets a DNS failure through as it is", async () => {
-    await expect(publicAddresses(new URL("https://nowhere.example/"), resolve)).rejects.toMatchObject({ code: "ENOTFOUND" });
+    await expect(publicAddresses(new URL("https://nowhere.example/"), resolve)).rejects.toMatchObject({
+      code: "ENOTFOUND",
+    });
   });
 });
 

@@ -9,13 +9,19 @@ import { judge, render, results } from "../../bench/report";
 
 describe("judging a figure", () => {
   it("marks calls above the floor, and only those", () => {
-    expect(judge({ figure: "confirm", ours: 3, reference: 1, compare: "floor" })).toMatchObject({ ratio: 3, met: false });
+    expect(judge({ figure: "confirm", ours: 3, reference: 1, compare: "floor" })).toMatchObject({
+      ratio: 3,
+      met: false,
+    });
     expect(judge({ figure: "view", ours: 1, reference: 1, compare: "floor" })).toMatchObject({ ratio: 1, met: true });
   });
 
   it("holds a floor of zero calls to zero", () => {
     expect(judge({ figure: "challenge", ours: 0, reference: 0, compare: "floor" }).met).toBe(true);
-    expect(judge({ figure: "challenge", ours: 1, reference: 0, compare: "floor" })).toMatchObject({ ratio: Infinity, met: false });
+    expect(judge({ figure: "challenge", ours: 1, reference: 0, compare: "floor" })).toMatchObject({
+      ratio: Infinity,
+      met: false,
+    });
   });
 
   it("judges throughput by the paired ratio against its target, not by the medians", () => {
@@ -31,7 +37,12 @@ describe("judging a figure", () => {
   });
 
   it("gives a ratio but no mark where there is nothing to meet", () => {
-    expect(judge({ figure: "bundle", ours: 500, reference: 25 })).toEqual({ figure: "bundle", ours: 500, reference: 25, ratio: 20 });
+    expect(judge({ figure: "bundle", ours: 500, reference: 25 })).toEqual({
+      figure: "bundle",
+      ours: 500,
+      reference: 25,
+      ratio: 20,
+    });
   });
 });
 
@@ -69,10 +80,20 @@ describe("counting calls", () => {
 
 describe("index write units, which dynalite does not report", () => {
   const article = {
-    pk: "ARTICLE#a", sk: "ARTICLE", gsi1pk: "SOURCE#s.example", gsi1sk: "AUTHOR#jane#2026-11-01#a",
-    title: "Harbour", body: "x".repeat(5_000),
+    pk: "ARTICLE#a",
+    sk: "ARTICLE",
+    gsi1pk: "SOURCE#s.example",
+    gsi1sk: "AUTHOR#jane#2026-11-01#a",
+    title: "Harbour",
+    body: "x".repeat(5_000),
   };
-  const notice = { pk: "NOTICE#n", sk: "NOTICE", gsi2pk: "DUE", gsi2sk: "2026-12-01T00:00:00.000Z", events: ["x".repeat(5_000)] };
+  const notice = {
+    pk: "NOTICE#n",
+    sk: "NOTICE",
+    gsi2pk: "DUE",
+    gsi2sk: "2026-12-01T00:00:00.000Z",
+    events: ["x".repeat(5_000)],
+  };
 
   it("costs one write to enter an index and one to leave it, sized by what the index projects", () => {
     expect(indexUnits(undefined, article)).toEqual({ gsi1: 1 });

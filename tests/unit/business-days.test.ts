@@ -17,7 +17,9 @@ describe("business days", () => {
     const holidays = new Set(["2026-12-07", "2026-12-25"]);
     expect(BusinessDays.add(friday, 1, holidays).toISOString()).toBe("2026-12-08T15:30:00.000Z");
     // 14 Dec (Mon) + 10 business days, with Christmas off: 29 Dec.
-    expect(BusinessDays.add(new Date("2026-12-14T09:00:00Z"), 10, holidays).toISOString()).toBe("2026-12-29T09:00:00.000Z");
+    expect(BusinessDays.add(new Date("2026-12-14T09:00:00Z"), 10, holidays).toISOString()).toBe(
+      "2026-12-29T09:00:00.000Z",
+    );
   });
 
   it("starting on a Saturday, the first business day is the Monday", () => {
@@ -49,7 +51,11 @@ describe("the counter-notice settings", () => {
       COUNTER_NOTICE_HOLIDAYS: "2026-12-25, 2027-01-01",
       COUNTER_NOTICE_AUTO_RESTORE: "true",
     });
-    expect(counterNotice).toEqual({ businessDays: 0, holidays: new Set(["2026-12-25", "2027-01-01"]), autoRestore: true });
+    expect(counterNotice).toEqual({
+      businessDays: 0,
+      holidays: new Set(["2026-12-25", "2027-01-01"]),
+      autoRestore: true,
+    });
     expect(() => Config.fromEnv({ COUNTER_NOTICE_HOLIDAYS: "25/12/2026" })).toThrow(/ISO dates/);
     expect(() => Config.fromEnv({ COUNTER_NOTICE_BUSINESS_DAYS: "-1" })).toThrow();
   });

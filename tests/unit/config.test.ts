@@ -29,7 +29,9 @@ describe("the configuration", () => {
   it("gives AWS clients made for it: new settings, new clients; the same settings, the same clients", async () => {
     const suiteClients = { dynamo: dynamo(), ses: ses() };
     expect(dynamo()).toBe(suiteClients.dynamo);
-    configure(Config.fromEnv({ ...process.env, DYNAMODB_ENDPOINT: "http://127.0.0.1:1", SES_ENDPOINT: "http://127.0.0.1:2" }));
+    configure(
+      Config.fromEnv({ ...process.env, DYNAMODB_ENDPOINT: "http://127.0.0.1:1", SES_ENDPOINT: "http://127.0.0.1:2" }),
+    );
     expect(await endpointOf(dynamo())).toBe("127.0.0.1:1");
     expect(await endpointOf(ses())).toBe("127.0.0.1:2");
     configure(suite);

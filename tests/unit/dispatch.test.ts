@@ -33,17 +33,35 @@ const removed = (plan: Dispatch.Write["plan"]) => plan.flatMap((step) => ("remov
 
 describe("the write that releases a dispatcher's lease", () => {
   it("records the effects and the last message in one write, and takes a settled notice out of the due index", () => {
-    const { settled } = Dispatch.release(notice({ effectsPending: true }), "me", { effects: [hidden], last: sent, failed: [], dropped: [] }, now);
+    const { settled } = Dispatch.release(
+      notice({ effectsPending: true }),
+      "me",
+      { effects: [hidden], last: sent, failed: [], dropped: [] },
+      now,
+    );
     expect(settled.plan).toContainEqual({
       append: "events",
       values: [hidden, { type: "mail_sent", at, by: "system", kind: "decision", to: "jane@a.example", ref: "ses-1" }],
     });
     expect(removed(settled.plan)).toEqual(
-      expect.arrayContaining(["lease", "holder", "previousHolder", "effectsPending", ["outbox", decisionId], "gsi2pk", "gsi2sk"]),
+      expect.arrayContaining([
+        "lease",
+        "holder",
+        "previousHolder",
+        "effectsPending",
+        ["outbox", decisionId],
+        "gsi2pk",
+        "gsi2sk",
+      ]),
     );
     expect(settled.plan).toContainEqual({ add: "version", value: 1 });
     // Only if nothing moved the notice on since the claim, and only under our lease.
-    expect(settled.condition).toEqual({ and: [{ path: "holder", is: "=", value: "me" }, { path: "version", is: "=", value: 7 }] });
+    expect(settled.condition).toEqual({
+      and: [
+        { path: "holder", is: "=", value: "me" },
+        { path: "version", is: "=", value: 7 },
+      ],
+    });
   });
 
   it("when the notice changed since the claim, records the same but leaves the due index and the effects to the transition", () => {
@@ -52,7 +70,9 @@ describe("the write that releases a dispatcher's lease", () => {
     expect(busy.condition).toEqual({ path: "holder", is: "=", value: "me" });
     // A reversal that landed meanwhile asked for effects again: the next run applies them (they are idempotent).
     const leftToTransition = ["gsi2pk", "gsi2sk", "effectsPending"];
-    expect(busy.plan).toEqual(settled.plan.filter((step) => !removed([step]).some((path) => leftToTransition.includes(path as string))));
+    expect(busy.plan).toEqual(
+      settled.plan.filter((step) => !removed([step]).some((path) => leftToTransition.includes(path as string))),
+    );
     expect(JSON.stringify(busy.plan)).not.toContain("gsi2");
     expect(removed(busy.plan)).not.toContain("effectsPending");
   });
@@ -69,14 +89,36 @@ describe("the write that releases a dispatcher's lease", () => {
   });
 
   it("logs a message it gave up on as failed, drops events nobody hears, and clears a past failure count", () => {
-    const gaveUp: Dispatch.Outcome = { id: decisionId, message: decision, error: "MessageRejected", gaveUp: { permanent: true } };
+    const gaveUp: Dispatch.Outcome = {
+      id: decisionId,
+      message: decision,
+      error: "MessageRejected",
+      gaveUp: { permanent: true },
+    };
     const past = { failures: 2, lastError: "Error" };
-    const { settled } = Dispatch.release(notice({ dispatch: past }), "me", { last: gaveUp, failed: [], dropped: ["webhook:approved"] }, now);
+    const { settled } = Dispatch.release(
+      notice({ dispatch: past }),
+      "me",
+      { last: gaveUp, failed: [], dropped: ["webhook:approved"] },
+      now,
+    );
     expect(settled.plan).toContainEqual({
       append: "events",
-      values: [{ type: "mail_failed", at, by: "system", kind: "decision", to: "jane@a.example", error: "MessageRejected", permanent: true }],
+      values: [
+        {
+          type: "mail_failed",
+          at,
+          by: "system",
+          kind: "decision",
+          to: "jane@a.example",
+          error: "MessageRejected",
+          permanent: true,
+        },
+      ],
     });
-    expect(removed(settled.plan)).toEqual(expect.arrayContaining(["dispatch", ["outbox", "webhook:approved"], ["outbox", decisionId]]));
+    expect(removed(settled.plan)).toEqual(
+      expect.arrayContaining(["dispatch", ["outbox", "webhook:approved"], ["outbox", decisionId]]),
+    );
     expect(removed(settled.plan)).not.toContain("effectsPending");
   });
 

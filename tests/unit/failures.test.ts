@@ -7,7 +7,11 @@ const ARN = "arn:aws:lambda:eu-west-1:123456789012:function:takedown-desk-produc
 describe("a failure record", () => {
   it("of a stream batch names the function and the records' bounds, and has nothing to invoke again", () => {
     const failure = describeFailure({
-      requestContext: { functionArn: `${ARN}DispatcherFunction-abc`, condition: "RetryAttemptsExhausted", approximateInvokeCount: 4 },
+      requestContext: {
+        functionArn: `${ARN}DispatcherFunction-abc`,
+        condition: "RetryAttemptsExhausted",
+        approximateInvokeCount: 4,
+      },
       responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" },
       version: "1.0",
       timestamp: "2026-11-30T10:00:00.000Z",
@@ -24,7 +28,11 @@ describe("a failure record", () => {
     const event = { Records: [{ Sns: { Message: "{}" } }] };
     const failure = describeFailure({
       timestamp: "2026-11-30T10:05:00.000Z",
-      requestContext: { functionArn: `${ARN}MailEventHandlerFunction-def:$LATEST`, condition: "RetriesExhausted", approximateInvokeCount: 3 },
+      requestContext: {
+        functionArn: `${ARN}MailEventHandlerFunction-def:$LATEST`,
+        condition: "RetriesExhausted",
+        approximateInvokeCount: 3,
+      },
       requestPayload: event,
       responsePayload: { errorType: "ProvisionedThroughputExceededException", errorMessage: "Rate exceeded" },
     });

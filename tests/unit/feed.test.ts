@@ -22,7 +22,11 @@ describe("Feed.parse", () => {
   });
 
   it("keeps a GUID that is not a URL, resolves a relative link against the feed, and leaves a missing date to the poller", () => {
-    const [item] = Feed.parse(rss(`<item><title>T</title><link>../news/1</link><guid isPermaLink="false">urn:outlet:1</guid></item>`), FEED_URL, "full").items;
+    const [item] = Feed.parse(
+      rss(`<item><title>T</title><link>../news/1</link><guid isPermaLink="false">urn:outlet:1</guid></item>`),
+      FEED_URL,
+      "full",
+    ).items;
     expect(item).toMatchObject({ guid: "urn:outlet:1", url: "https://outlet.example/news/1", publishedAt: undefined });
   });
 
@@ -45,7 +49,11 @@ describe("Feed.parse", () => {
     const xml = rss(
       `<item><title>T</title><link>https://outlet.example/t</link><dc:creator>Ines Ferreira</dc:creator><description>Short.</description><content:encoded><![CDATA[<p>Long <em>text</em>.</p>]]></content:encoded></item>`,
     );
-    expect(Feed.parse(xml, FEED_URL, "full").items[0]).toMatchObject({ html: "<p>Long <em>text</em>.</p>", text: "Long text.", author: "Ines Ferreira" });
+    expect(Feed.parse(xml, FEED_URL, "full").items[0]).toMatchObject({
+      html: "<p>Long <em>text</em>.</p>",
+      text: "Long text.",
+      author: "Ines Ferreira",
+    });
     expect(Feed.parse(xml, FEED_URL, "excerpt").items[0]).toMatchObject({ html: "<p>Short.</p>", text: "Short." });
   });
 
@@ -65,7 +73,9 @@ describe("Sanitize.html", () => {
   const clean = (html: string) => Sanitize.html(html, "https://outlet.example/news/item");
 
   it("keeps text structure and links, made absolute and marked external", () => {
-    expect(clean(`<h2>Head</h2><p>A <a href="../about" title="x">link</a> <q>quoted</q></p><ul><li>one</li></ul>`)).toBe(
+    expect(
+      clean(`<h2>Head</h2><p>A <a href="../about" title="x">link</a> <q>quoted</q></p><ul><li>one</li></ul>`),
+    ).toBe(
       `<h2>Head</h2><p>A <a href="https://outlet.example/about" rel="nofollow noopener noreferrer">link</a> <q>quoted</q></p><ul><li>one</li></ul>`,
     );
   });
@@ -80,7 +90,10 @@ describe("Sanitize.html", () => {
     [`<img src="https://tracker.example/p.gif" onerror="alert(1)">`, ""],
     [`<iframe src="https://evil.example"></iframe><object data="x"></object><embed src="x">`, ""],
     [`<svg onload="alert(1)"><script>alert(2)</script></svg>`, ""],
-    [`<style>*{display:none}</style><link rel="stylesheet" href="x.css"><meta http-equiv="refresh" content="0;url=https://evil.example">`, ""],
+    [
+      `<style>*{display:none}</style><link rel="stylesheet" href="x.css"><meta http-equiv="refresh" content="0;url=https://evil.example">`,
+      "",
+    ],
     [`<form action="https://evil.example"><input name="q"><button>go</button></form>`, "go"],
     [`<base href="https://evil.example/"><p>ok</p>`, "<p>ok</p>"],
     [`<p>1 &lt; 2 &amp; <b>bold</b></p>`, "<p>1 &lt; 2 &amp; <b>bold</b></p>"],

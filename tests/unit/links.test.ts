@@ -45,7 +45,10 @@ describe("links in mail and pages", () => {
 
   it("work from now by default", () => {
     const before = Date.now();
-    const { expires } = Token.verify(tokenIn(Links.act("n1", "approve", "ops@x.example")), { notice: "n1", action: "approve" });
+    const { expires } = Token.verify(tokenIn(Links.act("n1", "approve", "ops@x.example")), {
+      notice: "n1",
+      action: "approve",
+    });
     expect(expires! - Token.LIFETIME_MS).toBeGreaterThanOrEqual(before);
     expect(expires! - Token.LIFETIME_MS).toBeLessThanOrEqual(Date.now());
   });

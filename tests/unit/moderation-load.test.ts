@@ -11,6 +11,10 @@ describe("the log's schemas", () => {
     const { Event } = await import("@takedown/core/moderation");
     const filed = { type: "filed", at: "2026-11-29T10:00:00.000Z", by: "jane@a.example", confirmed: false };
     expect(Event.safeParse(filed).data).toEqual(filed);
-    expect(Event.safeParse({ ...filed, type: "withdrawn" }).data).toEqual({ type: "withdrawn", at: filed.at, by: filed.by });
+    expect(Event.safeParse({ ...filed, type: "withdrawn" }).data).toEqual({
+      type: "withdrawn",
+      at: filed.at,
+      by: filed.by,
+    });
   });
 });

@@ -39,7 +39,15 @@ const stored: { [T in Moderation.Event["type"]]: Extract<Moderation.Event, { typ
   rule_confirmed: { type: "rule_confirmed", at, by: "ada@x.example", rule: "source:a.example" },
   counter_noticed: { type: "counter_noticed", at, by: "system", counterNotice: "c1" },
   mail_sent: { type: "mail_sent", at, by: "system", kind: "receipt", to: "jane@a.example", ref: "ses-1" },
-  mail_failed: { type: "mail_failed", at, by: "system", kind: "decision", to: "jane@a.example", error: "refused", permanent: true },
+  mail_failed: {
+    type: "mail_failed",
+    at,
+    by: "system",
+    kind: "decision",
+    to: "jane@a.example",
+    error: "refused",
+    permanent: true,
+  },
   mail_bounced: { type: "mail_bounced", at, by: "ses", to: "jane@a.example", bounce: "complaint", ref: "ses-1" },
   articles_hidden: { type: "articles_hidden", at, by: "system", count: 2, articleIds: ["a1", "a2"] },
   rule_created: { type: "rule_created", at, by: "system", rule: "author:jane" },
@@ -95,13 +103,12 @@ describe("a notice's stored log", () => {
     for (const event of bare) expect(readBack(event).data).toEqual(event);
   });
 
-  it.each(Object.entries(required).flatMap(([type, fields]) => ["at", "by", ...fields].map((field) => ({ type, field }))))(
-    "refuses a $type entry without its $field",
-    ({ type, field }) => {
-      const { [field]: _, ...rest } = stored[type as Moderation.Event["type"]] as Record<string, unknown>;
-      expect(readBack(rest).success).toBe(false);
-    },
-  );
+  it.each(
+    Object.entries(required).flatMap(([type, fields]) => ["at", "by", ...fields].map((field) => ({ type, field }))),
+  )("refuses a $type entry without its $field", ({ type, field }) => {
+    const { [field]: _, ...rest } = stored[type as Moderation.Event["type"]] as Record<string, unknown>;
+    expect(readBack(rest).success).toBe(false);
+  });
 
   it("refuses an entry of a kind the desk never writes, or with no kind", () => {
     expect(readBack({ type: "deleted", at, by }).success).toBe(false);
@@ -128,11 +135,23 @@ describe("a notice's stored log", () => {
       ["articles_restored", { articleIds: [1] }],
       ["assigned", { to: null }],
     ];
-    for (const [type, change] of wrong) expect(readBack({ ...stored[type], ...change }).success, `${type} ${JSON.stringify(change)}`).toBe(false);
+    for (const [type, change] of wrong)
+      expect(readBack({ ...stored[type], ...change }).success, `${type} ${JSON.stringify(change)}`).toBe(false);
   });
 
   it("reads every kind of mail the desk sends as that kind", () => {
-    const kinds = ["receipt", "review", "decision", "contest", "appeal", "reversal", "withdrawal", "info_request", "info_answer", "restoration"];
+    const kinds = [
+      "receipt",
+      "review",
+      "decision",
+      "contest",
+      "appeal",
+      "reversal",
+      "withdrawal",
+      "info_request",
+      "info_answer",
+      "restoration",
+    ];
     for (const kind of kinds) {
       expect(readBack({ ...stored.mail_sent, kind }).data).toMatchObject({ type: "mail_sent", kind });
       expect(readBack({ ...stored.mail_failed, kind }).data).toMatchObject({ type: "mail_failed", kind });
@@ -143,7 +162,8 @@ describe("a notice's stored log", () => {
   });
 
   it("reads a decision taken by every way in", () => {
-    for (const via of ["email", "console", "api"]) expect(readBack({ ...stored.decided, via }).data).toMatchObject({ via });
+    for (const via of ["email", "console", "api"])
+      expect(readBack({ ...stored.decided, via }).data).toMatchObject({ via });
   });
 });
 
@@ -161,7 +181,8 @@ describe("a stored status and queue", () => {
 
   it("knows each status a notice can be in, and no other", () => {
     for (const status of statuses) expect(Moderation.Status.safeParse(status).data).toBe(status);
-    for (const status of ["", "decided", "contested", "Approved"]) expect(Moderation.Status.safeParse(status).success).toBe(false);
+    for (const status of ["", "decided", "contested", "Approved"])
+      expect(Moderation.Status.safeParse(status).success).toBe(false);
   });
 
   it("knows each queue a notice can wait in, and every status lands in one of them", () => {
@@ -173,13 +194,18 @@ describe("a stored status and queue", () => {
     for (const status of statuses) {
       const queue = Moderation.queueOf({ status: status as Moderation.Status });
       expect(Moderation.QueueState.safeParse(queue).success, status).toBe(true);
-      expect(Moderation.QueueState.safeParse(Moderation.queueOf({ status: status as Moderation.Status, contested: true })).data).toBe("contested");
+      expect(
+        Moderation.QueueState.safeParse(Moderation.queueOf({ status: status as Moderation.Status, contested: true }))
+          .data,
+      ).toBe("contested");
     }
   });
 
   it("keeps a decision record as the reducer derives it", () => {
     const state = Moderation.derive([stored.filed, stored.decided]);
-    expect(Moderation.DecisionRecord.safeParse(JSON.parse(JSON.stringify(state.decision))).data).toEqual(state.decision);
+    expect(Moderation.DecisionRecord.safeParse(JSON.parse(JSON.stringify(state.decision))).data).toEqual(
+      state.decision,
+    );
     expect(Moderation.DecisionRecord.safeParse({ action: "approved", at }).success).toBe(false);
     expect(Moderation.DecisionRecord.safeParse({ action: "partially_approved", at, by }).success).toBe(false);
   });

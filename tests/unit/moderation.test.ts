@@ -33,8 +33,7 @@ describe("a notice's status, derived from its log", () => {
   it("agrees with the transition table the stored writes use", () => {
     for (const [event, { from, to }] of Object.entries(Moderation.transitions)) {
       const state: Moderation.State = { status: from };
-      const next =
-        event === "confirmed" ? confirmed : { ...approved, action: event as Moderation.Decision };
+      const next = event === "confirmed" ? confirmed : { ...approved, action: event as Moderation.Decision };
       expect(Moderation.apply(state, next).status).toBe(to);
     }
   });
@@ -67,21 +66,35 @@ describe("the operators' side: partial decisions, reversals, appeals, questions"
     const some = Moderation.derive([filed, confirmed, approved, { ...reversed, urls: ["https://a.example/1"] }]);
     expect(some).toMatchObject({ status: "partially_approved", restored: ["https://a.example/1"] });
     expect(() => Moderation.derive([filed, confirmed, rejected, reversed])).toThrow(Moderation.InvalidTransition);
-    expect(() => Moderation.derive([filed, confirmed, approved, reversed, reversed])).toThrow(Moderation.InvalidTransition);
+    expect(() => Moderation.derive([filed, confirmed, approved, reversed, reversed])).toThrow(
+      Moderation.InvalidTransition,
+    );
   });
 
   it("a rejection may be appealed once, within six months, and goes back to review as contested", () => {
     const appealed: Moderation.Event = { type: "appealed", at: later(10), by: "requester", reason: "I am the author." };
     const state = Moderation.derive([filed, confirmed, rejected, appealed]);
-    expect(state).toMatchObject({ status: "pending_review", contested: true, appeal: { rejectedBy: by, decided: false } });
+    expect(state).toMatchObject({
+      status: "pending_review",
+      contested: true,
+      appeal: { rejectedBy: by, decided: false },
+    });
     expect(Moderation.queueOf(state)).toBe("contested");
-    const redecided = Moderation.derive([filed, confirmed, rejected, appealed, { ...approved, by: other, at: later(11) }]);
+    const redecided = Moderation.derive([
+      filed,
+      confirmed,
+      rejected,
+      appealed,
+      { ...approved, by: other, at: later(11) },
+    ]);
     expect(redecided).toMatchObject({ status: "approved", appeal: { decided: true } });
     expect(Moderation.queueOf(redecided)).toBe("decided");
-    expect(() => Moderation.derive([filed, confirmed, rejected, appealed, { ...rejected, at: later(12) }, appealed])).toThrow(
+    expect(() =>
+      Moderation.derive([filed, confirmed, rejected, appealed, { ...rejected, at: later(12) }, appealed]),
+    ).toThrow(Moderation.InvalidTransition);
+    expect(() => Moderation.derive([filed, confirmed, rejected, { ...appealed, at: later(200) }])).toThrow(
       Moderation.InvalidTransition,
     );
-    expect(() => Moderation.derive([filed, confirmed, rejected, { ...appealed, at: later(200) }])).toThrow(Moderation.InvalidTransition);
     expect(() => Moderation.derive([filed, confirmed, approved, appealed])).toThrow(Moderation.InvalidTransition);
     expect(Moderation.derive([filed, confirmed, partly, appealed]).status).toBe("pending_review");
   });
@@ -109,13 +122,31 @@ describe("the operators' side: partial decisions, reversals, appeals, questions"
   });
 
   it("a counter-notice puts an approval back in the queue; notes, assignments and confirmations move nothing", () => {
-    const countered = Moderation.derive([filed, confirmed, approved, { type: "counter_noticed", at, by: "system", counterNotice: "c1" }]);
+    const countered = Moderation.derive([
+      filed,
+      confirmed,
+      approved,
+      { type: "counter_noticed", at, by: "system", counterNotice: "c1" },
+    ]);
     expect(countered).toMatchObject({ status: "approved", contested: true });
     expect(Moderation.queueOf(countered)).toBe("contested");
-    const restored = Moderation.apply(countered, { type: "restored", at, by, urls: ["https://a.example/1"], reason: "Licensed." });
+    const restored = Moderation.apply(countered, {
+      type: "restored",
+      at,
+      by,
+      urls: ["https://a.example/1"],
+      reason: "Licensed.",
+    });
     expect(restored).toMatchObject({ status: "partially_approved", restored: ["https://a.example/1"] });
     expect(restored.contested).toBeUndefined();
-    const all = Moderation.apply(countered, { type: "restored", at, by, urls: ["https://a.example/1"], reason: "Licensed.", whole: true });
+    const all = Moderation.apply(countered, {
+      type: "restored",
+      at,
+      by,
+      urls: ["https://a.example/1"],
+      reason: "Licensed.",
+      whole: true,
+    });
     expect(all.status).toBe("reversed");
     const log: Moderation.Event[] = [
       filed,
@@ -125,9 +156,15 @@ describe("the operators' side: partial decisions, reversals, appeals, questions"
       { type: "assigned", at, by, to: other },
       { type: "rule_confirmed", at, by: other, rule: "source:a.example" },
     ];
-    expect(Moderation.derive(log)).toMatchObject({ status: "approved", assignee: other, confirmedRules: ["source:a.example"] });
+    expect(Moderation.derive(log)).toMatchObject({
+      status: "approved",
+      assignee: other,
+      confirmedRules: ["source:a.example"],
+    });
     expect(Moderation.derive([...log, { type: "assigned", at, by, to: "" }]).assignee).toBeUndefined();
-    expect(() => Moderation.derive([filed, confirmed, { type: "rule_confirmed", at, by, rule: "x" }])).toThrow(Moderation.InvalidTransition);
+    expect(() => Moderation.derive([filed, confirmed, { type: "rule_confirmed", at, by, rule: "x" }])).toThrow(
+      Moderation.InvalidTransition,
+    );
   });
 
   it("puts every status in one queue", () => {
@@ -146,30 +183,70 @@ describe("the operators' side at its edges", () => {
   });
 
   it("a whole reversal lists no URLs as restored; a later partial one lists only its own", () => {
-    const whole = Moderation.derive([filed, confirmed, approved, { type: "reversed", at: later(1), by: other, reason: "Mistake." }]);
+    const whole = Moderation.derive([
+      filed,
+      confirmed,
+      approved,
+      { type: "reversed", at: later(1), by: other, reason: "Mistake." },
+    ]);
     expect(whole.restored).toEqual([]);
-    const first = Moderation.derive([filed, confirmed, approved, { type: "reversed", at, by: other, reason: "Part.", urls: ["https://a.example/1"] }]);
-    const second = Moderation.apply(first, { type: "restored", at, by, urls: ["https://a.example/2", "https://a.example/1"], reason: "Licensed." });
+    const first = Moderation.derive([
+      filed,
+      confirmed,
+      approved,
+      { type: "reversed", at, by: other, reason: "Part.", urls: ["https://a.example/1"] },
+    ]);
+    const second = Moderation.apply(first, {
+      type: "restored",
+      at,
+      by,
+      urls: ["https://a.example/2", "https://a.example/1"],
+      reason: "Licensed.",
+    });
     expect(second.restored).toEqual(["https://a.example/1", "https://a.example/2"]);
   });
 
   it("an appeal on the last day of the six months is heard; a moment later it is not", () => {
     const deadline = new Date(Date.parse(at) + Moderation.APPEAL_WITHIN_MS).toISOString();
-    const appeal = (when: string): Moderation.Event => ({ type: "appealed", at: when, by: "requester", reason: "Mine." });
+    const appeal = (when: string): Moderation.Event => ({
+      type: "appealed",
+      at: when,
+      by: "requester",
+      reason: "Mine.",
+    });
     expect(Moderation.derive([filed, confirmed, rejected, appeal(deadline)]).status).toBe("pending_review");
     const late = new Date(Date.parse(deadline) + 1).toISOString();
     expect(() => Moderation.derive([filed, confirmed, rejected, appeal(late)])).toThrow(Moderation.InvalidTransition);
   });
 
   it("the review clock keeps the time it stood still through later steps, and adds each question's wait", () => {
-    const ask = (day: number): Moderation.Event => ({ type: "info_requested", at: later(day), by, question: "Which book?" });
-    const answer = (day: number): Moderation.Event => ({ type: "info_given", at: later(day), by: "requester", answer: "The first." });
+    const ask = (day: number): Moderation.Event => ({
+      type: "info_requested",
+      at: later(day),
+      by,
+      question: "Which book?",
+    });
+    const answer = (day: number): Moderation.Event => ({
+      type: "info_given",
+      at: later(day),
+      by: "requester",
+      answer: "The first.",
+    });
     const twice = Moderation.derive([filed, confirmed, ask(0), answer(2), ask(3), answer(4)]);
     expect(twice.pausedMs).toBe(3 * 86_400_000);
     const decided = Moderation.apply(twice, { ...approved, at: later(5) });
     expect(decided.pausedMs).toBe(3 * 86_400_000);
-    expect(Moderation.apply(decided, { type: "withdrawn", at: later(6), by: "requester" }).pausedMs).toBe(3 * 86_400_000);
-    const decidedWhileAsked = Moderation.derive([filed, confirmed, ask(0), answer(1), ask(2), { ...approved, at: later(4) }]);
+    expect(Moderation.apply(decided, { type: "withdrawn", at: later(6), by: "requester" }).pausedMs).toBe(
+      3 * 86_400_000,
+    );
+    const decidedWhileAsked = Moderation.derive([
+      filed,
+      confirmed,
+      ask(0),
+      answer(1),
+      ask(2),
+      { ...approved, at: later(4) },
+    ]);
     expect(decidedWhileAsked).toMatchObject({ status: "approved", pausedMs: 3 * 86_400_000 });
     expect(decidedWhileAsked.askedAt).toBeUndefined();
     expect(Moderation.derive([filed, confirmed, approved]).pausedMs).toBeUndefined();
@@ -186,17 +263,34 @@ describe("what the log records of each step", () => {
   ];
 
   it("keeps when the notice was filed and when its sender confirmed it", () => {
-    expect(Moderation.derive(log().slice(0, 1))).toEqual({ status: "awaiting_confirmation", filedAt, confirmedAt: undefined });
+    expect(Moderation.derive(log().slice(0, 1))).toEqual({
+      status: "awaiting_confirmation",
+      filedAt,
+      confirmedAt: undefined,
+    });
     expect(Moderation.derive(log())).toEqual({ status: "pending_review", filedAt, confirmedAt });
-    expect(Moderation.derive(log(true).slice(0, 1))).toEqual({ status: "pending_review", filedAt, confirmedAt: filedAt });
+    expect(Moderation.derive(log(true).slice(0, 1))).toEqual({
+      status: "pending_review",
+      filedAt,
+      confirmedAt: filedAt,
+    });
   });
 
   it("keeps who decided what, when and why, and marks a manifestly unfounded notice only when it is one", () => {
     const decided = (unfounded?: boolean): Moderation.Event => ({
-      type: "decided", at: decidedAt, by: "ops@x.example", action: "rejected", reason: "Not the author.", unfounded,
+      type: "decided",
+      at: decidedAt,
+      by: "ops@x.example",
+      action: "rejected",
+      reason: "Not the author.",
+      unfounded,
     });
     expect(Moderation.derive([...log(), decided(true)]).decision).toEqual({
-      action: "rejected", by: "ops@x.example", at: decidedAt, reason: "Not the author.", unfounded: true,
+      action: "rejected",
+      by: "ops@x.example",
+      at: decidedAt,
+      reason: "Not the author.",
+      unfounded: true,
     });
     expect(Moderation.derive([...log(), decided(false)]).decision).not.toHaveProperty("unfounded");
     expect(Moderation.derive([...log(), decided()]).decision).not.toHaveProperty("unfounded");
@@ -206,7 +300,15 @@ describe("what the log records of each step", () => {
     const after = Moderation.derive([...log(), approved]);
     const records: Moderation.Event[] = [
       sent,
-      { type: "mail_failed", at, by: "system", kind: "decision", to: "jane@a.example", error: "refused", permanent: true },
+      {
+        type: "mail_failed",
+        at,
+        by: "system",
+        kind: "decision",
+        to: "jane@a.example",
+        error: "refused",
+        permanent: true,
+      },
       { type: "mail_bounced", at, by: "ses", to: "jane@a.example", bounce: "permanent" },
       { type: "articles_hidden", at, by: "system", count: 1, articleIds: ["a1"] },
       { type: "rule_created", at, by: "system", rule: "source:a.example" },
@@ -225,7 +327,9 @@ describe("what the log records of each step", () => {
       throw new Error("accepted");
     };
     expect(refusal([filed, approved])).toMatchObject({
-      from: "awaiting_confirmation", event: "decided", message: "A notice that is awaiting_confirmation cannot be decided.",
+      from: "awaiting_confirmation",
+      event: "decided",
+      message: "A notice that is awaiting_confirmation cannot be decided.",
     });
     expect(refusal([filed, filed])).toMatchObject({ from: "awaiting_confirmation", event: "filed" });
     expect(refusal([confirmed])).toMatchObject({ from: "awaiting_confirmation", event: "confirmed" });

@@ -43,7 +43,9 @@ describe("a URL in a notice", () => {
   });
 
   it("names the article by its original URL anywhere else, on our site or another", () => {
-    expect(idForUrl(`${site}/elsewhere/articles/${id}`, site)).toBe(Ids.fromUrl(`desk.example/elsewhere/articles/${id}`));
+    expect(idForUrl(`${site}/elsewhere/articles/${id}`, site)).toBe(
+      Ids.fromUrl(`desk.example/elsewhere/articles/${id}`),
+    );
     expect(idForUrl(`https://other.example/articles/${id}`, site)).toBe(Ids.fromUrl(`other.example/articles/${id}`));
     expect(idForUrl(`${site}/articles/not-an-id`, site)).toBe(Ids.fromUrl("desk.example/articles/not-an-id"));
   });

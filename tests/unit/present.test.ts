@@ -23,7 +23,12 @@ const article = (id: string, hiddenBy: string[] = [], sourceDomain = "harbour-ga
   updatedAt: "2026-11-01T10:00:00.000Z",
 });
 
-const subject = { sourceDomain: "harbour-gazette.example", sourceName: "Harbour Gazette", authorKey: "maya-lindqvist", author: "Maya Lindqvist" };
+const subject = {
+  sourceDomain: "harbour-gazette.example",
+  sourceName: "Harbour Gazette",
+  authorKey: "maya-lindqvist",
+  author: "Maya Lindqvist",
+};
 
 const notice = (overrides: Partial<Notice.Notice>): Notice.Notice =>
   ({
@@ -74,7 +79,11 @@ describe("what a decision did, in distinct articles", () => {
     { url: "https://harbour-gazette.example/a2", articleId: "a2" },
   ];
   const decided = (action: "approved" | "rejected", articles: Map<string, Article.Article>) => {
-    const n = notice({ status: action, urls, decision: { action, by: "ops@x.example", at: "2026-12-01T02:00:00.000Z" } });
+    const n = notice({
+      status: action,
+      urls,
+      decision: { action, by: "ops@x.example", at: "2026-12-01T02:00:00.000Z" },
+    });
     return Present.decisionOutcome(n, Present.urlRows(n, articles));
   };
 
@@ -101,8 +110,12 @@ describe("what a decision did, in distinct articles", () => {
 
 describe("the rules an approval leaves, in words", () => {
   it("names the author rule that 'the listed articles, in the future' creates, and the source rule", () => {
-    expect(Present.futureRules(notice({ future: true }))).toEqual(["future articles by Maya Lindqvist at harbour-gazette.example"]);
-    expect(Present.futureRules(notice({ future: true, scope: "source" }))).toEqual(["future articles from harbour-gazette.example"]);
+    expect(Present.futureRules(notice({ future: true }))).toEqual([
+      "future articles by Maya Lindqvist at harbour-gazette.example",
+    ]);
+    expect(Present.futureRules(notice({ future: true, scope: "source" }))).toEqual([
+      "future articles from harbour-gazette.example",
+    ]);
     expect(Present.futureRules(notice({ future: false }))).toEqual([]);
     expect(Present.scopeLine(notice({ future: true, scope: "source" }))).toBe(
       "every article from harbour-gazette.example, now and in the future",
@@ -113,7 +126,9 @@ describe("the rules an approval leaves, in words", () => {
     expect(Present.describeRuleId("author:harbour-gazette.example/maya-lindqvist", [subject])).toBe(
       "articles by Maya Lindqvist at harbour-gazette.example",
     );
-    expect(Present.describeRuleId("source:harbour-gazette.example", [subject])).toBe("articles from harbour-gazette.example");
+    expect(Present.describeRuleId("source:harbour-gazette.example", [subject])).toBe(
+      "articles from harbour-gazette.example",
+    );
   });
 
   it("tells operators, per source, what approving hides now and leaves for the future", () => {
@@ -145,14 +160,20 @@ describe("dates, names and recipients", () => {
 
   it("mails a keyed notice to the key's owner, and to the requester only at the owner's domain", () => {
     const keyed = (email: string) =>
-      notice({ requester: { name: "J", email, role: "agent" }, filedWith: { id: "k", name: "Desk", owner: "desk@agency.example" } });
+      notice({
+        requester: { name: "J", email, role: "agent" },
+        filedWith: { id: "k", name: "Desk", owner: "desk@agency.example" },
+      });
     expect(Present.mailTo(keyed("someone@elsewhere.example"))).toEqual(["desk@agency.example"]);
     expect(Present.mailTo(keyed("jane@agency.example"))).toEqual(["desk@agency.example", "jane@agency.example"]);
     expect(Present.mailTo(notice({}))).toEqual(["rights@harbour-gazette.example"]);
   });
 
   it("takes operators' display names and the desk's address from the settings", () => {
-    const config = load({ OPERATOR_EMAILS: "Ada Okafor <Ada@Desk.example>, bob@desk.example", NOTICE_EMAIL: "notices@desk.example" });
+    const config = load({
+      OPERATOR_EMAILS: "Ada Okafor <Ada@Desk.example>, bob@desk.example",
+      NOTICE_EMAIL: "notices@desk.example",
+    });
     expect(config.operatorEmails).toEqual(["ada@desk.example", "bob@desk.example"]);
     expect(config.operatorNames).toEqual({ "ada@desk.example": "Ada Okafor" });
     expect(config.noticeEmail).toBe("notices@desk.example");

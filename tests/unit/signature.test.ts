@@ -40,7 +40,7 @@ describe("the signature on a notice", () => {
     ["a mark instead of a name", "/s/ X"],
   ])("is refused when it is %s, on the signature field, saying what to type", (_, signature) => {
     expect(issues(notice("Ada Okafor", signature))).toEqual([
-      { path: "signature", message: "Type your full name, as given above, to sign (\"/s/ \" before it is fine)." },
+      { path: "signature", message: 'Type your full name, as given above, to sign ("/s/ " before it is fine).' },
     ]);
   });
 });

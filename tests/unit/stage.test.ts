@@ -17,7 +17,9 @@ describe("stages", () => {
   it("keeps a protected stage in its own account, and every other stage out of it", () => {
     const accounts = { production: "111122223333" };
     expect(() => checkAccount("production", "111122223333", accounts)).not.toThrow();
-    expect(() => checkAccount("production", "444455556666", accounts)).toThrow(/deploys to AWS account 111122223333 only/);
+    expect(() => checkAccount("production", "444455556666", accounts)).toThrow(
+      /deploys to AWS account 111122223333 only/,
+    );
     expect(() => checkAccount("dev", "111122223333", accounts)).toThrow(/belongs to the stage "production"/);
     expect(() => checkAccount("dev", "444455556666", accounts)).not.toThrow();
     // Until production's account is listed, nothing is refused.

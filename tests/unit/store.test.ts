@@ -3,10 +3,15 @@ import * as z from "zod/mini";
 import { change, compile, entity, when } from "../../packages/core/src/store";
 
 /** An expression with its aliases put back: what DynamoDB will evaluate. */
-function plain(compiled: ReturnType<typeof compile>, which: "UpdateExpression" | "ConditionExpression" = "UpdateExpression") {
+function plain(
+  compiled: ReturnType<typeof compile>,
+  which: "UpdateExpression" | "ConditionExpression" = "UpdateExpression",
+) {
   const names: Record<string, string> = compiled.ExpressionAttributeNames ?? {};
   const values: Record<string, unknown> = compiled.ExpressionAttributeValues ?? {};
-  return compiled[which]!.replace(/#n\d+/g, (alias) => names[alias]!).replace(/:v\d+/g, (alias) => JSON.stringify(values[alias]));
+  return compiled[which]!.replace(/#n\d+/g, (alias) => names[alias]!).replace(/:v\d+/g, (alias) =>
+    JSON.stringify(values[alias]),
+  );
 }
 
 describe("the storage layer's expressions", () => {
@@ -17,8 +22,16 @@ describe("the storage layer's expressions", () => {
     );
     expect(compiled.UpdateExpression).toBe("SET #n0 = :v0, #n1.#n2 = :v1");
     expect(compiled.ConditionExpression).toBe("#n0 = :v2");
-    expect(compiled.ExpressionAttributeNames).toEqual({ "#n0": "status", "#n1": "outbox", "#n2": "review:ops@example.org" });
-    expect(compiled.ExpressionAttributeValues).toEqual({ ":v0": "approved", ":v1": { kind: "review" }, ":v2": "pending_review" });
+    expect(compiled.ExpressionAttributeNames).toEqual({
+      "#n0": "status",
+      "#n1": "outbox",
+      "#n2": "review:ops@example.org",
+    });
+    expect(compiled.ExpressionAttributeValues).toEqual({
+      ":v0": "approved",
+      ":v1": { kind: "review" },
+      ":v2": "pending_review",
+    });
   });
 
   it("groups a plan into SET, REMOVE and ADD clauses, appending and defaulting where asked", () => {
@@ -42,12 +55,19 @@ describe("the storage layer's expressions", () => {
       [change.add("n", 1)],
       when.and(when.missing("pk"), false, when.or(when.lt("n", 3), when.not(when.contains("s", "x"))), undefined),
     );
-    expect(plain(compiled, "ConditionExpression")).toBe('(attribute_not_exists(pk) AND (n < 3 OR (NOT contains(s, "x"))))');
-    expect(plain(compile([change.add("n", 1)], when.and(when.exists("pk"))), "ConditionExpression")).toBe("attribute_exists(pk)");
+    expect(plain(compiled, "ConditionExpression")).toBe(
+      '(attribute_not_exists(pk) AND (n < 3 OR (NOT contains(s, "x"))))',
+    );
+    expect(plain(compile([change.add("n", 1)], when.and(when.exists("pk"))), "ConditionExpression")).toBe(
+      "attribute_exists(pk)",
+    );
   });
 
   it("leaves the value maps out when a plan has none (DynamoDB refuses an empty map)", () => {
-    expect(compile(change.remove("lease"))).toEqual({ UpdateExpression: "REMOVE #n0", ExpressionAttributeNames: { "#n0": "lease" } });
+    expect(compile(change.remove("lease"))).toEqual({
+      UpdateExpression: "REMOVE #n0",
+      ExpressionAttributeNames: { "#n0": "lease" },
+    });
   });
 });
 
@@ -60,7 +80,11 @@ describe("an entity", () => {
   });
 
   it("reads back only its value: keys, type, index keys and bookkeeping are dropped", () => {
-    const item = Things.item(Things.key("a"), { id: "a", size: 2 }, { index: { gsi2pk: "DUE" }, meta: { holder: "w1" } });
+    const item = Things.item(
+      Things.key("a"),
+      { id: "a", size: 2 },
+      { index: { gsi2pk: "DUE" }, meta: { holder: "w1" } },
+    );
     expect(item).toEqual({ pk: "THING#a", sk: "THING", type: "thing", id: "a", size: 2, gsi2pk: "DUE", holder: "w1" });
     expect(Things.parse(item)).toEqual({ id: "a", size: 2 });
   });

@@ -58,8 +58,20 @@ describe("revealing hidden characters", () => {
       text = "\u202e";
     }
     const kept = new Kept();
-    const shown = revealAll({ name: "\u202eJane", urls: ["a\u200bb", 3], nested: { note: null, ok: true }, when, kept });
-    expect(shown).toEqual({ name: "[U+202E]Jane", urls: ["a[U+200B]b", 3], nested: { note: null, ok: true }, when, kept });
+    const shown = revealAll({
+      name: "\u202eJane",
+      urls: ["a\u200bb", 3],
+      nested: { note: null, ok: true },
+      when,
+      kept,
+    });
+    expect(shown).toEqual({
+      name: "[U+202E]Jane",
+      urls: ["a[U+200B]b", 3],
+      nested: { note: null, ok: true },
+      when,
+      kept,
+    });
     expect(shown.when).toBe(when);
     expect(shown.kept).toBe(kept);
     expect(revealAll(undefined)).toBeUndefined();

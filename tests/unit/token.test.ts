@@ -60,7 +60,12 @@ describe("what a signed link proves", () => {
   it("keeps a status link open-ended, but refuses an acting link without an expiry", () => {
     const status = Token.sign({ notice: "n1", action: "status", actor: "requester" });
     const verified = Token.verify(status, { notice: "n1", action: "status" }, Date.now() + 10 * Token.LIFETIME_MS);
-    expect(verified).toEqual({ notice: "n1", action: "status", actor: Token.pseudonym("requester"), expires: undefined });
+    expect(verified).toEqual({
+      notice: "n1",
+      action: "status",
+      actor: Token.pseudonym("requester"),
+      expires: undefined,
+    });
     const open = Token.sign({ ...claim, expires: undefined });
     expect(codeOf(() => Token.verify(open, approve))).toBe("invalid_link");
   });
@@ -96,6 +101,8 @@ describe("what a signed link proves", () => {
   });
 
   it("accepts a correctly signed, well-formed token", () => {
-    expect(Token.verify(signedPayload(JSON.stringify(["n1", "approve", "actor", claim.expires])), approve).actor).toBe("actor");
+    expect(Token.verify(signedPayload(JSON.stringify(["n1", "approve", "actor", claim.expires])), approve).actor).toBe(
+      "actor",
+    );
   });
 });

@@ -47,7 +47,9 @@ describe("URL normalisation", () => {
 
   it("reads a scheme in any case, and a link to another address inside the path as part of it", () => {
     expect(Url.normalize("HTTPS://a.example/x")).toBe("a.example/x");
-    expect(Url.normalize("a.example/share?u=https://b.example/y")).toBe("a.example/share?u=https%3A%2F%2Fb.example%2Fy");
+    expect(Url.normalize("a.example/share?u=https://b.example/y")).toBe(
+      "a.example/share?u=https%3A%2F%2Fb.example%2Fy",
+    );
   });
 
   it("takes localhost, which has no dot, for the local desk", () => {
@@ -63,8 +65,25 @@ describe("URL normalisation", () => {
   });
 
   it.each([
-    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid",
-    "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "mkt_tok", "ref_src", "ref_url", "s_cid", "utm_content",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "yclid",
+    "twclid",
+    "ttclid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "_gl",
+    "mkt_tok",
+    "ref_src",
+    "ref_url",
+    "s_cid",
+    "utm_content",
   ])("drops the tracking parameter %s, in any case", (param) => {
     expect(Url.normalize(`https://a.example/x?id=7&${param}=1`)).toBe("a.example/x?id=7");
     expect(Url.normalize(`https://a.example/x?id=7&${param.toUpperCase()}=1`)).toBe("a.example/x?id=7");

@@ -16,12 +16,14 @@ describe("the event", () => {
     createdAt: "2026-11-29T10:00:00.000Z",
     status: "approved",
     decision: { action: "approved", by: "ops@syndication.example", at: "2026-11-29T11:00:00.000Z" },
-    urls: [
-      { url: "https://a.example/1", articleId: "a1" },
-      { url: "https://a.example/2" },
-    ],
+    urls: [{ url: "https://a.example/1", articleId: "a1" }, { url: "https://a.example/2" }],
   } as Notice.Notice;
-  const queued = (status: Notice.Status) => ({ kind: "webhook" as const, status, attempts: 0, queuedAt: "2026-11-29T10:00:00.000Z" });
+  const queued = (status: Notice.Status) => ({
+    kind: "webhook" as const,
+    status,
+    attempts: 0,
+    queuedAt: "2026-11-29T10:00:00.000Z",
+  });
 
   it("reports the status it was queued for, with that status's outcomes", () => {
     // Fanned out late, after the approval: it still tells of the filing.

@@ -49,7 +49,10 @@ export function network(ip: string): string {
   const left = head ? head.split(":") : [];
   const right = tail ? tail.split(":") : [];
   const groups = ip.includes("::") ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right] : left;
-  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }
 
 export const LIMITS = {
@@ -113,12 +116,18 @@ export type Standing = { unfounded: number; flagged: boolean };
 /** A sender's record: the ids of their notices rejected as manifestly unfounded. */
 export const records = Store.entity({
   type: "requester",
-  schema: z.object({ unfounded: z.optional(z.custom<Set<string>>((value) => value instanceof Set)), updatedAt: z.string() }),
+  schema: z.object({
+    unfounded: z.optional(z.custom<Set<string>>((value) => value instanceof Set)),
+    updatedAt: z.string(),
+  }),
   key: Table.key.requester,
 });
 
 export async function recordUnfounded(email: string, notice: string, now = new Date()): Promise<void> {
-  await records.upsert(records.key(email), [change.add("unfounded", new Set([notice])), change.set("updatedAt", now.toISOString())]);
+  await records.upsert(records.key(email), [
+    change.add("unfounded", new Set([notice])),
+    change.set("updatedAt", now.toISOString()),
+  ]);
 }
 
 export async function standing(email: string): Promise<Standing> {

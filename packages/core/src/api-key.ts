@@ -63,16 +63,16 @@ export const entity = Store.entity({
 });
 
 export const CreateInput = z.object({
-  name: z.string({ error: "Give the key a name." }).check(
-    z.trim(),
-    z.minLength(1, "Give the key a name."),
-    z.maxLength(100, "Keep the name under 100 characters."),
-  ),
-  scopes: z.array(z.enum(SCOPES, { error: `Scopes are ${SCOPES.join(", ")}.` })).check(
-    z.minLength(1, `Give at least one scope: ${SCOPES.join(", ")}.`),
-  ),
+  name: z
+    .string({ error: "Give the key a name." })
+    .check(z.trim(), z.minLength(1, "Give the key a name."), z.maxLength(100, "Keep the name under 100 characters.")),
+  scopes: z
+    .array(z.enum(SCOPES, { error: `Scopes are ${SCOPES.join(", ")}.` }))
+    .check(z.minLength(1, `Give at least one scope: ${SCOPES.join(", ")}.`)),
   owner: z.pipe(
-    z.string({ error: "Give the owner's email address." }).check(z.trim(), z.toLowerCase(), z.maxLength(254, "An email address has at most 254 characters.")),
+    z
+      .string({ error: "Give the owner's email address." })
+      .check(z.trim(), z.toLowerCase(), z.maxLength(254, "An email address has at most 254 characters.")),
     z.email("The owner must be an email address."),
   ),
 });
@@ -121,9 +121,13 @@ export async function list(): Promise<ApiKey[]> {
 
 /** Revoking twice keeps the first date; an unknown id is not_found. */
 export async function revoke(id: string, now = new Date()): Promise<ApiKey> {
-  const revoked = await entity.updateAndGet(entity.key(id), [change.setFrom("revokedAt", "revokedAt", now.toISOString())], {
-    condition: when.stored(),
-  });
+  const revoked = await entity.updateAndGet(
+    entity.key(id),
+    [change.setFrom("revokedAt", "revokedAt", now.toISOString())],
+    {
+      condition: when.stored(),
+    },
+  );
   if (!revoked) throw new DomainError("not_found", `There is no API key ${id}.`);
   return revoked;
 }

@@ -14,11 +14,13 @@ import * as Url from "./url";
 import { dateTime, parse } from "./validation";
 
 const text = (field: string, max: number) =>
-  z.string({ error: `${field} is required.` }).check(
-    z.trim(),
-    z.minLength(1, `${field} is required.`),
-    z.maxLength(max, `${field} must be at most ${max} characters.`),
-  );
+  z
+    .string({ error: `${field} is required.` })
+    .check(
+      z.trim(),
+      z.minLength(1, `${field} is required.`),
+      z.maxLength(max, `${field} must be at most ${max} characters.`),
+    );
 
 export const IngestInput = z.object({
   title: text("Title", 500),
@@ -104,7 +106,9 @@ export const Summary = z.strictObject({
   suppressedBy: z.optional(
     z.string().check(z.describe("The suppression rule that hid it at ingest (`source:…` or `author:…`).")),
   ),
-  hiddenBy: z.optional(z.array(z.string()).check(z.describe("The approved notices that hide it; present when hidden."))),
+  hiddenBy: z.optional(
+    z.array(z.string()).check(z.describe("The approved notices that hide it; present when hidden.")),
+  ),
 });
 export type Summary = z.output<typeof Summary>;
 
@@ -146,7 +150,10 @@ export async function visible(articles: Article[]): Promise<Article[]> {
  * claim against it, and as a rule that is not for the future (or only for
  * it) places the article before or after its approval.
  */
-export function provenance(article: Pick<Article, "firstSeenFeed" | "firstSeenAt" | "ingestedAt">): { feed?: string; at: string } {
+export function provenance(article: Pick<Article, "firstSeenFeed" | "firstSeenAt" | "ingestedAt">): {
+  feed?: string;
+  at: string;
+} {
   return { feed: article.firstSeenFeed, at: article.firstSeenAt ?? article.ingestedAt };
 }
 
@@ -232,7 +239,11 @@ export async function ingest(input: unknown, now = new Date(), origin?: Origin):
  */
 async function claimGuid(domain: string, guid: string, id: string, takeOver = false): Promise<string> {
   const key = guids.key(domain, guid);
-  const claimed = await guids.put(key, { articleId: id }, takeOver ? {} : { condition: when.or(when.new(), when.eq("articleId", id)) });
+  const claimed = await guids.put(
+    key,
+    { articleId: id },
+    takeOver ? {} : { condition: when.or(when.new(), when.eq("articleId", id)) },
+  );
   if (claimed) return id;
   return (await guids.get(key, { consistent: true }))?.articleId ?? id;
 }
@@ -251,7 +262,9 @@ async function guidIngested(domain: string, guid: string): Promise<void> {
  * 100, so reading a feed again costs reads, not writes.
  */
 export async function seenGuids(domain: string, seen: string[]): Promise<Set<string>> {
-  const claims = await Store.getEach(Object.fromEntries(seen.map((guid) => [guid, [guids, guids.key(domain, guid)] as const])));
+  const claims = await Store.getEach(
+    Object.fromEntries(seen.map((guid) => [guid, [guids, guids.key(domain, guid)] as const])),
+  );
   return new Set(seen.filter((guid) => claims[guid]?.ingested));
 }
 
@@ -275,14 +288,26 @@ function startKey(cursor: string, partition: string): Store.Cursor {
  * need more than one query when hidden articles fall in it; at most a few,
  * so a source hidden in bulk cannot make one page read without end.
  */
-export async function recent({ source, limit = 20, after }: { source?: string; limit?: number; after?: string }): Promise<Page> {
+export async function recent({
+  source,
+  limit = 20,
+  after,
+}: {
+  source?: string;
+  limit?: number;
+  after?: string;
+}): Promise<Page> {
   const index = source ? Table.recent.bySourceIndex : Table.recent.index;
   const partition = source ? Table.recent.sourcePartition(source) : Table.recent.partition;
   const found: Article[] = [];
   let start = after ? startKey(after, partition) : undefined;
   const rules = Suppression.current();
   for (let round = 0; round < 5 && found.length < limit; round++) {
-    const page = await articles.pageFields({ index, partition, newestFirst: true, limit: limit - found.length }, Table.recent.fields, start);
+    const page = await articles.pageFields(
+      { index, partition, newestFirst: true, limit: limit - found.length },
+      Table.recent.fields,
+      start,
+    );
     const ruled = await rules;
     found.push(...(await visible(page.items.map((item) => read(item, ruled)))));
     start = page.next;
@@ -327,7 +352,11 @@ export async function getManyAlong<E extends Record<string, Store.Reader>>(
   along: { keys: Store.Key[]; entities: E },
   { consistent = false } = {},
 ) {
-  const { found, rules } = await Suppression.readWith([...ids.map(articles.key), ...along.keys], { ...along.entities, [ARTICLES]: articles }, consistent);
+  const { found, rules } = await Suppression.readWith(
+    [...ids.map(articles.key), ...along.keys],
+    { ...along.entities, [ARTICLES]: articles },
+    consistent,
+  );
   return { articles: new Map(found[ARTICLES].map((stored) => [stored.id, read(stored, rules)])), found };
 }
 /**
@@ -371,6 +400,9 @@ export function idForUrl(url: string, publicUrl: string): string | undefined {
   const normalized = Url.normalize(url);
   if (!normalized) return undefined;
   const site = Url.normalize(publicUrl);
-  const ours = site && normalized.startsWith(`${site}/`) ? Paths.match(Paths.routes.article, normalized.slice(site.length))?.id : undefined;
+  const ours =
+    site && normalized.startsWith(`${site}/`)
+      ? Paths.match(Paths.routes.article, normalized.slice(site.length))?.id
+      : undefined;
   return ours && ID.test(ours) ? ours : Ids.fromUrl(normalized);
 }

@@ -7,11 +7,7 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** Runs `task` over `items`, at most `limit` at a time, keeping order. */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
+export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
   // Stryker disable next-line ArrayDeclaration: every index is assigned; the length only saves the array growing
   const results = new Array<R>(items.length);
   let next = 0;

@@ -95,11 +95,12 @@ export async function recordSes(message: unknown, now = new Date()): Promise<Rec
           bounce: bounce.bounceType === "Permanent" ? "permanent" : "transient",
         }))
       : type === "Complaint" && complaint
-        ? complaint.complainedRecipients.map(({ emailAddress }) => ({ address: emailAddress.toLowerCase(), bounce: "complaint" }))
+        ? complaint.complainedRecipients.map(({ emailAddress }) => ({
+            address: emailAddress.toLowerCase(),
+            bounce: "complaint",
+          }))
         : [];
-  await Promise.all(
-    recorded.filter((r) => r.bounce !== "transient").map((r) => suppress(r.address, r.bounce, now)),
-  );
+  await Promise.all(recorded.filter((r) => r.bounce !== "transient").map((r) => suppress(r.address, r.bounce, now)));
   const notice = mail.tags?.notice?.[0];
   if (notice) await Promise.all(recorded.map((r) => onNotice(notice, mail.messageId, r, now)));
   Log.info("ses_event.recorded", { type, notice, count: recorded.length });

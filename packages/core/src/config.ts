@@ -25,7 +25,9 @@ const operatorList = z.pipe(
   z.transform((entries) =>
     entries.map((entry) => {
       const named = /^(.*?)\s*<([^<>]+)>$/.exec(entry);
-      return named ? { email: named[2]!.trim().toLowerCase(), name: named[1]!.trim() || undefined } : { email: entry.toLowerCase() };
+      return named
+        ? { email: named[2]!.trim().toLowerCase(), name: named[1]!.trim() || undefined }
+        : { email: entry.toLowerCase() };
     }),
   ),
 );
@@ -58,12 +60,14 @@ const schema = z.object({
   REVIEW_SLA_HOURS: z._default(z.coerce.number().check(z.positive()), 48),
   COUNTER_NOTICE_BUSINESS_DAYS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 10),
   COUNTER_NOTICE_HOLIDAYS: z._default(
-    z.string().check(
-      z.refine(
-        (value) => value.split(",").every((day) => !day.trim() || /^\d{4}-\d{2}-\d{2}$/.test(day.trim())),
-        "COUNTER_NOTICE_HOLIDAYS lists ISO dates (2026-12-25), separated by commas.",
+    z
+      .string()
+      .check(
+        z.refine(
+          (value) => value.split(",").every((day) => !day.trim() || /^\d{4}-\d{2}-\d{2}$/.test(day.trim())),
+          "COUNTER_NOTICE_HOLIDAYS lists ISO dates (2026-12-25), separated by commas.",
+        ),
       ),
-    ),
     "",
   ),
   COUNTER_NOTICE_AUTO_RESTORE: z._default(z.stringbool(), false),
@@ -147,7 +151,9 @@ export function load(env: Record<string, string | undefined>): Config {
   if (deployed(env)) {
     for (const [name, value] of Object.entries(PUBLISHED)) {
       if (parsed[name as keyof typeof PUBLISHED] === value) {
-        throw new Error(`${name} is the published default; set a secret of your own (sst secret set) before deploying.`);
+        throw new Error(
+          `${name} is the published default; set a secret of your own (sst secret set) before deploying.`,
+        );
       }
     }
   }
@@ -184,7 +190,11 @@ export function load(env: Record<string, string | undefined>): Config {
     reviewSlaMs: parsed.REVIEW_SLA_HOURS * 3_600_000,
     counterNotice: {
       businessDays: parsed.COUNTER_NOTICE_BUSINESS_DAYS,
-      holidays: new Set(parsed.COUNTER_NOTICE_HOLIDAYS.split(",").map((day) => day.trim()).filter(Boolean)),
+      holidays: new Set(
+        parsed.COUNTER_NOTICE_HOLIDAYS.split(",")
+          .map((day) => day.trim())
+          .filter(Boolean),
+      ),
       autoRestore: parsed.COUNTER_NOTICE_AUTO_RESTORE,
     },
     credentialsInEnv: Boolean(env.AWS_ACCESS_KEY_ID),
@@ -253,6 +263,9 @@ export function configure(config: Config): Config {
 }
 
 export function config(): Config {
-  if (!current) throw new Error("The configuration is not set: the process's entry point calls configure(Config.fromEnv(process.env)) first.");
+  if (!current)
+    throw new Error(
+      "The configuration is not set: the process's entry point calls configure(Config.fromEnv(process.env)) first.",
+    );
   return current;
 }

@@ -60,7 +60,12 @@ export async function deliver(id: string, now = new Date()): Promise<void> {
   const release = change.remove("lease", "holder");
   const settled = await entity.update(
     key(id),
-    [...release, ...(retry ? [change.set("gsi2sk", Table.due.at(Outbox.retryAt(retry, now)).gsi2sk)] : change.remove("gsi2pk", "gsi2sk"))],
+    [
+      ...release,
+      ...(retry
+        ? [change.set("gsi2sk", Table.due.at(Outbox.retryAt(retry, now)).gsi2sk)]
+        : change.remove("gsi2pk", "gsi2sk")),
+    ],
     { condition: when.and(when.eq("holder", holder), when.eq("version", counter.version)) },
   );
   // Queued meanwhile: left due, for the next sweep.
@@ -75,7 +80,8 @@ async function sendOne(
   now: Date,
 ): Promise<Event | "retry"> {
   const about = `${message.kind} → ${message.to}`;
-  if (suppressed.has(message.to.toLowerCase())) return event("mail_failed", now, "system", `${about}: AddressSuppressed`);
+  if (suppressed.has(message.to.toLowerCase()))
+    return event("mail_failed", now, "system", `${about}: AddressSuppressed`);
   try {
     const email = Mails.compose(message.kind, counter, message, context, now.getTime());
     // No notice tag: a bounce must not be recorded on a notice this mail is not about.

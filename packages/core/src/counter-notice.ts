@@ -38,17 +38,20 @@ export const STATEMENTS = {
     "I swear, under penalty of perjury, that I have a good-faith belief that the material was removed or disabled as a result of mistake or misidentification of the material to be removed or disabled.",
   jurisdiction:
     "I consent to the jurisdiction of the Federal District Court for the judicial district in which my address is located or, if my address is outside the United States, for any judicial district in which the service provider may be found.",
-  service: "I will accept service of process from the person who filed the takedown notice, or an agent of that person.",
+  service:
+    "I will accept service of process from the person who filed the takedown notice, or an agent of that person.",
 } as const;
 
 export const Input = z
   .object({
     /** Where the material was: the article's address here (or its original). */
-    article: z.string({ error: "Give the address of the article that was removed." }).check(
-      z.trim(),
-      z.minLength(1, "Give the address of the article that was removed."),
-      z.maxLength(2048, "This URL is too long."),
-    ),
+    article: z
+      .string({ error: "Give the address of the article that was removed." })
+      .check(
+        z.trim(),
+        z.minLength(1, "Give the address of the article that was removed."),
+        z.maxLength(2048, "This URL is too long."),
+      ),
     sender: z.object(
       {
         name: Notice.requiredText("Enter your full name.", 200),
@@ -59,7 +62,10 @@ export const Input = z
       { error: "Say who is sending the counter-notice." },
     ),
     material: Notice.requiredText("Identify the material that was removed.", 5000),
-    evidence: Notice.requiredText("Show your licence or your authorship: what it is, and where it can be checked.", 10_000),
+    evidence: Notice.requiredText(
+      "Show your licence or your authorship: what it is, and where it can be checked.",
+      10_000,
+    ),
     mistake: z.literal(true, { error: "The statement under penalty of perjury is required." }),
     jurisdiction: z.literal(true, { error: "Consent to the court's jurisdiction is required." }),
     service: z.literal(true, { error: "Consent to accept service of process is required." }),
@@ -135,11 +141,15 @@ export type CounterNotice = z.output<typeof Stored>;
 /** What filing a counter-notice answers through the API. */
 export const Filed = z.strictObject({
   id: z.string(),
-  status: z.enum(["awaiting_confirmation", "open"]).check(
-    z.describe("`awaiting_confirmation` until its sender confirms their address (without an API key); then `open`."),
-  ),
+  status: z
+    .enum(["awaiting_confirmation", "open"])
+    .check(
+      z.describe("`awaiting_confirmation` until its sender confirms their address (without an API key); then `open`."),
+    ),
   closesAt: z.optional(
-    dateTime.check(z.describe("When the notice's requester's window to report a court action closes; present once open.")),
+    dateTime.check(
+      z.describe("When the notice's requester's window to report a court action closes; present once open."),
+    ),
   ),
 });
 export type Filed = z.output<typeof Filed>;
@@ -164,7 +174,8 @@ export const key = (id: string) => entity.key(id);
 const subject = (id: string) => `counter:${id}`;
 
 export const links = {
-  form: (articleId: string) => `${config().publicUrl}${Paths.routes.counterNotice}?article=${encodeURIComponent(articleId)}`,
+  form: (articleId: string) =>
+    `${config().publicUrl}${Paths.routes.counterNotice}?article=${encodeURIComponent(articleId)}`,
   confirm: (counter: Pick<CounterNotice, "id" | "sender">, now: number) =>
     `${config().publicUrl}${Paths.counterNoticeConfirm(counter.id)}?token=${Token.sign({
       notice: subject(counter.id),
@@ -188,7 +199,8 @@ async function get(id: string): Promise<CounterNotice> {
   return counter;
 }
 
-const invalid = (path: string, message: string) => new DomainError("validation_failed", message, { issues: [{ path, message }] });
+const invalid = (path: string, message: string) =>
+  new DomainError("validation_failed", message, { issues: [{ path, message }] });
 
 /** The statuses in which a notice's approval still stands, so that a counter-notice has something to counter. */
 const STANDING: readonly string[] = ["approved", "partially_approved"];
@@ -199,8 +211,12 @@ async function target(articleRef: string): Promise<{ article: Article.Article; n
   const id = /^[0-9a-f]{20}$/.test(ref) ? ref : Article.idForUrl(ref, config().publicUrl);
   const article = id ? await Article.get(id) : undefined;
   if (!article) throw invalid("article", "We have no article at this address.");
-  const notices = (await Notice.entity.getMany(article.hiddenBy.map((notice) => Notice.entity.key(notice)), { consistent: true }))
-    .filter((notice) => STANDING.includes(notice.status));
+  const notices = (
+    await Notice.entity.getMany(
+      article.hiddenBy.map((notice) => Notice.entity.key(notice)),
+      { consistent: true },
+    )
+  ).filter((notice) => STANDING.includes(notice.status));
   if (!notices.length) throw invalid("article", "This article is not withheld here: there is nothing to counter.");
   return { article, notices };
 }
@@ -266,19 +282,31 @@ function draft(data: z.output<typeof Input>, articleId: string, notices: Notice.
  * proof of work and the same per-address and per-mailbox limits a notice
  * does, and waits for its sender to confirm their address.
  */
-export async function fileAnonymous(input: unknown, caller: { ip: string; proof: string | undefined }, now = new Date()): Promise<CounterNotice> {
+export async function fileAnonymous(
+  input: unknown,
+  caller: { ip: string; proof: string | undefined },
+  now = new Date(),
+): Promise<CounterNotice> {
   const data = parse(Input, input);
   const { article, notices } = await target(data.article);
   await Abuse.admitAnonymous({ ...caller, email: data.sender.email, receipt: true }, now);
   const counter = draft(data, article.id, notices, now);
   const [messageId, receipt] = queue("receipt", counter.sender.email, now);
-  const stored: CounterNotice = { ...counter, outbox: { [messageId]: receipt }, events: [event("filed", now, "sender")] };
+  const stored: CounterNotice = {
+    ...counter,
+    outbox: { [messageId]: receipt },
+    events: [event("filed", now, "sender")],
+  };
   await entity.put(key(stored.id), stored, { condition: when.new(), index: Table.due.at(now) });
   return stored;
 }
 
 /** A counter-notice filed with an API key: its owner was vetted, so it opens at once. */
-export async function fileWithKey(input: unknown, filedWith: { id: string; name: string }, now = new Date()): Promise<CounterNotice> {
+export async function fileWithKey(
+  input: unknown,
+  filedWith: { id: string; name: string },
+  now = new Date(),
+): Promise<CounterNotice> {
   const data = parse(Input, input);
   const { article, notices } = await target(data.article);
   const counter = draft(data, article.id, notices, now);
@@ -309,7 +337,10 @@ export async function openLink(id: string, token: string, now = new Date()): Pro
  */
 export async function confirm(id: string, token: string, now = new Date()): Promise<CounterNotice> {
   const counter = await openLink(id, token, now);
-  const notices = await Notice.entity.getMany(counter.notices.map((notice) => Notice.entity.key(notice)), { consistent: true });
+  const notices = await Notice.entity.getMany(
+    counter.notices.map((notice) => Notice.entity.key(notice)),
+    { consistent: true },
+  );
   if (counter.status === "awaiting_confirmation") {
     // Reversed or withdrawn since it was filed: nothing is left to counter.
     if (!notices.some((notice) => STANDING.includes(notice.status))) {
@@ -349,11 +380,17 @@ export async function ofNotice(notice: Notice.Notice): Promise<CounterNotice[]> 
  * (or their status page): every open window on the notice stops for good,
  * and the sender and operators are told.
  */
-export async function reportCourtAction(noticeId: string, token: string, text: unknown, now = new Date()): Promise<CounterNotice[]> {
+export async function reportCourtAction(
+  noticeId: string,
+  token: string,
+  text: unknown,
+  now = new Date(),
+): Promise<CounterNotice[]> {
   const notice = await Notice.withStatusToken(noticeId, token);
   const court = parse(z.object({ courtAction: CourtAction }), { courtAction: text }).courtAction;
   const open = (await ofNotice(notice)).filter((counter) => counter.status === "open");
-  if (!open.length) throw new DomainError("already_decided", "No counter-notice on this notice is waiting for an answer.");
+  if (!open.length)
+    throw new DomainError("already_decided", "No counter-notice on this notice is waiting for an answer.");
   const stopped = await Promise.all(
     open.map((counter) =>
       entity.updateAndGet(
@@ -375,7 +412,8 @@ export async function reportCourtAction(noticeId: string, token: string, text: u
     ),
   );
   const recorded = stopped.filter((counter): counter is CounterNotice => Boolean(counter));
-  if (!recorded.length) throw new DomainError("already_decided", "The window to answer this counter-notice has closed.");
+  if (!recorded.length)
+    throw new DomainError("already_decided", "The window to answer this counter-notice has closed.");
   return recorded;
 }
 
@@ -394,9 +432,13 @@ const filedUrls = (notice: Notice.Notice, articleId: string) =>
  */
 async function close(counter: CounterNotice, now: Date): Promise<void> {
   const { autoRestore, businessDays } = config().counterNotice;
-  const notices = await Notice.entity.getMany(counter.notices.map((notice) => Notice.entity.key(notice)), { consistent: true });
+  const notices = await Notice.entity.getMany(
+    counter.notices.map((notice) => Notice.entity.key(notice)),
+    { consistent: true },
+  );
   const reason = `Counter-notice ${counter.id}: no court action was reported within ${businessDays} business days.`;
-  const restorable = autoRestore && notices.every((notice) => notice.scope === "urls" && filedUrls(notice, counter.articleId).length);
+  const restorable =
+    autoRestore && notices.every((notice) => notice.scope === "urls" && filedUrls(notice, counter.articleId).length);
   if (restorable) {
     for (const notice of notices) {
       try {
@@ -429,13 +471,19 @@ async function close(counter: CounterNotice, now: Date): Promise<void> {
 }
 
 /** Counter-notices in one of the index's lists, up to `until`, in its order. */
-async function listed(partition: "COUNTER_WINDOWS" | "COUNTER_READY", until: Date, status: Status): Promise<CounterNotice[]> {
+async function listed(
+  partition: "COUNTER_WINDOWS" | "COUNTER_READY",
+  until: Date,
+  status: Status,
+): Promise<CounterNotice[]> {
   const keys = await Store.keys({
     index: Table.counterNotices.index,
     partition,
     sort: { is: "<", value: `${until.toISOString()}#\uffff` },
   });
-  const found = new Map((await entity.getMany(keys, { consistent: true })).map((counter) => [key(counter.id).pk, counter]));
+  const found = new Map(
+    (await entity.getMany(keys, { consistent: true })).map((counter) => [key(counter.id).pk, counter]),
+  );
   return keys.flatMap(({ pk }) => {
     const counter = found.get(pk);
     return counter?.status === status ? [counter] : [];
@@ -461,16 +509,23 @@ export async function closingSoon(now = new Date()): Promise<CounterNotice[]> {
  */
 export async function ready(now = new Date()): Promise<CounterNotice[]> {
   const closed = await listed(Table.counterNotices.ready, now, "ready");
-  const articles = await Article.getMany(closed.map((counter) => counter.articleId), { consistent: true });
+  const articles = await Article.getMany(
+    closed.map((counter) => counter.articleId),
+    { consistent: true },
+  );
   const [waiting, done] = partition(closed, (counter) => {
     const article = articles.get(counter.articleId);
     return Boolean(article && Article.isHidden(article));
   });
   await Promise.all(
     done.map((counter) =>
-      entity.update(key(counter.id), [change.set("status", "restored"), ...change.remove("gsi1pk", "gsi1sk"), change.add("version", 1)], {
-        condition: when.eq("status", "ready"),
-      }),
+      entity.update(
+        key(counter.id),
+        [change.set("status", "restored"), ...change.remove("gsi1pk", "gsi1sk"), change.add("version", 1)],
+        {
+          condition: when.eq("status", "ready"),
+        },
+      ),
     ),
   );
   return waiting;

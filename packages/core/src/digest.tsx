@@ -17,7 +17,6 @@ import { date, plural } from "./present";
 import * as Store from "./store";
 import * as Table from "./table";
 
-
 export type Waiting = { id: string; since: string; hours: number; status: Notice.Status; contested: boolean };
 
 export type Digest = {
@@ -40,7 +39,11 @@ export async function gather(now = new Date()): Promise<Digest> {
   const [keys, closing, ready] = await Promise.all([
     // Pending notices are indexed by when they were filed, which is no later than when they began to wait.
     Promise.all([
-      Store.keys({ index: Table.queue.index, partition: Table.queue.partition("pending_review"), sort: { is: "<", value: before } }),
+      Store.keys({
+        index: Table.queue.index,
+        partition: Table.queue.partition("pending_review"),
+        sort: { is: "<", value: before },
+      }),
       Store.keys({ index: Table.queue.index, partition: Table.queue.partition("contested") }),
     ]).then((lists) => lists.flat()),
     CounterNotice.closingSoon(now),
@@ -80,7 +83,8 @@ export function render(digest: Digest, now: Date): Email {
         <Section heading={`Waiting longer than ${hours} hours`}>
           {waiting.map((entry) => (
             <Line>
-              • Notice {entry.id}: {entry.contested ? "contested, " : ""}waiting {entry.hours} hours, since {date(entry.since)}
+              • Notice {entry.id}: {entry.contested ? "contested, " : ""}waiting {entry.hours} hours, since{" "}
+              {date(entry.since)}
             </Line>
           ))}
         </Section>
@@ -89,7 +93,9 @@ export function render(digest: Digest, now: Date): Email {
         <Section heading="Counter-notices ready: the window closed without a court action">
           {ready.map((counter) => (
             <Line>
-              • Counter-notice {counter.id} (notice {counter.notices.join(", ")}): closed {date(counter.closedAt ?? counter.closesAt!)}. Restore {Links.article(counter.articleId)} or keep it withheld
+              • Counter-notice {counter.id} (notice {counter.notices.join(", ")}): closed{" "}
+              {date(counter.closedAt ?? counter.closesAt!)}. Restore {Links.article(counter.articleId)} or keep it
+              withheld
             </Line>
           ))}
         </Section>
@@ -98,7 +104,8 @@ export function render(digest: Digest, now: Date): Email {
         <Section heading="Counter-notices whose restoration is due within two business days">
           {closing.map((counter) => (
             <Line>
-              • Counter-notice {counter.id} (notice {counter.notices.join(", ")}): the window closes {date(counter.closesAt!)}
+              • Counter-notice {counter.id} (notice {counter.notices.join(", ")}): the window closes{" "}
+              {date(counter.closesAt!)}
             </Line>
           ))}
         </Section>

@@ -92,7 +92,9 @@ async function claim(id: string, now: Date): Promise<Claim | undefined> {
 
 /** True when the notice is due but another worker's lease is still running. */
 async function leasedElsewhere(id: string, now: Date): Promise<boolean> {
-  const item = await Notice.entity.getFields(Notice.entity.key(id), ["gsi2pk", "gsi2sk", "lease"], { consistent: true });
+  const item = await Notice.entity.getFields(Notice.entity.key(id), ["gsi2pk", "gsi2sk", "lease"], {
+    consistent: true,
+  });
   return (
     item?.gsi2pk === Table.due.partition &&
     (item.gsi2sk ?? "") <= Table.due.at(now).gsi2sk &&
@@ -101,8 +103,13 @@ async function leasedElsewhere(id: string, now: Date): Promise<boolean> {
 }
 
 /** `gaveUp`: the message will never be sent; it leaves the outbox as a `mail_failed` event. */
-export type Outcome = { id: string; message: Outbox.Message; ref?: string; error?: string; gaveUp?: { permanent: boolean } };
-
+export type Outcome = {
+  id: string;
+  message: Outbox.Message;
+  ref?: string;
+  error?: string;
+  gaveUp?: { permanent: boolean };
+};
 
 /**
  * Spaces sends out to the account's SES rate (SES_MAX_SEND_RATE), across all
@@ -147,7 +154,13 @@ async function sendOne(
     const permanent = message.kind !== "webhook" && Bounce.isPermanent(error);
     const expired = now.getTime() - Date.parse(message.queuedAt) >= config().mailGiveUpMs;
     const gaveUp = message.kind !== "webhook" && (permanent || expired) ? { permanent } : undefined;
-    Log.warn(failed, { notice: notice.id, kind: message.kind, error: name, attempts: message.attempts + 1, gaveUp: Boolean(gaveUp) });
+    Log.warn(failed, {
+      notice: notice.id,
+      kind: message.kind,
+      error: name,
+      attempts: message.attempts + 1,
+      gaveUp: Boolean(gaveUp),
+    });
     return { id, message, error: name, gaveUp };
   }
 }
@@ -156,7 +169,18 @@ async function sendOne(
 function sentEvents(notice: Notice.Notice, { message, ref, error, gaveUp }: Outcome, at: string): Event[] {
   if (message.kind === "webhook") return [];
   const to = message.to ?? Present.mailTo(notice).join(", ");
-  if (gaveUp) return [{ type: "mail_failed", at, by: "system", kind: message.kind, to, error: error ?? "Error", permanent: gaveUp.permanent }];
+  if (gaveUp)
+    return [
+      {
+        type: "mail_failed",
+        at,
+        by: "system",
+        kind: message.kind,
+        to,
+        error: error ?? "Error",
+        permanent: gaveUp.permanent,
+      },
+    ];
   return [{ type: "mail_sent", at, by: "system", kind: message.kind, to, ref }];
 }
 
@@ -216,7 +240,9 @@ export function release(notice: Notice.Notice, holder: string, run: Run, now: Da
     ),
     change.add("version", 1),
   ];
-  const wake = run.failed.length ? Outbox.retryAt(Math.min(...run.failed.map((f) => f.message.attempts + 1)), now) : undefined;
+  const wake = run.failed.length
+    ? Outbox.retryAt(Math.min(...run.failed.map((f) => f.message.attempts + 1)), now)
+    : undefined;
   const ours = when.eq("holder", holder);
   return {
     settled: {
@@ -333,7 +359,11 @@ async function recordFailure(id: string, holder: string | undefined, error: stri
   if (dead) {
     // Told before it is parked: if the alert cannot go out, the notice stays due and the next run tries again.
     try {
-      await Promise.all(config().operatorEmails.map((operator) => Mail.send(Mail.deadNotice(id, operator, error, failures), { notice: id })));
+      await Promise.all(
+        config().operatorEmails.map((operator) =>
+          Mail.send(Mail.deadNotice(id, operator, error, failures), { notice: id }),
+        ),
+      );
     } catch (alert) {
       Log.error("dispatch.dead_alert_failed", { notice: id, error: (alert as Error).name });
       dead = false;
@@ -343,12 +373,20 @@ async function recordFailure(id: string, holder: string | undefined, error: stri
   const dispatch = { failures, lastError: error, ...(dead ? { dead: now.toISOString() } : {}) };
   await Notice.entity.update(
     Notice.entity.key(id),
-    [change.set("dispatch", dispatch), ...change.fields(at), ...change.remove("lease", "holder", "previousHolder"), change.add("version", 1)],
+    [
+      change.set("dispatch", dispatch),
+      ...change.fields(at),
+      ...change.remove("lease", "holder", "previousHolder"),
+      change.add("version", 1),
+    ],
     {
       // Our own lease, or (the claim itself failed) nobody else's.
       condition: holder
         ? when.eq("holder", holder)
-        : when.and(when.eq("gsi2pk", Table.due.partition), when.or(when.missing("lease"), when.lt("lease", now.getTime()))),
+        : when.and(
+            when.eq("gsi2pk", Table.due.partition),
+            when.or(when.missing("lease"), when.lt("lease", now.getTime())),
+          ),
     },
   );
   if (dead) Log.error("dispatch.dead", { notice: id, failures });
@@ -403,7 +441,13 @@ export async function sweep(now = new Date(), limit = 100): Promise<number> {
   let seen = 0;
   do {
     const page = await Store.page(
-      { index: Table.due.index, partition: Table.due.partition, sort: { is: "<=", value: now.toISOString() }, fields: ["pk"], limit },
+      {
+        index: Table.due.index,
+        partition: Table.due.partition,
+        sort: { is: "<=", value: now.toISOString() },
+        fields: ["pk"],
+        limit,
+      },
       start,
     );
     // The index holds keys only: the key says what each item is.

@@ -141,7 +141,10 @@ function maxAge(cacheControl: string | undefined): number | undefined {
 function decode(bytes: Buffer, contentType: string | undefined): string {
   const declared =
     contentType?.match(/charset\s*=\s*"?([\w.:-]+)/i)?.[1] ??
-    bytes.subarray(0, 200).toString("latin1").match(/<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)/i)?.[1];
+    bytes
+      .subarray(0, 200)
+      .toString("latin1")
+      .match(/<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)/i)?.[1];
   try {
     return new TextDecoder(declared ?? "utf-8").decode(bytes);
   } catch {
@@ -156,7 +159,11 @@ const isLoopback = (address: string) => /^127\.|^::1$|^::ffff:127\./i.test(addre
  * address.ts), or loopback where the local stack allows it; a private one
  * among them refuses the hop.
  */
-async function admitted(url: URL, { allowLoopback, resolve = Address.systemResolve }: FetchOptions, signal: AbortSignal) {
+async function admitted(
+  url: URL,
+  { allowLoopback, resolve = Address.systemResolve }: FetchOptions,
+  signal: AbortSignal,
+) {
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   let addresses: Awaited<ReturnType<typeof resolve>>;
   try {
@@ -211,7 +218,8 @@ function get(
   const client = url.protocol === "https:" ? https : http;
   const headers: Record<string, string> = {
     "user-agent": "TakedownDesk-Feeds/1 (+syndication; polite polling)",
-    accept: "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1",
+    accept:
+      "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1",
     "accept-encoding": "identity",
     ...(validators.etag ? { "if-none-match": validators.etag } : {}),
     ...(validators.lastModified ? { "if-modified-since": validators.lastModified } : {}),
@@ -220,7 +228,8 @@ function get(
     const fail = (error: unknown) => {
       const { name, code } = (error ?? {}) as NodeJS.ErrnoException;
       if (error instanceof FeedError) reject(error);
-      else if (name === "AbortError" || name === "TimeoutError" || signal.aborted) reject(new FeedError("timeout", "The feed did not answer in time."));
+      else if (name === "AbortError" || name === "TimeoutError" || signal.aborted)
+        reject(new FeedError("timeout", "The feed did not answer in time."));
       else reject(new FeedError(code ?? "fetch_failed", `The feed could not be read (${code ?? name}).`));
     };
     const request = client.get(url, { headers, lookup, signal }, (response) => {
@@ -236,7 +245,13 @@ function get(
       }
       if (status !== 200) {
         response.resume();
-        return fail(new FeedError(`http_${status}`, `The feed answered HTTP ${status}.`, retryAfter(response.headers["retry-after"])));
+        return fail(
+          new FeedError(
+            `http_${status}`,
+            `The feed answered HTTP ${status}.`,
+            retryAfter(response.headers["retry-after"]),
+          ),
+        );
       }
       const declared = Number(response.headers["content-length"]);
       if (declared > maxBytes) {

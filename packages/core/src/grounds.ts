@@ -9,7 +9,9 @@ import * as Table from "./table";
 import { parse } from "./validation";
 
 export const Ground = z.object({
-  id: z.string().check(z.trim(), z.regex(/^[a-z0-9_]{1,40}$/, "A ground's id is 1 to 40 lower-case letters, digits or _.")),
+  id: z
+    .string()
+    .check(z.trim(), z.regex(/^[a-z0-9_]{1,40}$/, "A ground's id is 1 to 40 lower-case letters, digits or _.")),
   label: z.string().check(z.trim(), z.minLength(1, "Give the ground a label."), z.maxLength(100)),
   text: z.string().check(z.trim(), z.minLength(1, "Give the ground its text."), z.maxLength(2000)),
 });
@@ -61,7 +63,11 @@ export async function list(): Promise<Ground[]> {
 /** Replaces the templates; an empty list brings the defaults back. */
 export async function save(input: unknown): Promise<Ground[]> {
   const grounds = parse(
-    z.array(Ground).check(z.refine((list) => new Set(list.map((g) => g.id)).size === list.length, "Each ground needs an id of its own.")),
+    z
+      .array(Ground)
+      .check(
+        z.refine((list) => new Set(list.map((g) => g.id)).size === list.length, "Each ground needs an id of its own."),
+      ),
     input,
   );
   if (!grounds.length) {

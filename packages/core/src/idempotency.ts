@@ -29,11 +29,13 @@ export const LOCK_MS = 60_000;
 export const WAIT_MS = 3_000;
 
 /** The Idempotency-Key header's value; the OpenAPI document declares the header with it. */
-export const Key = z.string().check(
-  z.minLength(1, "The Idempotency-Key header is empty."),
-  z.maxLength(255, "The Idempotency-Key header must be at most 255 characters."),
-  z.regex(/^[\x21-\x7e]+$/, "The Idempotency-Key header must be printable ASCII without spaces."),
-);
+export const Key = z
+  .string()
+  .check(
+    z.minLength(1, "The Idempotency-Key header is empty."),
+    z.maxLength(255, "The Idempotency-Key header must be at most 255 characters."),
+    z.regex(/^[\x21-\x7e]+$/, "The Idempotency-Key header must be printable ASCII without spaces."),
+  );
 
 const StoredResponse = z.object({ status: z.number(), body: z.string(), contentType: z.optional(z.string()) });
 export type StoredResponse = z.output<typeof StoredResponse>;

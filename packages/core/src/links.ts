@@ -21,12 +21,7 @@ export function status(notice: string): string {
 }
 
 /** A link that opens a confirmation page; only its button acts. */
-export function act(
-  notice: string,
-  action: "confirm" | "approve" | "reject",
-  actor: string,
-  now = Date.now(),
-): string {
+export function act(notice: string, action: "confirm" | "approve" | "reject", actor: string, now = Date.now()): string {
   const token = Token.sign({ notice, action, actor, expires: now + Token.LIFETIME_MS });
   return `${base()}${Paths.act(notice, action)}?token=${token}`;
 }

@@ -27,12 +27,20 @@ export function current(): Fields {
 }
 
 function write(level: Level, msg: string, fields: Fields = {}, extra: Record<string, unknown> = {}) {
-  const line = JSON.stringify({ level, msg, time: new Date().toISOString(), ...context.getStore(), ...fields, ...extra });
+  const line = JSON.stringify({
+    level,
+    msg,
+    time: new Date().toISOString(),
+    ...context.getStore(),
+    ...fields,
+    ...extra,
+  });
   (level === "error" ? process.stderr : process.stdout).write(`${line}\n`);
 }
 
 /** A line that also carries structured data CloudWatch reads (metrics.ts's embedded metrics). */
-export const record = (msg: string, fields: Fields, extra: Record<string, unknown>) => write("info", msg, fields, extra);
+export const record = (msg: string, fields: Fields, extra: Record<string, unknown>) =>
+  write("info", msg, fields, extra);
 
 export const info = (msg: string, fields?: Fields) => write("info", msg, fields);
 export const warn = (msg: string, fields?: Fields) => write("warn", msg, fields);

@@ -60,7 +60,10 @@ export async function contextFor(notice: Notice, kinds: readonly string[], recip
     ids.length
       ? // Consistent: the dispatcher may have applied this notice's effects a moment ago.
         Article.getManyAlong(ids, along, { consistent: true })
-      : Store.getManyEach(along.keys, along.entities).then((found) => ({ articles: new Map<string, Article.Article>(), found })),
+      : Store.getManyEach(along.keys, along.entities).then((found) => ({
+          articles: new Map<string, Article.Article>(),
+          found,
+        })),
     review ? Present.scopeCounts(notice) : undefined,
   ]);
   return {
@@ -76,7 +79,13 @@ export async function contextFor(notice: Notice, kinds: readonly string[], recip
   };
 }
 
-export function compose(kind: MailKind, notice: Notice, operator: string | undefined, context: Context, now = Date.now()): Email {
+export function compose(
+  kind: MailKind,
+  notice: Notice,
+  operator: string | undefined,
+  context: Context,
+  now = Date.now(),
+): Email {
   const shown = revealAll(notice);
   switch (kind) {
     case "receipt":

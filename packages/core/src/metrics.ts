@@ -22,7 +22,9 @@ export function count(name: Name, value = 1): void {
     {
       _aws: {
         Timestamp: Date.now(),
-        CloudWatchMetrics: [{ Namespace: NAMESPACE, Dimensions: [["Stage"]], Metrics: [{ Name: name, Unit: "Count" }] }],
+        CloudWatchMetrics: [
+          { Namespace: NAMESPACE, Dimensions: [["Stage"]], Metrics: [{ Name: name, Unit: "Count" }] },
+        ],
       },
       [name]: value,
     },

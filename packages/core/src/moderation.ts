@@ -92,7 +92,11 @@ export const Event = z.discriminatedUnion("type", [
   /** The desk stopped trying: SES refused for good, the address is suppressed, or retries ran out. */
   kind("mail_failed", { kind: MailKind, to: z.string(), error: z.string(), permanent: z.boolean() }),
   /** SES reported, after accepting it, that mail bounced or drew a complaint (Bounce.recordSes). */
-  kind("mail_bounced", { to: z.string(), bounce: z.enum(["permanent", "transient", "complaint"]), ref: z.optional(z.string()) }),
+  kind("mail_bounced", {
+    to: z.string(),
+    bounce: z.enum(["permanent", "transient", "complaint"]),
+    ref: z.optional(z.string()),
+  }),
   kind("articles_hidden", { count: z.number(), articleIds: z.array(z.string()) }),
   kind("rule_created", { rule: z.string() }),
   /** A reversal or withdrawal ended a rule the notice had left; what it hid is shown again. */
@@ -152,7 +156,10 @@ export type State = {
 };
 
 export class InvalidTransition extends Error {
-  constructor(readonly from: Status, readonly event: Event["type"]) {
+  constructor(
+    readonly from: Status,
+    readonly event: Event["type"],
+  ) {
     super(`A notice that is ${from} cannot be ${event}.`);
   }
 }
@@ -239,7 +246,9 @@ export function apply(state: State | undefined, event: Event): State {
 
 /** Leaves out what a decision did not say, so a stored record and a derived one compare equal. */
 function strip(decision: Omit<Extract<Event, { type: "decided" }>, "type">): DecisionRecord {
-  return Object.fromEntries(Object.entries(decision).filter(([, value]) => value !== undefined && value !== false)) as DecisionRecord;
+  return Object.fromEntries(
+    Object.entries(decision).filter(([, value]) => value !== undefined && value !== false),
+  ) as DecisionRecord;
 }
 
 /** The pause an open question adds to the review clock once it is answered (or moot). */

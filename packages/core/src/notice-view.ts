@@ -16,14 +16,26 @@ import { dateTime } from "./validation";
 
 const NoticeStatus = Moderation.Status;
 
-const OUTCOMES = ["matched", "not_found", "duplicate", "hidden", "kept", "restored", "rejected"] as const satisfies readonly UrlOutcome[];
+const OUTCOMES = [
+  "matched",
+  "not_found",
+  "duplicate",
+  "hidden",
+  "kept",
+  "restored",
+  "rejected",
+] as const satisfies readonly UrlOutcome[];
 
 /** A decision as requesters, API keys and webhooks may read it (Present.publicDecision). */
 const Decision = z.strictObject({
   action: Moderation.DecisionRecord.shape.action,
-  by: z.string().check(
-    z.describe("Who decided, as the requester may read it: \"an operator\", or the name that operator chose to be shown. Never an address."),
-  ),
+  by: z
+    .string()
+    .check(
+      z.describe(
+        'Who decided, as the requester may read it: "an operator", or the name that operator chose to be shown. Never an address.',
+      ),
+    ),
   at: dateTime,
   reason: Moderation.DecisionRecord.shape.reason,
   unfounded: z.optional(z.boolean().check(z.describe("Rejected as manifestly unfounded."))),
@@ -31,13 +43,15 @@ const Decision = z.strictObject({
 
 const UrlOutcomeView = z.strictObject({
   url: z.string(),
-  outcome: z.enum(OUTCOMES).check(
-    z.describe(
-      "matched: an article here; not_found: none; duplicate: another notice had already hidden it; " +
-        "hidden: hidden by this notice's approval; kept: a partial approval left it up; " +
-        "restored: hidden, then brought back by a reversal or withdrawal; rejected: the notice was rejected.",
+  outcome: z
+    .enum(OUTCOMES)
+    .check(
+      z.describe(
+        "matched: an article here; not_found: none; duplicate: another notice had already hidden it; " +
+          "hidden: hidden by this notice's approval; kept: a partial approval left it up; " +
+          "restored: hidden, then brought back by a reversal or withdrawal; rejected: the notice was rejected.",
+      ),
     ),
-  ),
   articleId: z.optional(z.string()),
   duplicateOf: z.optional(z.string().check(z.describe("The notice that had already hidden the article."))),
 });
@@ -46,9 +60,13 @@ const UrlOutcomeView = z.strictObject({
 export const Filed = z.strictObject({
   id: z.string(),
   status: NoticeStatus,
-  statusUrl: z.url().check(
-    z.describe("Where the notice's progress can be read, by people and by GET /takedowns/{id}; its token is the capability."),
-  ),
+  statusUrl: z
+    .url()
+    .check(
+      z.describe(
+        "Where the notice's progress can be read, by people and by GET /takedowns/{id}; its token is the capability.",
+      ),
+    ),
 });
 export type Filed = z.output<typeof Filed>;
 
@@ -78,7 +96,12 @@ export function toFiled(notice: Notice): Filed {
   return { id: notice.id, status: notice.status, statusUrl: Links.status(notice.id) };
 }
 
-export function toSummary({ id, status, createdAt, decision }: Pick<Notice, "id" | "status" | "createdAt" | "decision">): Summary {
+export function toSummary({
+  id,
+  status,
+  createdAt,
+  decision,
+}: Pick<Notice, "id" | "status" | "createdAt" | "decision">): Summary {
   return { id, status, createdAt, ...(decision ? { decision: publicDecision(decision) } : {}) };
 }
 
@@ -99,12 +122,14 @@ export function toList(notices: Pick<Notice, "id" | "status" | "createdAt" | "de
   return { notices: notices.map(toSummary), ...(cursor ? { cursor } : {}) };
 }
 
-const Actor = z.string().check(
-  z.describe(
-    "Who did it, by name: an operator as they chose to be shown (or \"an operator\"), an API key as `API key \"<name>\" (<id>)`, " +
-      "\"the sender\" (the requester) or \"the desk\". Never an address.",
-  ),
-);
+const Actor = z
+  .string()
+  .check(
+    z.describe(
+      'Who did it, by name: an operator as they chose to be shown (or "an operator"), an API key as `API key "<name>" (<id>)`, ' +
+        '"the sender" (the requester) or "the desk". Never an address.',
+    ),
+  );
 
 const MAILS = new Set(["mail_sent", "mail_failed", "mail_bounced"]);
 
@@ -112,7 +137,8 @@ const MAILS = new Set(["mail_sent", "mail_failed", "mail_bounced"]);
  * The fields of a stored event the audit trail leaves out: `by`, which it
  * names as `actor`, and a mail's recipient and SES reference, which are addresses.
  */
-const leftOut = (type: string, field: string) => field === "by" || (MAILS.has(type) && (field === "to" || field === "ref"));
+const leftOut = (type: string, field: string) =>
+  field === "by" || (MAILS.has(type) && (field === "to" || field === "ref"));
 
 /**
  * One entry of the audit trail as the review API shows it: the stored event
@@ -122,7 +148,9 @@ const AuditEvent = z.discriminatedUnion(
   "type",
   Moderation.Event.def.options.map((option) => {
     const type = eventType(option);
-    const details = Object.entries(option.shape as Record<string, z.core.$ZodType>).filter(([field]) => !leftOut(type, field));
+    const details = Object.entries(option.shape as Record<string, z.core.$ZodType>).filter(
+      ([field]) => !leftOut(type, field),
+    );
     return z.strictObject({ ...Object.fromEntries(details), actor: Actor, at: dateTime });
   }) as unknown as [z.ZodMiniObject, ...z.ZodMiniObject[]],
 );

@@ -47,12 +47,14 @@ const wellFormed = z.overwrite((value: string) =>
 );
 
 export const requiredText = (message: string, max: number) =>
-  z.string({ error: message }).check(
-    wellFormed,
-    z.trim(),
-    z.minLength(1, message),
-    z.maxLength(max, `Keep this under ${max.toLocaleString("en")} characters.`),
-  );
+  z
+    .string({ error: message })
+    .check(
+      wellFormed,
+      z.trim(),
+      z.minLength(1, message),
+      z.maxLength(max, `Keep this under ${max.toLocaleString("en")} characters.`),
+    );
 
 const optionalText = (max: number) =>
   z.optional(
@@ -70,17 +72,19 @@ export const Scope = z.enum(["urls", "author", "source"], {
 });
 
 const urlList = (max: number) =>
-  z.array(
-    z.string({ error: "Each URL must be text." }).check(
-      z.trim(),
-      z.maxLength(2048, "This URL is too long."),
-      z.refine((url) => Url.parse(url) !== undefined, "Enter a full web address (https://…)."),
-    ),
-    { error: "List the URLs of the articles." },
-  ).check(
-    z.minLength(1, "List at least one URL."),
-    z.maxLength(max, `A notice may list at most ${max.toLocaleString("en")} URLs.`),
-  );
+  z
+    .array(
+      z.string({ error: "Each URL must be text." }).check(
+        z.trim(),
+        z.maxLength(2048, "This URL is too long."),
+        z.refine((url) => Url.parse(url) !== undefined, "Enter a full web address (https://…)."),
+      ),
+      { error: "List the URLs of the articles." },
+    )
+    .check(
+      z.minLength(1, "List at least one URL."),
+      z.maxLength(max, `A notice may list at most ${max.toLocaleString("en")} URLs.`),
+    );
 
 export const EmailAddress = z.pipe(
   z.string({ error: "Enter your email address." }).check(
@@ -118,7 +122,7 @@ export const Input = z
   .check(
     z.refine((notice) => signs(notice.signature, notice.requester.name), {
       path: ["signature"],
-      message: "Type your full name, as given above, to sign (\"/s/ \" before it is fine).",
+      message: 'Type your full name, as given above, to sign ("/s/ " before it is fine).',
     }),
   );
 export type Input = z.input<typeof Input>;
@@ -132,7 +136,12 @@ export const Status = Moderation.Status;
 export type Status = Moderation.Status;
 const STATUSES = Status.options;
 
-const Subject = z.object({ sourceDomain: z.string(), sourceName: z.string(), authorKey: z.string(), author: z.string() });
+const Subject = z.object({
+  sourceDomain: z.string(),
+  sourceName: z.string(),
+  authorKey: z.string(),
+  author: z.string(),
+});
 /** A source (and author there) that the notice's matched articles come from. */
 export type Subject = z.output<typeof Subject>;
 
@@ -207,13 +216,18 @@ export type UrlOutcome = "matched" | "not_found" | "duplicate" | "hidden" | "kep
 export type Outcome = { url: string; outcome: UrlOutcome; articleId?: string; duplicateOf?: string };
 
 /** What an approval decided for one URL (as filed), and whether it was taken back since. */
-export function decidedFor(notice: Pick<Notice, "decision" | "events" | "status">, url: string): "hidden" | "kept" | "restored" | undefined {
+export function decidedFor(
+  notice: Pick<Notice, "decision" | "events" | "status">,
+  url: string,
+): "hidden" | "kept" | "restored" | undefined {
   const { status, decision } = notice;
   // A whole reversal, or the withdrawal of an approved notice, brings every URL back.
   if (status === "reversed" || (status === "withdrawn" && decision?.action === "approved")) return "restored";
   if (status !== "approved" && status !== "partially_approved") return undefined;
   if (decision?.urls?.find((u) => u.url === url)?.outcome === "kept") return "kept";
-  const restored = (notice.events ?? []).some((e) => (e.type === "reversed" || e.type === "restored") && e.urls?.includes(url));
+  const restored = (notice.events ?? []).some(
+    (e) => (e.type === "reversed" || e.type === "restored") && e.urls?.includes(url),
+  );
   return restored ? "restored" : "hidden";
 }
 
@@ -311,7 +325,9 @@ async function awaitingWithOpenLink(email: string, now: Date): Promise<Abuse.Awa
 /** Whether the notice's receipt is on its way or arrived, unbounced, and its link works for at least another hour. */
 function receiptOpen(notice: Notice, now: Date): boolean {
   if (notice.outbox.receipt) return true;
-  const last = notice.events.filter((e) => (e.type === "mail_sent" || e.type === "mail_failed") && e.kind === "receipt").at(-1);
+  const last = notice.events
+    .filter((e) => (e.type === "mail_sent" || e.type === "mail_failed") && e.kind === "receipt")
+    .at(-1);
   if (last?.type !== "mail_sent") return false;
   const bounced = notice.events.some((e) => e.type === "mail_bounced" && e.at >= last.at);
   return !bounced && Date.parse(last.at) + Token.LIFETIME_MS > now.getTime() + 60 * 60_000;
@@ -346,12 +362,21 @@ export async function resendReceipt(id: string, token: string, now = new Date())
   const notice = await withStatusToken(id, token);
   if (notice.status !== "awaiting_confirmation" || notice.replacedAt) throw refusal(notice, "confirmed");
   if (receiptOpen(notice, now)) {
-    throw new DomainError("receipt_open", "The confirmation link we sent still works: look for it in your inbox (and spam folder).");
+    throw new DomainError(
+      "receipt_open",
+      "The confirmation link we sent still works: look for it in your inbox (and spam folder).",
+    );
   }
-  if (Bounce.undelivered(notice).some((failure) => failure.permanent) || (await Bounce.suppressed([notice.requester.email])).size) {
+  if (
+    Bounce.undelivered(notice).some((failure) => failure.permanent) ||
+    (await Bounce.suppressed([notice.requester.email])).size
+  ) {
     throw new DomainError("undeliverable", "We cannot email this address. File the notice again with another address.");
   }
-  const spent = new DomainError("rate_limited", `A notice may ask for a new confirmation link ${MAX_RESENDS} times; file it again instead.`);
+  const spent = new DomainError(
+    "rate_limited",
+    `A notice may ask for a new confirmation link ${MAX_RESENDS} times; file it again instead.`,
+  );
   if ((notice.resends ?? 0) >= MAX_RESENDS) throw spent;
   await Abuse.limit([[Abuse.LIMITS.receiptsPerEmail, Abuse.mailbox(notice.requester.email)]], now);
   const [messageId, message] = Outbox.queue("receipt", now);
@@ -381,14 +406,21 @@ export async function resendReceipt(id: string, token: string, now = new Date())
  * moves on (see `transition`), so it leaves the operators' queue.
  */
 async function replace(id: string, now: Date): Promise<void> {
-  const plan = [change.set("replacedAt", now.toISOString()), ...change.remove("gsi5pk", "gsi5sk"), change.add("version", 1)];
+  const plan = [
+    change.set("replacedAt", now.toISOString()),
+    ...change.remove("gsi5pk", "gsi5sk"),
+    change.add("version", 1),
+  ];
   await entity.update(entity.key(id), plan, {
     condition: when.and(when.eq("status", "awaiting_confirmation"), when.missing("replacedAt")),
   });
 }
 
-
-type Matched = { candidates: { url: string; id: string }[]; articles: Map<string, Article.Article>; subjects: Subject[] };
+type Matched = {
+  candidates: { url: string; id: string }[];
+  articles: Map<string, Article.Article>;
+  subjects: Subject[];
+};
 
 /**
  * The articles a notice's URLs name, and their sources and authors. A notice
@@ -488,7 +520,13 @@ async function transition(
 ): Promise<Notice> {
   const from = event.type === "decided" ? Moderation.decidable : [Moderation.transitions.confirmed.from];
   const open = when.or(...from.map((status) => when.eq("status", status)));
-  return write(id, event, { ...changes, to, queue: Moderation.queueOf({ status: to }) }, when.and(open, condition), now);
+  return write(
+    id,
+    event,
+    { ...changes, to, queue: Moderation.queueOf({ status: to }) },
+    when.and(open, condition),
+    now,
+  );
 }
 
 /**
@@ -500,7 +538,12 @@ async function transition(
 async function write(
   id: string,
   event: Moderation.Event,
-  changes: { to?: Status; queue?: Moderation.QueueState; set?: Record<string, unknown>; outbox?: [string, Outbox.Message][] },
+  changes: {
+    to?: Status;
+    queue?: Moderation.QueueState;
+    set?: Record<string, unknown>;
+    outbox?: [string, Outbox.Message][];
+  },
   condition: Store.Condition,
   now: Date,
 ): Promise<Notice> {
@@ -535,9 +578,14 @@ async function write(
  */
 function refusal(notice: Notice, event: Moderation.Event["type"]): DomainError {
   const details = { notice };
-  if (event === "decided" && notice.appeal && (Moderation.decidable as readonly Status[]).includes(notice.status)) return ownAppeal(notice);
+  if (event === "decided" && notice.appeal && (Moderation.decidable as readonly Status[]).includes(notice.status))
+    return ownAppeal(notice);
   if (notice.replacedAt) {
-    return new DomainError("replaced", "This notice was replaced by a later notice filed with the same address.", details);
+    return new DomainError(
+      "replaced",
+      "This notice was replaced by a later notice filed with the same address.",
+      details,
+    );
   }
   if (notice.decision) {
     const { action, by, at } = notice.decision;
@@ -586,17 +634,21 @@ export async function openLink(
 ): Promise<{ notice: Notice } | { moved: string }> {
   const actor = verifyLink(id, action, token, now);
   const notice = await get(id);
-  if (action !== "confirm" && notice.appeal?.rejectedBy === actor && notice.status === "pending_review") throw ownAppeal(notice);
+  if (action !== "confirm" && notice.appeal?.rejectedBy === actor && notice.status === "pending_review")
+    throw ownAppeal(notice);
   if (action === "confirm" && notice.replacedAt) {
     const current = (await Abuse.awaitingFor(notice.requester.email))?.notice;
-    if (current && current !== id) return { moved: Links.act(current, "confirm", notice.requester.email, now.getTime()) };
+    if (current && current !== id)
+      return { moved: Links.act(current, "confirm", notice.requester.email, now.getTime()) };
   }
   return { notice: opened(notice, action) };
 }
 
 /** An appeal is decided by someone other than who rejected the notice (DSA Art. 20). */
 function ownAppeal(notice: Notice): DomainError {
-  return new DomainError("forbidden", "This appeal is against your own decision: another operator decides it.", { notice });
+  return new DomainError("forbidden", "This appeal is against your own decision: another operator decides it.", {
+    notice,
+  });
 }
 
 function opened(notice: Notice, action: LinkAction): Notice {
@@ -642,12 +694,16 @@ export async function decide(
 
 const optionalReason = z.optional(
   z.pipe(
-    z.string({ error: "The reason must be text." }).check(wellFormed, z.trim(), z.maxLength(2000, "Keep this under 2,000 characters.")),
+    z
+      .string({ error: "The reason must be text." })
+      .check(wellFormed, z.trim(), z.maxLength(2000, "Keep this under 2,000 characters.")),
     z.transform((value) => value || undefined),
   ),
 );
 const GroundId = z.optional(z.string().check(z.trim(), z.regex(/^[a-z0-9_]{1,40}$/, "Choose a ground from the list.")));
-const UrlList = z.array(z.string({ error: "Each URL must be text." }).check(z.trim()), { error: "List the URLs, as filed." });
+const UrlList = z.array(z.string({ error: "Each URL must be text." }).check(z.trim()), {
+  error: "List the URLs, as filed.",
+});
 
 export const DecisionInput = z.object({
   action: z.enum(["approve", "reject"], { error: "action is approve or reject." }),
@@ -667,7 +723,13 @@ export type DecisionInput = z.input<typeof DecisionInput>;
  * records the decision and queues its mail and webhook event; the dispatcher
  * applies its effects. A whole decision reads nothing first.
  */
-export async function decideAs(id: string, actor: string, input: unknown, via: Moderation.Via, now = new Date()): Promise<Notice> {
+export async function decideAs(
+  id: string,
+  actor: string,
+  input: unknown,
+  via: Moderation.Via,
+  now = new Date(),
+): Promise<Notice> {
   const data = parse(DecisionInput, input);
   const approve = data.action === "approve";
   const action: Moderation.Decision = approve ? "approved" : "rejected";
@@ -721,7 +783,11 @@ function invalid(path: string, message: string): DomainError {
  * that blocks future articles, hides by rule and is decided whole). All URLs
  * hidden is a whole approval.
  */
-async function perUrl(id: string, hide: string[], reasons: Record<string, string>): Promise<Moderation.UrlDecision[] | undefined> {
+async function perUrl(
+  id: string,
+  hide: string[],
+  reasons: Record<string, string>,
+): Promise<Moderation.UrlDecision[] | undefined> {
   const notice = await get(id);
   const filed = [...new Set(notice.urls.map((u) => u.url))];
   const unknown = hide.filter((url) => !filed.includes(url));
@@ -729,7 +795,10 @@ async function perUrl(id: string, hide: string[], reasons: Record<string, string
   if (!hide.length) throw invalid("urls", "Choose at least one URL to hide, or reject the notice.");
   if (hide.length === filed.length) return undefined;
   if (notice.scope !== "urls" || notice.future) {
-    throw invalid("urls", "A notice that hides by rule (a whole source or author, or future articles) is decided whole.");
+    throw invalid(
+      "urls",
+      "A notice that hides by rule (a whole source or author, or future articles) is decided whole.",
+    );
   }
   return filed.map((url) => ({
     url,
@@ -792,9 +861,12 @@ export async function applyEffects(notice: Notice, now = new Date()): Promise<Mo
   const at = now.toISOString();
   const standing = notice.status === "approved" || notice.status === "partially_approved";
   const everApproved = notice.events.some((e) => e.type === "articles_hidden");
-  if (notice.decision?.action === "rejected" && notice.decision.unfounded) await Abuse.recordUnfounded(notice.requester.email, notice.id, now);
+  if (notice.decision?.action === "rejected" && notice.decision.unfounded)
+    await Abuse.recordUnfounded(notice.requester.email, notice.id, now);
   const takenBack = notice.urls.filter((u) => decidedFor(notice, u.url) !== "hidden");
-  const undo = everApproved ? [...new Set(takenBack.flatMap((u) => u.articleId ?? Article.idForUrl(u.url, config().publicUrl) ?? []))] : [];
+  const undo = everApproved
+    ? [...new Set(takenBack.flatMap((u) => u.articleId ?? Article.idForUrl(u.url, config().publicUrl) ?? []))]
+    : [];
   const created = [...new Set(notice.events.flatMap((e) => (e.type === "rule_created" ? [e.rule] : [])))];
   const ended = new Set(notice.events.flatMap((e) => (e.type === "rule_ended" ? [e.rule] : [])));
   const ending = standing ? [] : created.filter((rule) => !ended.has(rule));
@@ -804,7 +876,15 @@ export async function applyEffects(notice: Notice, now = new Date()): Promise<Mo
   const undone: Moderation.Event[] = [
     ...ending.map((rule): Moderation.Event => ({ type: "rule_ended", at, by: "system", rule })),
     ...(restoring.length || ending.length
-      ? [{ type: "articles_restored" as const, at, by: "system", count: restoring.length, articleIds: restoring.slice(0, Moderation.LISTED_IDS) }]
+      ? [
+          {
+            type: "articles_restored" as const,
+            at,
+            by: "system",
+            count: restoring.length,
+            articleIds: restoring.slice(0, Moderation.LISTED_IDS),
+          },
+        ]
       : []),
   ];
   if (!standing) return undone;
@@ -817,7 +897,11 @@ export async function applyEffects(notice: Notice, now = new Date()): Promise<Mo
       notice.urls
         .filter((u) => hidden.has(u.url))
         .flatMap((u) =>
-          u.articleId ? (notice.scope === "urls" ? [u.articleId] : []) : (Article.idForUrl(u.url, config().publicUrl) ?? []),
+          u.articleId
+            ? notice.scope === "urls"
+              ? [u.articleId]
+              : []
+            : (Article.idForUrl(u.url, config().publicUrl) ?? []),
         ),
     ),
   ];
@@ -829,13 +913,25 @@ export async function applyEffects(notice: Notice, now = new Date()): Promise<Mo
   const [, , covered] = await Promise.all([
     Article.hide(listed, notice.id),
     Suppression.put(rules),
-    everApproved || notice.scope === "urls" ? [] : Promise.all(rules.map((rule) => Article.countInScope(rule.sourceDomain, rule.authorKey))),
+    everApproved || notice.scope === "urls"
+      ? []
+      : Promise.all(rules.map((rule) => Article.countInScope(rule.sourceDomain, rule.authorKey))),
   ]);
   const count = notice.scope === "urls" ? found.length : covered.reduce((sum, n) => sum + n, 0);
   return [
     ...undone,
     ...fresh.map((rule): Moderation.Event => ({ type: "rule_created", at, by: "system", rule: rule.id })),
-    ...(everApproved ? [] : [{ type: "articles_hidden" as const, at, by: "system", count, articleIds: found.slice(0, Moderation.LISTED_IDS) }]),
+    ...(everApproved
+      ? []
+      : [
+          {
+            type: "articles_hidden" as const,
+            at,
+            by: "system",
+            count,
+            articleIds: found.slice(0, Moderation.LISTED_IDS),
+          },
+        ]),
   ];
 }
 
@@ -872,7 +968,8 @@ export const Objection = requiredText("Say why you contest the decision.", 5000)
 /** How long a decision may be appealed (DSA Art. 20: at least six months). */
 export const CONTEST_WITHIN_MS = Moderation.APPEAL_WITHIN_MS;
 
-const operatorsMail = (kind: Moderation.MailKind, now: Date) => config().operatorEmails.map((operator) => Outbox.queue(kind, now, operator));
+const operatorsMail = (kind: Moderation.MailKind, now: Date) =>
+  config().operatorEmails.map((operator) => Outbox.queue(kind, now, operator));
 
 /**
  * One step on a notice that reads it first: the reducer says whether the
@@ -896,7 +993,13 @@ async function act(
   const moved = next.status !== notice.status;
   const outbox = [...(changes.outbox ?? []), ...(moved ? [Outbox.queueWebhook(next.status, now)] : [])];
   const condition = when.and(when.eq("status", notice.status), changes.condition);
-  return write(notice.id, event, { to: next.status, queue: Moderation.queueOf(next), set: changes.set, outbox }, condition, now);
+  return write(
+    notice.id,
+    event,
+    { to: next.status, queue: Moderation.queueOf(next), set: changes.set, outbox },
+    condition,
+    now,
+  );
 }
 
 const STEP: Partial<Record<Moderation.Event["type"], string>> = {
@@ -915,14 +1018,19 @@ function refused(notice: Notice, event: Moderation.Event["type"]): DomainError {
   if (notice.replacedAt) return refusal(notice, event);
   if (event === "appealed") {
     const appealed = notice.events.find((e) => e.type === "appealed" || e.type === "contested");
-    if (appealed) return new DomainError("already_decided", `You already contested this decision on ${date(appealed.at)}.`);
+    if (appealed)
+      return new DomainError("already_decided", `You already contested this decision on ${date(appealed.at)}.`);
     if (!notice.decision) return new DomainError("not_confirmed", "There is no decision to contest yet.");
     if (notice.status === "rejected" || notice.status === "partially_approved") {
       return new DomainError("expired_link", "The six months to contest this decision have passed.");
     }
   }
   const status = Moderation.Status.options.includes(notice.status) ? notice.status.replace(/_/g, " ") : notice.status;
-  return new DomainError("invalid_state", `A notice that is ${status} cannot be ${STEP[event] ?? event.replace(/_/g, " ")}.`, { notice });
+  return new DomainError(
+    "invalid_state",
+    `A notice that is ${status} cannot be ${STEP[event] ?? event.replace(/_/g, " ")}.`,
+    { notice },
+  );
 }
 
 const requesterText = (message: string, max = 5000) => z.object({ text: requiredText(message, max) });
@@ -933,13 +1041,27 @@ const requesterText = (message: string, max = 5000) => z.object({ text: required
  * 20). The notice goes back to review marked as contested, and every
  * operator is told; the one who rejected it should not decide it again.
  */
-export async function appeal(id: string, statusToken: string, input: { reason: unknown }, now = new Date()): Promise<Notice> {
+export async function appeal(
+  id: string,
+  statusToken: string,
+  input: { reason: unknown },
+  now = new Date(),
+): Promise<Notice> {
   Token.verify(statusToken, { notice: id, action: "status" }, now.getTime());
   const reason = parse(z.object({ reason: Objection }), { reason: input.reason }).reason;
   const notice = await get(id);
   const event: Moderation.Event = { type: "appealed", at: now.toISOString(), by: "requester", reason };
   const appeal = { at: event.at, reason, rejectedBy: notice.decision?.by ?? "" };
-  return act(notice, event, { outbox: operatorsMail("appeal", now), condition: when.missing("contestedAt"), set: { contestedAt: event.at, appeal } }, now);
+  return act(
+    notice,
+    event,
+    {
+      outbox: operatorsMail("appeal", now),
+      condition: when.missing("contestedAt"),
+      set: { contestedAt: event.at, appeal },
+    },
+    now,
+  );
 }
 
 /** The status page's form from before appeals, kept working: an objection is an appeal. */
@@ -974,10 +1096,15 @@ export async function backfillQueue(): Promise<number> {
     ["id", "createdAt", "status", "events"],
   );
   const queued = await mapLimit(waiting, 8, async (item) => {
-    const { id, createdAt, status, events } = z.parse(z.object({ id: z.string(), createdAt: z.string(), status: Status, events: z.array(Moderation.Event) }), item);
+    const { id, createdAt, status, events } = z.parse(
+      z.object({ id: z.string(), createdAt: z.string(), status: Status, events: z.array(Moderation.Event) }),
+      item,
+    );
     const queue = Moderation.queueOf({ ...Moderation.derive(events), status });
     const keys = Table.queue.of(queue, createdAt, id);
-    return entity.update(entity.key(id), change.fields(keys), { condition: when.and(when.stored(), when.missing("gsi5pk")) });
+    return entity.update(entity.key(id), change.fields(keys), {
+      condition: when.and(when.stored(), when.missing("gsi5pk")),
+    });
   });
   return queued.filter(Boolean).length;
 }
@@ -993,29 +1120,59 @@ export function openAppeal(notice: Notice): Moderation.State["appeal"] | undefin
  * An approved notice withdrawn gives back what it hid, as a reversal does
  * (the dispatcher's effects); operators are told.
  */
-export async function withdraw(id: string, statusToken: string, input: { reason?: unknown } = {}, now = new Date()): Promise<Notice> {
+export async function withdraw(
+  id: string,
+  statusToken: string,
+  input: { reason?: unknown } = {},
+  now = new Date(),
+): Promise<Notice> {
   Token.verify(statusToken, { notice: id, action: "status" }, now.getTime());
   const reason = parse(z.object({ reason: optionalReason }), { reason: input.reason }).reason;
   const notice = await get(id);
-  const event: Moderation.Event = { type: "withdrawn", at: now.toISOString(), by: "requester", ...(reason ? { reason } : {}) };
+  const event: Moderation.Event = {
+    type: "withdrawn",
+    at: now.toISOString(),
+    by: "requester",
+    ...(reason ? { reason } : {}),
+  };
   const standing = notice.status === "approved" || notice.status === "partially_approved";
   const told = notice.status === "awaiting_confirmation" ? [] : operatorsMail("withdrawal", now);
   return act(notice, event, { outbox: told, ...(standing ? { set: { effectsPending: true } } : {}) }, now);
 }
 
 /** The requester answers an operator's question; the notice is back in review and operators are told. */
-export async function answer(id: string, statusToken: string, input: { answer: unknown }, now = new Date()): Promise<Notice> {
+export async function answer(
+  id: string,
+  statusToken: string,
+  input: { answer: unknown },
+  now = new Date(),
+): Promise<Notice> {
   Token.verify(statusToken, { notice: id, action: "status" }, now.getTime());
   const text = parse(requesterText("Write your answer."), { text: input.answer }).text;
   const notice = await get(id);
-  return act(notice, { type: "info_given", at: now.toISOString(), by: "requester", answer: text }, { outbox: operatorsMail("info_answer", now) }, now);
+  return act(
+    notice,
+    { type: "info_given", at: now.toISOString(), by: "requester", answer: text },
+    { outbox: operatorsMail("info_answer", now) },
+    now,
+  );
 }
 
 /** An operator asks the requester a question; the review clock stops until they answer (Moderation.State.pausedMs). */
-export async function requestInfo(id: string, actor: string, input: { question: unknown }, now = new Date()): Promise<Notice> {
+export async function requestInfo(
+  id: string,
+  actor: string,
+  input: { question: unknown },
+  now = new Date(),
+): Promise<Notice> {
   const question = parse(requesterText("Write the question.", 2000), { text: input.question }).text;
   const notice = await get(id);
-  return act(notice, { type: "info_requested", at: now.toISOString(), by: actor, question }, { outbox: [Outbox.queue("info_request", now)] }, now);
+  return act(
+    notice,
+    { type: "info_requested", at: now.toISOString(), by: actor, question },
+    { outbox: [Outbox.queue("info_request", now)] },
+    now,
+  );
 }
 
 export const NoteInput = requesterText("Write the note.");
@@ -1029,8 +1186,11 @@ export async function note(id: string, actor: string, input: { text: unknown }, 
 
 /** Assigns the notice to an operator, or (`to: ""`) to nobody. */
 export async function assign(id: string, actor: string, input: { to: unknown }, now = new Date()): Promise<Notice> {
-  const to = parse(z.object({ to: z.string({ error: "Name an operator." }).check(z.trim(), z.toLowerCase()) }), { to: input.to }).to;
-  if (to && !config().operatorEmails.includes(to)) throw invalid("to", "Assign the notice to an operator, or to nobody.");
+  const to = parse(z.object({ to: z.string({ error: "Name an operator." }).check(z.trim(), z.toLowerCase()) }), {
+    to: input.to,
+  }).to;
+  if (to && !config().operatorEmails.includes(to))
+    throw invalid("to", "Assign the notice to an operator, or to nobody.");
   const event: Moderation.Event = { type: "assigned", at: now.toISOString(), by: actor, to };
   return write(id, event, {}, when.stored(), now);
 }
@@ -1087,7 +1247,8 @@ function partOf(notice: Notice, urls: string[] | undefined): string[] | undefine
   if (!urls.length) throw invalid("urls", "Choose at least one URL, or reverse the whole approval.");
   const all = hidden.every((url) => urls.includes(url));
   if (all) return undefined;
-  if (notice.scope !== "urls") throw invalid("urls", "A notice for a whole source or author hides by rule, and is reversed whole.");
+  if (notice.scope !== "urls")
+    throw invalid("urls", "A notice for a whole source or author hides by rule, and is reversed whole.");
   return [...new Set(urls)];
 }
 
@@ -1096,26 +1257,46 @@ function partOf(notice: Notice, urls: string[] | undefined): string[] | undefine
  * FUTURE_RULES_NEED_SECOND_APPROVAL holds it back: the rule starts now (the
  * dispatcher puts it). The operator who approved cannot confirm.
  */
-export async function confirmRule(id: string, actor: string, input: { rule: unknown }, now = new Date()): Promise<Notice> {
+export async function confirmRule(
+  id: string,
+  actor: string,
+  input: { rule: unknown },
+  now = new Date(),
+): Promise<Notice> {
   const rule = parse(z.object({ rule: z.string({ error: "Name the rule." }) }), { rule: input.rule }).rule;
   const notice = await get(id);
   if (!awaitingConfirmation(notice).some((r) => r.id === rule)) {
     throw new DomainError("invalid_state", "This notice has no rule waiting for a second approval by that name.");
   }
-  if (notice.decision?.by === actor) throw new DomainError("forbidden", "A second operator, not the one who approved, confirms the rule.");
+  if (notice.decision?.by === actor)
+    throw new DomainError("forbidden", "A second operator, not the one who approved, confirms the rule.");
   const event: Moderation.Event = { type: "rule_confirmed", at: now.toISOString(), by: actor, rule };
-  return act(notice, event, { set: { effectsPending: true }, condition: when.eq(["decision", "by"], notice.decision!.by) }, now);
+  return act(
+    notice,
+    event,
+    { set: { effectsPending: true }, condition: when.eq(["decision", "by"], notice.decision!.by) },
+    now,
+  );
 }
 
 /** What approving the notice would do now: how many articles it hides, and the rules it leaves. */
 export async function preview(notice: Notice): Promise<{ hides: number; rules: Suppression.Rule[] }> {
-  const approved: Notice = { ...notice, status: "approved", decision: { action: "approved", by: "", at: new Date().toISOString() } };
+  const approved: Notice = {
+    ...notice,
+    status: "approved",
+    decision: { action: "approved", by: "", at: new Date().toISOString() },
+  };
   if (notice.scope === "urls") {
     const ids = [...new Set(notice.urls.flatMap((u) => u.articleId ?? []))];
     const articles = await Article.getMany(ids);
-    return { hides: [...articles.values()].filter((a) => !Article.isHidden(a)).length, rules: rulesOf(approved, { confirmed: true }) };
+    return {
+      hides: [...articles.values()].filter((a) => !Article.isHidden(a)).length,
+      rules: rulesOf(approved, { confirmed: true }),
+    };
   }
-  const counts = await Promise.all(rulesOf(approved).map((rule) => Article.countInScope(rule.sourceDomain, rule.authorKey)));
+  const counts = await Promise.all(
+    rulesOf(approved).map((rule) => Article.countInScope(rule.sourceDomain, rule.authorKey)),
+  );
   return { hides: counts.reduce((sum, n) => sum + n, 0), rules: rulesOf(approved, { confirmed: true }) };
 }
 

@@ -19,7 +19,11 @@ const Mail = z.object({
 export type Mail = z.output<typeof Mail>;
 
 /** A status change, for the endpoints of the API key that filed the notice. */
-const WebhookEvent = z.object({ ...common, kind: z.literal("webhook"), status: z.custom<Status>((v) => typeof v === "string") });
+const WebhookEvent = z.object({
+  ...common,
+  kind: z.literal("webhook"),
+  status: z.custom<Status>((v) => typeof v === "string"),
+});
 export type WebhookEvent = z.output<typeof WebhookEvent>;
 
 /** A message waiting to leave, as stored in its notice and read back. */

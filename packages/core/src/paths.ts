@@ -99,8 +99,10 @@ export const answer = (id: string) => fill(routes.answer, { id });
 export const counterNoticeConfirm = (id: string) => fill(routes.counterNoticeConfirm, { id });
 export const courtAction = (notice: string) => fill(routes.courtAction, { notice });
 export const caseOf = (id: string) => fill(routes.case, { id });
-export const caseAction = (id: string, action: "decide" | "reverse" | "restore" | "request-info" | "confirm-rule" | "note" | "assign") =>
-  fill(routes.caseAction, { id, action });
+export const caseAction = (
+  id: string,
+  action: "decide" | "reverse" | "restore" | "request-info" | "confirm-rule" | "note" | "assign",
+) => fill(routes.caseAction, { id, action });
 
 /** The paths of the pages that show articles: what a CDN must forget when one is hidden or restored. */
 export const pages = {

@@ -55,7 +55,12 @@ export async function run(now = new Date(), options: Options = {}): Promise<Resu
 }
 
 /** Reads one feed and records the outcome; never throws, so one feed cannot stop the run. */
-export async function pollOne(source: Source.Source, feed: Source.FeedStatus, now: Date, options: Options = {}): Promise<Result> {
+export async function pollOne(
+  source: Source.Source,
+  feed: Source.FeedStatus,
+  now: Date,
+  options: Options = {},
+): Promise<Result> {
   const base = config().feedPollSeconds;
   try {
     const fetched = await Feed.fetchFeed(
@@ -73,13 +78,22 @@ export async function pollOne(source: Source.Source, feed: Source.FeedStatus, no
     const nextPollAt = after(now, nextAfterSuccess(base, [parsed.ttlSeconds, fetched.maxAgeSeconds]));
     await Source.recordPoll(
       feed,
-      { ok: true, nextPollAt, etag: fetched.etag, lastModified: fetched.lastModified, seen: parsed.items.length, fresh, refused },
+      {
+        ok: true,
+        nextPollAt,
+        etag: fetched.etag,
+        lastModified: fetched.lastModified,
+        seen: parsed.items.length,
+        fresh,
+        refused,
+      },
       now,
     );
     return { feed: feed.url, source: source.domain, ok: true, fresh, refused };
   } catch (error) {
     const code = error instanceof Feed.FeedError ? error.code : "internal_error";
-    if (!(error instanceof Feed.FeedError)) Log.error("feed poll failed", { source: source.domain, feed: feed.id, name: (error as Error).name });
+    if (!(error instanceof Feed.FeedError))
+      Log.error("feed poll failed", { source: source.domain, feed: feed.id, name: (error as Error).name });
     const retryAfter = error instanceof Feed.FeedError ? error.retryAfterSeconds : undefined;
     const nextPollAt = after(now, nextAfterFailure(base, feed.failures + 1, retryAfter));
     await Source.recordPoll(feed, { ok: false, nextPollAt, error: code }, now).catch(() => undefined);

@@ -70,11 +70,17 @@ export async function redeem(proof: string | undefined, now = new Date()): Promi
   if (!match) throw refused(missing);
   const [, id, bits, expires, signature] = match as unknown as [string, string, string, string, string];
   const expected = Buffer.from(mac(`${id}.${bits}.${expires}`));
-  if (expected.length !== signature.length || !timingSafeEqual(expected, Buffer.from(signature))) throw refused(missing);
-  if (Number(expires) < now.getTime()) throw refused("The anti-abuse check expired. Send the form again; the page has a new one.");
+  if (expected.length !== signature.length || !timingSafeEqual(expected, Buffer.from(signature)))
+    throw refused(missing);
+  if (Number(expires) < now.getTime())
+    throw refused("The anti-abuse check expired. Send the form again; the page has a new one.");
   if (Number(bits) < config().powBits || leadingZeroBits(createHash("sha256").update(proof!).digest()) < Number(bits)) {
     throw refused(missing);
   }
-  const first = await spent.put(spent.key(id), {}, { condition: when.new(), index: { expiresAt: Math.ceil(Number(expires) / 1000) } });
+  const first = await spent.put(
+    spent.key(id),
+    {},
+    { condition: when.new(), index: { expiresAt: Math.ceil(Number(expires) / 1000) } },
+  );
   if (!first) throw refused("This anti-abuse check was already used. Send the form again; the page has a new one.");
 }

@@ -12,8 +12,18 @@ import type { DecisionRecord } from "./moderation";
 import * as Suppression from "./suppression";
 
 const MONTHS = [
-  "January", "February", "March", "April", "May", "June",
-  "July", "August", "September", "October", "November", "December",
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
 ];
 
 /** "1 December 2026, 01:09 UTC": a date as people read it. Pages put the exact instant in `<time datetime>`. */
@@ -110,7 +120,8 @@ export function scopeLine(notice: Notice): string {
   const now = scopeNow(notice).join("; ");
   const future = futureRules(notice);
   if (!notice.future) return `${now}; not future articles`;
-  if (!future.length) return `${now}; future articles too, but no listed URL matched an article, so no rule can be named`;
+  if (!future.length)
+    return `${now}; future articles too, but no listed URL matched an article, so no rule can be named`;
   return notice.scope === "source" ? `${now}, now and in the future` : `${now}, and ${future.join("; ")}`;
 }
 
@@ -173,7 +184,9 @@ export function stateText(row: Pick<UrlRow, "state" | "others">): string {
     case "awaiting_decision":
       return "found; awaiting decision";
     case "hidden_by_this":
-      return row.others.length ? `hidden by this notice, and under notice ${row.others.join(", ")}` : "hidden by this notice";
+      return row.others.length
+        ? `hidden by this notice, and under notice ${row.others.join(", ")}`
+        : "hidden by this notice";
     case "hidden_by_other":
       return `already hidden under notice ${row.others.join(", ")}`;
     case "being_hidden":
@@ -190,9 +203,19 @@ export const capitalised = (value: string) => value.charAt(0).toUpperCase() + va
 /** Distinct articles per state (a URL listed twice counts once). */
 export function tally(rows: UrlRow[]): Record<UrlState, number> {
   const counts = Object.fromEntries(
-    (["not_found", "repeat", "awaiting_confirmation", "awaiting_decision", "hidden_by_this", "hidden_by_other", "being_hidden", "kept", "restored"] as const).map(
-      (state) => [state, 0],
-    ),
+    (
+      [
+        "not_found",
+        "repeat",
+        "awaiting_confirmation",
+        "awaiting_decision",
+        "hidden_by_this",
+        "hidden_by_other",
+        "being_hidden",
+        "kept",
+        "restored",
+      ] as const
+    ).map((state) => [state, 0]),
   ) as Record<UrlState, number>;
   for (const row of rows) counts[row.state]++;
   return counts;
@@ -201,7 +224,9 @@ export function tally(rows: UrlRow[]): Record<UrlState, number> {
 /** What a decision did, in distinct articles, told from the articles as they are now; mails and pages say it alike. */
 export function decisionOutcome(notice: Notice, rows: UrlRow[]): string {
   const be = (count: number) => (count === 1 ? "is" : "are");
-  const shared = rows.filter((r) => r.state === "hidden_by_other" || (r.state === "hidden_by_this" && r.others.length > 0));
+  const shared = rows.filter(
+    (r) => r.state === "hidden_by_other" || (r.state === "hidden_by_this" && r.others.length > 0),
+  );
   const others = [...new Set(shared.flatMap((r) => r.others))];
   const alsoHidden = shared.length
     ? ` ${plural(shared.length, "listed article")} ${be(shared.length)} hidden under notice ${others.join(", ")}${notice.decision?.action === "approved" ? " as well" : ""}.`
@@ -210,7 +235,9 @@ export function decisionOutcome(notice: Notice, rows: UrlRow[]): string {
     const kept = rows.filter((r) => r.state === "kept").length;
     return `This decision removed nothing.${kept ? ` ${plural(kept, "listed article")} stay${kept === 1 ? "s" : ""} up.` : ""}${alsoHidden}`;
   }
-  const alone = rows.filter((r) => r.state === "being_hidden" || (r.state === "hidden_by_this" && !r.others.length)).length;
+  const alone = rows.filter(
+    (r) => r.state === "being_hidden" || (r.state === "hidden_by_this" && !r.others.length),
+  ).length;
   const wide = notice.events.reduce((sum, e) => sum + (e.type === "articles_hidden" ? e.count : 0), 0);
   const now =
     notice.scope !== "urls"
@@ -243,7 +270,12 @@ export function keyLine(notice: Notice): string | undefined {
 export function checkLines(notice: Notice): { text: string; warning: boolean }[] {
   const checks = sourceChecks(notice);
   if (!checks.length) {
-    return [{ text: "Email domain: no listed URL matched an article, so there is no source to compare with.", warning: false }];
+    return [
+      {
+        text: "Email domain: no listed URL matched an article, so there is no source to compare with.",
+        warning: false,
+      },
+    ];
   }
   const key = notice.filedWith;
   return checks.map(({ sourceDomain, matches }) =>
@@ -283,17 +315,31 @@ export function approvalPlan(notice: Notice, rows: UrlRow[], counts: Map<string,
   const lines = sourceChecks(notice).map(({ sourceDomain }) => {
     const now =
       notice.scope === "urls"
-        ? rows.filter((r) => r.article?.sourceDomain === sourceDomain && r.state !== "repeat" && r.state !== "hidden_by_other").length
-        : [...counts].filter(([id]) => id === `source:${sourceDomain}` || id.startsWith(`author:${sourceDomain}/`)).reduce((sum, [, n]) => sum + n, 0);
-    const future = rules.filter((rule) => rule.sourceDomain === sourceDomain).map((rule) => `future ${describeRule(rule, notice.subjects)}`);
+        ? rows.filter(
+            (r) => r.article?.sourceDomain === sourceDomain && r.state !== "repeat" && r.state !== "hidden_by_other",
+          ).length
+        : [...counts]
+            .filter(([id]) => id === `source:${sourceDomain}` || id.startsWith(`author:${sourceDomain}/`))
+            .reduce((sum, [, n]) => sum + n, 0);
+    const future = rules
+      .filter((rule) => rule.sourceDomain === sourceDomain)
+      .map((rule) => `future ${describeRule(rule, notice.subjects)}`);
     return `${sourceDomain}: hides ${plural(now, "article")} now; ${future.length ? `blocks ${future.join(" and ")}` : "blocks nothing in the future"}.`;
   });
   const elsewhere = rows.filter((r) => r.state === "hidden_by_other").length;
   const missing = rows.filter((r) => r.state === "not_found").length;
   return [
     ...lines,
-    ...(elsewhere ? [`${plural(elsewhere, "listed article")} ${elsewhere === 1 ? "is" : "are"} already hidden under another notice.`] : []),
-    ...(missing ? [`${plural(missing, "listed URL")} matched no article of ours: approving hides nothing for ${missing === 1 ? "it" : "them"}.`] : []),
+    ...(elsewhere
+      ? [
+          `${plural(elsewhere, "listed article")} ${elsewhere === 1 ? "is" : "are"} already hidden under another notice.`,
+        ]
+      : []),
+    ...(missing
+      ? [
+          `${plural(missing, "listed URL")} matched no article of ours: approving hides nothing for ${missing === 1 ? "it" : "them"}.`,
+        ]
+      : []),
   ];
 }
 

@@ -58,7 +58,12 @@ export const Filter = z.object({
       z.transform((value) => (value ? (Url.domain(value) ?? value.toLowerCase()) : undefined)),
     ),
   ),
-  requester: z.optional(z.pipe(text(254), z.transform((value) => value?.toLowerCase()))),
+  requester: z.optional(
+    z.pipe(
+      text(254),
+      z.transform((value) => value?.toLowerCase()),
+    ),
+  ),
   cursor: text(2048),
   limit: z._default(z.coerce.number({ error: LIMIT }).check(z.int(LIMIT), z.gte(1, LIMIT), z.lte(100, LIMIT)), PAGE),
 });
@@ -101,7 +106,9 @@ async function rows(notices: Notice.Notice[], now: Date): Promise<Row[]> {
   if (!notices.length) return [];
   const emails = [...new Set(notices.map((n) => n.requester.email))];
   const [records, rules] = await Promise.all([
-    Store.getEach(Object.fromEntries(emails.map((email) => [email, [Abuse.records, Abuse.records.key(email)] as const]))),
+    Store.getEach(
+      Object.fromEntries(emails.map((email) => [email, [Abuse.records, Abuse.records.key(email)] as const])),
+    ),
     Suppression.current(),
   ]);
   const slaMs = config().reviewSlaMs;
@@ -143,7 +150,12 @@ function decode(cursor: string, state: State): Store.Cursor {
   const message = "This cursor does not belong to this list; list again without it.";
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    const shape = z.strictObject({ pk: z.string(), sk: z.string(), gsi5pk: z.literal(Table.queue.partition(state)), gsi5sk: z.string() });
+    const shape = z.strictObject({
+      pk: z.string(),
+      sk: z.string(),
+      gsi5pk: z.literal(Table.queue.partition(state)),
+      gsi5sk: z.string(),
+    });
     return z.parse(shape, key);
   } catch {
     throw new DomainError("validation_failed", message, { issues: [{ path: "cursor", message }] });
@@ -165,7 +177,12 @@ export async function list(filter: Filter, now = new Date()): Promise<{ rows: Ro
   const found: Row[] = [];
   for (let round = 0; round < (filtered ? 8 : 1); round++) {
     const page = await Store.page(
-      { index: Table.queue.index, partition: Table.queue.partition(filter.state), fields: ["pk", "sk"], limit: filter.limit },
+      {
+        index: Table.queue.index,
+        partition: Table.queue.partition(filter.state),
+        fields: ["pk", "sk"],
+        limit: filter.limit,
+      },
       start,
     );
     found.push(...(await rows(await Notice.entity.getMany(keysOf(page.items)), now)).filter(matches(filter)));
@@ -173,7 +190,15 @@ export async function list(filter: Filter, now = new Date()): Promise<{ rows: Ro
     if (!start || found.length >= filter.limit) break;
   }
   // Oldest first, as the index keeps them (a batch read answers in any order).
-  found.sort((a, b) => (a.notice.createdAt === b.notice.createdAt ? (a.notice.id < b.notice.id ? -1 : 1) : a.notice.createdAt < b.notice.createdAt ? -1 : 1));
+  found.sort((a, b) =>
+    a.notice.createdAt === b.notice.createdAt
+      ? a.notice.id < b.notice.id
+        ? -1
+        : 1
+      : a.notice.createdAt < b.notice.createdAt
+        ? -1
+        : 1,
+  );
   return { rows: found, ...(start ? { cursor: encode(start) } : {}) };
 }
 
@@ -182,12 +207,20 @@ const WAITING = States.filter((state) => state !== "decided");
 
 /** How many notices wait in each open state (a counting query each: keys are counted, no item is read). */
 export async function counts(): Promise<Partial<Record<State, number>>> {
-  const all = await Promise.all(WAITING.map((state) => Store.count({ index: Table.queue.index, partition: Table.queue.partition(state) })));
+  const all = await Promise.all(
+    WAITING.map((state) => Store.count({ index: Table.queue.index, partition: Table.queue.partition(state) })),
+  );
   return Object.fromEntries(WAITING.map((state, i) => [state, all[i]!]));
 }
 
 const SearchInput = z.object({
-  q: z.string({ error: "Type what to search for." }).check(z.trim(), z.minLength(1, "Type what to search for."), z.maxLength(2048, "Keep this under 2,048 characters.")),
+  q: z
+    .string({ error: "Type what to search for." })
+    .check(
+      z.trim(),
+      z.minLength(1, "Type what to search for."),
+      z.maxLength(2048, "Keep this under 2,048 characters."),
+    ),
 });
 
 /**
@@ -201,7 +234,8 @@ function matcher(q: string): (notice: Notice.Notice) => boolean {
   const original = url ? Ids.fromUrl(url) : undefined;
   return (notice) =>
     notice.urls.some(
-      (u) => (url && Url.normalize(u.url) === url) || (u.articleId && (u.articleId === ours || u.articleId === original)),
+      (u) =>
+        (url && Url.normalize(u.url) === url) || (u.articleId && (u.articleId === ours || u.articleId === original)),
     ) ||
     notice.requester.email === lower ||
     (lower.length >= 3 && (notice.requester.organization ?? "").toLowerCase().includes(lower)) ||
@@ -226,7 +260,13 @@ export async function search(input: unknown, now = new Date()): Promise<{ rows: 
     let start: Store.Cursor | undefined;
     do {
       const page = await Store.page(
-        { index: Table.queue.index, partition: Table.queue.partition(state), fields: ["pk", "sk"], limit: 100, newestFirst: true },
+        {
+          index: Table.queue.index,
+          partition: Table.queue.partition(state),
+          fields: ["pk", "sk"],
+          limit: 100,
+          newestFirst: true,
+        },
         start,
       );
       read += page.items.length;

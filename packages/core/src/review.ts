@@ -47,7 +47,9 @@ function decode(cursor: string, states: Moderation.QueueState[]): Position {
   const message = "This cursor does not belong to this list; list again without it.";
   try {
     const position = z.parse(Position, JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
-    const inList = states.includes(position.state) && (!position.key || position.key.gsi5pk === Table.queue.partition(position.state));
+    const inList =
+      states.includes(position.state) &&
+      (!position.key || position.key.gsi5pk === Table.queue.partition(position.state));
     if (inList) return position;
   } catch {
     // Refused below, as a cursor that is not this list's.
@@ -63,7 +65,12 @@ const order = (notice: Pick<Notice.Notice, "createdAt" | "id">) => `${notice.cre
  * may hold fewer (a status filter is applied to what the page read, and a
  * page ends where a queue state does), and has a `cursor` until the last.
  */
-export async function list({ status, since, cursor, limit }: Notice.ListQuery): Promise<{ notices: Notice.Notice[]; cursor?: string }> {
+export async function list({
+  status,
+  since,
+  cursor,
+  limit,
+}: Notice.ListQuery): Promise<{ notices: Notice.Notice[]; cursor?: string }> {
   const states = statesFor(status);
   const position = cursor ? decode(cursor, states) : { state: states[0]! };
   const page = await Store.page(
@@ -78,7 +85,9 @@ export async function list({ status, since, cursor, limit }: Notice.ListQuery): 
   );
   const read = await Notice.entity.getMany(page.items.map(({ pk, sk }) => ({ pk: String(pk), sk: String(sk) })));
   // The index keeps them oldest first; a batch read answers in any order.
-  const notices = read.filter((notice) => !status || notice.status === status).sort((a, b) => (order(a) < order(b) ? -1 : 1));
+  const notices = read
+    .filter((notice) => !status || notice.status === status)
+    .sort((a, b) => (order(a) < order(b) ? -1 : 1));
   const after = states[states.indexOf(position.state) + 1];
   const next: Position | undefined = page.next
     ? { state: position.state, key: z.parse(Position.shape.key, page.next) }

@@ -10,8 +10,27 @@ import { decode } from "html-entities";
 import sanitizeHtml from "sanitize-html";
 
 const ALLOWED_TAGS = [
-  "p", "br", "a", "em", "strong", "b", "i", "blockquote", "q", "ul", "ol", "li",
-  "h2", "h3", "h4", "figure", "figcaption", "code", "pre", "sub", "sup",
+  "p",
+  "br",
+  "a",
+  "em",
+  "strong",
+  "b",
+  "i",
+  "blockquote",
+  "q",
+  "ul",
+  "ol",
+  "li",
+  "h2",
+  "h3",
+  "h4",
+  "figure",
+  "figcaption",
+  "code",
+  "pre",
+  "sub",
+  "sup",
 ];
 
 /** An absolute http(s) URL for a link, resolved against the item's base; undefined for anything else. */

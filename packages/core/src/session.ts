@@ -66,7 +66,9 @@ const sessions = Store.entity({ type: "session", schema: Stored, key: Table.key.
 
 const EmailInput = z.object({
   email: z.pipe(
-    z.string({ error: "Enter your email address." }).check(z.trim(), z.toLowerCase(), z.maxLength(254, "An email address has at most 254 characters.")),
+    z
+      .string({ error: "Enter your email address." })
+      .check(z.trim(), z.toLowerCase(), z.maxLength(254, "An email address has at most 254 characters.")),
     z.email("Enter a valid email address."),
   ),
 });
@@ -122,7 +124,8 @@ function idOf(token: string): string {
   return id;
 }
 
-const used = () => new DomainError("expired_link", "This sign-in link was already used or has expired. Ask for a new one.");
+const used = () =>
+  new DomainError("expired_link", "This sign-in link was already used or has expired. Ask for a new one.");
 
 /** Checks a link before its page shows the button: reads only (GET, HEAD and mail scanners land here). */
 export async function openLink(token: string, now = new Date()): Promise<void> {
@@ -141,7 +144,11 @@ export async function signIn(token: string, now = new Date()): Promise<{ cookie:
   });
   if (!spent?.email || !isOperator(spent.email)) throw used();
   const cookie = randomBytes(32).toString("base64url");
-  const session = { operator: spent.email, createdAt: now.toISOString(), expiresAt: seconds(now.getTime() + SESSION_LIFETIME_MS) };
+  const session = {
+    operator: spent.email,
+    createdAt: now.toISOString(),
+    expiresAt: seconds(now.getTime() + SESSION_LIFETIME_MS),
+  };
   await sessions.put(sessions.key(hash(cookie)), session, { condition: when.new() });
   return { cookie, session: { ...session, id: hash(cookie) } };
 }
@@ -165,11 +172,20 @@ export async function signOut(session: Pick<Session, "id">): Promise<void> {
  * minute on, so a worker that dies leaves it to be retried) and returns what
  * to mail; `undefined` when it is not due or already sent.
  */
-export async function claimLink(id: string, now = new Date()): Promise<Required<Pick<SignIn, "id" | "email">> | undefined> {
+export async function claimLink(
+  id: string,
+  now = new Date(),
+): Promise<Required<Pick<SignIn, "id" | "email">> | undefined> {
   const claimed = await signIns.updateAndGet(
     signIns.key(id),
     [change.set("gsi2sk", Table.due.at(Outbox.retryAt(6, now)).gsi2sk)],
-    { condition: when.and(when.eq("gsi2pk", Table.due.partition), when.le("gsi2sk", Table.due.at(now).gsi2sk), when.missing("sentAt")) },
+    {
+      condition: when.and(
+        when.eq("gsi2pk", Table.due.partition),
+        when.le("gsi2sk", Table.due.at(now).gsi2sk),
+        when.missing("sentAt"),
+      ),
+    },
   );
   if (!claimed?.email) return undefined;
   // A link that can no longer be used is not worth mailing.
@@ -182,7 +198,10 @@ export async function claimLink(id: string, now = new Date()): Promise<Required<
 
 /** Records the mail as sent and takes the request out of the due index. */
 export async function linkSent(id: string, now = new Date()): Promise<void> {
-  await signIns.update(signIns.key(id), [change.set("sentAt", now.toISOString()), ...change.remove("gsi2pk", "gsi2sk")]);
+  await signIns.update(signIns.key(id), [
+    change.set("sentAt", now.toISOString()),
+    ...change.remove("gsi2pk", "gsi2sk"),
+  ]);
 }
 
 /** The prefix of a sign-in request's key, for the sweep to tell one from a notice. */

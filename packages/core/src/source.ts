@@ -37,7 +37,13 @@ const FeedStatus = z.object({
 });
 export type FeedStatus = z.output<typeof FeedStatus>;
 
-const Stored = z.object({ domain: z.string(), name: z.string(), mode: Mode, paused: z.boolean(), createdAt: z.string() });
+const Stored = z.object({
+  domain: z.string(),
+  name: z.string(),
+  mode: Mode,
+  paused: z.boolean(),
+  createdAt: z.string(),
+});
 export type Source = z.output<typeof Stored> & { feeds: FeedStatus[] };
 
 /** The source item, first in its partition by sort key. */
@@ -47,7 +53,10 @@ const feeds = Store.entity({ type: "feed", schema: FeedStatus, key: Table.key.fe
 
 const feedUrl = z.string().check(
   z.trim(),
-  z.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), "A feed must be a full http(s):// URL."),
+  z.refine(
+    (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
+    "A feed must be a full http(s):// URL.",
+  ),
 );
 
 export const AddInput = z.object({
@@ -60,7 +69,9 @@ export const AddInput = z.object({
       return domain ?? "";
     }),
   ),
-  feeds: z.array(feedUrl).check(z.minLength(1, "Give at least one --feed."), z.maxLength(20, "At most 20 feeds per source.")),
+  feeds: z
+    .array(feedUrl)
+    .check(z.minLength(1, "Give at least one --feed."), z.maxLength(20, "At most 20 feeds per source.")),
   mode: z._default(Mode, "full"),
 });
 export type AddInput = z.input<typeof AddInput>;
@@ -152,7 +163,12 @@ export async function recordPoll(feed: FeedStatus, outcome: PollOutcome, now: Da
         change.add("itemsSeen", outcome.seen),
       ]
     : [
-        ...change.fields({ lastPolledAt: at, nextPollAt: outcome.nextPollAt.toISOString(), lastErrorAt: at, lastError: outcome.error }),
+        ...change.fields({
+          lastPolledAt: at,
+          nextPollAt: outcome.nextPollAt.toISOString(),
+          lastErrorAt: at,
+          lastError: outcome.error,
+        }),
         change.add("failures", 1),
       ];
   // A feed removed while it was being read is not brought back by its status.

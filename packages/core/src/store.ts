@@ -139,7 +139,8 @@ class Expression {
     if ("not" in condition) return `(NOT ${this.condition(condition.not)})`;
     if ("exists" in condition) return `attribute_exists(${this.path(condition.exists)})`;
     if ("missing" in condition) return `attribute_not_exists(${this.path(condition.missing)})`;
-    if ("beginsWith" in condition) return `begins_with(${this.path(condition.path)}, ${this.value(condition.beginsWith)})`;
+    if ("beginsWith" in condition)
+      return `begins_with(${this.path(condition.path)}, ${this.value(condition.beginsWith)})`;
     if ("contains" in condition) return `contains(${this.path(condition.path)}, ${this.value(condition.contains)})`;
     return `${this.path(condition.path)} ${condition.is} ${this.value(condition.value)}`;
   }
@@ -209,7 +210,10 @@ async function unlessRefused<T>(write: Promise<T>): Promise<T | undefined> {
 
 // Items, by key
 
-export async function get(key: Key, { consistent = false, fields }: { consistent?: boolean; fields?: readonly string[] } = {}) {
+export async function get(
+  key: Key,
+  { consistent = false, fields }: { consistent?: boolean; fields?: readonly string[] } = {},
+) {
   const expression = new Expression();
   const project = projection(expression, fields);
   const result = await dynamo().send(
@@ -245,7 +249,9 @@ export async function getMany(keys: Key[], { consistent = false }: { consistent?
 
 /** False when `condition` did not hold. */
 export async function put(item: Item & Key, { condition }: { condition?: Condition } = {}): Promise<boolean> {
-  const done = await unlessRefused(dynamo().send(new PutCommand({ TableName: Table.name(), Item: item, ...conditionOf(condition) })));
+  const done = await unlessRefused(
+    dynamo().send(new PutCommand({ TableName: Table.name(), Item: item, ...conditionOf(condition) })),
+  );
   return done !== undefined;
 }
 
@@ -262,7 +268,8 @@ async function writeMany(requests: WriteRequest[]): Promise<void> {
 }
 
 /** Puts items in batches, unconditionally. */
-export const putMany = (items: (Item & Key)[]): Promise<void> => writeMany(items.map((Item) => ({ PutRequest: { Item } })));
+export const putMany = (items: (Item & Key)[]): Promise<void> =>
+  writeMany(items.map((Item) => ({ PutRequest: { Item } })));
 
 /** Deletes items in batches, unconditionally. */
 export const removeMany = (keys: Key[]): Promise<void> => writeMany(keys.map((Key) => ({ DeleteRequest: { Key } })));
@@ -275,7 +282,11 @@ type Returning = "new" | "old" | "updated";
  * before) the write; without, whether it was written. `undefined`/`false`:
  * the condition did not hold.
  */
-export async function update(key: Key, plan: Plan, options: { condition?: Condition; returning: Returning }): Promise<Item | undefined>;
+export async function update(
+  key: Key,
+  plan: Plan,
+  options: { condition?: Condition; returning: Returning },
+): Promise<Item | undefined>;
 export async function update(key: Key, plan: Plan, options?: { condition?: Condition }): Promise<boolean>;
 export async function update(
   key: Key,
@@ -288,7 +299,9 @@ export async function update(
         TableName: Table.name(),
         Key: key,
         ...compile(plan, condition),
-        ...(returning ? { ReturnValues: ({ new: "ALL_NEW", old: "ALL_OLD", updated: "UPDATED_NEW" } as const)[returning] } : {}),
+        ...(returning
+          ? { ReturnValues: ({ new: "ALL_NEW", old: "ALL_OLD", updated: "UPDATED_NEW" } as const)[returning] }
+          : {}),
       }),
     ),
   );
@@ -298,7 +311,9 @@ export async function update(
 
 /** False when `condition` did not hold. */
 export async function remove(key: Key, { condition }: { condition?: Condition } = {}): Promise<boolean> {
-  const done = await unlessRefused(dynamo().send(new DeleteCommand({ TableName: Table.name(), Key: key, ...conditionOf(condition) })));
+  const done = await unlessRefused(
+    dynamo().send(new DeleteCommand({ TableName: Table.name(), Key: key, ...conditionOf(condition) })),
+  );
   return done !== undefined;
 }
 
@@ -337,7 +352,8 @@ function queryInput(query: Query, start?: Cursor) {
   if (sort) {
     const name = expression.path(index.rangeKey);
     if ("beginsWith" in sort) range = ` AND begins_with(${name}, ${expression.value(sort.beginsWith)})`;
-    else if ("between" in sort) range = ` AND ${name} BETWEEN ${expression.value(sort.between[0])} AND ${expression.value(sort.between[1])}`;
+    else if ("between" in sort)
+      range = ` AND ${name} BETWEEN ${expression.value(sort.between[0])} AND ${expression.value(sort.between[1])}`;
     else range = ` AND ${name} ${sort.is} ${expression.value(sort.value)}`;
   }
   const filter = query.filter ? { FilterExpression: expression.condition(query.filter) } : {};
@@ -434,7 +450,9 @@ export type Entity<T, M, A extends unknown[]> = ReturnType<typeof defineEntity<T
 
 type WriteOptions<M> = { condition?: Condition; index?: IndexAttributes; meta?: Partial<M> };
 
-export function entity<S extends Shape, A extends unknown[], M extends Shape = Record<never, never>>(definition: Definition<S, M, A>) {
+export function entity<S extends Shape, A extends unknown[], M extends Shape = Record<never, never>>(
+  definition: Definition<S, M, A>,
+) {
   return defineEntity<z.output<z.ZodMiniObject<S>>, z.output<z.ZodMiniObject<M>>, A>(
     definition as unknown as Definition<Shape, Shape, A>,
   );
@@ -516,7 +534,10 @@ function defineEntity<T, M, A extends unknown[]>(definition: Definition<Shape, S
       return own(await queryAll(query)).map(parse);
     },
     /** Every page, only `fields` of each (what an index projects). */
-    async queryFields<F extends keyof T & string>(query: Omit<Query, "fields">, fields: readonly F[]): Promise<Pick<T, F>[]> {
+    async queryFields<F extends keyof T & string>(
+      query: Omit<Query, "fields">,
+      fields: readonly F[],
+    ): Promise<Pick<T, F>[]> {
       const schema = picker(fields);
       return (await queryAll({ ...query, fields })).map((item) => z.parse(schema, item) as Pick<T, F>);
     },
@@ -562,7 +583,10 @@ export async function getEach<E extends Record<string, [{ parse: (item: Item) =>
   wanted: E,
   { consistent = false }: { consistent?: boolean } = {},
 ): Promise<{ [N in keyof E]?: ReturnType<E[N][0]["parse"]> }> {
-  const items = await getMany(Object.values(wanted).map(([, key]) => key), { consistent });
+  const items = await getMany(
+    Object.values(wanted).map(([, key]) => key),
+    { consistent },
+  );
   const found = new Map(items.map((item) => [`${item.pk}\u0000${item.sk}`, item]));
   return Object.fromEntries(
     Object.entries(wanted).flatMap(([name, [entity, key]]) => {

@@ -84,7 +84,10 @@ export class RuleSet {
     const targets = [ruleId(article.sourceDomain), ...article.authorKeys.map((a) => ruleId(article.sourceDomain, a))];
     return targets.flatMap((target) =>
       (this.byTarget.get(target) ?? []).filter(
-        (rule) => !rule.endedAt && (!rule.until || article.firstSeenAt <= rule.until) && (!rule.from || article.firstSeenAt >= rule.from),
+        (rule) =>
+          !rule.endedAt &&
+          (!rule.until || article.firstSeenAt <= rule.until) &&
+          (!rule.from || article.firstSeenAt >= rule.from),
       ),
     );
   }
@@ -157,7 +160,8 @@ export async function put(added: Rule[]): Promise<void> {
   // set is the known one plus these rules: kept without reading them back.
   // Otherwise someone else changed the set too, and the next read loads it.
   const swapped =
-    known?.version !== undefined && (await version.put(version.key(), { version: next }, { condition: when.eq("version", known.version) }));
+    known?.version !== undefined &&
+    (await version.put(version.key(), { version: next }, { condition: when.eq("version", known.version) }));
   if (swapped) cache.set(table, known.with(added, next));
   else await version.put(version.key(), { version: next });
 }

@@ -10,20 +10,52 @@ import type { QueueState } from "./moderation";
 /** What gsi1's lists read; its item types share the index. */
 const listed: string[] = [
   // articles by source
-  "id", "title", "author", "authorKeys", "sourceName", "sourceDomain", "publishedAt", "ingestedAt", "hiddenBy",
+  "id",
+  "title",
+  "author",
+  "authorKeys",
+  "sourceName",
+  "sourceDomain",
+  "publishedAt",
+  "ingestedAt",
+  "hiddenBy",
   // API keys
-  "name", "scopes", "owner", "lastUsedAt", "revokedAt",
+  "name",
+  "scopes",
+  "owner",
+  "lastUsedAt",
+  "revokedAt",
   // notices by key
-  "status", "createdAt", "decision",
+  "status",
+  "createdAt",
+  "decision",
   // deliveries by endpoint
-  "noticeId", "noticeStatus", "attempts", "lastAttemptAt", "lastStatus", "lastError", "nextAttemptAt",
-  "deliveredAt", "failedAt", "expiresAt",
+  "noticeId",
+  "noticeStatus",
+  "attempts",
+  "lastAttemptAt",
+  "lastStatus",
+  "lastError",
+  "nextAttemptAt",
+  "deliveredAt",
+  "failedAt",
+  "expiresAt",
 ];
 
 /** The article attributes the listing indexes (gsi3, gsi4) carry besides their keys. */
 const LISTED = [
-  "id", "title", "author", "authorKey", "authorKeys", "sourceName", "sourceDomain", "originalUrl", "publishedAt",
-  "hiddenBy", "ingestedAt", "updatedAt",
+  "id",
+  "title",
+  "author",
+  "authorKey",
+  "authorKeys",
+  "sourceName",
+  "sourceDomain",
+  "originalUrl",
+  "publishedAt",
+  "hiddenBy",
+  "ingestedAt",
+  "updatedAt",
 ] as const;
 
 /** The same list, mutable, as the SST stack's index arguments take it. */
@@ -125,7 +157,10 @@ export const key = {
   /** One status change sent to one endpoint, with its attempts. */
   delivery: (id: string) => ({ pk: `DELIVERY#${id}`, sk: "DELIVERY" }),
   /** `caller` is `key:<id>` or `ip:<address>`: one caller cannot replay another's response. */
-  idempotency: (caller: string, key: string) => ({ pk: `IDEMPOTENCY#${bounded(`${caller}#${key}`)}`, sk: "IDEMPOTENCY" }),
+  idempotency: (caller: string, key: string) => ({
+    pk: `IDEMPOTENCY#${bounded(`${caller}#${key}`)}`,
+    sk: "IDEMPOTENCY",
+  }),
   /** The notice waiting for a mailbox's confirmation (Abuse.mailbox): one at a time. */
   awaitingConfirmation: (mailbox: string) => ({ pk: `AWAITING#${bounded(mailbox)}`, sk: "AWAITING" }),
   /** An address SES bounced for good or that complained: the desk no longer mails it. */
@@ -241,7 +276,10 @@ export const counterNotices = {
   index: "gsi1" as const,
   open: "COUNTER_WINDOWS" as const,
   ready: "COUNTER_READY" as const,
-  of: (partition: "COUNTER_WINDOWS" | "COUNTER_READY", at: string, id: string) => ({ gsi1pk: partition, gsi1sk: `${at}#${id}` }),
+  of: (partition: "COUNTER_WINDOWS" | "COUNTER_READY", at: string, id: string) => ({
+    gsi1pk: partition,
+    gsi1sk: `${at}#${id}`,
+  }),
 };
 
 /**
@@ -252,5 +290,8 @@ export const counterNotices = {
 export const queue = {
   index: "gsi5" as const,
   partition: (state: QueueState) => `QUEUE#${state}`,
-  of: (state: QueueState, createdAt: string, id: string) => ({ gsi5pk: `QUEUE#${state}`, gsi5sk: `${createdAt}#${id}` }),
+  of: (state: QueueState, createdAt: string, id: string) => ({
+    gsi5pk: `QUEUE#${state}`,
+    gsi5sk: `${createdAt}#${id}`,
+  }),
 };

@@ -32,7 +32,10 @@ function mac(payload: string): Buffer {
 /** A keyed hash of an address: stable, so the link can be matched to a person, and unreadable without the secret. */
 export function pseudonym(actor: string): string {
   // Stryker disable next-line MethodExpression: any one case and any length of the digest name a person just as well
-  return createHmac("sha256", config().linkSecret).update(`actor:${actor.toLowerCase()}`).digest("base64url").slice(0, 22);
+  return createHmac("sha256", config().linkSecret)
+    .update(`actor:${actor.toLowerCase()}`)
+    .digest("base64url")
+    .slice(0, 22);
 }
 
 /** Whether a verified claim was made for this person. */
@@ -48,11 +51,7 @@ export function sign(claim: Claim): string {
 }
 
 /** Checks the signature and that the token is for this notice and action. */
-export function verify(
-  token: string,
-  expected: { notice: string; action: Action },
-  now = Date.now(),
-): Claim {
+export function verify(token: string, expected: { notice: string; action: Action }, now = Date.now()): Claim {
   const [payload, signature, extra] = token.split(".");
   const invalid = new DomainError("invalid_link", "This link is not valid.");
   if (!payload || !signature || extra !== undefined) throw invalid;

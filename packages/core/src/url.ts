@@ -4,8 +4,24 @@
  * parameters must resolve to the same article.
  */
 const TRACKING_PARAMS = new Set([
-  "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid",
-  "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "mkt_tok", "ref_src", "ref_url", "s_cid",
+  "fbclid",
+  "gclid",
+  "dclid",
+  "gbraid",
+  "wbraid",
+  "msclkid",
+  "yclid",
+  "twclid",
+  "ttclid",
+  "igshid",
+  "mc_cid",
+  "mc_eid",
+  "_ga",
+  "_gl",
+  "mkt_tok",
+  "ref_src",
+  "ref_url",
+  "s_cid",
 ]);
 
 function isTracking(param: string): boolean {
@@ -34,7 +50,10 @@ export function normalize(input: string): string | undefined {
   if (!url) return undefined;
   // Every leading `www.` goes, but never the last label before the domain:
   // the result must parse again to itself.
-  const host = url.hostname.toLowerCase().replace(/\.$/, "").replace(/^(?:www\.)+(?=[^.]+\.)/, "");
+  const host = url.hostname
+    .toLowerCase()
+    .replace(/\.$/, "")
+    .replace(/^(?:www\.)+(?=[^.]+\.)/, "");
   // The scheme is dropped, so 80 and 443 are both defaults: kept, either one
   // would be read against https and vanish when normalised again.
   const port = url.port && url.port !== "80" && url.port !== "443" ? `:${url.port}` : "";

@@ -45,7 +45,12 @@ const LEASE_MS = 4 * TIMEOUT_MS;
 const RETENTION_SECONDS = 30 * 24 * 60 * 60;
 const SECRET_PREFIX = "whsec_";
 
-const StoredEndpoint = z.object({ id: z.string(), url: z.string(), description: z.optional(z.string()), createdAt: z.string() });
+const StoredEndpoint = z.object({
+  id: z.string(),
+  url: z.string(),
+  description: z.optional(z.string()),
+  createdAt: z.string(),
+});
 
 /** An endpoint as the API answers. */
 export const Endpoint = z.strictObject({
@@ -58,10 +63,14 @@ export type Endpoint = z.output<typeof Endpoint>;
 /** A new endpoint, with the secret that signs for it: the only answer that shows it. */
 export const Created = z.strictObject({
   ...Endpoint.shape,
-  secret: z.string().check(
-    z.regex(/^whsec_[A-Za-z0-9+/]{43}=$/),
-    z.describe("The signing secret: `whsec_` and 32 random bytes in base64. This answer is the only place it is shown."),
-  ),
+  secret: z
+    .string()
+    .check(
+      z.regex(/^whsec_[A-Za-z0-9+/]{43}=$/),
+      z.describe(
+        "The signing secret: `whsec_` and 32 random bytes in base64. This answer is the only place it is shown.",
+      ),
+    ),
 });
 export type Created = z.output<typeof Created>;
 
@@ -124,12 +133,14 @@ export const Delivery = z.strictObject({
   lastAttemptAt: z.optional(dateTime),
   lastStatus: z.optional(z.int().check(z.describe("The HTTP status of the last answer."))),
   lastError: z.optional(
-    z.string().check(
-      z.describe(
-        "Why the last attempt got no answer: `timeout`, a connection error (`ECONNREFUSED`…), `private_address`, " +
-          "`dns_failed`, `endpoint_deleted`, `key_revoked` or `secret_unreadable`.",
+    z
+      .string()
+      .check(
+        z.describe(
+          "Why the last attempt got no answer: `timeout`, a connection error (`ECONNREFUSED`…), `private_address`, " +
+            "`dns_failed`, `endpoint_deleted`, `key_revoked` or `secret_unreadable`.",
+        ),
       ),
-    ),
   ),
   nextAttemptAt: z.optional(dateTime),
   deliveredAt: z.optional(dateTime),
@@ -169,10 +180,9 @@ export const RegisterInput = z.object({
     z.refine((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol), "Enter a full https:// address."),
   ),
   description: z.optional(
-    z.string({ error: "The description must be text." }).check(
-      z.trim(),
-      z.maxLength(200, "Keep the description under 200 characters."),
-    ),
+    z
+      .string({ error: "The description must be text." })
+      .check(z.trim(), z.maxLength(200, "Keep the description under 200 characters.")),
   ),
 });
 export type RegisterInput = z.input<typeof RegisterInput>;
@@ -185,7 +195,8 @@ export function signature(secret: string, id: string, timestamp: number, body: s
 
 // Endpoints
 
-const invalidUrl = (message: string) => new DomainError("validation_failed", message, { issues: [{ path: "url", message }] });
+const invalidUrl = (message: string) =>
+  new DomainError("validation_failed", message, { issues: [{ path: "url", message }] });
 
 /**
  * In production an endpoint must be https and every address its host
@@ -219,7 +230,8 @@ async function takePlace(keyId: string): Promise<void> {
   await ApiKey.entity.update(key, [change.set("endpoints", await endpointCount(keyId))], {
     condition: when.and(when.stored(), when.missing("endpoints")),
   });
-  if (!(await countIn())) throw invalidUrl(`A key may have at most ${MAX_ENDPOINTS_PER_KEY} endpoints; delete one first.`);
+  if (!(await countIn()))
+    throw invalidUrl(`A key may have at most ${MAX_ENDPOINTS_PER_KEY} endpoints; delete one first.`);
 }
 
 async function givePlace(keyId: string): Promise<void> {
@@ -297,7 +309,14 @@ export function event(notice: Notice, { status, queuedAt }: Outbox.WebhookEvent)
 }
 
 /** One status change for one endpoint, made once however often the fan-out runs. */
-async function createDelivery(endpointId: string, keyId: string, notice: Notice, status: Status, payload: string, now: Date) {
+async function createDelivery(
+  endpointId: string,
+  keyId: string,
+  notice: Notice,
+  status: Status,
+  payload: string,
+  now: Date,
+) {
   const id = Ids.derived(`${notice.id}\n${status}\n${endpointId}`);
   const createdAt = now.toISOString();
   const delivery: StoredDelivery = {
@@ -349,7 +368,7 @@ export async function fanOut(notice: Notice, queued: Outbox.WebhookEvent, now = 
 
 // Attempts
 
-type Answer = { status?: number; error?: string; /** Trying again cannot help. */ final?: true };
+type Answer = { status?: number; error?: string /** Trying again cannot help. */; final?: true };
 
 /** Takes a due delivery for one attempt; undefined if it is not due or another worker has it. */
 async function claim(id: string, now: Date): Promise<{ delivery: StoredDelivery; holder: string } | undefined> {
@@ -416,14 +435,19 @@ async function send(delivery: StoredDelivery, now: Date): Promise<Answer> {
   }
   const timestamp = Math.floor(now.getTime() / 1000);
   try {
-    const status = await post(url, delivery.payload, {
-      "content-type": "application/json",
-      "content-length": String(Buffer.byteLength(delivery.payload)),
-      "user-agent": "TakedownDesk-Webhooks/1",
-      "webhook-id": delivery.id,
-      "webhook-timestamp": String(timestamp),
-      "webhook-signature": signature(secret, delivery.id, timestamp, delivery.payload),
-    }, lookup);
+    const status = await post(
+      url,
+      delivery.payload,
+      {
+        "content-type": "application/json",
+        "content-length": String(Buffer.byteLength(delivery.payload)),
+        "user-agent": "TakedownDesk-Webhooks/1",
+        "webhook-id": delivery.id,
+        "webhook-timestamp": String(timestamp),
+        "webhook-signature": signature(secret, delivery.id, timestamp, delivery.payload),
+      },
+      lookup,
+    );
     return { status };
   } catch (error) {
     const { name, code } = error as NodeJS.ErrnoException;
@@ -437,7 +461,11 @@ async function record(delivery: StoredDelivery, holder: string, answer: Answer, 
   const delivered = answer.status !== undefined && answer.status >= 200 && answer.status < 300;
   const failures = delivered ? 0 : delivery.failures + 1;
   const next = delivered || answer.final ? undefined : Outbox.retryAt(failures, now, MAX_BACKOFF_MS);
-  const status: DeliveryStatus = delivered ? "delivered" : next && next.toISOString() <= delivery.retryUntil ? "pending" : "failed";
+  const status: DeliveryStatus = delivered
+    ? "delivered"
+    : next && next.toISOString() <= delivery.retryUntil
+      ? "pending"
+      : "failed";
   const pending = status === "pending";
   const plan = change.fields({
     status,
@@ -452,7 +480,9 @@ async function record(delivery: StoredDelivery, holder: string, answer: Answer, 
     lease: undefined,
     holder: undefined,
   });
-  const written = await deliveryItems.update(deliveryItems.key(delivery.id), plan, { condition: when.eq("holder", holder) });
+  const written = await deliveryItems.update(deliveryItems.key(delivery.id), plan, {
+    condition: when.eq("holder", holder),
+  });
   if (!written) Log.warn("webhook.lease_lost", { delivery: delivery.id });
   if (!delivered) {
     Log.warn("webhook.failed", {

@@ -14,7 +14,12 @@ const CREATE = /^\/2020-05-31\/distribution\/([^/]+)\/invalidation$/;
 const LIST = /^\/invalidations\/([^/]+)$/;
 
 const unescapeXml = (text: string) =>
-  text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+  text
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, "&");
 const escapeXml = (text: string) =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const all = (xml: string, tag: string) =>
@@ -52,7 +57,9 @@ export function startCdn(options: { port?: number } = {}): Promise<Engine> {
         res.end(JSON.stringify(recorded.filter((i) => i.distributionId === id)));
       } else {
         res.writeHead(404, { "content-type": "text/xml" });
-        res.end(`<ErrorResponse><Error><Code>NotFound</Code><Message>No such operation here.</Message></Error></ErrorResponse>`);
+        res.end(
+          `<ErrorResponse><Error><Code>NotFound</Code><Message>No such operation here.</Message></Error></ErrorResponse>`,
+        );
       }
     });
   });
@@ -60,7 +67,11 @@ export function startCdn(options: { port?: number } = {}): Promise<Engine> {
     server.once("error", reject);
     server.listen(options.port ?? 0, "127.0.0.1", () => {
       const { port } = server.address() as { port: number };
-      resolve({ url: `http://127.0.0.1:${port}`, port, close: () => new Promise((done) => server.close(() => done())) });
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        port,
+        close: () => new Promise((done) => server.close(() => done())),
+      });
     });
   });
 }

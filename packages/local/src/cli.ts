@@ -16,7 +16,10 @@ export type Given = { values: Record<string, string | boolean | string[] | undef
 /** The command's settings: the local stack's table (and mailbox) unless told to use AWS (or run where SST linked one). */
 function settings(env: NodeJS.ProcessEnv, aws: boolean): Config {
   const local = !aws && !env.SST_RESOURCE_App;
-  const stack = { DYNAMODB_ENDPOINT: `http://127.0.0.1:${env.DYNAMODB_PORT ?? 8000}`, SES_ENDPOINT: `http://127.0.0.1:${env.SES_PORT ?? 8005}` };
+  const stack = {
+    DYNAMODB_ENDPOINT: `http://127.0.0.1:${env.DYNAMODB_PORT ?? 8000}`,
+    SES_ENDPOINT: `http://127.0.0.1:${env.SES_PORT ?? 8005}`,
+  };
   return Config.fromEnv(local ? { ...stack, ...env } : env);
 }
 
@@ -28,7 +31,9 @@ function target(): string {
 
 export function explain(error: unknown, where: string): string {
   if (error instanceof DomainError) {
-    return [error.message, ...(error.details.issues ?? []).map((issue) => `  ${issue.path}: ${issue.message}`)].join("\n");
+    return [error.message, ...(error.details.issues ?? []).map((issue) => `  ${issue.path}: ${issue.message}`)].join(
+      "\n",
+    );
   }
   const { name, code } = error as { name?: string; code?: string };
   if (code === "ECONNREFUSED") return `Cannot reach the ${where}. Is \`npm start\` running?`;
@@ -39,14 +44,23 @@ export function explain(error: unknown, where: string): string {
 /** Lines of aligned columns, the first row a header. */
 export function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 /** Parses `argv` and runs the command it names; returns the exit code. `--aws` is every command's. */
 export async function command(
   argv: string[],
   out: Output,
-  spec: { usage: string; options?: ParseArgsConfig["options"]; commands: Record<string, (given: Given, out: Output) => Promise<void>> },
+  spec: {
+    usage: string;
+    options?: ParseArgsConfig["options"];
+    commands: Record<string, (given: Given, out: Output) => Promise<void>>;
+  },
 ): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
   try {

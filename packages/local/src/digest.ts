@@ -32,7 +32,9 @@ export function run(argv: string[], out: Output = console): Promise<number> {
       show: async (_given, out) => {
         const now = new Date();
         const digest = await Digest.gather(now);
-        out.log(Digest.isEmpty(digest) ? "Nothing to say: the digest would not be sent." : Digest.render(digest, now).text);
+        out.log(
+          Digest.isEmpty(digest) ? "Nothing to say: the digest would not be sent." : Digest.render(digest, now).text,
+        );
       },
     },
   });

@@ -25,7 +25,9 @@ async function list(out: Output) {
   const dead = await Dispatch.dead();
   if (!dead.length) return out.log("No notice is parked: the dispatcher is keeping up with all of them.");
   for (const { id, dispatch } of dead) {
-    out.log(`${id}  dead since ${dispatch.dead}  after ${dispatch.failures} failed runs  last error: ${dispatch.lastError}`);
+    out.log(
+      `${id}  dead since ${dispatch.dead}  after ${dispatch.failures} failed runs  last error: ${dispatch.lastError}`,
+    );
   }
 }
 

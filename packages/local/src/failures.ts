@@ -8,7 +8,13 @@
  * the rest reappear in the queue after two minutes.
  */
 import { InvokeCommand, LambdaClient, paginateListFunctions } from "@aws-sdk/client-lambda";
-import { DeleteMessageBatchCommand, ListQueuesCommand, ReceiveMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
+import {
+  DeleteMessageBatchCommand,
+  ListQueuesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+  type Message,
+} from "@aws-sdk/client-sqs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
@@ -32,8 +38,15 @@ export function describeFailure(record: FailureRecord): Failure {
     const what = `stream batch of ${batch.batchSize} record(s), sequence ${batch.startSequenceNumber}–${batch.endSequenceNumber}: ${condition}`;
     return { at: record.timestamp ?? "", functionName, what };
   }
-  const error = record.responsePayload ? `${record.responsePayload.errorType}: ${record.responsePayload.errorMessage}` : "no answer";
-  return { at: record.timestamp ?? "", functionName, what: `${condition} after ${record.requestContext?.approximateInvokeCount ?? "?"} attempt(s), ${error}`, replay: record.requestPayload };
+  const error = record.responsePayload
+    ? `${record.responsePayload.errorType}: ${record.responsePayload.errorMessage}`
+    : "no answer";
+  return {
+    at: record.timestamp ?? "",
+    functionName,
+    what: `${condition} after ${record.requestContext?.approximateInvokeCount ?? "?"} attempt(s), ${error}`,
+    replay: record.requestPayload,
+  };
 }
 
 async function functionNamed(lambda: LambdaClient, prefix: string): Promise<string> {
@@ -45,12 +58,16 @@ async function functionNamed(lambda: LambdaClient, prefix: string): Promise<stri
 }
 
 async function invoke(lambda: LambdaClient, name: string, payload: unknown): Promise<void> {
-  const result = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(payload)) }));
+  const result = await lambda.send(
+    new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(payload)) }),
+  );
   if (result.FunctionError) throw new Error(`${name} failed again: ${Buffer.from(result.Payload ?? []).toString()}`);
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { stage: { type: "string", default: "production" }, replay: { type: "boolean" } } });
+  const { values } = parseArgs({
+    options: { stage: { type: "string", default: "production" }, replay: { type: "boolean" } },
+  });
   const app = `takedown-desk-${values.stage}`;
   const sqs = new SQSClient({});
   const lambda = new LambdaClient({});
@@ -61,7 +78,12 @@ async function main() {
   const messages: Message[] = [];
   for (;;) {
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queue, MaxNumberOfMessages: 10, VisibilityTimeout: 120, WaitTimeSeconds: 1 }),
+      new ReceiveMessageCommand({
+        QueueUrl: queue,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 120,
+        WaitTimeSeconds: 1,
+      }),
     );
     if (!Messages.length || messages.length >= 500) break;
     messages.push(...Messages);
@@ -74,9 +96,15 @@ async function main() {
   // A failed SES event is that event, to hand over again; a failed sweep or stream batch left its notices due.
   const sweeper = await functionNamed(lambda, `${app}-SweeperFunction`);
   for (const { failure } of failures) {
-    if (failure.replay !== undefined && failure.functionName !== sweeper) await invoke(lambda, failure.functionName, failure.replay);
+    if (failure.replay !== undefined && failure.functionName !== sweeper)
+      await invoke(lambda, failure.functionName, failure.replay);
   }
-  await invoke(lambda, sweeper, { source: "aws.events", "detail-type": "Scheduled Event", time: new Date().toISOString(), detail: {} });
+  await invoke(lambda, sweeper, {
+    source: "aws.events",
+    "detail-type": "Scheduled Event",
+    time: new Date().toISOString(),
+    detail: {},
+  });
   for (let i = 0; i < messages.length; i += 10) {
     const batch = messages.slice(i, i + 10).map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle! }));
     await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queue, Entries: batch }));

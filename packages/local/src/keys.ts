@@ -14,7 +14,6 @@
 import { ApiKey, DomainError } from "@takedown/core";
 import { command, main, table, type Output } from "./cli";
 
-
 const USAGE = `Usage:
   npm run keys -- create --name "<name>" --scopes ${ApiKey.SCOPES.join(",")} --owner <email>
   npm run keys -- list
@@ -36,7 +35,10 @@ function describe(key: ApiKey.ApiKey): string[] {
 async function create(values: { name?: string; scopes?: string; owner?: string }, out: Output) {
   const { key, secret } = await ApiKey.create({
     name: values.name,
-    scopes: values.scopes?.split(",").map((scope) => scope.trim()).filter(Boolean),
+    scopes: values.scopes
+      ?.split(",")
+      .map((scope) => scope.trim())
+      .filter(Boolean),
     owner: values.owner,
   });
   out.log(`Created API key ${key.id} "${key.name}" for ${key.owner}, with ${key.scopes.join(", ")}.`);
@@ -53,7 +55,10 @@ async function list(out: Output) {
     out.log("No API keys yet. Create one with: npm run keys -- create --name … --scopes … --owner …");
     return;
   }
-  for (const line of table([["ID", "NAME", "SCOPES", "OWNER", "CREATED", "LAST USED", "STATUS"], ...keys.map(describe)])) {
+  for (const line of table([
+    ["ID", "NAME", "SCOPES", "OWNER", "CREATED", "LAST USED", "STATUS"],
+    ...keys.map(describe),
+  ])) {
     out.log(line);
   }
 }

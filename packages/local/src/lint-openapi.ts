@@ -17,9 +17,14 @@ type Run = { code: number; stdout: string; stderr: string };
 /** The tools come from node_modules/.bin, which `npm run` puts on the PATH. */
 const run = (command: string, args: string[]) =>
   new Promise<Run>((resolve) => {
-    execFile(command, args, { env: { ...process.env, REDOCLY_SUPPRESS_NOTIFICATIONS: "true" } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      command,
+      args,
+      { env: { ...process.env, REDOCLY_SUPPRESS_NOTIFICATIONS: "true" } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 
 type RedoclyReport = {
@@ -37,7 +42,8 @@ async function redocly(file: string): Promise<string[]> {
     return [`redocly did not report: ${stderr.trim() || stdout.trim()}`];
   }
   return report.problems.map(
-    ({ severity, ruleId, message, location }) => `redocly ${severity} ${ruleId}: ${message} (${location[0]?.pointer ?? "document"})`,
+    ({ severity, ruleId, message, location }) =>
+      `redocly ${severity} ${ruleId}: ${message} (${location[0]?.pointer ?? "document"})`,
   );
 }
 

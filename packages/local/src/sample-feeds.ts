@@ -32,13 +32,18 @@ export async function serveSampleFeeds(dir: string, port: number) {
     const body = readFileSync(path);
     const etag = `"${createHash("sha256").update(body).digest("hex").slice(0, 16)}"`;
     const lastModified = statSync(path).mtime.toUTCString();
-    if (request.headers["if-none-match"] === etag) return void response.writeHead(304, { etag, "last-modified": lastModified }).end();
-    response.writeHead(200, { "content-type": "application/xml; charset=utf-8", etag, "last-modified": lastModified }).end(body);
+    if (request.headers["if-none-match"] === etag)
+      return void response.writeHead(304, { etag, "last-modified": lastModified }).end();
+    response
+      .writeHead(200, { "content-type": "application/xml; charset=utf-8", etag, "last-modified": lastModified })
+      .end(body);
   });
   await new Promise<void>((ready) => server.listen(port, "127.0.0.1", ready));
   const origin = `http://127.0.0.1:${port}`;
   // Registering again is a no-op for feeds already there: a feed keeps its status across restarts.
-  await Promise.all(SOURCES.map(({ file, name, domain }) => Source.add({ name, domain, feeds: [`${origin}/${file}`] })));
+  await Promise.all(
+    SOURCES.map(({ file, name, domain }) => Source.add({ name, domain, feeds: [`${origin}/${file}`] })),
+  );
   return {
     url: origin,
     close: () => new Promise<void>((done) => server.close(() => done())),

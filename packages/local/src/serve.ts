@@ -14,9 +14,12 @@ export async function serve(port: number, hostname = "127.0.0.1") {
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     // What the sweep's schedule does on AWS: queued work, then the counter-notice windows that closed.
-    running = running.then(() => Dispatch.sweep()).then(() => CounterNotice.dueRun()).catch((error: unknown) => {
-      console.error(JSON.stringify({ level: "warn", msg: "sweep failed", name: (error as Error).name }));
-    });
+    running = running
+      .then(() => Dispatch.sweep())
+      .then(() => CounterNotice.dueRun())
+      .catch((error: unknown) => {
+        console.error(JSON.stringify({ level: "warn", msg: "sweep failed", name: (error as Error).name }));
+      });
   }, SWEEP_MS);
   return {
     url: `http://${hostname}:${port}`,

@@ -53,7 +53,6 @@ async function list(out: Output) {
   for (const line of table([header, ...rows(sources)])) out.log(line);
 }
 
-
 /** The named source's domain, or a refusal saying how to name it. */
 function domainOf({ args: [domain] }: Given, command: string): string {
   if (!domain) throw new DomainError("validation_failed", `Name the source: npm run sources -- ${command} <domain>`);

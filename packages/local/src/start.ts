@@ -16,7 +16,10 @@ const port = Number(process.env.PORT ?? 3000);
 const dataDir = resolve(process.env.DATA_DIR ?? ".data");
 mkdirSync(dataDir, { recursive: true });
 
-const dynamo = await startDynamo({ port: Number(process.env.DYNAMODB_PORT ?? 8000), path: resolve(dataDir, "dynamodb") });
+const dynamo = await startDynamo({
+  port: Number(process.env.DYNAMODB_PORT ?? 8000),
+  path: resolve(dataDir, "dynamodb"),
+});
 const ses = await startSes({ port: Number(process.env.SES_PORT ?? 8005) });
 const cdn = await startCdn({ port: Number(process.env.CDN_PORT ?? 8006) });
 process.env.DYNAMODB_ENDPOINT = dynamo.url;
@@ -40,9 +43,11 @@ const server = await serve(port);
 // What the schedule does on AWS: each run reads only the feeds that are due, one run at a time.
 let polling: Promise<unknown> = Promise.resolve();
 const poll = () => {
-  polling = polling.then(() => Poll.run()).catch((error: unknown) => {
-    console.error(JSON.stringify({ level: "warn", msg: "poll failed", name: (error as Error).name }));
-  });
+  polling = polling
+    .then(() => Poll.run())
+    .catch((error: unknown) => {
+      console.error(JSON.stringify({ level: "warn", msg: "poll failed", name: (error as Error).name }));
+    });
 };
 poll();
 const pollTimer = setInterval(poll, 5_000);

@@ -37,7 +37,10 @@ function request(form: HTMLFormElement): [string, RequestInit] {
     }
   }
   const search = query.toString();
-  return [url + (search ? `?${search}` : ""), { method: form.dataset.method, headers, body, credentials: "omit", cache: "no-store" }];
+  return [
+    url + (search ? `?${search}` : ""),
+    { method: form.dataset.method, headers, body, credentials: "omit", cache: "no-store" },
+  ];
 }
 
 for (const form of document.querySelectorAll<HTMLFormElement>("form.try")) {

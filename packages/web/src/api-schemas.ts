@@ -22,7 +22,9 @@ const FieldIssue = z.strictObject({
 
 export const ErrorBody = z.strictObject({
   error: z.strictObject({
-    code: z.string().check(z.describe("Stable and machine-readable; the responses say which codes each status carries.")),
+    code: z
+      .string()
+      .check(z.describe("Stable and machine-readable; the responses say which codes each status carries.")),
     message: z.string().check(z.describe("For people; may change.")),
     issues: z.optional(z.array(FieldIssue).check(z.describe("One per field that needs attention (422)."))),
   }),

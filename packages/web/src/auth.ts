@@ -83,22 +83,31 @@ documented(identify, {
 export const allow = (scopes: ApiKey.Scope | ApiKey.Scope[], options: { anonymous?: true } = {}) => {
   const needed = [scopes].flat();
   const named = needed.map((scope) => `the ${scope} scope`).join(" or ");
-  return documented(createMiddleware<ApiEnv>(async (c, next) => {
-    const principal = c.get("principal");
-    if (!principal && !options.anonymous) {
-      throw new DomainError("unauthorized", `This needs an API key with ${named} (Authorization: Bearer <key>).`);
-    }
-    if (principal && !needed.some((scope) => principal.scopes.includes(scope))) {
-      throw new DomainError("forbidden", `This API key lacks ${named}.`);
-    }
-    await next();
-  }), {
-    access: { key: needed, ...options },
-    refusals: [
-      ...(options.anonymous ? [] : [{ status: 401, code: "unauthorized", when: "no API key was sent, and this needs one" }]),
-      { status: 403, code: "forbidden", when: `the API key lacks ${needed.map((scope) => `the \`${scope}\` scope`).join(" or ")}` },
-    ],
-  });
+  return documented(
+    createMiddleware<ApiEnv>(async (c, next) => {
+      const principal = c.get("principal");
+      if (!principal && !options.anonymous) {
+        throw new DomainError("unauthorized", `This needs an API key with ${named} (Authorization: Bearer <key>).`);
+      }
+      if (principal && !needed.some((scope) => principal.scopes.includes(scope))) {
+        throw new DomainError("forbidden", `This API key lacks ${named}.`);
+      }
+      await next();
+    }),
+    {
+      access: { key: needed, ...options },
+      refusals: [
+        ...(options.anonymous
+          ? []
+          : [{ status: 401, code: "unauthorized", when: "no API key was sent, and this needs one" }]),
+        {
+          status: 403,
+          code: "forbidden",
+          when: `the API key lacks ${needed.map((scope) => `the \`${scope}\` scope`).join(" or ")}`,
+        },
+      ],
+    },
+  );
 };
 
 /**

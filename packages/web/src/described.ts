@@ -74,8 +74,13 @@ export const descriptionOf = (handler: unknown): Described[typeof DESCRIBED] | u
   (handler as Partial<Described>)[DESCRIBED];
 
 /** Marks a middleware with what it adds to the document of each call it sees. */
-export function documented<H extends object>(handler: H, contribution: Contribution | ((call: Call) => Contribution)): H {
-  return Object.assign(handler, { [DESCRIBED]: typeof contribution === "function" ? contribution : () => contribution });
+export function documented<H extends object>(
+  handler: H,
+  contribution: Contribution | ((call: Call) => Contribution),
+): H {
+  return Object.assign(handler, {
+    [DESCRIBED]: typeof contribution === "function" ? contribution : () => contribution,
+  });
 }
 
 /** A route's OpenAPI description, registered with it: a middleware that does nothing when called. */

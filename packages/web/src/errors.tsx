@@ -55,15 +55,29 @@ function describe(error: Error): Described {
     return { status: STATUS[error.code], code: error.code, message: error.message, issues, retryAfter };
   }
   if (error instanceof HttpError) {
-    return { status: error.status as ContentfulStatusCode, code: error.code, message: error.message, issues: error.issues };
+    return {
+      status: error.status as ContentfulStatusCode,
+      code: error.code,
+      message: error.message,
+      issues: error.issues,
+    };
   }
   if (error instanceof HTTPException) {
-    return { status: error.status as ContentfulStatusCode, code: "http_error", message: error.message || "Request failed." };
+    return {
+      status: error.status as ContentfulStatusCode,
+      code: "http_error",
+      message: error.message || "Request failed.",
+    };
   }
   if (isUnavailable(error)) {
     // Nothing half-done is left behind (every write is one conditional
     // item write), so the client may simply send the same request again.
-    return { status: 503, code: "unavailable", message: "We are busy right now. Please try again in a moment.", retryAfter: 2 };
+    return {
+      status: 503,
+      code: "unavailable",
+      message: "We are busy right now. Please try again in a moment.",
+      retryAfter: 2,
+    };
   }
   return { status: 500, code: "internal_error", message: "Something went wrong on our side. Please try again." };
 }

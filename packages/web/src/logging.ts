@@ -13,14 +13,19 @@ export function boundedPath(c: Context): string {
 
 /** The pattern of the route that answered (`/notices/:id`), or "(none)" when none did. */
 function routeOf(c: Context): string {
-  return matchedRoutes(c).filter((route) => route.method !== "ALL").at(-1)?.path ?? "(none)";
+  return (
+    matchedRoutes(c)
+      .filter((route) => route.method !== "ALL")
+      .at(-1)?.path ?? "(none)"
+  );
 }
 
 /** What hono/aws-lambda hands the app on Lambda; absent under `npm start`. */
 type LambdaEnv = { requestContext?: { requestId?: string }; lambdaContext?: { awsRequestId?: string } };
 
 /** The request's id: API Gateway's own on AWS (its access log has it too), else a new one. */
-export const requestIdOf = (c: Context) => (c.env as LambdaEnv | undefined)?.requestContext?.requestId ?? crypto.randomUUID();
+export const requestIdOf = (c: Context) =>
+  (c.env as LambdaEnv | undefined)?.requestContext?.requestId ?? crypto.randomUUID();
 
 /**
  * One line per request, and the request's ids on every line logged while it

@@ -135,11 +135,11 @@ const ANSWERS: Record<string, Component> = {
 
 const HEADERS = {
   "RateLimit-Policy": {
-    description: "The limit this call counts against: per key, or per client IP without one (`\"key\";q=600;w=60`).",
+    description: 'The limit this call counts against: per key, or per client IP without one (`"key";q=600;w=60`).',
     schema: { type: "string" },
   },
   RateLimit: {
-    description: "What is left of it, and in how many seconds it resets (`\"key\";r=598;t=42`).",
+    description: 'What is left of it, and in how many seconds it resets (`"key";r=598;t=42`).',
     schema: { type: "string" },
   },
   "Retry-After": {
@@ -163,7 +163,7 @@ const internal: Refusal = { status: 500, code: "internal_error", when: "a fault 
  */
 const THROTTLED =
   "- the API gateway in front throttled this route, whoever calls it: nothing was done. Its body is " +
-  "`{ \"message\": \"Too Many Requests\" }` and it has no Retry-After; wait a second or two.";
+  '`{ "message": "Too Many Requests" }` and it has no Retry-After; wait a second or two.';
 
 /** Hono's `:name` path parameters in OpenAPI's `{name}` syntax. */
 const openApiPath = (path: string) => path.replace(/:(\w+)/g, "{$1}");
@@ -208,8 +208,14 @@ function endpoints(routes: Registered[]): Endpoint[] {
       known.handlers.push(route.handler);
       return;
     }
-    const guards = routes.slice(0, index).filter((earlier) => earlier.method === "ALL" && covers(earlier.path, route.path));
-    found.set(key, { method: route.method, path: route.path, handlers: [...guards.map((guard) => guard.handler), route.handler] });
+    const guards = routes
+      .slice(0, index)
+      .filter((earlier) => earlier.method === "ALL" && covers(earlier.path, route.path));
+    found.set(key, {
+      method: route.method,
+      path: route.path,
+      handlers: [...guards.map((guard) => guard.handler), route.handler],
+    });
   });
   return [...found.values()];
 }
@@ -263,20 +269,24 @@ function parameters(path: string, { route, contributions }: Gathered): (Paramete
   const converted: JsonSchema = query ? z.toJSONSchema(query.schema, { io: "input" }) : {};
   const properties = (converted.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set(converted.required as string[] | undefined);
-  const queries = Object.entries(properties).map(([name, schema]): ParameterObject => ({
-    name,
-    in: "query",
-    required: required.has(name),
-    description: query!.descriptions[name],
-    schema,
-  }));
-  const headers = Object.entries(route.headers ?? {}).map(([name, description]): ParameterObject => ({
-    name,
-    in: "header",
-    required: false,
-    description,
-    schema: { type: "string" },
-  }));
+  const queries = Object.entries(properties).map(
+    ([name, schema]): ParameterObject => ({
+      name,
+      in: "query",
+      required: required.has(name),
+      description: query!.descriptions[name],
+      schema,
+    }),
+  );
+  const headers = Object.entries(route.headers ?? {}).map(
+    ([name, description]): ParameterObject => ({
+      name,
+      in: "header",
+      required: false,
+      description,
+      schema: { type: "string" },
+    }),
+  );
   const shared = contributions.flatMap((contribution) => contribution.parameters ?? []);
   return [...inPath, ...queries, ...headers, ...shared.map((name) => ({ $ref: `#/components/parameters/${name}` }))];
 }
@@ -286,7 +296,11 @@ const schemeOf = (scope: ApiKey.Scope) => `${scope.replace(/:(\w)/g, (_, letter:
 
 function security(access: Access): Record<string, string[]>[] {
   const keys = access.key === "any" ? ["apiKey"] : (access.key ?? []).map(schemeOf);
-  return [...(access.anonymous ? [{}] : []), ...(access.statusToken ? [{ statusToken: [] }] : []), ...keys.map((key) => ({ [key]: [] }))];
+  return [
+    ...(access.anonymous ? [{}] : []),
+    ...(access.statusToken ? [{ statusToken: [] }] : []),
+    ...keys.map((key) => ({ [key]: [] })),
+  ];
 }
 
 const headerRefs = (headers: Header[]): Record<string, Ref> =>
@@ -306,12 +320,21 @@ function bodySchema(body: Body, what: string): JsonSchema {
  * that carry it.
  */
 function sometimes(reasons: Refusal[], everyAnswer: Header[]): Record<string, HeaderObject> {
-  const carried = [...new Set(reasons.flatMap((reason) => reason.headers ?? []))].filter((name) => !everyAnswer.includes(name));
+  const carried = [...new Set(reasons.flatMap((reason) => reason.headers ?? []))].filter(
+    (name) => !everyAnswer.includes(name),
+  );
   const partly = carried.filter((name) => !reasons.every((reason) => reason.headers?.includes(name)));
   return Object.fromEntries(
     partly.map((name) => {
       const codes = reasons.filter((reason) => reason.headers?.includes(name)).map(({ code }) => `\`${code}\``);
-      return [name, { ...HEADERS[name], required: false, description: `${HEADERS[name].description} Sent with ${codes.join(", ")}.` }];
+      return [
+        name,
+        {
+          ...HEADERS[name],
+          required: false,
+          description: `${HEADERS[name].description} Sent with ${codes.join(", ")}.`,
+        },
+      ];
     }),
   );
 }
@@ -328,13 +351,25 @@ function responses({ route, contributions }: Gathered): Record<string, ResponseO
     },
   ]);
   // A refusal that several middleware may give (503) is listed once.
-  const refusals = new Set([...contributions.flatMap((contribution) => contribution.refusals ?? []), ...(route.refusals ?? []), internal]);
+  const refusals = new Set([
+    ...contributions.flatMap((contribution) => contribution.refusals ?? []),
+    ...(route.refusals ?? []),
+    internal,
+  ]);
   const byStatus = new Map<number, Refusal[]>([[429, []]]);
   for (const reason of refusals) byStatus.set(reason.status, [...(byStatus.get(reason.status) ?? []), reason]);
   const errors = [...byStatus].map(([status, reasons]): [string, ResponseObject] => {
     const lines = reasons.map(({ code, when }) => `- \`${code}\`: ${when}.`);
     const headers = headerRefs([...everyAnswer, ...reasons.flatMap((reason) => reason.headers ?? [])]);
-    if (status !== 429) return [String(status), { description: lines.join("\n"), headers: { ...headers, ...sometimes(reasons, everyAnswer) }, content: jsonContent(ref("Error")) }];
+    if (status !== 429)
+      return [
+        String(status),
+        {
+          description: lines.join("\n"),
+          headers: { ...headers, ...sometimes(reasons, everyAnswer) },
+          content: jsonContent(ref("Error")),
+        },
+      ];
     // The gateway's 429 has neither our body nor Retry-After.
     const { "Retry-After": retryAfter, ...others } = headers;
     return [
@@ -343,7 +378,15 @@ function responses({ route, contributions }: Gathered): Record<string, ResponseO
         description: [...lines, THROTTLED].join("\n"),
         headers: {
           ...others,
-          ...(retryAfter ? { "Retry-After": { ...HEADERS["Retry-After"], required: false, description: "On our own refusals (`rate_limited`), always." } } : {}),
+          ...(retryAfter
+            ? {
+                "Retry-After": {
+                  ...HEADERS["Retry-After"],
+                  required: false,
+                  description: "On our own refusals (`rate_limited`), always.",
+                },
+              }
+            : {}),
         },
         content: jsonContent(reasons.length ? { anyOf: [ref("Error"), ref("Throttled")] } : ref("Throttled")),
       },
@@ -355,7 +398,8 @@ function responses({ route, contributions }: Gathered): Record<string, ResponseO
 function operationObject(path: string, gathered: Gathered): OperationObject {
   const { route, contributions } = gathered;
   const { operationId, tag, summary, description } = route;
-  const access = route.access ?? contributions.findLast((contribution) => contribution.access)?.access ?? { anonymous: true };
+  const access = route.access ??
+    contributions.findLast((contribution) => contribution.access)?.access ?? { anonymous: true };
   const body = contributions.findLast((contribution) => contribution.body)?.body;
   if (body && !route.body) throw new Error(`${operationId} reads a body that its describeRoute does not describe`);
   return {
@@ -415,7 +459,10 @@ function statusChanged(): WebhookOperation {
     parameters: [
       header("webhook-id", "The delivery's id: the same on every retry and replay, so a receiver can drop repeats."),
       header("webhook-timestamp", "When this attempt was signed, in seconds since the epoch."),
-      header("webhook-signature", "`v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<body>` under the endpoint's secret."),
+      header(
+        "webhook-signature",
+        "`v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<body>` under the endpoint's secret.",
+      ),
     ],
     requestBody: {
       required: true,
@@ -440,7 +487,11 @@ function securitySchemes(): Record<string, SecurityScheme> {
     },
   ]);
   return {
-    apiKey: { type: "http", scheme: "bearer", description: "An API key (`tdk_…`) issued by an operator, with any scope." },
+    apiKey: {
+      type: "http",
+      scheme: "bearer",
+      description: "An API key (`tdk_…`) issued by an operator, with any scope.",
+    },
     ...Object.fromEntries(scoped),
     statusToken: {
       type: "apiKey",
@@ -465,7 +516,11 @@ export function documentOf(routes: Registered[]): OpenApiDocument {
       title: "Takedown Desk API",
       version: "1",
       description: DESCRIPTION,
-      contact: { name: "The takedown desk", url: `${publicUrl}/takedown`, ...(noticeEmail ? { email: noticeEmail } : {}) },
+      contact: {
+        name: "The takedown desk",
+        url: `${publicUrl}/takedown`,
+        ...(noticeEmail ? { email: noticeEmail } : {}),
+      },
       // What LICENSE says.
       license: { name: "MIT License", identifier: "MIT" },
     },
@@ -475,7 +530,8 @@ export function documentOf(routes: Registered[]): OpenApiDocument {
       { name: "Notices", description: "Takedown notices, from filing to decision." },
       {
         name: "Review",
-        description: "The operators' side, for integrations with a `notices:review` key: decide, reverse and annotate any notice.",
+        description:
+          "The operators' side, for integrations with a `notices:review` key: decide, reverse and annotate any notice.",
       },
       { name: "Webhooks", description: "Signed events for each status change of the notices a key files." },
       { name: "Reference", description: "This API's description." },

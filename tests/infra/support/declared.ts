@@ -25,7 +25,10 @@ export async function runStacks(
   for (const key of Object.keys(env)) if (key.startsWith("SST_SECRET_")) delete env[key];
   for (const [name, value] of Object.entries(secrets)) env[`SST_SECRET_${name}`] = value;
   try {
-    await promisify(execFile)("npx", ["tsx", "tests/infra/support/run-stacks.ts", stage, out], { env, maxBuffer: 1 << 24 });
+    await promisify(execFile)("npx", ["tsx", "tests/infra/support/run-stacks.ts", stage, out], {
+      env,
+      maxBuffer: 1 << 24,
+    });
     return { declared: JSON.parse(readFileSync(out, "utf8")) };
   } catch (error) {
     return { error: String((error as { stderr?: string }).stderr ?? error) };
@@ -45,7 +48,9 @@ export function plain(value: any): any {
 }
 
 export function resources(declared: Declared, type: string) {
-  return declared.resources.filter((r) => r.type === type).map((r) => ({ ...r, inputs: plain(r.inputs), state: plain(r.state) }));
+  return declared.resources
+    .filter((r) => r.type === type)
+    .map((r) => ({ ...r, inputs: plain(r.inputs), state: plain(r.state) }));
 }
 
 export function resource(declared: Declared, type: string, name: string) {

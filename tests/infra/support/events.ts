@@ -55,7 +55,13 @@ export function http(method: string, path: string, request: Request = {}): APIGa
       apiId: "abc123",
       domainName: DOMAIN,
       domainPrefix: "abc123",
-      http: { method, path: rawPath!, protocol: "HTTP/1.1", sourceIp: "203.0.113.9", userAgent: headers["user-agent"]! },
+      http: {
+        method,
+        path: rawPath!,
+        protocol: "HTTP/1.1",
+        sourceIp: "203.0.113.9",
+        userAgent: headers["user-agent"]!,
+      },
       requestId: `req-${sequence++}`,
       routeKey: "$default",
       stage: "$default",
@@ -73,7 +79,11 @@ export async function streamBatch(
   table: string,
   keys: { pk: string; sk: string }[],
 ): Promise<DynamoDBStreamEvent> {
-  const client = new DynamoDBClient({ endpoint, region: REGION, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: REGION,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
   try {
     const records = await Promise.all(
       keys.map(async ({ pk, sk }): Promise<DynamoDBRecord> => {

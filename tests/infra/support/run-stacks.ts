@@ -47,7 +47,8 @@ const REGION = "us-east-1";
 ensurePlatform();
 
 async function answer(method: string, input: any): Promise<unknown> {
-  if (method === "Provider.Aws.Bootstrap") return { asset: "sst-asset-test", assetEcrRegistryId: ACCOUNT, assetEcrUrl: "" };
+  if (method === "Provider.Aws.Bootstrap")
+    return { asset: "sst-asset-test", assetEcrRegistryId: ACCOUNT, assetEcrUrl: "" };
   if (method === "Runtime.Build") {
     // Built from the properties the stack gave SST, as SST's CLI would.
     const built = await bundle(input.handler, join(work, "artifacts", `${input.functionID}-src`), input.properties);
@@ -60,7 +61,12 @@ async function answer(method: string, input: any): Promise<unknown> {
       file: built.file,
       exports: output!.exports,
     });
-    return { handler: built.handler, out: join(work, "artifacts", `${input.functionID}-src`), errors: [], sourcemaps: [] };
+    return {
+      handler: built.handler,
+      out: join(work, "artifacts", `${input.functionID}-src`),
+      errors: [],
+      sourcemaps: [],
+    };
   }
   throw new Error(`no stand-in for the SST RPC ${method}`);
 }
@@ -89,7 +95,11 @@ function computed(type: string, name: string, inputs: Record<string, any>): Reco
     case "aws:dynamodb/table:Table":
       return { arn, name: physical, streamArn: `${arn}/stream/2026-01-01T00:00:00.000` };
     case "aws:apigatewayv2/api:Api":
-      return { arn, apiEndpoint: `https://${name.toLowerCase()}.execute-api.${REGION}.amazonaws.com`, executionArn: arn };
+      return {
+        arn,
+        apiEndpoint: `https://${name.toLowerCase()}.execute-api.${REGION}.amazonaws.com`,
+        executionArn: arn,
+      };
     case "aws:lambda/function:Function":
       return { arn, name: physical, invokeArn: `${arn}/invocations`, qualifiedArn: arn };
     case "aws:sesv2/configurationSet:ConfigurationSet":
@@ -97,7 +107,11 @@ function computed(type: string, name: string, inputs: Record<string, any>): Reco
     case "aws:sesv2/emailIdentity:EmailIdentity":
       return { arn, dkimSigningAttributes: { tokens: ["token1", "token2", "token3"] } };
     case "aws:cloudfront/distribution:Distribution":
-      return { arn: `arn:aws:cloudfront::${ACCOUNT}:distribution/E${name.toUpperCase()}`, domainName: `d${name.toLowerCase()}.cloudfront.net`, etag: "E1" };
+      return {
+        arn: `arn:aws:cloudfront::${ACCOUNT}:distribution/E${name.toUpperCase()}`,
+        domainName: `d${name.toLowerCase()}.cloudfront.net`,
+        etag: "E1",
+      };
     case "aws:sns/topic:Topic":
       return { arn: `arn:aws:sns:${REGION}:${ACCOUNT}:${physical}`, name: physical };
     case "aws:sqs/queue:Queue":
@@ -119,7 +133,10 @@ type Pulumi = {
   output(value: unknown): { promise(): Promise<Record<string, unknown>> };
 };
 type Mocks = {
-  newResource(args: { type: string; name: string; inputs: Record<string, any> }): { id: string; state: Record<string, any> };
+  newResource(args: { type: string; name: string; inputs: Record<string, any> }): {
+    id: string;
+    state: Record<string, any>;
+  };
   call(args: { token: string; inputs: Record<string, any> }): Record<string, unknown>;
 };
 
@@ -178,10 +195,22 @@ await build({
   platform: "node",
   mainFields: ["module", "main"],
   nodePaths: [join(platform, "node_modules")],
-  external: ["@pulumi/*", "undici", "@pulumiverse/*", "@sst-provider/*", "@aws-sdk/*", "esbuild", "archiver", "glob", "vite"],
+  external: [
+    "@pulumi/*",
+    "undici",
+    "@pulumiverse/*",
+    "@sst-provider/*",
+    "@aws-sdk/*",
+    "esbuild",
+    "archiver",
+    "glob",
+    "vite",
+  ],
   define: { $app: "globalThis.$app", $cli: "globalThis.$cli", $dev: "false" },
   inject: [join(platform, "src/shim/run.js")],
-  banner: { js: `import { createRequire as topLevelCreateRequire } from "module";\nconst require = topLevelCreateRequire(import.meta.url);` },
+  banner: {
+    js: `import { createRequire as topLevelCreateRequire } from "module";\nconst require = topLevelCreateRequire(import.meta.url);`,
+  },
   plugins: [
     {
       name: "inject-globals",

@@ -4,4 +4,6 @@ import { clientOf, clientOptions } from "./client";
 // Apart from the other clients so that only the functions that invalidate
 // (the jobs that apply decisions) bundle and initialise it; the site never does
 // (clientOf is pure to esbuild).
-export const cloudfront = /* @__PURE__ */ clientOf((config) => new CloudFrontClient({ ...clientOptions(config, config.cdnEndpoint), maxAttempts: 3 }));
+export const cloudfront = /* @__PURE__ */ clientOf(
+  (config) => new CloudFrontClient({ ...clientOptions(config, config.cdnEndpoint), maxAttempts: 3 }),
+);

@@ -18,7 +18,9 @@ export type Context = { article?: Article.Article; notices: Map<string, Notice> 
 type Message = { kind: string; to: string; notice?: string };
 
 const articleLine = (counter: CounterNotice, article?: Article.Article) =>
-  article ? `"${article.title}" by ${article.author}, first published by ${article.sourceName}, at ${Links.article(article.id)}` : Links.article(counter.articleId);
+  article
+    ? `"${article.title}" by ${article.author}, first published by ${article.sourceName}, at ${Links.article(article.id)}`
+    : Links.article(counter.articleId);
 
 /** The counter-notice as filed: what 512(g)(2)(B) says the requester gets a copy of. */
 function AsFiled(props: { counter: CounterNotice; article?: Article.Article }) {
@@ -31,7 +33,9 @@ function AsFiled(props: { counter: CounterNotice; article?: Article.Article }) {
         <Line>
           Filed: <When at={counter.createdAt} />
         </Line>
-        <Line>From: {sender.name} &lt;{sender.email}&gt;</Line>
+        <Line>
+          From: {sender.name} &lt;{sender.email}&gt;
+        </Line>
         <Line>Address: {sender.address}</Line>
         <Line>Phone: {sender.phone}</Line>
         <Line>Where the material was: {articleLine(counter, props.article)}</Line>
@@ -60,8 +64,9 @@ function receipt(counter: CounterNotice, now: number): Email {
       <Section>
         <Line>Hello,</Line>
         <Line>
-          We have received a counter-notice that gives this email address as its sender's. Please confirm that you sent it;
-          nothing happens until you do. The link opens a page showing the counter-notice with a button, and works for 7 days.
+          We have received a counter-notice that gives this email address as its sender's. Please confirm that you sent
+          it; nothing happens until you do. The link opens a page showing the counter-notice with a button, and works
+          for 7 days.
         </Line>
         <Link href={links.confirm(counter, now)}>Review and confirm the counter-notice</Link>
       </Section>
@@ -77,13 +82,13 @@ function confirmed(counter: CounterNotice): Email {
     [counter.sender.email],
     `Your counter-notice ${counter.id} is confirmed`,
     <Section>
-        <Line>Hello {counter.sender.name},</Line>
-        <Line>
-          We have sent a copy of your counter-notice to whoever filed the takedown notice. Unless they tell us by{" "}
-          {date(counter.closesAt!)} that they have filed a court action to stop the use of the material, our operators
-          will decide about restoring it then, and we will email you.
-        </Line>
-      </Section>,
+      <Line>Hello {counter.sender.name},</Line>
+      <Line>
+        We have sent a copy of your counter-notice to whoever filed the takedown notice. Unless they tell us by{" "}
+        {date(counter.closesAt!)} that they have filed a court action to stop the use of the material, our operators
+        will decide about restoring it then, and we will email you.
+      </Line>
+    </Section>,
   );
 }
 
@@ -97,8 +102,8 @@ function copy(counter: CounterNotice, notice: Notice | undefined, context: Conte
         <Line>Hello{notice ? ` ${notice.requester.name}` : ""},</Line>
         <Line>
           The sender below says that the material your notice {id} had us remove was removed by mistake or
-          misidentification. This is a copy of their counter-notice, with their contact details and their consent to
-          be served.
+          misidentification. This is a copy of their counter-notice, with their contact details and their consent to be
+          served.
         </Line>
         <Line>
           Unless you tell us by {date(counter.closesAt!)} that you have filed a court action seeking to restrain them
@@ -121,9 +126,9 @@ function operators(counter: CounterNotice, context: Context): Email {
     <>
       <Section>
         <Line>
-          A counter-notice disputes notice {counter.notices.join(", ")}. Its requester has been sent a copy, and has until{" "}
-          {date(counter.closesAt!)} to report a court action. When the window closes the case returns to the queue, ready
-          for a decision on restoring the material.
+          A counter-notice disputes notice {counter.notices.join(", ")}. Its requester has been sent a copy, and has
+          until {date(counter.closesAt!)} to report a court action. When the window closes the case returns to the
+          queue, ready for a decision on restoring the material.
         </Line>
       </Section>
       <AsFiled counter={counter} article={context.article} />
@@ -141,13 +146,13 @@ function courtAction(counter: CounterNotice): Email {
     [],
     `A court action was reported on counter-notice ${counter.id}`,
     <Section>
-        <Line>
-          Whoever filed notice {counter.notices.join(", ")} reports that they have filed a court action about the material
-          of counter-notice {counter.id}. The material stays removed while the court decides.
-        </Line>
-        <Line>What they told us:</Line>
-        <Line>{counter.courtAction?.text ?? ""}</Line>
-      </Section>,
+      <Line>
+        Whoever filed notice {counter.notices.join(", ")} reports that they have filed a court action about the material
+        of counter-notice {counter.id}. The material stays removed while the court decides.
+      </Line>
+      <Line>What they told us:</Line>
+      <Line>{counter.courtAction?.text ?? ""}</Line>
+    </Section>,
   );
 }
 

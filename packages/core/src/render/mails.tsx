@@ -14,7 +14,6 @@ import * as Present from "../present";
 import { Line, Link, renderMail, Section, type Email } from "./mail";
 import { ArticleSummary, When } from "./notice";
 
-
 function Summary(props: { notice: Notice; rows: Present.UrlRow[] }) {
   const { notice } = props;
   return (
@@ -85,7 +84,9 @@ export function review(notice: Notice, operator: string, context: Context, now: 
           {requester.name} &lt;{requester.email}&gt;{requester.organization ? `, ${requester.organization}` : ""}
         </Line>
         {standing?.flagged && (
-          <Line>WARNING: operators rejected {standing.unfounded} earlier notices from this address as manifestly unfounded.</Line>
+          <Line>
+            WARNING: operators rejected {standing.unfounded} earlier notices from this address as manifestly unfounded.
+          </Line>
         )}
         <Line>Role: {requester.role}</Line>
         {Present.checkLines(notice).map((line) => (
@@ -144,7 +145,11 @@ function Reasons(props: { ground?: string; reason?: string; by: string; via?: st
   const key = Present.keyOf(props.by);
   return (
     <>
-      {ground && <Line>Ground: {ground.label}.{ground.text ? ` ${ground.text}` : ""}</Line>}
+      {ground && (
+        <Line>
+          Ground: {ground.label}.{ground.text ? ` ${ground.text}` : ""}
+        </Line>
+      )}
       {props.reason && <Line>Reason: {props.reason}</Line>}
       {key ? (
         <Line>
@@ -216,7 +221,9 @@ export function decision(notice: Notice, context: Context): Email {
 
 /** The last event of these types: what a mail about it tells. */
 function last<T extends Event["type"]>(notice: Notice, ...types: T[]): Extract<Event, { type: T }> | undefined {
-  return [...notice.events].reverse().find((e): e is Extract<Event, { type: T }> => (types as string[]).includes(e.type));
+  return [...notice.events]
+    .reverse()
+    .find((e): e is Extract<Event, { type: T }> => (types as string[]).includes(e.type));
 }
 
 /** Tells the requester that an approval was taken back (a reversal, or a restoration after a counter-notice), and why. */
@@ -235,7 +242,9 @@ export function reversal(notice: Notice, context: Context): Email {
         <Line>Hello {notice.requester.name},</Line>
         <Line>
           {Present.capitalised(Present.actorName(event.by, context.keyNames))}{" "}
-          {counter ? "restored material your notice had removed, after its publisher disputed the removal," : "reversed the approval of your notice"}{" "}
+          {counter
+            ? "restored material your notice had removed, after its publisher disputed the removal,"
+            : "reversed the approval of your notice"}{" "}
           on <When at={event.at} />
           {event.type === "reversed" && event.urls ? ` for ${Present.plural(event.urls.length, "URL")}` : ""}. What it
           hid is shown again, unless another notice still covers it.
@@ -248,7 +257,12 @@ export function reversal(notice: Notice, context: Context): Email {
         )}
       </Section>
       <Section heading="Statement of reasons">
-        <Reasons ground={event.type === "reversed" ? event.ground : undefined} reason={event.reason} by={event.by} context={context} />
+        <Reasons
+          ground={event.type === "reversed" ? event.ground : undefined}
+          reason={event.reason}
+          by={event.by}
+          context={context}
+        />
         {urls.map((url) => (
           <Line>• {url}</Line>
         ))}
@@ -277,10 +291,19 @@ export function infoRequest(notice: Notice): Email {
 }
 
 /** What the requester did that operators must know of: an appeal, an answer, a withdrawal. */
-export function toOperators(kind: "appeal" | "info_answer" | "withdrawal", notice: Notice, operator: string, now: number): Email {
+export function toOperators(
+  kind: "appeal" | "info_answer" | "withdrawal",
+  notice: Notice,
+  operator: string,
+  now: number,
+): Email {
   const { requester, decision: decided } = notice;
   const event =
-    kind === "appeal" ? last(notice, "appealed", "contested") : kind === "info_answer" ? last(notice, "info_given") : last(notice, "withdrawn");
+    kind === "appeal"
+      ? last(notice, "appealed", "contested")
+      : kind === "info_answer"
+        ? last(notice, "info_given")
+        : last(notice, "withdrawn");
   const said =
     event?.type === "appealed" || event?.type === "withdrawn"
       ? event.reason
@@ -300,8 +323,12 @@ export function toOperators(kind: "appeal" | "info_answer" | "withdrawal", notic
       <Section>
         <Line>
           {requester.name} &lt;{requester.email}&gt;{" "}
-          {{ appeal: "appeals the decision on", info_answer: "answered your question on", withdrawal: "withdrew" }[kind]} notice{" "}
-          {notice.id}
+          {
+            { appeal: "appeals the decision on", info_answer: "answered your question on", withdrawal: "withdrew" }[
+              kind
+            ]
+          }{" "}
+          notice {notice.id}
           {kind === "appeal" && decided ? (
             <>
               : {decided.action} by {decided.by} on <When at={decided.at} />
@@ -349,8 +376,8 @@ export function deadNotice(id: string, operator: string, error: string, failures
     `Takedown notice ${id} could not be processed`,
     <Section>
       <Line>
-        The dispatcher failed on notice {id} {failures} times in a row (last error: {error}) and has stopped trying, so its
-        mail and updates are held. Other notices are not affected.
+        The dispatcher failed on notice {id} {failures} times in a row (last error: {error}) and has stopped trying, so
+        its mail and updates are held. Other notices are not affected.
       </Line>
       <Line>Once the cause is dealt with, put it back in the queue:</Line>
       <Line>npm run dispatch -- retry {id}</Line>

@@ -72,7 +72,7 @@ const getArticle = describeRoute({
     {
       status: 451,
       code: "unavailable_for_legal_reasons",
-      when: "the article is hidden: the message and the `Link` header (`rel=\"blocked-by\"`, RFC 7725) name the notices",
+      when: 'the article is hidden: the message and the `Link` header (`rel="blocked-by"`, RFC 7725) name the notices',
     },
   ],
 });
@@ -133,7 +133,9 @@ const listNotices = describeRoute({
     },
   },
   responses: { 200: { description: "One page of notices.", body: Notice.List } },
-  refusals: [{ status: 422, code: "validation_failed", when: "a filter is not valid, or the cursor belongs to another list" }],
+  refusals: [
+    { status: 422, code: "validation_failed", when: "a filter is not valid, or the cursor belongs to another list" },
+  ],
 });
 
 const getNotice = describeRoute({
@@ -152,9 +154,17 @@ const getNotice = describeRoute({
     },
   },
   refusals: [
-    { status: 403, code: "invalid_link", when: "no status token (and no API key) was sent, or the token is not this notice's" },
+    {
+      status: 403,
+      code: "invalid_link",
+      when: "no status token (and no API key) was sent, or the token is not this notice's",
+    },
     { status: 410, code: "expired_link", when: "the status token has expired" },
-    { status: 404, code: "not_found", when: "there is no such notice, or this API key did not file it (and has no `notices:review`)" },
+    {
+      status: 404,
+      code: "not_found",
+      when: "there is no such notice, or this API key did not file it (and has no `notices:review`)",
+    },
   ],
 });
 
@@ -174,24 +184,47 @@ export const api = new Hono<ApiEnv>()
     if (Article.isHidden(article)) {
       // As the page does (RFC 7725): withheld, by what, and nothing of what it was.
       c.header("Link", article.hiddenBy.map((id) => `<${Links.publicNotice(id)}>; rel="blocked-by"`).join(", "));
-      throw new HttpError(451, "unavailable_for_legal_reasons", `This article is withheld under notice ${article.hiddenBy.join(", ")}.`);
+      throw new HttpError(
+        451,
+        "unavailable_for_legal_reasons",
+        `This article is withheld under notice ${article.hiddenBy.join(", ")}.`,
+      );
     }
     return c.json(Article.toView(article));
   })
-  .post("/takedowns", fileNotice, allow("notices:write", { anonymous: true }), noStore, jsonInput(Notice.KeyedInput), async (c) => {
-    const principal = c.get("principal");
-    // Anonymous systems pay what the form pays.
-    const notice = principal
-      ? await Notice.file(c.req.valid("json"), new Date(), { id: principal.id, name: principal.name, owner: principal.owner })
-      : await Notice.fileAnonymous(c.req.valid("json"), { ip: clientIp(c), proof: c.req.header("proof-of-work") });
-    return c.json(Notice.toFiled(notice), 202);
-  })
-  .get("/takedowns", listNotices, allow(["notices:write", "notices:review"]), validator("query", Notice.listQuery), async (c) => {
-    const principal = c.get("principal")!;
-    const query = c.req.valid("query");
-    const { notices, cursor } = reviews(principal) ? await Review.list(query) : await Notice.listForKey(principal.id, query);
-    return c.json(Notice.toList(notices, cursor));
-  })
+  .post(
+    "/takedowns",
+    fileNotice,
+    allow("notices:write", { anonymous: true }),
+    noStore,
+    jsonInput(Notice.KeyedInput),
+    async (c) => {
+      const principal = c.get("principal");
+      // Anonymous systems pay what the form pays.
+      const notice = principal
+        ? await Notice.file(c.req.valid("json"), new Date(), {
+            id: principal.id,
+            name: principal.name,
+            owner: principal.owner,
+          })
+        : await Notice.fileAnonymous(c.req.valid("json"), { ip: clientIp(c), proof: c.req.header("proof-of-work") });
+      return c.json(Notice.toFiled(notice), 202);
+    },
+  )
+  .get(
+    "/takedowns",
+    listNotices,
+    allow(["notices:write", "notices:review"]),
+    validator("query", Notice.listQuery),
+    async (c) => {
+      const principal = c.get("principal")!;
+      const query = c.req.valid("query");
+      const { notices, cursor } = reviews(principal)
+        ? await Review.list(query)
+        : await Notice.listForKey(principal.id, query);
+      return c.json(Notice.toList(notices, cursor));
+    },
+  )
   // The status link's token opens any notice; without one, a key opens those it filed.
   .get("/takedowns/:id", getNotice, noStore, async (c) => {
     const { id } = c.req.param();

@@ -5,7 +5,21 @@
  * SameSite=Lax). Plain forms: no script runs on these pages.
  */
 import { slug } from "@takedown/core/text";
-import { ApiKey, Article, config, DomainError, Grounds, Moderation, Notice, parse, Paths, Present, Queue, Session, type FieldIssue } from "@takedown/core";
+import {
+  ApiKey,
+  Article,
+  config,
+  DomainError,
+  Grounds,
+  Moderation,
+  Notice,
+  parse,
+  Paths,
+  Present,
+  Queue,
+  Session,
+  type FieldIssue,
+} from "@takedown/core";
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
@@ -62,7 +76,8 @@ async function formOf(c: Context): Promise<{ text: (name: string) => string; lis
 const issuesOf = (error: unknown): FieldIssue[] | undefined =>
   error instanceof DomainError && error.code === "validation_failed" ? (error.details.issues ?? []) : undefined;
 
-const byField = (issues: FieldIssue[]) => Object.fromEntries(issues.map(({ path, message }) => [path || "form", message]));
+const byField = (issues: FieldIssue[]) =>
+  Object.fromEntries(issues.map(({ path, message }) => [path || "form", message]));
 
 const ACTIONS = ["decide", "reverse", "restore", "request-info", "confirm-rule", "note", "assign"] as const;
 type Action = (typeof ACTIONS)[number];
@@ -77,7 +92,8 @@ const DONE: Record<Action, string> = {
   assign: "The assignment is saved.",
 };
 
-const choice = <T extends readonly [string, ...string[]]>(values: T, message: string) => z.enum(values, { error: message });
+const choice = <T extends readonly [string, ...string[]]>(values: T, message: string) =>
+  z.enum(values, { error: message });
 const Ground = z.optional(z.string().check(z.maxLength(100)));
 const FreeText = z.string().check(z.trim(), z.maxLength(2000, "Keep the reason under 2,000 characters."));
 
@@ -101,21 +117,33 @@ const Forms = {
 async function groundOf(ground: string | undefined): Promise<{ ground?: string }> {
   if (!ground) return {};
   if (!(await Grounds.list()).some((g) => g.id === ground)) {
-    throw new DomainError("validation_failed", "Some fields need attention.", { issues: [{ path: "ground", message: "Choose a ground from the list." }] });
+    throw new DomainError("validation_failed", "Some fields need attention.", {
+      issues: [{ path: "ground", message: "Choose a ground from the list." }],
+    });
   }
   return { ground };
 }
 
 /** A new ground's id, from its label: lower-case letters, digits and _, unlike any other's. */
 function newGroundId(label: string, grounds: Grounds.Ground[]): string {
-  const base = slug(label).toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 36) || "ground";
+  const base =
+    slug(label)
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "_")
+      .replace(/^_+|_+$/g, "")
+      .slice(0, 36) || "ground";
   let id = base;
   for (let n = 2; grounds.some((g) => g.id === id); n++) id = `${base}_${n}`;
   return id;
 }
 
 /** Carries out one console action on a notice, as `operator`. */
-async function act(id: string, action: Action, operator: string, form: Awaited<ReturnType<typeof formOf>>): Promise<void> {
+async function act(
+  id: string,
+  action: Action,
+  operator: string,
+  form: Awaited<ReturnType<typeof formOf>>,
+): Promise<void> {
   switch (action) {
     case "decide": {
       const input = parse(Forms.decide, {
@@ -135,7 +163,9 @@ async function act(id: string, action: Action, operator: string, form: Awaited<R
       }
       const partial = input.action === "approve" && hide.length < filed.length;
       // Each URL's own reason sits beside its box, in the notice's order.
-      const reasons = Object.fromEntries(filed.flatMap((url, i) => (form.text(`reason.${i}`).trim() ? [[url, form.text(`reason.${i}`)]] : [])));
+      const reasons = Object.fromEntries(
+        filed.flatMap((url, i) => (form.text(`reason.${i}`).trim() ? [[url, form.text(`reason.${i}`)]] : [])),
+      );
       await Notice.decideAs(
         id,
         operator,
@@ -151,8 +181,16 @@ async function act(id: string, action: Action, operator: string, form: Awaited<R
       return;
     }
     case "reverse": {
-      const input = parse(Forms.reverse, { ground: form.text("ground"), reason: form.text("reason"), urls: form.list("urls") });
-      await Notice.reverse(id, operator, { reason: input.reason, ...(await groundOf(input.ground)), ...(input.urls.length ? { urls: input.urls } : {}) });
+      const input = parse(Forms.reverse, {
+        ground: form.text("ground"),
+        reason: form.text("reason"),
+        urls: form.list("urls"),
+      });
+      await Notice.reverse(id, operator, {
+        reason: input.reason,
+        ...(await groundOf(input.ground)),
+        ...(input.urls.length ? { urls: input.urls } : {}),
+      });
       return;
     }
     case "restore": {
@@ -183,7 +221,11 @@ async function casePage(c: Context<ConsoleEnv>, id: string, extra: { errors?: Ca
     Article.getMany(notice.urls.flatMap((u) => u.articleId ?? [])),
     Notice.preview(notice),
     Grounds.list(),
-    keys.length ? ApiKey.entity.getMany(keys.map((key) => ApiKey.entity.key(key))).then((found) => new Map(found.map((k) => [k.id, k.name]))) : new Map<string, string>(),
+    keys.length
+      ? ApiKey.entity
+          .getMany(keys.map((key) => ApiKey.entity.key(key)))
+          .then((found) => new Map(found.map((k) => [k.id, k.name])))
+      : new Map<string, string>(),
   ]);
   const state = Moderation.derive(notice.events);
   const pendingRules = Notice.awaitingConfirmation(notice).map((rule) => rule.id);
@@ -250,12 +292,21 @@ export const console_ = new Hono<ConsoleEnv>()
       if (!issues) throw error;
       const shown = { state: "pending_review" as const, source: query.source, requester: query.requester };
       return c.html(
-        <QueuePage operator={operator} filter={shown} counts={await Queue.counts()} rows={[]} now={now} errors={byField(issues)} />,
+        <QueuePage
+          operator={operator}
+          filter={shown}
+          counts={await Queue.counts()}
+          rows={[]}
+          now={now}
+          errors={byField(issues)}
+        />,
         422,
       );
     }
     const [page, counts] = await Promise.all([Queue.list(filter, now), Queue.counts()]);
-    return c.html(<QueuePage operator={operator} filter={filter} counts={counts} rows={page.rows} cursor={page.cursor} now={now} />);
+    return c.html(
+      <QueuePage operator={operator} filter={filter} counts={counts} rows={page.rows} cursor={page.cursor} now={now} />,
+    );
   })
   .get(Paths.routes.search, async (c) => {
     const operator = c.get("session").operator;
@@ -267,7 +318,10 @@ export const console_ = new Hono<ConsoleEnv>()
     } catch (error) {
       const issues = issuesOf(error);
       if (!issues) throw error;
-      return c.html(<SearchPage operator={operator} q={q} rows={[]} complete now={now} error={issues[0]?.message} />, 422);
+      return c.html(
+        <SearchPage operator={operator} q={q} rows={[]} complete now={now} error={issues[0]?.message} />,
+        422,
+      );
     }
   })
   .get(Paths.routes.case, async (c) => {
@@ -287,13 +341,25 @@ export const console_ = new Hono<ConsoleEnv>()
     if (action === "assign" && form.text("back") === "queue") return c.redirect(Paths.routes.console, 303);
     return c.redirect(`${Paths.caseOf(id)}?done=${action}`, 303);
   })
-  .get(Paths.routes.grounds, async (c) => c.html(<GroundsPage operator={c.get("session").operator} grounds={await Grounds.list()} saved={c.req.query("saved") === "1"} />))
+  .get(Paths.routes.grounds, async (c) =>
+    c.html(
+      <GroundsPage
+        operator={c.get("session").operator}
+        grounds={await Grounds.list()}
+        saved={c.req.query("saved") === "1"}
+      />,
+    ),
+  )
   .post(Paths.routes.grounds, async (c) => {
     const operator = c.get("session").operator;
     const form = await formOf(c);
     const current = await Grounds.list();
     // Ids are kept as they were: decisions name grounds by id, so a ground is reworded, never renamed away.
-    const edited = current.map((ground, i) => ({ ...ground, label: form.text(`grounds.${i}.label`), text: form.text(`grounds.${i}.text`) }));
+    const edited = current.map((ground, i) => ({
+      ...ground,
+      label: form.text(`grounds.${i}.label`),
+      text: form.text(`grounds.${i}.text`),
+    }));
     const added = { label: form.text("added.label").trim(), text: form.text("added.text") };
     const id = added.label ? newGroundId(added.label, current) : undefined;
     const grounds = id ? [...edited, { id, ...added }] : edited;

@@ -23,8 +23,18 @@ import {
 } from "../views/counter-notice";
 
 const FIELDS: FormField[] = [
-  "article", "name", "email", "address", "phone", "material", "evidence",
-  "mistake", "jurisdiction", "service", "signature", "proof",
+  "article",
+  "name",
+  "email",
+  "address",
+  "phone",
+  "material",
+  "evidence",
+  "mistake",
+  "jurisdiction",
+  "service",
+  "signature",
+  "proof",
 ];
 
 async function formValues(c: Context): Promise<FormValues> {
@@ -83,7 +93,9 @@ export const counterNoticePages = new Hono()
   .get(Paths.routes.courtAction, async (c) => {
     const notice = c.req.param("notice");
     const token = c.req.query("token") ?? "";
-    const open = (await CounterNotice.ofNotice(await Notice.withStatusToken(notice, token))).filter((counter) => counter.status === "open");
+    const open = (await CounterNotice.ofNotice(await Notice.withStatusToken(notice, token))).filter(
+      (counter) => counter.status === "open",
+    );
     return c.html(<CourtActionPage notice={notice} token={token} open={open} />);
   })
   .post(Paths.routes.courtAction, async (c) => {
@@ -95,8 +107,13 @@ export const counterNoticePages = new Hono()
       await CounterNotice.reportCourtAction(notice, token, text);
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== "validation_failed") throw error;
-      const open = (await CounterNotice.ofNotice(await Notice.get(notice))).filter((counter) => counter.status === "open");
-      return c.html(<CourtActionPage notice={notice} token={token} open={open} text={text} error={error.message} />, 422);
+      const open = (await CounterNotice.ofNotice(await Notice.get(notice))).filter(
+        (counter) => counter.status === "open",
+      );
+      return c.html(
+        <CourtActionPage notice={notice} token={token} open={open} text={text} error={error.message} />,
+        422,
+      );
     }
     return c.html(<CourtActionDone notice={notice} />);
   })
@@ -170,7 +187,10 @@ export const counterNoticeApi = new Hono<ApiEnv>().post(
     const principal = c.get("principal");
     const counter = principal
       ? await CounterNotice.fileWithKey(c.req.valid("json"), { id: principal.id, name: principal.name })
-      : await CounterNotice.fileAnonymous(c.req.valid("json"), { ip: clientIp(c), proof: c.req.header("proof-of-work") });
+      : await CounterNotice.fileAnonymous(c.req.valid("json"), {
+          ip: clientIp(c),
+          proof: c.req.header("proof-of-work"),
+        });
     return c.json(CounterNotice.toFiled(counter), 202);
   },
 );

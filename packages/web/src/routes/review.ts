@@ -108,14 +108,26 @@ const noteNotice = describeRoute({
 });
 
 export const review = new Hono<ApiEnv>()
-  .post("/takedowns/:id/decision", decideNotice, allow("notices:review"), jsonInput(Notice.DecisionInput), async (c) => {
-    const notice = await acting(Notice.decideAs(c.req.param("id"), actor(c), c.req.valid("json"), "api"));
-    return c.json(await Review.toCase(notice), 200);
-  })
-  .post("/takedowns/:id/reversal", reverseNotice, allow("notices:review"), jsonInput(Notice.ReversalInput), async (c) => {
-    const notice = await acting(Notice.reverse(c.req.param("id"), actor(c), c.req.valid("json")));
-    return c.json(await Review.toCase(notice), 200);
-  })
+  .post(
+    "/takedowns/:id/decision",
+    decideNotice,
+    allow("notices:review"),
+    jsonInput(Notice.DecisionInput),
+    async (c) => {
+      const notice = await acting(Notice.decideAs(c.req.param("id"), actor(c), c.req.valid("json"), "api"));
+      return c.json(await Review.toCase(notice), 200);
+    },
+  )
+  .post(
+    "/takedowns/:id/reversal",
+    reverseNotice,
+    allow("notices:review"),
+    jsonInput(Notice.ReversalInput),
+    async (c) => {
+      const notice = await acting(Notice.reverse(c.req.param("id"), actor(c), c.req.valid("json")));
+      return c.json(await Review.toCase(notice), 200);
+    },
+  )
   .post("/takedowns/:id/notes", noteNotice, allow("notices:review"), jsonInput(Notice.NoteInput), async (c) => {
     const notice = await Notice.note(c.req.param("id"), actor(c), { text: field(c.req.valid("json"), "text") });
     return c.json(await Review.toCase(notice), 201);

@@ -35,8 +35,12 @@ export const site = new Hono()
   .get(Paths.routes.source, async (c) => {
     const domain = Url.domain(c.req.param("domain"));
     if (!domain || domain !== c.req.param("domain")) throw new HttpError(404, "not_found", "There is no such source.");
-    const [source, page] = await Promise.all([Source.get(domain), Article.recent({ source: domain, after: c.req.query("after") })]);
-    if (!source && !page.articles.length && !c.req.query("after")) throw new HttpError(404, "not_found", "There is no such source.");
+    const [source, page] = await Promise.all([
+      Source.get(domain),
+      Article.recent({ source: domain, after: c.req.query("after") }),
+    ]);
+    if (!source && !page.articles.length && !c.req.query("after"))
+      throw new HttpError(404, "not_found", "There is no such source.");
     return c.html(<SourcePage domain={domain} name={source?.name ?? page.articles[0]?.sourceName} page={page} />);
   })
   .get(Paths.routes.feed, async (c) => {

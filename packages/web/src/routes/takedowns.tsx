@@ -1,4 +1,15 @@
-import { Abuse, Article, config, DomainError, Links, Notice, Paths, Pow, Present, type FieldIssue } from "@takedown/core";
+import {
+  Abuse,
+  Article,
+  config,
+  DomainError,
+  Links,
+  Notice,
+  Paths,
+  Pow,
+  Present,
+  type FieldIssue,
+} from "@takedown/core";
 import { Hono, type Context } from "hono";
 import { clientIp } from "../client-ip";
 import { limitBody, noStore, sameOrigin } from "../middleware";
@@ -6,15 +17,26 @@ import { ActionPage, DonePage, StatusPage } from "../views/notice";
 import { TakedownForm, type FormErrors, type FormField, type FormValues } from "../views/takedown-form";
 
 const FIELDS: FormField[] = [
-  "name", "email", "organization", "role", "address", "phone", "urls", "scope",
-  "future", "work", "explanation", "goodFaith", "accurate", "signature", "proof",
+  "name",
+  "email",
+  "organization",
+  "role",
+  "address",
+  "phone",
+  "urls",
+  "scope",
+  "future",
+  "work",
+  "explanation",
+  "goodFaith",
+  "accurate",
+  "signature",
+  "proof",
 ];
 
 async function formValues(c: Context): Promise<FormValues> {
   const body = await c.req.parseBody();
-  return Object.fromEntries(
-    FIELDS.flatMap((field) => (typeof body[field] === "string" ? [[field, body[field]]] : [])),
-  );
+  return Object.fromEntries(FIELDS.flatMap((field) => (typeof body[field] === "string" ? [[field, body[field]]] : [])));
 }
 
 /** The form's fields, shaped as the JSON API's body, so one schema checks both. */
@@ -28,7 +50,10 @@ function toInput(v: FormValues): Notice.Input {
       address: v.address,
       phone: v.phone,
     },
-    urls: (v.urls ?? "").split(/\r?\n/).map((line) => line.trim()).filter(Boolean),
+    urls: (v.urls ?? "")
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter(Boolean),
     scope: (v.scope ?? "urls") as Notice.Input["scope"],
     future: v.future === "on",
     work: v.work ?? "",
@@ -62,11 +87,19 @@ const ACTIONS = { approve: "approved", reject: "rejected" } as const;
 
 /** The article the form was opened from (or whose URL is listed first), so the scope choices can name its author and source. */
 async function subjectOf(urls: string | undefined) {
-  const first = (urls ?? "").split(/\r?\n/).map((line) => line.trim()).find(Boolean);
+  const first = (urls ?? "")
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .find(Boolean);
   const id = first ? Article.idForUrl(first, config().publicUrl) : undefined;
   const article = id ? await Article.get(id) : undefined;
   return article
-    ? { author: article.author, authorKey: article.authorKey, sourceDomain: article.sourceDomain, sourceName: article.sourceName }
+    ? {
+        author: article.author,
+        authorKey: article.authorKey,
+        sourceDomain: article.sourceDomain,
+        sourceName: article.sourceName,
+      }
     : undefined;
 }
 
@@ -113,7 +146,12 @@ export const takedowns = new Hono()
     const body = await c.req.parseBody();
     const notice = await Notice.resendReceipt(c.req.param("id"), String(body.token ?? ""));
     return c.html(
-      <DonePage notice={notice} articles={await articlesOf(notice)} audience="requester" heading="A new confirmation link is on its way">
+      <DonePage
+        notice={notice}
+        articles={await articlesOf(notice)}
+        audience="requester"
+        heading="A new confirmation link is on its way"
+      >
         <p>We are emailing you a new link to confirm your notice. It works for 7 days.</p>
         <p>
           <a href={Links.status(notice.id)}>Back to the status of your notice</a>
@@ -185,7 +223,9 @@ export const takedowns = new Hono()
   // The requester's appeal of a decision (DSA Art. 20), from the status page.
   .post(Paths.routes.contest, async (c) => {
     const body = await c.req.parseBody();
-    const notice = await Notice.appeal(c.req.param("id"), String(body.token ?? ""), { reason: body.objection ?? body.reason });
+    const notice = await Notice.appeal(c.req.param("id"), String(body.token ?? ""), {
+      reason: body.objection ?? body.reason,
+    });
     return c.html(
       <RequesterDone notice={notice} heading="Your appeal is recorded">
         Our operators have been told. A person who did not take the decision will review it and tell you the outcome.
@@ -216,7 +256,12 @@ export const takedowns = new Hono()
 /** What a requester's step from their status page leads to, with the way back to it. */
 async function RequesterDone(props: { notice: Notice.Notice; heading: string; children: string }) {
   return (
-    <DonePage notice={props.notice} articles={await articlesOf(props.notice)} audience="requester" heading={props.heading}>
+    <DonePage
+      notice={props.notice}
+      articles={await articlesOf(props.notice)}
+      audience="requester"
+      heading={props.heading}
+    >
       <p>{props.children}</p>
       <p>
         <a href={Links.status(props.notice.id)}>Back to your notice</a>

@@ -4,14 +4,7 @@
  * its script (packages/web/browser/docs.ts) sends with fetch; everything comes from our own origin.
  */
 import type { Child } from "hono/jsx";
-import type {
-  JsonSchema,
-  OpenApiDocument,
-  OperationObject,
-  ParameterObject,
-  Ref,
-  SecurityScheme,
-} from "../openapi";
+import type { JsonSchema, OpenApiDocument, OperationObject, ParameterObject, Ref, SecurityScheme } from "../openapi";
 import { assetPath } from "../assets";
 import { Layout } from "./layout";
 
@@ -68,7 +61,16 @@ function Label({ schema }: { schema: JsonSchema }) {
     return <a href={`#schema-${name}`}>{name}</a>;
   }
   if (Array.isArray(schema.anyOf)) {
-    return <>{(schema.anyOf as JsonSchema[]).map((option, i) => <>{i ? " or " : ""}<Label schema={option} /></>)}</>;
+    return (
+      <>
+        {(schema.anyOf as JsonSchema[]).map((option, i) => (
+          <>
+            {i ? " or " : ""}
+            <Label schema={option} />
+          </>
+        ))}
+      </>
+    );
   }
   if (schema.const !== undefined) return <span class="type">{JSON.stringify(schema.const)}</span>;
   if (Array.isArray(schema.enum)) {
@@ -96,7 +98,15 @@ function SchemaView({ schema }: { schema: JsonSchema }): Child {
   return (
     <>
       <Label schema={schema} />
-      {items && (items.properties ? <span class="type"> objects</span> : <> <Label schema={items} /></>)}
+      {items &&
+        (items.properties ? (
+          <span class="type"> objects</span>
+        ) : (
+          <>
+            {" "}
+            <Label schema={items} />
+          </>
+        ))}
       {typeof schema.description === "string" && (
         <span class="description">
           {" — "}
@@ -133,7 +143,15 @@ function access(doc: OpenApiDocument, security: OperationObject["security"]): st
  * `needed`: the operation says so, but the browser lets the form go without
  * it, so that the reader can see the refusal too.
  */
-type TryInput = { id: string; label: string; in: string; name: string; required: boolean; needed: boolean; hint?: string };
+type TryInput = {
+  id: string;
+  label: string;
+  in: string;
+  name: string;
+  required: boolean;
+  needed: boolean;
+  hint?: string;
+};
 
 /** The inputs a request needs: credentials first, then the operation's parameters. */
 function tryInputs(doc: OpenApiDocument, operation: OperationObject): TryInput[] {
@@ -159,7 +177,17 @@ function tryInputs(doc: OpenApiDocument, operation: OperationObject): TryInput[]
   }));
 }
 
-function TryIt({ doc, method, url, operation }: { doc: OpenApiDocument; method: string; url: string; operation: OperationObject }) {
+function TryIt({
+  doc,
+  method,
+  url,
+  operation,
+}: {
+  doc: OpenApiDocument;
+  method: string;
+  url: string;
+  operation: OperationObject;
+}) {
   const body = operation.requestBody?.content["application/json"];
   const bodyId = `${operation.operationId}-body`;
   return (
@@ -176,7 +204,14 @@ function TryIt({ doc, method, url, operation }: { doc: OpenApiDocument; method: 
               <Inline text={input.hint} />
             </p>
           )}
-          <input type="text" id={input.id} data-in={input.in} data-name={input.name} required={input.required} autocomplete="off" />
+          <input
+            type="text"
+            id={input.id}
+            data-in={input.in}
+            data-name={input.name}
+            required={input.required}
+            autocomplete="off"
+          />
         </div>
       ))}
       {body && (

@@ -24,9 +24,9 @@ export function ArticlePage(props: { article: Article.Article }) {
           </a>
         </p>
         <p class="courtesy" id="courtesy">
-          This content is courtesy of, and owned and copyrighted by, {article.sourceName} and its author. We
-          republish it from {article.sourceName}'s public feed. If you are the author or represent the host
-          site and would like this content removed now and in the future,{" "}
+          This content is courtesy of, and owned and copyrighted by, {article.sourceName} and its author. We republish
+          it from {article.sourceName}'s public feed. If you are the author or represent the host site and would like
+          this content removed now and in the future,{" "}
           <a href={Links.form(Links.article(article.id))} id="request-removal">
             request removal
           </a>
@@ -43,8 +43,8 @@ export function UnavailablePage(props: { article: Article.Article }) {
     <Layout title="Unavailable for legal reasons">
       <h1>Unavailable for legal reasons</h1>
       <p>
-        This article, first published by {props.article.sourceName}, is no longer shown here following a
-        legal notice from the rights holder.
+        This article, first published by {props.article.sourceName}, is no longer shown here following a legal notice
+        from the rights holder.
       </p>
       {notice && (
         <p>

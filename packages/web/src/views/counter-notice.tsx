@@ -3,8 +3,18 @@ import { assetPath } from "../assets";
 import { Checkbox, Layout, TextField, When } from "./layout";
 
 export type FormField =
-  | "article" | "name" | "email" | "address" | "phone" | "material" | "evidence"
-  | "mistake" | "jurisdiction" | "service" | "signature" | "proof";
+  | "article"
+  | "name"
+  | "email"
+  | "address"
+  | "phone"
+  | "material"
+  | "evidence"
+  | "mistake"
+  | "jurisdiction"
+  | "service"
+  | "signature"
+  | "proof";
 export type FormValues = Partial<Record<FormField, string>>;
 /** `form`: a problem with the whole submission (too many of them), not one field. */
 export type FormErrors = Partial<Record<FormField | "form", string>>;
@@ -49,21 +59,54 @@ export function CounterNoticeForm(props: { values: FormValues; errors: FormError
         <fieldset>
           <legend>What was removed</legend>
           <TextField
-            label="Where it was" name="article" value={v.article} error={e.article} required
+            label="Where it was"
+            name="article"
+            value={v.article}
+            error={e.article}
+            required
             hint="The article's address on this site (or at its original site)."
           />
           <TextField label="The material" name="material" rows={3} value={v.material} error={e.material} required />
           <TextField
-            label="Your licence or authorship" name="evidence" rows={4} value={v.evidence} error={e.evidence} required
+            label="Your licence or authorship"
+            name="evidence"
+            rows={4}
+            value={v.evidence}
+            error={e.evidence}
+            required
             hint="For example: the licence or syndication agreement and its date, or where the work was first published under your name."
           />
         </fieldset>
         <fieldset>
           <legend>About you</legend>
           <TextField label="Full name" name="name" value={v.name} error={e.name} autocomplete="name" required />
-          <TextField label="Email" name="email" type="email" value={v.email} error={e.email} autocomplete="email" required />
-          <TextField label="Postal address" name="address" rows={2} value={v.address} error={e.address} autocomplete="street-address" required />
-          <TextField label="Phone" name="phone" type="tel" value={v.phone} error={e.phone} autocomplete="tel" required />
+          <TextField
+            label="Email"
+            name="email"
+            type="email"
+            value={v.email}
+            error={e.email}
+            autocomplete="email"
+            required
+          />
+          <TextField
+            label="Postal address"
+            name="address"
+            rows={2}
+            value={v.address}
+            error={e.address}
+            autocomplete="street-address"
+            required
+          />
+          <TextField
+            label="Phone"
+            name="phone"
+            type="tel"
+            value={v.phone}
+            error={e.phone}
+            autocomplete="tel"
+            required
+          />
         </fieldset>
         <fieldset>
           <legend>Statements and signature</legend>
@@ -77,7 +120,11 @@ export function CounterNoticeForm(props: { values: FormValues; errors: FormError
             {CounterNotice.STATEMENTS.service}
           </Checkbox>
           <TextField
-            label="Signature" name="signature" value={v.signature} error={e.signature} required
+            label="Signature"
+            name="signature"
+            value={v.signature}
+            error={e.signature}
+            required
             hint="Type your full name; it counts as your electronic signature."
           />
         </fieldset>
@@ -161,8 +208,8 @@ export function ConfirmedPage(props: { counter: CounterNotice.CounterNotice }) {
       <h1 id="done">Your counter-notice is confirmed</h1>
       <p>
         We have sent a copy to whoever filed the notice, and told our operators. If they report no court action by{" "}
-        {Present.date(props.counter.closesAt!)}, our operators decide about putting the article back; we email you either
-        way.
+        {Present.date(props.counter.closesAt!)}, our operators decide about putting the article back; we email you
+        either way.
       </p>
       <Facts counter={props.counter} />
     </Layout>
@@ -170,7 +217,13 @@ export function ConfirmedPage(props: { counter: CounterNotice.CounterNotice }) {
 }
 
 /** The notice's requester reports a court action; the page shows what they answer. */
-export function CourtActionPage(props: { notice: string; token: string; open: CounterNotice.CounterNotice[]; error?: string; text?: string }) {
+export function CourtActionPage(props: {
+  notice: string;
+  token: string;
+  open: CounterNotice.CounterNotice[];
+  error?: string;
+  text?: string;
+}) {
   const { open } = props;
   return (
     <Layout title="Report a court action">
@@ -178,14 +231,19 @@ export function CourtActionPage(props: { notice: string; token: string; open: Co
       {open.length ? (
         <>
           <p>
-            Counter-notice {open.map((counter) => counter.id).join(", ")} disputes your notice {props.notice}. If you have
-            filed a court action seeking to restrain its sender, tell us here before{" "}
+            Counter-notice {open.map((counter) => counter.id).join(", ")} disputes your notice {props.notice}. If you
+            have filed a court action seeking to restrain its sender, tell us here before{" "}
             {Present.date(open[0]!.closesAt!)}: the material then stays removed.
           </p>
           <form method="post" action={Paths.courtAction(props.notice)}>
             <input type="hidden" name="token" value={props.token} />
             <TextField
-              label="The court action" name="courtAction" rows={4} value={props.text} error={props.error} required
+              label="The court action"
+              name="courtAction"
+              rows={4}
+              value={props.text}
+              error={props.error}
+              required
               hint="Which court, and the case's number or reference."
             />
             <button type="submit" id="act">

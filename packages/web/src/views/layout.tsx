@@ -14,15 +14,15 @@ export function Layout(props: { title: string; children: Child }) {
       </head>
       <body>
         <header class="site">
-          <a href="/" class="brand">Takedown Desk</a>
+          <a href="/" class="brand">
+            Takedown Desk
+          </a>
           <nav>
             <a href={Paths.routes.form}>Request removal</a>
           </nav>
         </header>
         <main>{props.children}</main>
-        <footer class="site">
-          Removal requests for republished articles. Notices are reviewed by people.
-        </footer>
+        <footer class="site">Removal requests for republished articles. Notices are reviewed by people.</footer>
       </body>
     </html>
   );
@@ -40,7 +40,11 @@ function describedBy({ name, hint, error }: FieldProps): string | undefined {
 function Messages({ name, hint, error }: FieldProps) {
   return (
     <>
-      {hint && <p class="hint" id={`${name}-hint`}>{hint}</p>}
+      {hint && (
+        <p class="hint" id={`${name}-hint`}>
+          {hint}
+        </p>
+      )}
       {error && (
         <p class="error" id={`${name}-error`}>
           {error}
@@ -51,7 +55,13 @@ function Messages({ name, hint, error }: FieldProps) {
 }
 
 export function TextField(
-  props: FieldProps & { value?: string; type?: "text" | "email" | "tel"; rows?: number; autocomplete?: string; required?: boolean },
+  props: FieldProps & {
+    value?: string;
+    type?: "text" | "email" | "tel";
+    rows?: number;
+    autocomplete?: string;
+    required?: boolean;
+  },
 ) {
   const common = {
     id: props.name,
@@ -66,7 +76,9 @@ export function TextField(
       <label for={props.name}>{props.label}</label>
       <Messages {...props} />
       {props.rows ? (
-        <textarea {...common} rows={props.rows}>{props.value}</textarea>
+        <textarea {...common} rows={props.rows}>
+          {props.value}
+        </textarea>
       ) : (
         <input {...common} type={props.type ?? "text"} value={props.value} />
       )}
@@ -77,12 +89,22 @@ export function TextField(
 /** Radio buttons, grouped so that the question is read with each choice. */
 export function Choices(props: FieldProps & { value?: string; options: readonly (readonly [string, string])[] }) {
   return (
-    <fieldset class={props.error ? "choices invalid" : "choices"} data-field={props.name} aria-describedby={describedBy(props)}>
+    <fieldset
+      class={props.error ? "choices invalid" : "choices"}
+      data-field={props.name}
+      aria-describedby={describedBy(props)}
+    >
       <legend>{props.label}</legend>
       <Messages {...props} />
       {props.options.map(([value, label]) => (
         <div class="choice">
-          <input type="radio" id={`${props.name}-${value}`} name={props.name} value={value} checked={props.value === value} />{" "}
+          <input
+            type="radio"
+            id={`${props.name}-${value}`}
+            name={props.name}
+            value={value}
+            checked={props.value === value}
+          />{" "}
           <label for={`${props.name}-${value}`}>{label}</label>
         </div>
       ))}

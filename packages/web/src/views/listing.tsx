@@ -48,9 +48,9 @@ export function FrontPage(props: { page: Article.Page }) {
       <section class="notice-box">
         <h2>Removal requests for republished articles</h2>
         <p>
-          If you wrote one of these articles or represent the site that first published it, you can ask us to
-          remove it, and to keep future articles from appearing here: <a href={Paths.routes.form}>request removal</a>.
-          Systems can file notices as JSON (<a href="/api/docs">API reference</a>).
+          If you wrote one of these articles or represent the site that first published it, you can ask us to remove it,
+          and to keep future articles from appearing here: <a href={Paths.routes.form}>request removal</a>. Systems can
+          file notices as JSON (<a href="/api/docs">API reference</a>).
         </p>
       </section>
     </Layout>

@@ -1,4 +1,15 @@
-import { Bounce, CounterNotice, Notice, Paths, Present, reveal, revealAll, type Abuse, type Article, type Moderation } from "@takedown/core";
+import {
+  Bounce,
+  CounterNotice,
+  Notice,
+  Paths,
+  Present,
+  reveal,
+  revealAll,
+  type Abuse,
+  type Article,
+  type Moderation,
+} from "@takedown/core";
 import type { Child } from "hono/jsx";
 import { ArticleSummary } from "@takedown/core/render/notice";
 import { Layout, When } from "./layout";
@@ -198,7 +209,8 @@ function Undelivered(props: { notice: NoticeT; you?: boolean }) {
       <ul>
         {failures.map((failure) => (
           <li>
-            <When at={failure.at} />: {failure.kind ? `the ${failure.kind} email` : "an email"} was not delivered; {failure.reason}.
+            <When at={failure.at} />: {failure.kind ? `the ${failure.kind} email` : "an email"} was not delivered;{" "}
+            {failure.reason}.
           </li>
         ))}
       </ul>
@@ -295,20 +307,21 @@ export function StatusPage(props: {
     (notice.status === "rejected" || notice.status === "partially_approved") &&
     notice.decision &&
     Date.now() - Date.parse(notice.decision.at) < Notice.CONTEST_WITHIN_MS;
-  const question = notice.status === "awaiting_information" ? notice.events.findLast((e) => e.type === "info_requested") : undefined;
+  const question =
+    notice.status === "awaiting_information" ? notice.events.findLast((e) => e.type === "info_requested") : undefined;
   return (
     <Layout title={`Notice ${notice.id}`}>
       {props.justFiled && (
         <p class="notice-box" id="received">
-          <strong>We received your notice.</strong> We have emailed you a receipt with a link to confirm your
-          address; our reviewers see the notice once you confirm.
+          <strong>We received your notice.</strong> We have emailed you a receipt with a link to confirm your address;
+          our reviewers see the notice once you confirm.
         </p>
       )}
       <h1>Takedown notice {notice.id}</h1>
       {notice.replacedAt && (
         <p class="notice-box" id="replaced">
-          This notice was replaced by a later notice filed with the same email address before it was confirmed. It
-          will not be reviewed.
+          This notice was replaced by a later notice filed with the same email address before it was confirmed. It will
+          not be reviewed.
         </p>
       )}
       <Undelivered notice={notice} you />
@@ -422,9 +435,13 @@ export function ActionPage(props: {
   counts?: Map<string, number>;
 }) {
   const { notice, action, token, standing } = props;
-  const title = { confirm: "Confirm your notice", approve: "Approve this notice", reject: "Reject this notice" }[action];
+  const title = { confirm: "Confirm your notice", approve: "Approve this notice", reject: "Reject this notice" }[
+    action
+  ];
   const titles = [
-    ...new Set(Present.urlRows(notice, props.articles).flatMap((row) => (row.article ? [`“${row.article.title}”`] : []))),
+    ...new Set(
+      Present.urlRows(notice, props.articles).flatMap((row) => (row.article ? [`“${row.article.title}”`] : [])),
+    ),
   ];
   return (
     <Layout title={title}>
@@ -444,7 +461,9 @@ export function ActionPage(props: {
           {notice.requester.email} as manifestly unfounded.
         </div>
       )}
-      {action !== "confirm" && <BlastRadius notice={notice} articles={props.articles} counts={props.counts ?? new Map()} />}
+      {action !== "confirm" && (
+        <BlastRadius notice={notice} articles={props.articles} counts={props.counts ?? new Map()} />
+      )}
       <form method="post" action={Paths.act(notice.id, action)}>
         <input type="hidden" name="token" value={token} />
         {action === "reject" && (

@@ -5,8 +5,21 @@ import { Checkbox, Choices, Layout, TextField } from "./layout";
 /** What the person typed, as the form's fields hold it. */
 export type FormValues = Partial<Record<FormField, string>>;
 export type FormField =
-  | "name" | "email" | "organization" | "role" | "address" | "phone" | "urls" | "scope"
-  | "future" | "work" | "explanation" | "goodFaith" | "accurate" | "signature" | "proof";
+  | "name"
+  | "email"
+  | "organization"
+  | "role"
+  | "address"
+  | "phone"
+  | "urls"
+  | "scope"
+  | "future"
+  | "work"
+  | "explanation"
+  | "goodFaith"
+  | "accurate"
+  | "signature"
+  | "proof";
 /** `form`: a problem with the whole submission (too many of them), not one field. */
 export type FormErrors = Partial<Record<FormField | "form", string>>;
 
@@ -45,7 +58,12 @@ function scopes(subject?: Notice.Subject) {
   };
 }
 
-export function TakedownForm(props: { values: FormValues; errors: FormErrors; pow: Pow.Challenge; subject?: Notice.Subject }) {
+export function TakedownForm(props: {
+  values: FormValues;
+  errors: FormErrors;
+  pow: Pow.Challenge;
+  subject?: Notice.Subject;
+}) {
   const { values: v, errors: e } = props;
   const scope = scopes(props.subject);
   const { noticeEmail } = config();
@@ -54,9 +72,9 @@ export function TakedownForm(props: { values: FormValues; errors: FormErrors; po
     <Layout title="Request removal">
       <h1>Request removal of a republished article</h1>
       <p>
-        We republish articles from other sites' public feeds, with credit. If you wrote one of them, or
-        represent the site that first published it, tell us here and a person will review your notice. We
-        email you a receipt, then our decision and its reasons.
+        We republish articles from other sites' public feeds, with credit. If you wrote one of them, or represent the
+        site that first published it, tell us here and a person will review your notice. We email you a receipt, then
+        our decision and its reasons.
       </p>
       {Object.keys(e).length > 0 && (
         <div class="errors" role="alert" id="form-errors">
@@ -66,31 +84,72 @@ export function TakedownForm(props: { values: FormValues; errors: FormErrors; po
           {e.form && <p id="form-problem">{e.form}</p>}
         </div>
       )}
-      <form method="post" action="/takedown" novalidate data-pow={props.pow.challenge} data-pow-bits={String(props.pow.bits)}>
+      <form
+        method="post"
+        action="/takedown"
+        novalidate
+        data-pow={props.pow.challenge}
+        data-pow-bits={String(props.pow.bits)}
+      >
         <input type="hidden" name="proof" value="" />
         <fieldset>
           <legend>About you</legend>
           <TextField label="Full name" name="name" value={v.name} error={e.name} autocomplete="name" required />
           <TextField
-            label="Email" name="email" type="email" value={v.email} error={e.email} autocomplete="email" required
+            label="Email"
+            name="email"
+            type="email"
+            value={v.email}
+            error={e.email}
+            autocomplete="email"
+            required
             hint="We send the receipt and the decision here. If you speak for a site, an address at that site's domain helps us verify you."
           />
-          <TextField label="Organisation (optional)" name="organization" value={v.organization} error={e.organization} autocomplete="organization" />
+          <TextField
+            label="Organisation (optional)"
+            name="organization"
+            value={v.organization}
+            error={e.organization}
+            autocomplete="organization"
+          />
           <Choices label="You are" name="role" options={ROLES} value={v.role} error={e.role} />
           <TextField
-            label="Postal address (optional)" name="address" rows={2} value={v.address} error={e.address} autocomplete="street-address"
+            label="Postal address (optional)"
+            name="address"
+            rows={2}
+            value={v.address}
+            error={e.address}
+            autocomplete="street-address"
             hint="Optional here, but a notice under the US DMCA should include your address and phone number."
           />
-          <TextField label="Phone (optional)" name="phone" type="tel" value={v.phone} error={e.phone} autocomplete="tel" />
+          <TextField
+            label="Phone (optional)"
+            name="phone"
+            type="tel"
+            value={v.phone}
+            error={e.phone}
+            autocomplete="tel"
+          />
         </fieldset>
 
         <fieldset>
           <legend>What should be removed</legend>
           <TextField
-            label="Article URLs" name="urls" rows={3} value={v.urls} error={e.urls} required
+            label="Article URLs"
+            name="urls"
+            rows={3}
+            value={v.urls}
+            error={e.urls}
+            required
             hint={`One per line, up to ${Notice.MAX_URLS}: the address on our site or the original at your site.`}
           />
-          <Choices label="The notice covers" name="scope" options={scope.options} value={v.scope ?? "urls"} error={e.scope} />
+          <Choices
+            label="The notice covers"
+            name="scope"
+            options={scope.options}
+            value={v.scope ?? "urls"}
+            error={e.scope}
+          />
           <Checkbox name="future" label="Future articles" checked={v.future === "on"} error={e.future}>
             {scope.future}
           </Checkbox>
@@ -99,22 +158,40 @@ export function TakedownForm(props: { values: FormValues; errors: FormErrors; po
         <fieldset>
           <legend>Your claim</legend>
           <TextField
-            label="The work" name="work" rows={3} value={v.work} error={e.work} required
+            label="The work"
+            name="work"
+            rows={3}
+            value={v.work}
+            error={e.work}
+            required
             hint="Which work of yours was republished? For example the article's title and where it first appeared."
           />
-          <TextField label="Why the republication is not authorised" name="explanation" rows={4} value={v.explanation} error={e.explanation} required />
+          <TextField
+            label="Why the republication is not authorised"
+            name="explanation"
+            rows={4}
+            value={v.explanation}
+            error={e.explanation}
+            required
+          />
         </fieldset>
 
         <fieldset>
           <legend>Statements and signature</legend>
           <Checkbox name="goodFaith" label="Good faith" checked={v.goodFaith === "on"} error={e.goodFaith}>
-            I have a good-faith belief that the use described is not authorised by the copyright owner, its agent, or the law.
+            I have a good-faith belief that the use described is not authorised by the copyright owner, its agent, or
+            the law.
           </Checkbox>
           <Checkbox name="accurate" label="Accuracy and authority" checked={v.accurate === "on"} error={e.accurate}>
-            The information in this notice is accurate and complete and, under penalty of perjury, I am the owner or authorised to act for the owner.
+            The information in this notice is accurate and complete and, under penalty of perjury, I am the owner or
+            authorised to act for the owner.
           </Checkbox>
           <TextField
-            label="Signature" name="signature" value={v.signature} error={e.signature} required
+            label="Signature"
+            name="signature"
+            value={v.signature}
+            error={e.signature}
+            required
             hint="Type your full name; it counts as your electronic signature."
           />
         </fieldset>
@@ -123,7 +200,9 @@ export function TakedownForm(props: { values: FormValues; errors: FormErrors; po
         <noscript>
           <p class="error">
             This form runs a short anti-abuse check in your browser, which needs JavaScript.
-            {noticeEmail ? ` Without it, email your notice to ${noticeEmail}.` : " Please turn JavaScript on for this page to send it."}
+            {noticeEmail
+              ? ` Without it, email your notice to ${noticeEmail}.`
+              : " Please turn JavaScript on for this page to send it."}
           </p>
         </noscript>
       </form>

@@ -1,4 +1,13 @@
-import { config, Notice, Paths, Present, type Article, type Grounds, type Moderation, type Suppression } from "@takedown/core";
+import {
+  config,
+  Notice,
+  Paths,
+  Present,
+  type Article,
+  type Grounds,
+  type Moderation,
+  type Suppression,
+} from "@takedown/core";
 import type { Child } from "hono/jsx";
 import { When } from "../layout";
 import { NoticeFacts } from "../notice";
@@ -97,14 +106,22 @@ function Reason(props: { grounds: Grounds.Ground[]; id: string; label?: string }
         </select>
       </div>
       <div class="field">
-        <label for={`${props.id}-reason`}>{props.label ?? "Reason (sent to the requester after the ground's text)"}</label>
+        <label for={`${props.id}-reason`}>
+          {props.label ?? "Reason (sent to the requester after the ground's text)"}
+        </label>
         <textarea name="reason" id={`${props.id}-reason`} rows={3} />
       </div>
     </>
   );
 }
 
-function ActionForm(props: { id: string; action: Parameters<typeof Paths.caseAction>[1]; heading: string; errors?: CaseErrors; children: Child }) {
+function ActionForm(props: {
+  id: string;
+  action: Parameters<typeof Paths.caseAction>[1];
+  heading: string;
+  errors?: CaseErrors;
+  children: Child;
+}) {
   return (
     <form method="post" action={Paths.caseAction(props.id, props.action)} class="action" id={`action-${props.action}`}>
       <h3>{props.heading}</h3>
@@ -161,7 +178,8 @@ export function CasePage(props: {
         </div>
       )}
       <p>
-        Assigned to: <strong id="assignee">{state.assignee ?? "nobody"}</strong> <AssignForm id={id} assignee={state.assignee} />
+        Assigned to: <strong id="assignee">{state.assignee ?? "nobody"}</strong>{" "}
+        <AssignForm id={id} assignee={state.assignee} />
       </p>
       <Errors errors={props.errors} action="assign" />
       <NoticeFacts notice={notice} articles={props.articles} audience="operator" full />
@@ -183,10 +201,12 @@ export function CasePage(props: {
           <fieldset class="choices">
             <legend>Decision</legend>
             <div class="choice">
-              <input type="radio" name="action" value="approve" id="decide-approve" /> <label for="decide-approve">Approve</label>
+              <input type="radio" name="action" value="approve" id="decide-approve" />{" "}
+              <label for="decide-approve">Approve</label>
             </div>
             <div class="choice">
-              <input type="radio" name="action" value="reject" id="decide-reject" /> <label for="decide-reject">Reject</label>
+              <input type="radio" name="action" value="reject" id="decide-reject" />{" "}
+              <label for="decide-reject">Reject</label>
             </div>
           </fieldset>
           <fieldset class="choices">
@@ -198,7 +218,11 @@ export function CasePage(props: {
                 <label for={`decide-url-${i}-reason`} class="visually-hidden">
                   Reason for this URL
                 </label>
-                <input name={`reason.${i}`} id={`decide-url-${i}-reason`} placeholder="Reason for this URL (optional)" />
+                <input
+                  name={`reason.${i}`}
+                  id={`decide-url-${i}-reason`}
+                  placeholder="Reason for this URL (optional)"
+                />
               </div>
             ))}
           </fieldset>
@@ -225,7 +249,8 @@ export function CasePage(props: {
             <legend>URLs to bring back (none ticked: the whole approval, and any rule it left)</legend>
             {hidden.map((o, i) => (
               <div class="choice">
-                <input type="checkbox" name="urls" value={o.url} id={`reverse-url-${i}`} /> <label for={`reverse-url-${i}`}>{o.url}</label>
+                <input type="checkbox" name="urls" value={o.url} id={`reverse-url-${i}`} />{" "}
+                <label for={`reverse-url-${i}`}>{o.url}</label>
               </div>
             ))}
           </fieldset>
@@ -240,7 +265,8 @@ export function CasePage(props: {
             <legend>URLs to restore (none ticked: everything this notice hid)</legend>
             {hidden.map((o, i) => (
               <div class="choice">
-                <input type="checkbox" name="urls" value={o.url} id={`restore-url-${i}`} /> <label for={`restore-url-${i}`}>{o.url}</label>
+                <input type="checkbox" name="urls" value={o.url} id={`restore-url-${i}`} />{" "}
+                <label for={`restore-url-${i}`}>{o.url}</label>
               </div>
             ))}
           </fieldset>
@@ -303,7 +329,8 @@ export function CasePage(props: {
         </tbody>
       </table>
       <p>
-        <a href={Paths.routes.console}>Back to the queue</a> · Review clock limit: {config().reviewSlaMs / 3_600_000} hours
+        <a href={Paths.routes.console}>Back to the queue</a> · Review clock limit: {config().reviewSlaMs / 3_600_000}{" "}
+        hours
       </p>
     </ConsoleLayout>
   );

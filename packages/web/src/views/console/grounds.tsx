@@ -18,8 +18,9 @@ export function GroundsPage(props: {
     <ConsoleLayout title="Reason templates" operator={props.operator}>
       <h1>Reason templates</h1>
       <p>
-        Each action on a notice takes a ground from this list and the operator's own words. The ground's text goes into the
-        requester's mail as the statement of reasons. Grounds can be renamed and reworded, not removed: past decisions name them.
+        Each action on a notice takes a ground from this list and the operator's own words. The ground's text goes into
+        the requester's mail as the statement of reasons. Grounds can be renamed and reworded, not removed: past
+        decisions name them.
       </p>
       {props.saved && (
         <p class="notice-box" role="status" id="done">

@@ -158,7 +158,8 @@ export function QueuePage(props: {
           ))}
         </select>{" "}
         <label for="source">Source domain</label> <input id="source" name="source" value={filter.source} />{" "}
-        <label for="requester">Requester email</label> <input id="requester" name="requester" type="email" value={filter.requester} />{" "}
+        <label for="requester">Requester email</label>{" "}
+        <input id="requester" name="requester" type="email" value={filter.requester} />{" "}
         <button type="submit">Filter</button>
         {props.errors &&
           Object.entries(props.errors).map(([field, message]) => (
@@ -168,8 +169,8 @@ export function QueuePage(props: {
           ))}
       </form>
       <p>
-        Oldest first. Notices waiting for an operator longer than {config().reviewSlaMs / 3_600_000} hours are marked overdue; the clock
-        stops while the requester is asked for information.
+        Oldest first. Notices waiting for an operator longer than {config().reviewSlaMs / 3_600_000} hours are marked
+        overdue; the clock stops while the requester is asked for information.
       </p>
       <QueueTable rows={props.rows} now={props.now} />
       {next && (
@@ -188,14 +189,26 @@ function SearchForm(props: { q?: string; error?: string }) {
     // biome-ignore lint/a11y/useSemanticElements: <search> is too new for the browsers operators may use; the role is the landmark.
     <form method="get" action={Paths.routes.search} class="search" role="search">
       <label for="q">Search</label>{" "}
-      <input id="q" name="q" value={props.q} placeholder="A URL (ours or the original), an email, an organisation or an API key" />{" "}
+      <input
+        id="q"
+        name="q"
+        value={props.q}
+        placeholder="A URL (ours or the original), an email, an organisation or an API key"
+      />{" "}
       <button type="submit">Search</button>
       {props.error && <p class="error">{props.error}</p>}
     </form>
   );
 }
 
-export function SearchPage(props: { operator: string; q: string; rows: Queue.Row[]; complete: boolean; now: Date; error?: string }) {
+export function SearchPage(props: {
+  operator: string;
+  q: string;
+  rows: Queue.Row[];
+  complete: boolean;
+  now: Date;
+  error?: string;
+}) {
   return (
     <ConsoleLayout title="Search" operator={props.operator}>
       <h1>Search</h1>
@@ -204,7 +217,8 @@ export function SearchPage(props: { operator: string; q: string; rows: Queue.Row
         <>
           <p>
             {Present.plural(props.rows.length, "notice")} found, newest first.
-            {!props.complete && " Only the most recent notices in each state were searched; narrow the search to see older ones."}
+            {!props.complete &&
+              " Only the most recent notices in each state were searched; narrow the search to see older ones."}
           </p>
           <QueueTable rows={props.rows} now={props.now} />
         </>

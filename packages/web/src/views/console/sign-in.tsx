@@ -8,7 +8,8 @@ export function SignInPage(props: { email?: string; error?: string; sent?: boole
       <h1>Operators' console</h1>
       {props.sent ? (
         <p class="notice-box" role="status">
-          If this address belongs to an operator, a sign-in link is on its way to it. The link works once, within 15 minutes.
+          If this address belongs to an operator, a sign-in link is on its way to it. The link works once, within 15
+          minutes.
         </p>
       ) : (
         <p>Enter your operator address and we will email you a link to sign in.</p>
@@ -19,7 +20,15 @@ export function SignInPage(props: { email?: string; error?: string; sent?: boole
         </p>
       )}
       <form method="post" action={Paths.routes.signIn} novalidate>
-        <TextField label="Email address" name="email" type="email" autocomplete="email" value={props.email} error={props.error} required />
+        <TextField
+          label="Email address"
+          name="email"
+          type="email"
+          autocomplete="email"
+          value={props.email}
+          error={props.error}
+          required
+        />
         <button type="submit">Email me a sign-in link</button>
       </form>
     </Layout>
