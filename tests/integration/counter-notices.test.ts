@@ -4,10 +4,11 @@
  * sender's confirmation and the copy to the original requester, to a court
  * action or the window's end (the clock advanced by passing `now` to the job).
  */
-import { CounterNotice, Dispatch, Links, Notice, Pow } from "@takedown/core";
+import { CounterNotice, Dispatch, Links, Notice, Paths, Pow } from "@takedown/core";
 import { app } from "@takedown/web";
 import { describe, expect, it } from "vitest";
 import { call, newKey } from "../support/api";
+import { page, post, signedIn } from "../support/console";
 import { approve, confirmedNotice, drain, itemsOf, ORIGIN, press } from "../support/desk";
 import { unique } from "../support/fixtures";
 import { inbox, linkIn, waitForMail } from "../support/mailbox";
@@ -291,14 +292,19 @@ describe("the requester's answer and the window's end", () => {
     // The court action link now says there is nothing left to answer.
     expect((await press(CounterNotice.links.courtAction(notice.id), { courtAction: "Too late" })).status).toBe(410);
 
-    // The operator restores it; the case then leaves the list of those waiting for one.
+    // The operator reads the counter-notice on the case page, sees it ready, and restores from there;
+    // the case then leaves the list of those waiting for one.
+    const cookie = await signedIn("ops-one@syndication.example");
+    const casePage = await (await page(Paths.caseOf(notice.id), cookie)).text();
+    expect(casePage).toContain(`id="counter-notice-${open!.id}"`);
+    expect(casePage).toMatch(/ready: the window closed without a court action/);
+    expect(casePage).toContain(input.evidence);
+    const restored = await post(Paths.caseAction(notice.id, "restore"), cookie, {
+      ground: "licence_in_place",
+      reason: "The publisher's licence checks out.",
+    });
+    expect(restored.status).toBe(303);
     const later = new Date(Date.parse(open!.closesAt!) + 2 * 60_000);
-    await Notice.restore(
-      notice.id,
-      "ops-one@syndication.example",
-      { reason: "The publisher's licence checks out." },
-      later,
-    );
     await drain(later.getTime());
     expect((await app.request(`/articles/${article.id}`)).status).toBe(200);
     expect((await CounterNotice.ready(later)).map((c) => c.id)).not.toContain(open!.id);

@@ -9,6 +9,7 @@ import {
   ApiKey,
   Article,
   config,
+  CounterNotice,
   DomainError,
   Grounds,
   Moderation,
@@ -217,7 +218,7 @@ async function act(
 async function casePage(c: Context<ConsoleEnv>, id: string, extra: { errors?: CaseErrors; done?: string } = {}) {
   const notice = await Notice.get(id);
   const keys = [...new Set(notice.events.flatMap((e) => Present.keyOf(e.by) ?? []))];
-  const [articles, preview, grounds, keyNames] = await Promise.all([
+  const [articles, preview, grounds, keyNames, counterNotices] = await Promise.all([
     Article.getMany(notice.urls.flatMap((u) => u.articleId ?? [])),
     Notice.preview(notice),
     Grounds.list(),
@@ -226,6 +227,7 @@ async function casePage(c: Context<ConsoleEnv>, id: string, extra: { errors?: Ca
           .getMany(keys.map((key) => ApiKey.entity.key(key)))
           .then((found) => new Map(found.map((k) => [k.id, k.name])))
       : new Map<string, string>(),
+    CounterNotice.ofNotice(notice),
   ]);
   const state = Moderation.derive(notice.events);
   const pendingRules = Notice.awaitingConfirmation(notice).map((rule) => rule.id);
@@ -239,6 +241,7 @@ async function casePage(c: Context<ConsoleEnv>, id: string, extra: { errors?: Ca
       grounds={grounds}
       pendingRules={pendingRules}
       keyNames={keyNames}
+      counterNotices={counterNotices}
       {...extra}
     />
   );

@@ -1,6 +1,7 @@
 import {
   config,
   Notice,
+  type CounterNotice,
   Paths,
   Present,
   type Article,
@@ -141,6 +142,8 @@ export function CasePage(props: {
   pendingRules: string[];
   /** API keys' names, by id, for the audit trail. */
   keyNames: ReadonlyMap<string, string>;
+  /** The counter-notices that dispute this removal, oldest first. */
+  counterNotices: CounterNotice.CounterNotice[];
   errors?: CaseErrors;
   done?: string;
 }) {
@@ -258,6 +261,7 @@ export function CasePage(props: {
           <button type="submit">Reverse</button>
         </ActionForm>
       )}
+      {props.counterNotices.length > 0 && <CounterNotices counterNotices={props.counterNotices} />}
       {standing && counterNoticed && (
         <ActionForm id={id} action="restore" heading="Restore after the counter-notice" errors={props.errors}>
           <p>A counter-notice disputes this removal. Restoring brings the articles back and mails both sides.</p>
@@ -333,5 +337,51 @@ export function CasePage(props: {
         hours
       </p>
     </ConsoleLayout>
+  );
+}
+
+const COUNTER_STATE: Record<CounterNotice.Status, string> = {
+  awaiting_confirmation: "awaiting its sender's confirmation",
+  open: "window open",
+  court_action: "the requester reported a court action: keep the material down",
+  ready: "ready: the window closed without a court action; restore, or keep it withheld",
+  restored: "restored",
+};
+
+/** What each disputing party filed (DMCA 512(g)(3)), and where its window stands. */
+function CounterNotices(props: { counterNotices: CounterNotice.CounterNotice[] }) {
+  return (
+    <section id="counter-notices">
+      <h2>Counter-notices</h2>
+      {props.counterNotices.map((counter) => (
+        <div class="counter-notice" id={`counter-notice-${counter.id}`}>
+          <h3>
+            {counter.id}: <span class="counter-state">{COUNTER_STATE[counter.status]}</span>
+          </h3>
+          <p>
+            From {counter.sender.name} &lt;{counter.sender.email}&gt;, {counter.sender.address}, {counter.sender.phone};
+            filed <When at={counter.createdAt} />
+            {counter.closesAt && (
+              <>
+                ; the requester's window {counter.status === "open" ? "closes" : "closed"}{" "}
+                <When at={counter.closesAt} />
+              </>
+            )}
+            .
+          </p>
+          <p>
+            <strong>The material and where it was:</strong> {counter.material}
+          </p>
+          <p>
+            <strong>Licence or authorship:</strong> {counter.evidence}
+          </p>
+          {counter.courtAction && (
+            <p>
+              <strong>Court action reported</strong> <When at={counter.courtAction.at} />: {counter.courtAction.text}
+            </p>
+          )}
+        </div>
+      ))}
+    </section>
   );
 }
