@@ -359,8 +359,8 @@ function CounterNotices(props: { counterNotices: CounterNotice.CounterNotice[] }
             {counter.id}: <span class="counter-state">{COUNTER_STATE[counter.status]}</span>
           </h3>
           <p>
-            From {counter.sender.name} &lt;{counter.sender.email}&gt;, {counter.sender.address}, {counter.sender.phone}. Filed{" "}
-            <When at={counter.createdAt} />
+            From {counter.sender.name} &lt;{counter.sender.email}&gt;, {counter.sender.address}, {counter.sender.phone}.
+            Filed <When at={counter.createdAt} />
             {counter.closesAt && (
               <>
                 ; the requester's window {counter.status === "open" ? "closes" : "closed"}{" "}
