@@ -1,5 +1,5 @@
 import { serve as listen } from "@hono/node-server";
-import { CounterNotice, Dispatch } from "@takedown/core";
+import { CounterNotice, Dispatch, Log } from "@takedown/core";
 import { app } from "@takedown/web";
 
 const SWEEP_MS = 500;
@@ -18,7 +18,7 @@ export async function serve(port: number, hostname = "127.0.0.1") {
       .then(() => Dispatch.sweep())
       .then(() => CounterNotice.dueRun())
       .catch((error: unknown) => {
-        console.error(JSON.stringify({ level: "warn", msg: "sweep failed", name: (error as Error).name }));
+        Log.warn("sweep.failed", { name: (error as Error).name });
       });
   }, SWEEP_MS);
   return {

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { config, Config, configure, Poll } from "@takedown/core";
+import { config, Config, configure, Log, Poll } from "@takedown/core";
 import { startCdn } from "./cdn";
 import { ensureTable, startDynamo, startSes } from "./engines";
 import { serveSampleFeeds } from "./sample-feeds";
@@ -46,7 +46,7 @@ const poll = () => {
   polling = polling
     .then(() => Poll.run())
     .catch((error: unknown) => {
-      console.error(JSON.stringify({ level: "warn", msg: "poll failed", name: (error as Error).name }));
+      Log.warn("poll.failed", { name: (error as Error).name });
     });
 };
 poll();
