@@ -6,9 +6,9 @@
  * applies the decisions; no step is taken behind the browser's back except
  * filing and confirming the notice, which other browser tests cover.
  */
-import type { Browser, Page, Response } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserMissing, launch, ORIGIN, PORT } from "../support/browser";
+import { actionsOn, browserMissing, launch, ORIGIN, PORT } from "../support/browser";
 import { OPERATORS, tokenOf } from "../support/desk";
 import { ingestSource, noticeInput } from "../support/fixtures";
 import { ownLink, signInMails } from "../support/console";
@@ -32,14 +32,7 @@ describe.skipIf(missing)("the console in a browser", () => {
     await server?.close();
   });
 
-  async function submit(selector: string): Promise<Response> {
-    const [response] = await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click(selector)]);
-    if (!response) throw new Error(`Pressing ${selector} did not open a page`);
-    return response;
-  }
-
-  const text = async (selector: string) =>
-    (await page.locator(selector).first().innerText()).replace(/\s+/g, " ").trim();
+  const { submit, text } = actionsOn(() => page);
 
   /** The sign-in link this test asked for, once the dispatcher has mailed it (see `ownLink`). */
   async function mailedLink(to: string): Promise<string> {

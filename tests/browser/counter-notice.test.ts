@@ -6,9 +6,9 @@
  * The clock is advanced by passing `now` to the job, not waited for.
  */
 import { resolve } from "node:path";
-import type { Browser, Page, Response } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserMissing, launch, ORIGIN, PORT, SHOTS } from "../support/browser";
+import { actionsOn, browserMissing, launch, ORIGIN, PORT, SHOTS } from "../support/browser";
 import { unique } from "../support/fixtures";
 import { linkIn, waitForMail } from "../support/mailbox";
 import { withSettings } from "../support/settings";
@@ -33,14 +33,7 @@ describe.skipIf(missing)("a counter-notice in a browser", () => {
     await server?.close();
   });
 
-  async function submit(selector: string): Promise<Response> {
-    const [response] = await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click(selector)]);
-    if (!response) throw new Error(`Pressing ${selector} did not open a page`);
-    return response;
-  }
-
-  const text = async (selector: string) =>
-    (await page.locator(selector).first().innerText()).replace(/\s+/g, " ").trim();
+  const { submit, text } = actionsOn(() => page);
 
   it("goes from the 451 page through confirmation to restoration by the window job", { timeout: 90_000 }, async () => {
     const { Article, CounterNotice, Links, Notice } = await import("@takedown/core");

@@ -9,9 +9,9 @@
  * aws-ses-v2-local.
  */
 import { resolve } from "node:path";
-import type { Browser, Page, Response } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserMissing, launch, ORIGIN, PORT, SHOTS } from "../support/browser";
+import { actionsOn, browserMissing, launch, ORIGIN, PORT, SHOTS } from "../support/browser";
 import { unique } from "../support/fixtures";
 import { linkIn, waitForMail } from "../support/mailbox";
 
@@ -36,19 +36,7 @@ describe.skipIf(missing)("the takedown workflow in a browser", () => {
     await server?.close();
   });
 
-  /**
-   * Clicks a form's button and waits for the page it leads to; the response is
-   * the POST's own, or, after a redirect, the page redirected to.
-   */
-  async function submit(selector: string): Promise<Response> {
-    const [response] = await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click(selector)]);
-    if (!response) throw new Error(`Pressing ${selector} did not open a page`);
-    return response;
-  }
-
-  /** What a person reads in an element, whitespace collapsed. */
-  const text = async (selector: string) =>
-    (await page.locator(selector).first().innerText()).replace(/\s+/g, " ").trim();
+  const { submit, text } = actionsOn(() => page);
   const value = (selector: string) => page.locator(selector).inputValue();
 
   it("files, confirms and approves a notice, after which the article answers 451", { timeout: 90_000 }, async () => {

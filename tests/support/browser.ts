@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page, type Response } from "playwright-core";
 import { it } from "vitest";
 import { freePort } from "../../packages/local/src/engines";
 import { withSettings } from "./settings";
@@ -50,4 +50,22 @@ export async function launch(): Promise<Browser> {
       "--no-first-run",
     ],
   });
+}
+
+/**
+ * What a test does on its page, read when called (the page is opened in
+ * `beforeAll`): `submit` clicks a form's button and waits for the page it
+ * leads to (the POST's own response or, after a redirect, the page
+ * redirected to); `text` is what a person reads in an element, whitespace
+ * collapsed.
+ */
+export function actionsOn(page: () => Page) {
+  return {
+    async submit(selector: string): Promise<Response> {
+      const [response] = await Promise.all([page().waitForNavigation({ waitUntil: "load" }), page().click(selector)]);
+      if (!response) throw new Error(`Pressing ${selector} did not open a page`);
+      return response;
+    },
+    text: async (selector: string) => (await page().locator(selector).first().innerText()).replace(/\s+/g, " ").trim(),
+  };
 }
