@@ -1,6 +1,6 @@
 import { CounterNotice, Links, Paths, Present, revealAll, type Article, type Pow } from "@takedown/core";
 import { assetPath } from "../assets";
-import { Checkbox, Layout, TextField, When } from "./layout";
+import { Checkbox, ErrorSummary, Layout, TextField, When } from "./layout";
 
 export type FormField =
   | "article"
@@ -30,7 +30,6 @@ export function prefill(article: Article.Article | undefined): FormValues {
 
 export function CounterNoticeForm(props: { values: FormValues; errors: FormErrors; pow: Pow.Challenge }) {
   const { values: v, errors: e } = props;
-  const wrong = Object.keys(e).filter((name) => name !== "form" && name !== "proof").length;
   return (
     <Layout title="Dispute a removal">
       <h1>Dispute a removal (counter-notice)</h1>
@@ -40,14 +39,7 @@ export function CounterNoticeForm(props: { values: FormValues; errors: FormError
         phone number, to whoever filed the notice. Unless they tell us within {CounterNotice.windowDays()} business days
         that they have gone to court, our operators then decide about putting the article back.
       </p>
-      {Object.keys(e).length > 0 && (
-        <div class="errors" role="alert" id="form-errors">
-          {wrong > 0 && <strong>{wrong === 1 ? "One field needs" : `${wrong} fields need`} your attention. </strong>}
-          Nothing has been sent yet.
-          {e.proof && <p id="proof-error">{e.proof}</p>}
-          {e.form && <p id="form-problem">{e.form}</p>}
-        </div>
-      )}
+      <ErrorSummary errors={e} />
       <form
         method="post"
         action={Paths.routes.counterNotice}

@@ -130,3 +130,21 @@ export function Checkbox(props: FieldProps & { checked: boolean; children: Child
     </div>
   );
 }
+
+/**
+ * Above a form sent back: how many fields need attention (each says why beside it), that nothing
+ * was sent, and the problems no field owns (the proof of work, the form as a whole).
+ */
+export function ErrorSummary(props: { errors: Partial<Record<string, string>> & { form?: string; proof?: string } }) {
+  const e = props.errors;
+  if (Object.keys(e).length === 0) return null;
+  const wrong = Object.keys(e).filter((name) => name !== "form" && name !== "proof").length;
+  return (
+    <div class="errors" role="alert" id="form-errors">
+      {wrong > 0 && <strong>{wrong === 1 ? "One field needs" : `${wrong} fields need`} your attention. </strong>}
+      Nothing has been sent yet.
+      {e.proof && <p id="proof-error">{e.proof}</p>}
+      {e.form && <p id="form-problem">{e.form}</p>}
+    </div>
+  );
+}

@@ -1,6 +1,6 @@
 import { config, Notice, Present, type Pow } from "@takedown/core";
 import { assetPath } from "../assets";
-import { Checkbox, Choices, Layout, TextField } from "./layout";
+import { Checkbox, ErrorSummary, Choices, Layout, TextField } from "./layout";
 
 /** What the person typed, as the form's fields hold it. */
 export type FormValues = Partial<Record<FormField, string>>;
@@ -67,7 +67,6 @@ export function TakedownForm(props: {
   const { values: v, errors: e } = props;
   const scope = scopes(props.subject);
   const { noticeEmail } = config();
-  const wrong = Object.keys(e).filter((name) => name !== "form" && name !== "proof").length;
   return (
     <Layout title="Request removal">
       <h1>Request removal of a republished article</h1>
@@ -76,14 +75,7 @@ export function TakedownForm(props: {
         site that first published it, tell us here and a person will review your notice. We email you a receipt, then
         our decision and its reasons.
       </p>
-      {Object.keys(e).length > 0 && (
-        <div class="errors" role="alert" id="form-errors">
-          {wrong > 0 && <strong>{wrong === 1 ? "One field needs" : `${wrong} fields need`} your attention. </strong>}
-          Nothing has been sent yet.
-          {e.proof && <p id="proof-error">{e.proof}</p>}
-          {e.form && <p id="form-problem">{e.form}</p>}
-        </div>
-      )}
+      <ErrorSummary errors={e} />
       <form
         method="post"
         action="/takedown"
