@@ -327,7 +327,9 @@ describe("the case page", () => {
     const { notice, articles } = await confirmedNotice();
     await approve(notice.id);
     await drain();
-    await Notice.counterNoticed(notice.id, "cn-test");
+    await Notice.recordCounter(notice.id, [
+      { type: "counter_noticed", at: new Date().toISOString(), by: "system", counterNotice: "cn-test" },
+    ]);
     expect(
       (await Queue.list(Queue.filter({ state: "contested", limit: "100" }))).rows.map((r) => r.notice.id),
     ).toContain(notice.id);

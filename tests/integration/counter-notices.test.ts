@@ -4,7 +4,7 @@
  * sender's confirmation and the copy to the original requester, to a court
  * action or the window's end (the clock advanced by passing `now` to the job).
  */
-import { CounterNotice, Dispatch, Links, Notice, Paths, Pow } from "@takedown/core";
+import { CounterNotice, Dispatch, Links, Notice, Paths, Pow, Present, Queue } from "@takedown/core";
 import { app } from "@takedown/web";
 import { describe, expect, it } from "vitest";
 import { call, newKey } from "../support/api";
@@ -14,6 +14,7 @@ import { unique } from "../support/fixtures";
 import { inbox, linkIn, waitForMail } from "../support/mailbox";
 import { proofOfWork } from "../support/pow";
 import { withSettings } from "../support/settings";
+import { internal, intoDynamo, writesTo } from "../fault/inject";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -70,6 +71,15 @@ function postForm(input: CounterNotice.Input, proof = true) {
 
 const counterNoticesOf = async (id: string) => CounterNotice.ofNotice(await Notice.get(id));
 
+/** One row of the case page's audit trail, as an operator reads it: when, who, what. */
+const auditRow = (at: string, who: string, what: string) =>
+  `<tr><td><time datetime="${at}">${Present.date(at)}</time></td><td>${who}</td><td>${what}</td></tr>`;
+
+/** The notice's row in one state's queue, as Queue.list answers it for the console. */
+async function queueRow(state: Queue.State, id: string) {
+  return (await Queue.list(Queue.filter({ state, limit: "100" }))).rows.find((row) => row.notice.id === id);
+}
+
 /** Files through the form and confirms from the receipt, as the sender does. */
 async function filedAndConfirmed(articleUrl: string) {
   const input = counterInput(articleUrl);
@@ -121,8 +131,16 @@ describe("filing a counter-notice through the form", () => {
     expect(counter).toMatchObject({ status: "open", articleId: article.id, notices: [notice.id] });
     const after = await Notice.get(notice.id);
     expect(after.events.filter((e) => e.type === "counter_noticed")).toEqual([
-      expect.objectContaining({ counterNotice: counter!.id, by: "system" }),
+      expect.objectContaining({ counterNotice: counter!.id, by: "system", at: counter!.confirmedAt }),
     ]);
+    const trail = await (await page(Paths.caseOf(notice.id), await signedIn("ops-one@syndication.example"))).text();
+    expect(trail).toContain(
+      auditRow(
+        counter!.confirmedAt!,
+        "the desk",
+        `Counter-notice ${counter!.id} confirmed by its sender; the requester&#39;s window to report a court action opened`,
+      ),
+    );
     // Pressing again records nothing twice.
     expect((await press(link)).status).toBe(200);
     expect((await Notice.get(notice.id)).events.filter((e) => e.type === "counter_noticed")).toHaveLength(1);
@@ -248,13 +266,37 @@ describe("the requester's answer and the window's end", () => {
     const input = await filedAndConfirmed(Links.article(article.id));
     const copy = await waitForMail(noticeInput.requester.email, /disputes your takedown notice/);
     const link = linkIn(copy, "court-action");
-    const page = await app.request(new URL(link).pathname + new URL(link).search);
-    expect(await page.text()).toContain("I have filed a court action");
+    const form = await app.request(new URL(link).pathname + new URL(link).search);
+    expect(await form.text()).toContain("I have filed a court action");
     const empty = await press(link, { courtAction: "" });
     expect(empty.status).toBe(422);
+    expect(await queueRow("contested", notice.id)).toBeDefined();
     expect((await press(link, { courtAction: "N.D. Cal. case 3:26-cv-01234" })).status).toBe(200);
     const [counter] = await counterNoticesOf(notice.id);
     expect(counter).toMatchObject({ status: "court_action", courtAction: { text: "N.D. Cal. case 3:26-cv-01234" } });
+    // The notice's own audit trail says it too, with who reported it and when. The approval stands,
+    // and the case leaves the contested list: a court decides what comes next, not the desk.
+    const reported = await Notice.get(notice.id);
+    expect(reported.status).toBe("approved");
+    expect(reported.events.filter((e) => e.type === "court_action_reported")).toEqual([
+      {
+        type: "court_action_reported",
+        at: counter!.courtAction!.at,
+        by: "requester",
+        counterNotice: counter!.id,
+        text: "N.D. Cal. case 3:26-cv-01234",
+      },
+    ]);
+    expect(await queueRow("contested", notice.id)).toBeUndefined();
+    expect(await queueRow("decided", notice.id)).toMatchObject({ ready: false });
+    const casePage = await (await page(Paths.caseOf(notice.id), await signedIn("ops-one@syndication.example"))).text();
+    expect(casePage).toContain(
+      auditRow(
+        counter!.courtAction!.at,
+        "the sender",
+        `Court action reported against counter-notice ${counter!.id}: N.D. Cal. case 3:26-cv-01234`,
+      ),
+    );
 
     withSettings({ COUNTER_NOTICE_AUTO_RESTORE: "true" });
     try {
@@ -281,6 +323,11 @@ describe("the requester's answer and the window's end", () => {
     expect(await CounterNotice.dueRun(new Date(Date.parse(open!.closesAt!) + 60_000))).toBeGreaterThanOrEqual(1);
     const [closed] = await counterNoticesOf(notice.id);
     expect(closed).toMatchObject({ status: "ready" });
+    // The queue marks the case ready in the contested list; the notice's audit trail records the window's end.
+    expect(await queueRow("contested", notice.id)).toMatchObject({ ready: true });
+    expect((await Notice.get(notice.id)).events.filter((e) => e.type === "counter_window_closed")).toEqual([
+      { type: "counter_window_closed", at: closed!.closedAt, by: "system", counterNotice: open!.id },
+    ]);
     expect((await CounterNotice.ready(new Date(Date.parse(open!.closesAt!) + 60_000))).map((c) => c.id)).toContain(
       open!.id,
     );
@@ -295,7 +342,18 @@ describe("the requester's answer and the window's end", () => {
     // The operator reads the counter-notice on the case page, sees it ready, and restores from there;
     // the case then leaves the list of those waiting for one.
     const cookie = await signedIn("ops-one@syndication.example");
+    const queue = await (await page(`${Paths.routes.console}?state=contested&limit=100`, cookie)).text();
+    expect(queue).toMatch(
+      new RegExp(`<tr class="ready" data-notice="${notice.id}">(?:(?!</tr>).)*Ready to restore`, "s"),
+    );
     const casePage = await (await page(Paths.caseOf(notice.id), cookie)).text();
+    expect(casePage).toContain(
+      auditRow(
+        closed!.closedAt!,
+        "the desk",
+        `Counter-notice ${open!.id}: the window closed without a court action; ready to restore (an operator decides)`,
+      ),
+    );
     expect(casePage).toContain(`id="counter-notice-${open!.id}"`);
     expect(casePage).toMatch(/ready: the window closed without a court action/);
     expect(casePage).toContain(input.evidence);
@@ -309,6 +367,29 @@ describe("the requester's answer and the window's end", () => {
     expect((await app.request(`/articles/${article.id}`)).status).toBe(200);
     expect((await CounterNotice.ready(later)).map((c) => c.id)).not.toContain(open!.id);
     expect((await counterNoticesOf(notice.id))[0]).toMatchObject({ status: "restored" });
+    expect(await queueRow("contested", notice.id)).toBeUndefined();
+    expect(await queueRow("decided", notice.id)).toMatchObject({ ready: false });
+  });
+
+  it("a window closed while the notice could not be written is recorded on it by the next sweep", async () => {
+    const { notice } = await withheld();
+    await filedAndConfirmed(Links.article((await Notice.get(notice.id)).urls[0]!.articleId!));
+    const [open] = await counterNoticesOf(notice.id);
+    const at = Date.parse(open!.closesAt!) + 60_000;
+    // The window job closes the counter-notice, then dies writing the notice.
+    const fault = intoDynamo({ when: writesTo("NOTICE#"), effect: { error: internal } });
+    try {
+      await expect(CounterNotice.dueRun(new Date(at))).rejects.toThrow();
+    } finally {
+      fault.remove();
+    }
+    expect((await counterNoticesOf(notice.id))[0]).toMatchObject({ status: "ready" });
+    expect(await queueRow("contested", notice.id)).toMatchObject({ ready: false });
+    // The sweep that mails the counter-notice records the step the notice missed, once.
+    await drain(at);
+    const events = (await Notice.get(notice.id)).events.filter((e) => e.type === "counter_window_closed");
+    expect(events).toEqual([expect.objectContaining({ counterNotice: open!.id, at: new Date(at).toISOString() })]);
+    expect(await queueRow("contested", notice.id)).toMatchObject({ ready: true });
   });
 
   it("with COUNTER_NOTICE_AUTO_RESTORE on, a notice for a whole source still waits for an operator", async () => {

@@ -247,10 +247,16 @@ describe("a restoration after a counter-notice", () => {
     const notice = await fileConfirmed([articles[0]!.originalUrl]);
     await approve(notice.id);
     await drain();
-    const countered = await Notice.counterNoticed(notice.id, "cn-1");
+    const step: Notice.CounterStep = {
+      type: "counter_noticed",
+      at: new Date().toISOString(),
+      by: "system",
+      counterNotice: "cn-1",
+    };
+    const countered = await Notice.recordCounter(notice.id, [step]);
     expect(countered.status).toBe("approved");
     expect(await queueOf(notice.id)).toBe(Table.queue.partition("contested"));
-    await Notice.counterNoticed(notice.id, "cn-1");
+    await Notice.recordCounter(notice.id, [step]);
     expect((await Notice.get(notice.id)).events.filter((e) => e.type === "counter_noticed")).toHaveLength(1);
     await Notice.restore(notice.id, second, { reason: "Licence shown." });
     expect(await queueOf(notice.id)).toBe(Table.queue.partition("decided"));

@@ -38,6 +38,14 @@ const stored: { [T in Moderation.Event["type"]]: Extract<Moderation.Event, { typ
   assigned: { type: "assigned", at, by, to: "ada@x.example" },
   rule_confirmed: { type: "rule_confirmed", at, by: "ada@x.example", rule: "source:a.example" },
   counter_noticed: { type: "counter_noticed", at, by: "system", counterNotice: "c1" },
+  court_action_reported: {
+    type: "court_action_reported",
+    at,
+    by: "requester",
+    counterNotice: "c1",
+    text: "N.D. Cal. 3:26-cv-01234",
+  },
+  counter_window_closed: { type: "counter_window_closed", at, by: "system", counterNotice: "c1" },
   mail_sent: { type: "mail_sent", at, by: "system", kind: "receipt", to: "jane@a.example", ref: "ses-1" },
   mail_failed: {
     type: "mail_failed",
@@ -74,6 +82,8 @@ const required: { [T in Moderation.Event["type"]]: string[] } = {
   assigned: ["to"],
   rule_confirmed: ["rule"],
   counter_noticed: ["counterNotice"],
+  court_action_reported: ["counterNotice", "text"],
+  counter_window_closed: ["counterNotice"],
   mail_sent: ["kind", "to"],
   mail_failed: ["kind", "to", "error", "permanent"],
   mail_bounced: ["to", "bounce"],

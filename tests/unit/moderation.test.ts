@@ -336,3 +336,74 @@ describe("what the log records of each step", () => {
     expect(() => Moderation.derive([])).toThrow("A notice's log starts with its filing.");
   });
 });
+
+describe("a counter-notice's steps on the notice it disputes", () => {
+  const countered = (id: string): Moderation.Event => ({
+    type: "counter_noticed",
+    at,
+    by: "system",
+    counterNotice: id,
+  });
+  const court = (id: string): Moderation.Event => ({
+    type: "court_action_reported",
+    at: later(3),
+    by: "requester",
+    counterNotice: id,
+    text: "N.D. Cal. 3:26-cv-01234",
+  });
+  const closed = (id: string): Moderation.Event => ({
+    type: "counter_window_closed",
+    at: later(14),
+    by: "system",
+    counterNotice: id,
+  });
+
+  it("a window closed without a court action marks the case ready, in the contested queue, until an operator restores", () => {
+    const ready = Moderation.derive([filed, confirmed, approved, countered("c1"), closed("c1")]);
+    expect(ready.status).toBe("approved");
+    expect(Moderation.readyToRestore(ready)).toEqual(["c1"]);
+    expect(Moderation.queueOf(ready)).toBe("contested");
+    const restored = Moderation.apply(ready, {
+      type: "restored",
+      at: later(15),
+      by,
+      urls: ["https://a.example/1"],
+      reason: "Licensed.",
+      whole: true,
+    });
+    expect(Moderation.readyToRestore(restored)).toEqual([]);
+    expect(Moderation.queueOf(restored)).toBe("decided");
+  });
+
+  it("a court action leaves the approval standing and the case out of the contested queue, unless another waits there", () => {
+    const inCourt = Moderation.derive([filed, confirmed, approved, countered("c1"), court("c1")]);
+    expect(inCourt.status).toBe("approved");
+    expect(Moderation.readyToRestore(inCourt)).toEqual([]);
+    expect(Moderation.queueOf(inCourt)).toBe("decided");
+    // Another counter-notice still ready for an operator keeps the case in the list.
+    const other = Moderation.derive([
+      filed,
+      confirmed,
+      approved,
+      countered("c1"),
+      closed("c1"),
+      countered("c2"),
+      court("c2"),
+    ]);
+    expect(Moderation.readyToRestore(other)).toEqual(["c1"]);
+    expect(Moderation.queueOf(other)).toBe("contested");
+  });
+
+  it("refuses a court action or a closed window for a counter-notice the notice did not take, or no longer open", () => {
+    expect(() => Moderation.derive([filed, confirmed, approved, court("c1")])).toThrow(Moderation.InvalidTransition);
+    expect(() => Moderation.derive([filed, confirmed, approved, closed("c1")])).toThrow(Moderation.InvalidTransition);
+    expect(() => Moderation.derive([filed, confirmed, approved, countered("c1"), court("c1"), closed("c1")])).toThrow(
+      Moderation.InvalidTransition,
+    );
+    // A window that closes after the approval was reversed has nothing left to restore.
+    const reversed: Moderation.Event = { type: "reversed", at: later(2), by, reason: "Mistake." };
+    expect(() => Moderation.derive([filed, confirmed, approved, countered("c1"), reversed, closed("c1")])).toThrow(
+      Moderation.InvalidTransition,
+    );
+  });
+});

@@ -6,7 +6,7 @@
 import * as Article from "./article";
 import * as Bounce from "./bounce";
 import { config } from "./config";
-import { entity, event, key, type CounterNotice, type Event, type Message } from "./counter-notice";
+import { entity, event, key, recordSteps, type CounterNotice, type Event, type Message } from "./counter-notice";
 import * as Ids from "./ids";
 import * as Log from "./logger";
 import * as Mail from "./mail";
@@ -20,7 +20,7 @@ const LEASE_MS = 60_000;
 
 /**
  * Sends what the counter-notice has queued, under a lease (the sweep may run
- * twice at once). Each message is recorded as it leaves; one that fails for
+ * twice at once), once its notices have recorded what it went through. Each message is recorded as it leaves; one that fails for
  * a passing reason is retried with the notices' backoff until MAIL_GIVE_UP_HOURS.
  */
 export async function deliver(id: string, now = new Date()): Promise<void> {
@@ -38,6 +38,8 @@ export async function deliver(id: string, now = new Date()): Promise<void> {
   );
   if (!claimed) return;
   const counter = claimed.value;
+  // Every write that moves a counter-notice on makes it due: this is where a step its notices missed is recorded.
+  await recordSteps(counter, now);
   const messages = Object.entries(counter.outbox).sort(([a], [b]) => (a < b ? -1 : 1));
   const [suppressed, article, notices] = await Promise.all([
     Bounce.suppressed(messages.map(([, message]) => message.to)),

@@ -249,14 +249,42 @@ function opening(counter: CounterNotice, notices: Notice.Notice[], now: Date) {
   };
 }
 
+/** What the notices a counter-notice disputes record of it, from its own record: who acted and when. */
+function stepsOf(counter: CounterNotice): Notice.CounterStep[] {
+  if (!counter.confirmedAt) return [];
+  const counterNotice = counter.id;
+  return [
+    { type: "counter_noticed", at: counter.confirmedAt, by: "system", counterNotice },
+    ...(counter.courtAction
+      ? [{ type: "court_action_reported" as const, ...counter.courtAction, by: "requester", counterNotice }]
+      : []),
+    ...(counter.status === "ready" && counter.closedAt
+      ? [{ type: "counter_window_closed" as const, at: counter.closedAt, by: "system", counterNotice }]
+      : []),
+  ];
+}
+
 /**
- * Records the counter-notice on each notice it counters whose approval still
- * stands (Notice.counterNoticed: a `counter_noticed` event, once, and the
- * case back in the queue as contested).
+ * Records on each notice the counter-notice disputes what it went through
+ * (Notice.recordCounter: each step once, and only on a notice that can take
+ * it). Called after each write on the counter-notice, and again by the sweep
+ * that mails it (recordSteps), so a run that died between the two writes is
+ * completed.
  */
-async function recordOnNotices(counter: CounterNotice, notices: Notice.Notice[], now: Date): Promise<void> {
-  const standing = notices.filter((notice) => STANDING.includes(notice.status));
-  await Promise.all(standing.map((notice) => Notice.counterNoticed(notice.id, counter.id, now)));
+async function recordOnNotices(counter: CounterNotice, now: Date): Promise<void> {
+  const steps = stepsOf(counter);
+  if (!steps.length) return;
+  await Promise.all(counter.notices.map((notice) => Notice.recordCounter(notice, steps, now)));
+}
+
+/** The sweep's part: what the counter-notice's notices may have missed, recorded now; never fails the sweep for a refusal. */
+export async function recordSteps(counter: CounterNotice, now = new Date()): Promise<void> {
+  try {
+    await recordOnNotices(counter, now);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    Log.warn("counter_notice.record_refused", { counterNotice: counter.id, code: error.code });
+  }
 }
 
 function draft(data: z.output<typeof Input>, articleId: string, notices: Notice.Notice[], now: Date): CounterNotice {
@@ -319,7 +347,7 @@ export async function fileWithKey(
     events: [event("filed", now, `key:${filedWith.id}`), event("confirmed", now, `key:${filedWith.id}`)],
   };
   await entity.put(key(stored.id), stored, { condition: when.new(), index: open.index });
-  await recordOnNotices(stored, notices, now);
+  await recordOnNotices(stored, now);
   return stored;
 }
 
@@ -358,13 +386,13 @@ export async function confirm(id: string, token: string, now = new Date()): Prom
       { condition: when.eq("status", "awaiting_confirmation") },
     );
     if (updated) {
-      await recordOnNotices(updated, notices, now);
+      await recordOnNotices(updated, now);
       return updated;
     }
   }
   const current = await get(id);
   if (!current.confirmedAt) throw new DomainError("already_decided", "This counter-notice can no longer be confirmed.");
-  await recordOnNotices(current, notices, now);
+  await recordOnNotices(current, now);
   return current;
 }
 
@@ -414,6 +442,8 @@ export async function reportCourtAction(
   const recorded = stopped.filter((counter): counter is CounterNotice => Boolean(counter));
   if (!recorded.length)
     throw new DomainError("already_decided", "The window to answer this counter-notice has closed.");
+  // One after another: whether the case stays contested depends on the reports already recorded.
+  for (const counter of recorded) await recordOnNotices(counter, now);
   return recorded;
 }
 
@@ -427,8 +457,11 @@ const filedUrls = (notice: Notice.Notice, articleId: string) =>
  * it. A notice for a whole source or author hides by rule, and restoring it
  * would bring back far more than the counter-notice disputes, so that case,
  * like every case without automatic restoration, waits, ready, for an
- * operator. Both sides are mailed. A run that dies halfway runs again: a
- * notice already restored refuses the second restoration, which is skipped.
+ * operator; its notices record the window closed, which marks the case
+ * ready in the queue. Both sides are mailed. A run that dies halfway runs
+ * again: a notice already restored refuses the second restoration, which is
+ * skipped, and the sweep that mails the counter-notice records what its
+ * notices missed.
  */
 async function close(counter: CounterNotice, now: Date): Promise<void> {
   const { autoRestore, businessDays } = config().counterNotice;
@@ -450,7 +483,7 @@ async function close(counter: CounterNotice, now: Date): Promise<void> {
     }
   }
   const outcome = restorable ? "restored" : "ready";
-  await entity.update(
+  const closed = await entity.updateAndGet(
     key(counter.id),
     [
       change.set("status", outcome),
@@ -468,6 +501,7 @@ async function close(counter: CounterNotice, now: Date): Promise<void> {
     ],
     { condition: when.eq("status", "open") },
   );
+  if (closed) await recordOnNotices(closed, now);
 }
 
 /** Counter-notices in one of the index's lists, up to `until`, in its order. */

@@ -86,7 +86,15 @@ export const Event = z.discriminatedUnion("type", [
   kind("assigned", { to: z.string() }),
   /** A second operator confirmed a rule that blocks future articles (FUTURE_RULES_NEED_SECOND_APPROVAL). */
   kind("rule_confirmed", { rule: z.string() }),
+  /** A counter-notice disputing the approval was confirmed by its sender (or filed with an API key). */
   kind("counter_noticed", { counterNotice: z.string() }),
+  /**
+   * The notice's requester reported a court action against the counter-notice's
+   * sender (DMCA 512(g)(2)(C)): its window stops for good and the approval stands.
+   */
+  kind("court_action_reported", { counterNotice: z.string(), text: z.string() }),
+  /** A counter-notice's window closed without a court action: restoring is now an operator's decision. */
+  kind("counter_window_closed", { counterNotice: z.string() }),
   /** `ref`: SES's message id. */
   kind("mail_sent", { kind: MailKind, to: z.string(), ref: z.optional(z.string()) }),
   /** The desk stopped trying: SES refused for good, the address is suppressed, or retries ran out. */
@@ -153,7 +161,15 @@ export type State = {
   pausedMs?: number;
   assignee?: string;
   confirmedRules?: string[];
+  /**
+   * The counter-notices the notice took, by id, and where each stands: its
+   * window `open`, stopped by a `court_action`, `ready` (closed without one,
+   * waiting for an operator), or `done` (an operator acted since).
+   */
+  counterNotices?: Record<string, CounterStanding>;
 };
+
+export type CounterStanding = "open" | "court_action" | "ready" | "done";
 
 export class InvalidTransition extends Error {
   constructor(
@@ -187,6 +203,7 @@ export function apply(state: State | undefined, event: Event): State {
       return {
         ...rest,
         ...answered(state, event.at),
+        ...answeredCounters(state),
         status: partial ? "partially_approved" : transitions[decision.action].to,
         decision: strip(decision),
         ...(appeal ? { appeal: { ...appeal, decided: true } } : {}),
@@ -199,6 +216,7 @@ export function apply(state: State | undefined, event: Event): State {
       const { contested, ...rest } = state;
       return {
         ...rest,
+        ...answeredCounters(state),
         status: whole ? "reversed" : "partially_approved",
         restored: [...new Set([...(state.restored ?? []), ...(event.urls ?? [])])],
       };
@@ -206,7 +224,7 @@ export function apply(state: State | undefined, event: Event): State {
     case "withdrawn": {
       if (state.status === "withdrawn") throw new InvalidTransition(state.status, event.type);
       const { contested, askedAt, ...rest } = state;
-      return { ...rest, ...answered(state, event.at), status: "withdrawn" };
+      return { ...rest, ...answered(state, event.at), ...answeredCounters(state), status: "withdrawn" };
     }
     case "appealed": {
       expect(state, appealable, event);
@@ -230,7 +248,26 @@ export function apply(state: State | undefined, event: Event): State {
     }
     case "counter_noticed":
       expect(state, standing, event);
-      return { ...state, contested: true };
+      return { ...state, contested: true, counterNotices: { ...state.counterNotices, [event.counterNotice]: "open" } };
+    case "court_action_reported": {
+      // The approval stands (the article stays withheld while a court decides), so the status does not move.
+      // The case leaves the contested list unless something else there waits for an operator: the court,
+      // not the desk, decides what happens next, and a case waiting months on a court would otherwise sit
+      // in the list and the daily digest all that time.
+      expectCounter(state, event, "open");
+      const next: State = {
+        ...state,
+        counterNotices: { ...state.counterNotices, [event.counterNotice]: "court_action" },
+      };
+      if (waitsForOperator(next)) return next;
+      const { contested, ...rest } = next;
+      return rest;
+    }
+    case "counter_window_closed":
+      // Back in the queue, marked ready: restoring is the operator's call (or the job's, which records `restored`).
+      expect(state, standing, event);
+      expectCounter(state, event, "open");
+      return { ...state, contested: true, counterNotices: { ...state.counterNotices, [event.counterNotice]: "ready" } };
     case "rule_confirmed":
       expect(state, standing, event);
       return { ...state, confirmedRules: [...new Set([...(state.confirmedRules ?? []), event.rule])] };
@@ -259,6 +296,36 @@ function answered(state: State, at: string): Pick<State, "pausedMs"> {
 
 function expect(state: State, from: readonly Status[], event: Event) {
   if (!from.includes(state.status)) throw new InvalidTransition(state.status, event.type);
+}
+
+/** A step of a counter-notice the notice took, from where that counter-notice must stand. */
+function expectCounter(state: State, event: Event & { counterNotice: string }, from: CounterStanding) {
+  if (state.counterNotices?.[event.counterNotice] !== from) throw new InvalidTransition(state.status, event.type);
+}
+
+/**
+ * An operator acted on the notice again (decided, reversed, restored; or the
+ * requester withdrew it): every counter-notice that was ready is answered.
+ * Those still open stay open, and their window's end brings the case back.
+ */
+function answeredCounters(state: State): Pick<State, "counterNotices"> {
+  if (!state.counterNotices) return {};
+  return {
+    counterNotices: Object.fromEntries(
+      Object.entries(state.counterNotices).map(([id, standing]) => [id, standing === "ready" ? "done" : standing]),
+    ),
+  };
+}
+
+/** Whether the case still waits for an operator: an undecided appeal, or a counter-notice open or ready. */
+function waitsForOperator(state: State): boolean {
+  const counters = Object.values(state.counterNotices ?? {});
+  return Boolean(state.appeal && !state.appeal.decided) || counters.includes("open") || counters.includes("ready");
+}
+
+/** The counter-notices whose window closed without a court action and that no operator answered yet. */
+export function readyToRestore(state: Pick<State, "counterNotices">): string[] {
+  return Object.entries(state.counterNotices ?? {}).flatMap(([id, standing]) => (standing === "ready" ? [id] : []));
 }
 
 export function derive(events: readonly Event[]): State {

@@ -1074,15 +1074,35 @@ export function state(notice: Notice): Moderation.State {
   return Moderation.derive(notice.events);
 }
 
+/** A counter-notice's step, as the notices it disputes record it (CounterNotice.stepsOf). */
+export type CounterStep = Extract<
+  Moderation.Event,
+  { type: "counter_noticed" | "court_action_reported" | "counter_window_closed" }
+>;
+
 /**
- * Records a confirmed counter-notice against an approval (the counter-notice
- * module calls it): the case goes back to the queue as contested until an
- * operator decides again (`restore`, or leaves it).
+ * Records a counter-notice's steps on a notice it disputes, in order and each
+ * once: a retry, or the sweep completing a run that died between the
+ * counter-notice's write and this one, writes only what is missing. Confirmed
+ * (`counter_noticed`), the case goes back to the queue as contested; its
+ * window closed (`counter_window_closed`), it is marked ready for an operator
+ * to restore. A step the notice cannot take is left out with those after it:
+ * it no longer stood when the counter-notice was confirmed, or it was reversed
+ * before the window closed (Moderation.apply says which).
  */
-export async function counterNoticed(id: string, counterNotice: string, now = new Date()): Promise<Notice> {
-  const notice = await get(id);
-  if (notice.events.some((e) => e.type === "counter_noticed" && e.counterNotice === counterNotice)) return notice;
-  return act(notice, { type: "counter_noticed", at: now.toISOString(), by: "system", counterNotice }, {}, now);
+export async function recordCounter(id: string, steps: CounterStep[], now = new Date()): Promise<Notice> {
+  let notice = await get(id);
+  for (const step of steps) {
+    if (notice.events.some((e) => e.type === step.type && e.counterNotice === step.counterNotice)) continue;
+    try {
+      Moderation.apply(Moderation.derive(notice.events), step);
+    } catch (error) {
+      if (error instanceof Moderation.InvalidTransition) break;
+      throw error;
+    }
+    notice = await act(notice, step, {}, now);
+  }
+  return notice;
 }
 
 /**

@@ -86,6 +86,8 @@ export type Row = {
   /** On the review clock: from confirmation, without the time spent waiting for answers. */
   waitingMs: number;
   overdue: boolean;
+  /** A counter-notice's window closed without a court action: restoring the article is the operator's decision. */
+  ready: boolean;
   sources: string[];
   articles: number;
   flags: Flags;
@@ -129,6 +131,7 @@ async function rows(notices: Notice.Notice[], now: Date): Promise<Row[]> {
       state,
       waitingMs: waited,
       overdue: waitsOnOperators(notice.status, state) && waited > slaMs,
+      ready: Moderation.readyToRestore(state).length > 0,
       sources,
       articles: notice.urls.filter((u) => u.articleId).length,
       flags: {

@@ -68,6 +68,10 @@ function eventText(event: Moderation.Event, notice: NoticeT): string | undefined
       return "The sender answered";
     case "counter_noticed":
       return "Counter-notice received";
+    case "court_action_reported":
+      return "Court action reported by the sender";
+    case "counter_window_closed":
+      return "The window to report a court action closed; an operator will decide whether to restore";
     case "rule_confirmed":
       return `Future ${Present.describeRuleId(event.rule, notice.subjects)} blocked, confirmed by a second operator`;
     case "rule_ended":

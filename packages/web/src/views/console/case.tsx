@@ -48,7 +48,11 @@ function eventText(event: Moderation.Event): string {
     case "rule_confirmed":
       return `Confirmed the future rule ${event.rule}`;
     case "counter_noticed":
-      return `Counter-notice ${event.counterNotice} filed`;
+      return `Counter-notice ${event.counterNotice} confirmed by its sender; the requester's window to report a court action opened`;
+    case "court_action_reported":
+      return `Court action reported against counter-notice ${event.counterNotice}: ${event.text}`;
+    case "counter_window_closed":
+      return `Counter-notice ${event.counterNotice}: the window closed without a court action; ready to restore (an operator decides)`;
     case "mail_sent":
       return `Mailed ${event.kind} to ${event.to}`;
     case "mail_failed":

@@ -81,10 +81,14 @@ function QueueTable(props: { rows: Queue.Row[]; now: Date }) {
         {props.rows.map((row) => {
           const { notice } = row;
           return (
-            <tr class={row.overdue ? "overdue" : undefined} data-notice={notice.id}>
+            <tr
+              class={[row.overdue && "overdue", row.ready && "ready"].filter(Boolean).join(" ") || undefined}
+              data-notice={notice.id}
+            >
               <td>
                 <a href={Paths.caseOf(notice.id)}>{notice.id}</a>
                 {row.state.appeal && !row.state.appeal.decided && <strong class="tag"> Appeal</strong>}
+                {row.ready && <strong class="tag ready"> Ready to restore</strong>}
                 <br />
                 filed <When at={notice.createdAt} />
               </td>
@@ -93,7 +97,15 @@ function QueueTable(props: { rows: Queue.Row[]; now: Date }) {
                 {row.overdue && <strong class="tag overdue"> Overdue</strong>}
                 {row.state.askedAt && <em> (clock paused: waiting for an answer)</em>}
               </td>
-              <td>{notice.status.replace(/_/g, " ")}</td>
+              <td>
+                {notice.status.replace(/_/g, " ")}
+                {row.ready && (
+                  <em class="ready-note">
+                    {" "}
+                    (counter-notice window closed without a court action: restoring is your decision)
+                  </em>
+                )}
+              </td>
               <td>{Present.scopeLine(notice)}</td>
               <td>
                 {notice.urls.length} / {row.articles}
@@ -170,7 +182,8 @@ export function QueuePage(props: {
       </form>
       <p>
         Oldest first. Notices waiting for an operator longer than {config().reviewSlaMs / 3_600_000} hours are marked
-        overdue; the clock stops while the requester is asked for information.
+        overdue; the clock stops while the requester is asked for information. A case marked ready to restore had a
+        counter-notice whose window closed without a court action: restore it from the case page, or keep it withheld.
       </p>
       <QueueTable rows={props.rows} now={props.now} />
       {next && (
