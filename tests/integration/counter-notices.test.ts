@@ -369,6 +369,32 @@ describe("the requester's answer and the window's end", () => {
     expect((await counterNoticesOf(notice.id))[0]).toMatchObject({ status: "restored" });
     expect(await queueRow("contested", notice.id)).toBeUndefined();
     expect(await queueRow("decided", notice.id)).toMatchObject({ ready: false });
+    // Both sides are told: the requester by the restoration, the sender as the window's mail promised.
+    await waitForMail(noticeInput.requester.email, /restored after a counter-notice/);
+    const answered = await waitForMail(input.sender.email, new RegExp(`The material of counter-notice ${open!.id}`));
+    expect(answered.body.text).toContain("As the counter-notice asked, it is shown again.");
+  });
+
+  it("an operator who restores before the window closes answers the counter-notice then", async () => {
+    const { article, notice } = await withheld();
+    const input = await filedAndConfirmed(Links.article(article.id));
+    const [open] = await counterNoticesOf(notice.id);
+    await Notice.restore(notice.id, "ops-two@syndication.example", { reason: "The licence is plain to see." });
+    await drain();
+    expect((await app.request(`/articles/${article.id}`)).status).toBe(200);
+    expect((await counterNoticesOf(notice.id))[0]).toMatchObject({ status: "restored" });
+    const answered = await waitForMail(input.sender.email, new RegExp(`The material of counter-notice ${open!.id}`));
+    expect(answered.body.text).toContain("before the window to report a court action closed");
+    // Its window is over: the job does not close it again, nor mail anyone that the case waits for an operator.
+    const after = Date.parse(open!.closesAt!) + 60_000;
+    await CounterNotice.dueRun(new Date(after));
+    await drain(after);
+    expect((await counterNoticesOf(notice.id))[0]).toMatchObject({ status: "restored" });
+    expect(
+      (await inbox(input.sender.email)).filter((mail) =>
+        mail.subject.includes(`The window of counter-notice ${open!.id}`),
+      ),
+    ).toEqual([]);
   });
 
   it("a window closed while the notice could not be written is recorded on it by the next sweep", async () => {

@@ -538,31 +538,60 @@ export async function closingSoon(now = new Date()): Promise<CounterNotice[]> {
 
 /**
  * Windows that closed and still wait for an operator: the article is still
- * withheld. One whose article an operator brought back is done, and leaves
- * the list (the restoration itself is the notice's event).
+ * withheld. One whose article came back meanwhile is answered (`answer`),
+ * should the dispatcher not have done it, and leaves the list.
  */
 export async function ready(now = new Date()): Promise<CounterNotice[]> {
   const closed = await listed(Table.counterNotices.ready, now, "ready");
+  const [waiting, shown] = await byArticle(closed);
+  await Promise.all(shown.map((counter) => answer(counter, now)));
+  return waiting;
+}
+
+/** Splits counter-notices into those whose article is still withheld and those whose article is shown again. */
+async function byArticle(counters: CounterNotice[]): Promise<[CounterNotice[], CounterNotice[]]> {
   const articles = await Article.getMany(
-    closed.map((counter) => counter.articleId),
+    counters.map((counter) => counter.articleId),
     { consistent: true },
   );
-  const [waiting, done] = partition(closed, (counter) => {
+  return partition(counters, (counter) => {
     const article = articles.get(counter.articleId);
     return Boolean(article && Article.isHidden(article));
   });
-  await Promise.all(
-    done.map((counter) =>
-      entity.update(
-        key(counter.id),
-        [change.set("status", "restored"), ...change.remove("gsi1pk", "gsi1sk"), change.add("version", 1)],
-        {
-          condition: when.eq("status", "ready"),
-        },
-      ),
-    ),
+}
+
+/**
+ * The dispatcher gave a notice's articles back (a restoration, a reversal or
+ * a withdrawal, applied by Notice.applyEffects): each counter-notice on it
+ * still open or ready whose article is shown again is answered. One whose
+ * article another notice still hides waits.
+ */
+export async function articlesShown(notice: Notice.Notice, now = new Date()): Promise<void> {
+  const waiting = (await ofNotice(notice)).filter((counter) => counter.status === "open" || counter.status === "ready");
+  if (!waiting.length) return;
+  const [, shown] = await byArticle(waiting);
+  await Promise.all(shown.map((counter) => answer(counter, now)));
+}
+
+/**
+ * A counter-notice whose article is shown again is done: restored, out of
+ * the window job's lists, its sender told (the `ready` mail promised it),
+ * once. The notice's requester is told by the notice's own mail.
+ */
+async function answer(counter: CounterNotice, now: Date): Promise<void> {
+  await entity.update(
+    key(counter.id),
+    [
+      change.set("status", "restored"),
+      change.set("closedAt", counter.closedAt ?? now.toISOString()),
+      ...change.remove("gsi1pk", "gsi1sk"),
+      ...change.fields(Table.due.at(now)),
+      ...queued([queue("restored", counter.sender.email, now)]),
+      change.append("events", [event("restored", now)]),
+      change.add("version", 1),
+    ],
+    { condition: when.eq("status", counter.status) },
   );
-  return waiting;
 }
 
 function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {

@@ -16,6 +16,7 @@ import { randomUUID } from "node:crypto";
 import * as Bounce from "./bounce";
 import * as Cdn from "./cdn";
 import { config } from "./config";
+import * as CounterNotice from "./counter-notice";
 import * as CounterNoticeMail from "./counter-notice-mail";
 import { DomainError } from "./errors";
 import * as Log from "./logger";
@@ -275,14 +276,17 @@ async function complete(notice: Notice.Notice, holder: string, run: Run, now: Da
 }
 
 /**
- * A decision's effects, and the CDN told to forget the pages an approval
- * changed; when any of it fails, the run fails and is retried (see `run`).
+ * A decision's effects, the CDN told to forget the pages an approval
+ * changed, and the counter-notices answered whose articles came back; when
+ * any of it fails, the run fails and is retried (see `run`).
  */
 async function applyEffects(notice: Notice.Notice, now: Date): Promise<Event[]> {
   try {
     const events = await Notice.applyEffects(notice, now);
     // Hidden or shown again: either way the cached pages are stale.
     if (events.some((e) => e.type !== "mail_sent")) await Cdn.invalidate(Notice.changedPages(notice));
+    // Shown again: a counter-notice that disputed the removal is answered.
+    if (events.some((e) => e.type === "articles_restored")) await CounterNotice.articlesShown(notice, now);
     return events;
   } catch (error) {
     Log.warn("effects.failed", { notice: notice.id, error: error instanceof Error ? error.name : "Error" });

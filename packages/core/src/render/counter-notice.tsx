@@ -158,6 +158,8 @@ function courtAction(counter: CounterNotice): Email {
 
 function closed(counter: CounterNotice, kind: "ready" | "restored", context: Context): Email {
   const what = articleLine(counter, context.article);
+  // Restored before the window closed: an operator took the approval back without waiting for it.
+  const early = kind === "restored" && counter.closedAt && counter.closesAt && counter.closedAt < counter.closesAt;
   return renderMail(
     [],
     kind === "restored"
@@ -165,7 +167,9 @@ function closed(counter: CounterNotice, kind: "ready" | "restored", context: Con
       : `The window of counter-notice ${counter.id} (notice ${counter.notices.join(", ")}) has closed`,
     <Section>
       <Line>
-        No court action was reported by {date(counter.closesAt!)} about {what}.{" "}
+        {early
+          ? `Our operators restored ${what} before the window to report a court action closed. `
+          : `No court action was reported by ${date(counter.closesAt!)} about ${what}. `}
         {kind === "restored"
           ? "As the counter-notice asked, it is shown again."
           : "The case is back with our operators, who will decide about restoring it and email you."}
