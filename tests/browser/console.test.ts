@@ -8,10 +8,10 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actionsOn, browserMissing, launch, ORIGIN, PORT } from "../support/browser";
+import { actionsOn, browserMissing, launch, ORIGIN, PORT, settled } from "../support/browser";
 import { OPERATORS, tokenOf } from "../support/desk";
 import { ingestSource, noticeInput } from "../support/fixtures";
-import { ownLink, signInMails } from "../support/console";
+import { awaitSignInLink } from "../support/console";
 
 const missing = browserMissing();
 
@@ -34,27 +34,6 @@ describe.skipIf(missing)("the console in a browser", () => {
 
   const { submit, text } = actionsOn(() => page);
 
-  /** The sign-in link this test asked for, once the dispatcher has mailed it (see `ownLink`). */
-  async function mailedLink(to: string): Promise<string> {
-    for (let i = 0; i < 100; i++) {
-      const link = await ownLink(await signInMails(to));
-      if (link) return link;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`No sign-in link reached ${to}`);
-  }
-
-  /** Waits until the dispatcher (every 500 ms) has applied what the last action queued. */
-  async function settled(id: string, done: (status: string) => boolean) {
-    const { Notice } = await import("@takedown/core");
-    for (let i = 0; i < 100; i++) {
-      const notice = await Notice.get(id);
-      if (done(notice.status) && !notice.effectsPending && !Object.keys(notice.outbox).length) return notice;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`Notice ${id} did not settle`);
-  }
-
   it("signs in from the mailbox, decides a notice URL by URL and reverses it", { timeout: 120_000 }, async () => {
     const { Links, Notice } = await import("@takedown/core");
     const source = await ingestSource(2);
@@ -69,7 +48,7 @@ describe.skipIf(missing)("the console in a browser", () => {
     expect((await submit("button[type=submit]")).status()).toBe(200);
     expect(await text("[role=status]")).toContain("a sign-in link is on its way");
 
-    await page.goto(await mailedLink(OPERATORS[0]!));
+    await page.goto(await awaitSignInLink(OPERATORS[0]!));
     expect(await text("h1")).toBe("Sign in to the console");
     const signedIn = await submit("form[action='/console/sign-in/link'] button");
     expect(signedIn.status()).toBe(200);

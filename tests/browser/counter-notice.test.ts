@@ -1,14 +1,20 @@
 /**
  * A counter-notice in a real browser, as the publisher whose article was
  * taken down goes through it: the 451 page's link, the form (prefilled with
- * where the material was), the receipt's confirm link and its button; then
- * the window's end, with COUNTER_NOTICE_AUTO_RESTORE on, restores the article.
- * The clock is advanced by passing `now` to the job, not waited for.
+ * where the material was), the receipt's confirm link and its button. Then
+ * the two ways it ends in restoration once the requester's window closes
+ * without a court action: an operator sees the case marked ready in the
+ * console's queue and restores it from the case page; or, with
+ * COUNTER_NOTICE_AUTO_RESTORE on, the window job restores it. The clock is
+ * advanced by passing `now` to the job (CounterNotice.dueRun, what the
+ * scheduled sweep runs after the dispatcher) and to the dispatcher, not
+ * waited for.
  */
 import { resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actionsOn, browserMissing, launch, ORIGIN, PORT, SHOTS } from "../support/browser";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { actionsOn, browserMissing, launch, ORIGIN, PORT, settled, SHOTS, signIn } from "../support/browser";
+import { OPERATORS } from "../support/desk";
 import { unique } from "../support/fixtures";
 import { linkIn, waitForMail } from "../support/mailbox";
 import { withSettings } from "../support/settings";
@@ -24,18 +30,26 @@ describe.skipIf(missing)("a counter-notice in a browser", () => {
     const { serve } = await import("../../packages/local/src/serve");
     server = await serve(PORT);
     browser = await launch();
-    page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  });
+
+  afterEach(() => {
+    withSettings({ PUBLIC_URL: ORIGIN });
   });
 
   afterAll(async () => {
-    withSettings({ PUBLIC_URL: ORIGIN });
     await browser?.close();
     await server?.close();
   });
 
   const { submit, text } = actionsOn(() => page);
 
-  it("goes from the 451 page through confirmation to restoration by the window job", { timeout: 90_000 }, async () => {
+  /**
+   * An article withheld under someone else's approved notice, and the
+   * publisher's counter-notice against it, filed from the 451 page and
+   * confirmed from the mailbox.
+   */
+  async function disputed(shot: string) {
     const { Article, CounterNotice, Links, Notice } = await import("@takedown/core");
     const { drain } = await import("../support/desk");
     const tag = unique();
@@ -63,12 +77,7 @@ describe.skipIf(missing)("a counter-notice in a browser", () => {
     });
     const token = (link: string) => new URL(link).searchParams.get("token")!;
     await Notice.confirmAnonymous(notice.id, token(Links.act(notice.id, "confirm", requester)));
-    await Notice.decide(
-      notice.id,
-      "approved",
-      token(Links.act(notice.id, "approve", "ops-one@syndication.example")),
-      undefined,
-    );
+    await Notice.decide(notice.id, "approved", token(Links.act(notice.id, "approve", OPERATORS[0]!)), undefined);
     await drain();
     const articleUrl = `${ORIGIN}/articles/${article.id}`;
     expect((await page.goto(articleUrl))?.status()).toBe(451);
@@ -98,13 +107,72 @@ describe.skipIf(missing)("a counter-notice in a browser", () => {
     const confirmed = await submit("#act");
     expect(confirmed.status()).toBe(200);
     expect(await text("#done")).toBe("Your counter-notice is confirmed");
-    await page.screenshot({ path: resolve(SHOTS, "browser-counter-notice-confirmed.png"), fullPage: true });
+    await page.screenshot({ path: resolve(SHOTS, `browser-counter-notice-${shot}-confirmed.png`), fullPage: true });
 
     // The claimant gets a copy with the deadline; nobody reports a court action.
     const copy = await waitForMail(requester, /disputes your takedown notice/);
     expect(copy.body.text).toContain("I have filed a court action");
     const [counter] = await CounterNotice.ofNotice(await Notice.get(notice.id));
-    const closes = Date.parse(counter!.closesAt!);
+    return { article, articleUrl, notice, counter: counter!, email, requester, closes: Date.parse(counter!.closesAt!) };
+  }
+
+  it("goes from the 451 page to restoration by an operator, once the window has closed", {
+    timeout: 120_000,
+  }, async () => {
+    const { CounterNotice } = await import("@takedown/core");
+    const { drain } = await import("../support/desk");
+    const { article, articleUrl, notice, counter, email, requester, closes } = await disputed("operator");
+
+    // The window closes without a court action; restoring is the operator's call, so the article stays withheld.
+    withSettings({ PUBLIC_URL: ORIGIN, COUNTER_NOTICE_AUTO_RESTORE: "false" });
+    expect(await CounterNotice.dueRun(new Date(closes + 60_000))).toBe(1);
+    await drain(closes + 60_000);
+    expect((await page.goto(articleUrl))?.status()).toBe(451);
+    await waitForMail(email, new RegExp(`The window of counter-notice ${counter.id}`));
+
+    // The operator signs in from the mailbox and finds the case marked ready in the contested list.
+    const operator = OPERATORS[1]!;
+    await signIn(page, operator);
+    expect(new URL(page.url()).pathname).toBe("/console");
+    await page.goto(`${ORIGIN}/console?state=contested&limit=100`);
+    const row = page.locator(`tr[data-notice="${notice.id}"]`);
+    expect((await row.getAttribute("class"))?.split(" ")).toContain("ready");
+    expect(await row.innerText()).toContain("Ready to restore");
+    await page.screenshot({ path: resolve(SHOTS, "browser-counter-notice-queue-ready.png"), fullPage: true });
+
+    // The case page shows the counter-notice, and the restoration is pressed there.
+    await Promise.all([page.waitForURL(/\/console\/notices\//), row.locator("a").first().click()]);
+    expect(await text(`#counter-notice-${counter.id}`)).toContain("ready: the window closed without a court action");
+    await page.fill("#restore-reason", "The Bay Herald's licence to this site checks out.");
+    expect((await submit("#action-restore button[type=submit]")).status()).toBe(200);
+    expect(await text("#done")).toContain("The articles are being restored");
+    await settled(notice.id, (status) => status === "reversed");
+
+    // The article is back; the audit trail says who did what, and when; both sides are told.
+    const restored = await page.goto(articleUrl);
+    expect(restored?.status()).toBe(200);
+    expect(await text("h1")).toBe(article.title);
+    await page.goto(`${ORIGIN}/console/notices/${notice.id}`);
+    const trail = page.locator("#audit tbody tr");
+    const closed = trail.filter({ hasText: "the window closed without a court action" });
+    expect(await closed.locator("td").nth(1).innerText()).toBe("the desk");
+    const done = trail.filter({ hasText: "The Bay Herald's licence to this site checks out." });
+    expect(await done.locator("td").nth(1).innerText()).toBe(operator);
+    expect(await done.locator("td").nth(2).innerText()).toMatch(/^Restored /);
+    expect(await done.locator("time").getAttribute("datetime")).toMatch(/^\d{4}-\d\d-\d\dT/);
+    await page.screenshot({ path: resolve(SHOTS, "browser-counter-notice-restored-case.png"), fullPage: true });
+    await waitForMail(requester, /restored after a counter-notice/);
+    await waitForMail(email, new RegExp(`The material of counter-notice ${counter.id}`));
+
+    // It has left the contested list.
+    await page.goto(`${ORIGIN}/console?state=contested&limit=100`);
+    expect(await page.locator(`tr[data-notice="${notice.id}"]`).count()).toBe(0);
+  });
+
+  it("goes from the 451 page to restoration by the window job", { timeout: 90_000 }, async () => {
+    const { CounterNotice, Notice } = await import("@takedown/core");
+    const { drain } = await import("../support/desk");
+    const { article, articleUrl, notice, counter, email, requester, closes } = await disputed("job");
 
     // The window's end, with automatic restoration on.
     withSettings({ PUBLIC_URL: ORIGIN, COUNTER_NOTICE_AUTO_RESTORE: "true" });
@@ -113,7 +181,10 @@ describe.skipIf(missing)("a counter-notice in a browser", () => {
     const restored = await page.goto(articleUrl);
     expect(restored?.status()).toBe(200);
     expect(await text("h1")).toBe(article.title);
-    await waitForMail(email, new RegExp(`The material of counter-notice ${counter!.id}`));
-    await waitForMail(requester, new RegExp(`The material of counter-notice ${counter!.id}`));
+    await waitForMail(email, new RegExp(`The material of counter-notice ${counter.id}`));
+    await waitForMail(requester, new RegExp(`The material of counter-notice ${counter.id}`));
+    expect((await Notice.get(notice.id)).events).toContainEqual(
+      expect.objectContaining({ type: "restored", by: "system", reason: expect.stringContaining(counter.id) }),
+    );
   });
 });

@@ -7,9 +7,11 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { resolve } from "node:path";
+import { Notice } from "@takedown/core";
 import { chromium, type Browser, type Page, type Response } from "playwright-core";
 import { it } from "vitest";
 import { freePort } from "../../packages/local/src/engines";
+import { awaitSignInLink } from "./console";
 import { withSettings } from "./settings";
 
 export const CHROMIUM = "/usr/lib/chromium/chromium-headless-shell";
@@ -68,4 +70,24 @@ export function actionsOn(page: () => Page) {
     },
     text: async (selector: string) => (await page().locator(selector).first().innerText()).replace(/\s+/g, " ").trim(),
   };
+}
+
+/** Signs `operator` in to the console as they would: the form, the link the server's dispatcher mails, its button. */
+export async function signIn(page: Page, operator: string): Promise<void> {
+  const { submit } = actionsOn(() => page);
+  await page.goto(`${ORIGIN}/console/sign-in`);
+  await page.fill("#email", operator);
+  await submit("button[type=submit]");
+  await page.goto(await awaitSignInLink(operator));
+  await submit("form[action='/console/sign-in/link'] button");
+}
+
+/** Waits until the server's dispatcher (every 500 ms) has applied what the last action on a notice queued. */
+export async function settled(id: string, done: (status: string) => boolean): Promise<Notice.Notice> {
+  for (let i = 0; i < 100; i++) {
+    const notice = await Notice.get(id);
+    if (done(notice.status) && !notice.effectsPending && !Object.keys(notice.outbox).length) return notice;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Notice ${id} did not settle`);
 }

@@ -50,6 +50,16 @@ export async function ownLink(mails: Mail[]): Promise<string | undefined> {
   return undefined;
 }
 
+/** The sign-in link this test asked for, once a running server's dispatcher has mailed it (see `ownLink`). */
+export async function awaitSignInLink(to: string): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const link = await ownLink(await signInMails(to));
+    if (link) return link;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`No sign-in link reached ${to}`);
+}
+
 /** Asks for a link, runs the dispatcher once, and returns the link mailed to `email`. */
 export async function mailedLink(email: string, headers: Record<string, string> = {}): Promise<string> {
   const asked = await form(Paths.routes.signIn, { email }, headers);
