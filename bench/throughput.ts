@@ -12,7 +12,6 @@ import { fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { serve as listen } from "@hono/node-server";
 import { Table } from "@takedown/core";
 import { app } from "@takedown/web";
@@ -71,9 +70,10 @@ export async function throughput(rounds: number, ms: number): Promise<Section> {
     const key = await newKey();
     // The item raw PutItems write: a notice as filing stores it.
     const sample = await fileKeyed({ urls: [originalUrl(story)] }, key)();
-    const { Item: notice } = await dynamo().send(
-      new GetCommand({ TableName: Table.name(), Key: Table.key.notice(sample.id) }),
-    );
+    const { Item: notice } = await dynamo().send("GetItem", {
+      TableName: Table.name(),
+      Key: Table.key.notice(sample.id),
+    });
     const filing = {
       url: `${base}/api/v1/takedowns`,
       method: "POST",
@@ -87,15 +87,16 @@ export async function throughput(rounds: number, ms: number): Promise<Section> {
         await load(filing),
         await raw(
           () =>
-            dynamo().send(
-              new PutCommand({ TableName: Table.name(), Item: { ...notice, ...Table.key.notice(randomUUID()) } }),
-            ),
+            dynamo().send("PutItem", {
+              TableName: Table.name(),
+              Item: { ...notice, ...Table.key.notice(randomUUID()) },
+            }),
           ms,
         ),
       ]);
       pairs.views.push([
         await load(page),
-        await raw(() => dynamo().send(new GetCommand({ TableName: Table.name(), Key: Table.key.article(id) })), ms),
+        await raw(() => dynamo().send("GetItem", { TableName: Table.name(), Key: Table.key.article(id) }), ms),
       ]);
     }
     const row = (figure: string, baseline: string, measured: [number, number][], target: number): Row => ({
