@@ -31,7 +31,8 @@ import type {
   UpdateCommandInput,
   UpdateCommandOutput,
 } from "@aws-sdk/lib-dynamodb";
-import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { marshall, type NativeAttributeValue, unmarshall } from "@aws-sdk/util-dynamodb";
 import { clientOf, LOCAL_CREDENTIALS } from "./client";
 import { type Credentials, sign } from "./sigv4";
 
@@ -57,7 +58,7 @@ export type Input<O extends Operation> = Omit<Operations[O][0], Legacy>;
 export type Output<O extends Operation> = Omit<Operations[O][1], "$metadata" | "ItemCollectionMetrics">;
 
 /** One call as the caller made it; an interceptor may read or change its input. */
-export type Call = { operation: Operation; input: Record<string, any> };
+export type Call = { operation: Operation; input: Record<string, unknown> };
 /** Runs around a call: `send` goes on with it (and answers its output), or the interceptor answers or throws instead. */
 export type Interceptor = (call: Call, send: () => Promise<unknown>) => Promise<unknown>;
 
@@ -129,7 +130,7 @@ export function backoff(kind: "throttling" | "transient", retry: number, random 
 export class RetryBudget {
   private left = 500;
 
-  /** Spends what a retry of this kind costs; false when too little is left. */
+  /** Spends what a retry of this kind costs, and answers it; undefined when too little is left. */
   spend(kind: "throttling" | "transient"): number | undefined {
     const cost = kind === "throttling" ? 5 : 14;
     if (this.left < cost) return undefined;
@@ -145,15 +146,20 @@ export class RetryBudget {
 
 // What lib-dynamodb converts, wherever it appears in the eight operations' inputs and outputs.
 const MAPS = ["Key", "Item", "Attributes", "ExpressionAttributeValues", "ExclusiveStartKey", "LastEvaluatedKey"];
+const REQUESTS = ["RequestItems", "UnprocessedItems", "UnprocessedKeys"];
 
-type Values = Record<string, any>;
-type Requests = Record<string, Values[] | { Keys?: Values[] }>;
+type Values = Record<string, unknown>;
+type Convert = (map: Values) => Values;
+type WriteRequest = { PutRequest?: { Item: Values }; DeleteRequest?: { Key: Values } };
+type Requests = Record<string, WriteRequest[] | { Keys?: Values[] }>;
 
-const toWire = (value: Values) => marshall(value, { removeUndefinedValues: true });
+const toWire: Convert = (value) =>
+  marshall(value as Record<string, NativeAttributeValue>, { removeUndefinedValues: true });
+const fromWire: Convert = (map) => unmarshall(map as Record<string, AttributeValue>);
 
 // Binary values travel as base64 in the JSON protocol, and come back as Uint8Array as the SDK gives them.
 function base64Binary(this: unknown, key: string, value: unknown) {
-  const original = (this as Record<string, unknown>)[key];
+  const original = (this as Values)[key];
   if (ArrayBuffer.isView(original))
     return Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString("base64");
   if (original instanceof ArrayBuffer) return Buffer.from(original).toString("base64");
@@ -170,17 +176,16 @@ function binaryFrom(key: string, value: unknown) {
 }
 
 /** An answer's JSON; only an answer that may hold binary values pays for looking at each value. */
-const parse = (body: string) => (/"BS?":/.test(body) ? JSON.parse(body, binaryFrom) : JSON.parse(body));
+const parse = (body: string): Values => (/"BS?":/.test(body) ? JSON.parse(body, binaryFrom) : JSON.parse(body));
 
 /** Each map of values in a message converted by `convert`: the batch operations' per-table lists included. */
-function convertMessage(message: Values, convert: (map: Values) => Values): Values {
+function convertMessage(message: Values, convert: Convert): Values {
   const result: Values = { ...message };
-  for (const name of MAPS) if (result[name]) result[name] = convert(result[name]);
-  if (result.Items) result.Items = result.Items.map(convert);
-  if (result.Responses) result.Responses = mapTables(result.Responses, (items: Values[]) => items.map(convert));
-  for (const name of ["RequestItems", "UnprocessedItems", "UnprocessedKeys"]) {
-    if (result[name]) result[name] = convertRequests(result[name], convert);
-  }
+  for (const name of MAPS) if (result[name]) result[name] = convert(result[name] as Values);
+  if (result.Items) result.Items = (result.Items as Values[]).map(convert);
+  if (result.Responses)
+    result.Responses = mapTables(result.Responses as Record<string, Values[]>, (items) => items.map(convert));
+  for (const name of REQUESTS) if (result[name]) result[name] = convertRequests(result[name] as Requests, convert);
   return result;
 }
 
@@ -188,13 +193,13 @@ const mapTables = <T, U>(tables: Record<string, T>, convert: (value: T) => U): R
   Object.fromEntries(Object.entries(tables).map(([table, value]) => [table, convert(value)]));
 
 /** BatchWriteItem's puts and deletes, or BatchGetItem's keys, per table. */
-function convertRequests(requests: Requests, convert: (map: Values) => Values): Requests {
+function convertRequests(requests: Requests, convert: Convert): Requests {
   return mapTables(requests, (requests) =>
     Array.isArray(requests)
-      ? requests.map((request) =>
-          request.PutRequest
-            ? { PutRequest: { ...request.PutRequest, Item: convert(request.PutRequest.Item) } }
-            : { DeleteRequest: { ...request.DeleteRequest, Key: convert(request.DeleteRequest.Key) } },
+      ? requests.map(({ PutRequest, DeleteRequest }) =>
+          PutRequest
+            ? { PutRequest: { ...PutRequest, Item: convert(PutRequest.Item) } }
+            : { DeleteRequest: { ...DeleteRequest, Key: convert(DeleteRequest!.Key) } },
         )
       : { ...requests, ...(requests.Keys ? { Keys: requests.Keys.map(convert) } : {}) },
   );
@@ -286,7 +291,7 @@ export class DynamoDB {
     );
     const answer = await this.post(headers, body);
     if (answer.status !== 200) throw failure(answer);
-    return convertMessage(parse(answer.body), (map) => unmarshall(map));
+    return convertMessage(parse(answer.body), fromWire);
   }
 
   private post(headers: Record<string, string>, body: string): Promise<Answer> {
