@@ -50,7 +50,7 @@ export function sign(
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const signed = canonical.map(([name]) => name).join(";");
   const canonicalRequest = [
-    request.method.toUpperCase(),
+    request.method,
     request.path,
     "",
     ...canonical.map(([name, value]) => `${name}:${value}`),
