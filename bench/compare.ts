@@ -5,7 +5,7 @@
  * change can show it made cold start no worse (docs/performance.md).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -21,7 +21,14 @@ const git = (...args: string[]) => execFileSync("git", ["-C", root, ...args], { 
 
 try {
   git("worktree", "add", "--detach", checkout, ref);
-  symlinkSync(join(root, "node_modules"), join(checkout, "node_modules"));
+  // The working tree's packages from npm, but the other commit's own workspace packages: a link to the
+  // whole node_modules would resolve @takedown/core (a link to ../../packages/core) to the working tree's.
+  const modules = join(checkout, "node_modules");
+  mkdirSync(join(modules, "@takedown"), { recursive: true });
+  for (const entry of readdirSync(join(root, "node_modules")).filter((entry) => entry !== "@takedown"))
+    symlinkSync(join(root, "node_modules", entry), join(modules, entry));
+  for (const workspace of readdirSync(join(checkout, "packages")))
+    symlinkSync(join(checkout, "packages", workspace), join(modules, "@takedown", workspace));
   // The other commit's own bundler, so its bundle is what that commit would have deployed.
   const theirs: typeof import("../packages/functions/bundle") = await import(
     pathToFileURL(join(checkout, "packages/functions/bundle.ts")).href

@@ -3,7 +3,6 @@
  * units per operation, mails, requests) and measured (durations), at the
  * prices in bench/prices.ts.
  */
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { Table } from "@takedown/core";
 import { dynamo } from "../packages/core/src/aws/dynamo";
 import { itemSize } from "../packages/core/src/store";
@@ -37,13 +36,11 @@ async function articleBytes(bodyChars: number): Promise<{ table: number; gsi1: n
     body: "x".repeat(bodyChars),
   };
   await ingest(story);
-  const { Item } = await dynamo().send(
-    new GetCommand({
-      TableName: Table.name(),
-      Key: Table.key.article(articleId(originalUrl(story))),
-      ConsistentRead: true,
-    }),
-  );
+  const { Item } = await dynamo().send("GetItem", {
+    TableName: Table.name(),
+    Key: Table.key.article(articleId(originalUrl(story))),
+    ConsistentRead: true,
+  });
   const projection = Table.definition.globalIndexes.gsi1.projection as readonly string[];
   const projected = Object.fromEntries(
     Object.entries(Item!).filter(([name]) => ["pk", "sk", "gsi1pk", "gsi1sk", ...projection].includes(name)),

@@ -1,6 +1,6 @@
 /**
  * Counts what the app asks of DynamoDB: calls by command, and the capacity
- * units DynamoDB would bill, through a middleware on the shared client. Each
+ * units DynamoDB would bill, through an interceptor on the shared client. Each
  * call is sent with `ReturnConsumedCapacity: "TOTAL"` and the units it
  * returns are summed (dynalite computes them the way DynamoDB bills the
  * table: 1 WCU per KB written, the larger of the old and new item; 1 RCU per
@@ -69,9 +69,9 @@ export function install(): () => void {
     const keys = counting ? writtenKeys(call) : [];
     const before = await snapshot(keys);
     try {
-      const output = (await send()) as { output?: { ConsumedCapacity?: Consumed } };
+      const output = (await send()) as { ConsumedCapacity?: Consumed };
       if (counting) {
-        add(counting.tally, call.command, unitsOf(output.output?.ConsumedCapacity));
+        add(counting.tally, call.command, unitsOf(output.ConsumedCapacity));
         const after = await snapshot(keys);
         for (const key of keys)
           addIndexUnits(counting.tally, indexUnits(before.get(keyText(key)), after.get(keyText(key))));

@@ -3,7 +3,6 @@
  * `Article.ingest` writes them (`checkShape` compares with a real ingest),
  * for when the bench needs many articles and is not measuring ingest.
  */
-import { BatchWriteCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { Article, Table, Url } from "@takedown/core";
 import { dynamo } from "../packages/core/src/aws/dynamo";
 import { chunk, mapLimit } from "../packages/core/src/batch";
@@ -42,7 +41,7 @@ export async function seed(stories: Story[], onProgress?: (done: number) => void
   await mapLimit(chunk(stories, 25), 8, async (batch) => {
     let pending = batch.map((story) => ({ PutRequest: { Item: articleItem(story, now) } }));
     while (pending.length) {
-      const result = await dynamo().send(new BatchWriteCommand({ RequestItems: { [Table.name()]: pending } }));
+      const result = await dynamo().send("BatchWriteItem", { RequestItems: { [Table.name()]: pending } });
       pending = (result.UnprocessedItems?.[Table.name()] ?? []) as typeof pending;
     }
     done += batch.length;
@@ -54,9 +53,11 @@ export async function seed(stories: Story[], onProgress?: (done: number) => void
 export async function checkShape(): Promise<void> {
   const story: Story = { source: `shape-${process.pid}.example`, author: "Shape Writer", i: 0 };
   const { id } = await ingest(story);
-  const { Item } = await dynamo().send(
-    new GetCommand({ TableName: Table.name(), Key: Table.key.article(id), ConsistentRead: true }),
-  );
+  const { Item } = await dynamo().send("GetItem", {
+    TableName: Table.name(),
+    Key: Table.key.article(id),
+    ConsistentRead: true,
+  });
   const seeded = articleItem(story, String(Item!.ingestedAt));
   const names = (item: Record<string, unknown>) => Object.keys(item).sort().join(",");
   const keys = (item: Record<string, unknown>) =>

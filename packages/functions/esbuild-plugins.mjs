@@ -6,11 +6,14 @@ import { fileURLToPath } from "node:url";
 import { buildAssets } from "../web/browser/build.mjs";
 
 /**
- * On Lambda the role's credentials are in the environment. The SDK's default
- * chain (profiles, SSO, process, IMDS, web identity, and the STS and SSO
- * clients they need) is a fifth of the site's bundle and is never used there,
- * so the bundles get the environment provider in its place. Code run with
- * Node directly (npm start, the CLIs, the tests) keeps the whole chain.
+ * The SDK clients still bundled (SES and CloudFront, in the jobs only; the
+ * DynamoDB client is our own, aws/dynamo.ts) import the SDK's default
+ * credential chain (profiles, SSO, process, IMDS, web identity, and the STS
+ * and SSO clients they need), a large part of a job's bundle that Lambda
+ * never runs: the configuration hands every client the environment's
+ * credentials. The bundles get the environment provider in its place. Code
+ * run with Node directly (npm start, the CLIs, the tests) keeps the whole
+ * chain.
  */
 const credentialsFromEnvironment = {
   name: "credentials-from-environment",

@@ -1,6 +1,6 @@
 /**
  * DynamoDB throttling, failing, and losing answers to writes that landed,
- * injected into the shared client under the real SDK retries: every request
+ * injected into the shared client under its real retries: every request
  * either succeeds once or answers 503 with Retry-After and leaves nothing
  * half done, and sending it again doubles nothing.
  */
@@ -67,7 +67,7 @@ describe("filing while DynamoDB fails", () => {
     },
   );
 
-  it("rides out a short throttle inside the SDK's retries", async () => {
+  it("rides out a short throttle inside the client's retries", async () => {
     const { articles } = await ingestSource(1);
     const before = await noticeCount();
     const fault = inject({ when: writesTo("NOTICE#"), effect: { error: throttled }, retried: true, times: 1 });
@@ -148,7 +148,7 @@ describe("deciding while DynamoDB fails", () => {
     expect(await outcome(notice.id)).toEqual(approvedOnce(input.requester.email));
   });
 
-  it("a decision whose write landed but whose answer was lost succeeds once under the SDK's retry", async () => {
+  it("a decision whose write landed but whose answer was lost succeeds once under the client's retry", async () => {
     const { notice, input } = await confirmedNotice();
     const fault = inject({
       when: (c, i) => writesTo("NOTICE#")(c, i) && i.includes("decided"),
@@ -164,7 +164,7 @@ describe("deciding while DynamoDB fails", () => {
     expect(await outcome(notice.id)).toEqual(approvedOnce(input.requester.email));
   });
 
-  it("a lost answer after the SDK gave up is a 503; the whole decision stands and a retry is told it is done", async () => {
+  it("a lost answer after the client gave up is a 503; the whole decision stands and a retry is told it is done", async () => {
     const { notice, input } = await confirmedNotice();
     inject({
       when: (c, i) => writesTo("NOTICE#")(c, i) && i.includes("decided"),

@@ -1,7 +1,8 @@
 /**
- * Faults injected into the real AWS SDK clients through their middleware
- * stacks: the code under test, the SDK's own retries and the engines all run
- * as in production; only the chosen calls fail, hang or lose their answer.
+ * Faults injected into the real AWS clients: the DynamoDB client through its
+ * interceptors, the SES client through the SDK's middleware stack. The code
+ * under test, the clients' own retries and the engines all run as in
+ * production; only the chosen calls fail, hang or lose their answer.
  */
 import { dynamo } from "@takedown/core/aws/dynamo";
 import { ses } from "@takedown/core/aws/ses";
@@ -22,55 +23,82 @@ type Fault = {
     | { alter: (output: any) => void };
   /** Let the call reach the engine first, then fail: a write that landed with its answer lost. */
   after?: boolean;
-  /** Inside the SDK's retry loop (it retries what it may), or outside it (its retries ran out). */
+  /** Inside the client's retry loop (it retries what it may), or outside it (its retries ran out). */
   retried?: boolean;
   times?: number;
 };
+
+type Injected = { hits: () => number; hung: Promise<void>; remove: () => void };
+
+/** Applies `fault` to the calls it chooses; `install` hooks `run` into a client and answers how to take it out. */
+function inject(
+  fault: Fault,
+  install: (
+    run: <R>(command: string, input: unknown, send: () => Promise<R>, output: (result: R) => any) => Promise<R>,
+  ) => () => void,
+): Injected {
+  let hits = 0;
+  let hung: () => void = () => {};
+  const hang = new Promise<void>((resolve) => (hung = resolve));
+  const remove = install(async (command, input, send, output) => {
+    const applies = hits < (fault.times ?? Infinity) && fault.when(command, JSON.stringify(input));
+    if (!applies) return send();
+    hits++;
+    const { effect } = fault;
+    if (typeof effect === "object" && "hold" in effect) {
+      await effect.hold;
+      return send();
+    }
+    if (typeof effect === "object" && ("notify" in effect || "alter" in effect)) {
+      const result = await send();
+      if ("notify" in effect) effect.notify();
+      else effect.alter(output(result));
+      return result;
+    }
+    if (fault.after) await send();
+    if (effect === "hang") {
+      hung();
+      return new Promise(() => {});
+    }
+    throw effect.error();
+  });
+  return {
+    hits: () => hits,
+    /** Resolves once a `hang` fault has stopped a call. */
+    hung: hang,
+    remove,
+  };
+}
 
 let counter = 0;
 
 type Stack = { add: (middleware: any, options: object) => void; remove: (name: string) => boolean };
 
-function install(client: { middlewareStack: Stack }, fault: Fault) {
-  const name = `fault-${++counter}`;
-  let hits = 0;
-  let hung: () => void = () => {};
-  const hang = new Promise<void>((resolve) => (hung = resolve));
-  client.middlewareStack.add(
-    (next: any, context: any) => async (args: any) => {
-      const applies = hits < (fault.times ?? Infinity) && fault.when(context.commandName, JSON.stringify(args.input));
-      if (!applies) return next(args);
-      hits++;
-      const { effect } = fault;
-      if (typeof effect === "object" && "hold" in effect) {
-        await effect.hold;
-        return next(args);
-      }
-      if (typeof effect === "object" && ("notify" in effect || "alter" in effect)) {
-        const result = await next(args);
-        if ("notify" in effect) effect.notify();
-        else effect.alter(result.output);
-        return result;
-      }
-      if (fault.after) await next(args);
-      if (effect === "hang") {
-        hung();
-        return new Promise(() => {});
-      }
-      throw effect.error();
-    },
-    fault.retried ? { step: "finalizeRequest", priority: "low", name } : { step: "initialize", priority: "high", name },
+export const intoDynamo = (fault: Fault) =>
+  inject(fault, (run) =>
+    dynamo().intercept((call, send) => run(`${call.operation}Command`, call.input, send, (output) => output), {
+      retried: fault.retried,
+    }),
   );
-  return {
-    hits: () => hits,
-    /** Resolves once a `hang` fault has stopped a call. */
-    hung: hang,
-    remove: () => client.middlewareStack.remove(name),
-  };
-}
 
-export const intoDynamo = (fault: Fault) => install(dynamo(), fault);
-export const intoSes = (fault: Fault) => install(ses(), fault);
+export const intoSes = (fault: Fault) =>
+  inject(fault, (run) => {
+    const name = `fault-${++counter}`;
+    const stack: Stack = ses().middlewareStack;
+    stack.add(
+      (next: any, context: any) => (args: any) =>
+        run(
+          context.commandName,
+          args.input,
+          () => next(args),
+          (result: any) => result.output,
+        ),
+      fault.retried
+        ? { step: "finalizeRequest", priority: "low", name }
+        : { step: "initialize", priority: "high", name },
+    );
+    return () => void stack.remove(name);
+  });
 
 function awsError(name: string, status: number, fault: "client" | "server", message: string) {
   return () => Object.assign(new Error(message), { name, $fault: fault, $metadata: { httpStatusCode: status } });

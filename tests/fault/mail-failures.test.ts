@@ -7,7 +7,6 @@
  * what it could not finish; the sweep pages through everything due at the
  * account's SES rate.
  */
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { Bounce, config, Dispatch, Links, Notice, Table } from "@takedown/core";
 import { dynamo } from "@takedown/core/aws/dynamo";
 import { app } from "@takedown/web";
@@ -183,14 +182,12 @@ describe("the stream's signal", () => {
     const { notice } = await confirmedNotice();
     const batch = await streamBatch(config().dynamoEndpoint!, config().tableName, [Table.key.notice(notice.id)]);
     // Another worker (or one that died) took the notice after this record was written.
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: Table.key.notice(notice.id),
-        UpdateExpression: "SET lease = :until, holder = :other",
-        ExpressionAttributeValues: { ":until": Date.now() + 60_000, ":other": "another-worker" },
-      }),
-    );
+    await dynamo().send("UpdateItem", {
+      TableName: Table.name(),
+      Key: Table.key.notice(notice.id),
+      UpdateExpression: "SET lease = :until, holder = :other",
+      ExpressionAttributeValues: { ":until": Date.now() + 60_000, ":other": "another-worker" },
+    });
     expect(await dispatch(batch)).toEqual({
       batchItemFailures: [{ itemIdentifier: batch.Records[0]!.dynamodb!.SequenceNumber }],
     });

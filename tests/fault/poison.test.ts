@@ -5,7 +5,6 @@
  * nobody foresaw) is backed off, then parked as dead, operators are told, and
  * an operator can put it back.
  */
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { Abuse, Dispatch, Notice, Table } from "@takedown/core";
 import { dynamo } from "@takedown/core/aws/dynamo";
 import { describe, expect, it } from "vitest";
@@ -37,14 +36,12 @@ async function poisonNotice(): Promise<string> {
 }
 
 async function setArticleId(id: string, articleId: string) {
-  await dynamo().send(
-    new UpdateCommand({
-      TableName: Table.name(),
-      Key: Table.key.notice(id),
-      UpdateExpression: "SET urls[0].articleId = :id",
-      ExpressionAttributeValues: { ":id": articleId },
-    }),
-  );
+  await dynamo().send("UpdateItem", {
+    TableName: Table.name(),
+    Key: Table.key.notice(id),
+    UpdateExpression: "SET urls[0].articleId = :id",
+    ExpressionAttributeValues: { ":id": articleId },
+  });
 }
 
 describe("a poison notice", () => {

@@ -4,7 +4,6 @@
  * the dispatcher with stream batches of items read back from the table, and
  * the sweep, the digest and the feed poll with EventBridge's scheduled event.
  */
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { config, Source, Table } from "@takedown/core";
 import { dynamo } from "@takedown/core/aws/dynamo";
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
@@ -275,12 +274,10 @@ describe("the feed poll on its schedule", () => {
 
 /** Marks a notice as held by a worker until `until` (epoch ms), as a claim does. */
 async function putLease(id: string, until: number) {
-  await dynamo().send(
-    new UpdateCommand({
-      TableName: config().tableName,
-      Key: Table.key.notice(id),
-      UpdateExpression: "SET lease = :until",
-      ExpressionAttributeValues: { ":until": until },
-    }),
-  );
+  await dynamo().send("UpdateItem", {
+    TableName: config().tableName,
+    Key: Table.key.notice(id),
+    UpdateExpression: "SET lease = :until",
+    ExpressionAttributeValues: { ":until": until },
+  });
 }

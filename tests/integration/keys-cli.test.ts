@@ -3,6 +3,11 @@
  * works once, `list` shows what operators need, `revoke` shuts the key out.
  */
 import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { run } from "../../packages/local/src/keys";
@@ -102,5 +107,39 @@ describe("npm run keys", () => {
     expect(stdout).toMatch(/Created API key \S+ "Script" for a@b\.example, with articles:write\./);
     expect(stdout).toMatch(/^ {2}tdk_\S+$/m);
     expect((await keys("list")).out).toContain("Script");
+  });
+
+  it("with --aws signs as the AWS CLI would (environment first, else a profile), and locally with the placeholder", async () => {
+    // A stand-in for DynamoDB on AWS that records who signed: an empty table.
+    const signers: string[] = [];
+    const server = createServer((request, response) => {
+      signers.push(/Credential=(\w+)\//.exec(request.headers.authorization ?? "")?.[1] ?? "none");
+      request.resume().on("end", () => response.end("{}"));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const folder = mkdtempSync(join(tmpdir(), "aws-profile-"));
+    writeFileSync(join(folder, "credentials"), "[desk]\naws_access_key_id = AKIAPROFILE\naws_secret_access_key = s\n");
+    writeFileSync(join(folder, "config"), "");
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DYNAMODB_ENDPOINT: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      AWS_SHARED_CREDENTIALS_FILE: join(folder, "credentials"),
+      AWS_CONFIG_FILE: join(folder, "config"),
+      AWS_PROFILE: "desk",
+      AWS_EC2_METADATA_DISABLED: "true",
+    };
+    for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]) delete env[name];
+    const keysList = (...flags: string[]) =>
+      promisify(execFile)("npm", ["run", "--silent", "keys", "--", "list", ...flags], { env });
+    try {
+      await keysList("--aws");
+      await keysList();
+      await promisify(execFile)("npm", ["run", "--silent", "keys", "--", "list", "--aws"], {
+        env: { ...env, AWS_ACCESS_KEY_ID: "AKIAENVIRONMENT", AWS_SECRET_ACCESS_KEY: "s" },
+      });
+    } finally {
+      server.close();
+    }
+    expect(signers).toEqual(["AKIAPROFILE", "local", "AKIAENVIRONMENT"]);
   });
 });

@@ -4,7 +4,6 @@
  * run the dispatcher until nothing is due, and read the table and the SES
  * mailbox afterwards.
  */
-import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { Dispatch, Links, Notice, Table } from "@takedown/core";
 import { dynamo } from "@takedown/core/aws/dynamo";
 import { app } from "@takedown/web";
@@ -70,15 +69,13 @@ export async function itemsOf(type: string): Promise<Record<string, unknown>[]> 
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await dynamo().send(
-      new ScanCommand({
-        TableName: Table.name(),
-        FilterExpression: "#type = :type",
-        ExpressionAttributeNames: { "#type": "type" },
-        ExpressionAttributeValues: { ":type": type },
-        ExclusiveStartKey: start,
-      }),
-    );
+    const page = await dynamo().send("Scan", {
+      TableName: Table.name(),
+      FilterExpression: "#type = :type",
+      ExpressionAttributeNames: { "#type": "type" },
+      ExpressionAttributeValues: { ":type": type },
+      ExclusiveStartKey: start,
+    });
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);

@@ -1,25 +1,19 @@
 /**
- * Watches the DynamoDB calls the app makes, through a middleware on the
+ * Watches the DynamoDB calls the app makes, through an interceptor on the
  * shared client: to count round trips, to see how many run at once, or to
  * hold or fail one call.
  */
 import { dynamo } from "../../packages/core/src/aws/dynamo";
 
+/**
+ * `command` is the operation named as the SDK's commands are
+ * (`UpdateItemCommand`), as tests/fault/inject.ts names the SES client's too.
+ */
 export type Call = { command: string; input: Record<string, any> };
-
-let counter = 0;
 
 /** Wraps every call in `around` until the returned function is called. */
 export function intercept(around: (call: Call, send: () => Promise<unknown>) => Promise<unknown>): () => void {
-  const name = `test-intercept-${++counter}`;
-  dynamo().middlewareStack.add(
-    (next, context) => (args) => {
-      const call = { command: context.commandName as string, input: args.input as Record<string, any> };
-      return around(call, () => next(args)) as ReturnType<typeof next>;
-    },
-    { step: "initialize", name },
-  );
-  return () => void dynamo().middlewareStack.remove(name);
+  return dynamo().intercept(({ operation, input }, send) => around({ command: `${operation}Command`, input }, send));
 }
 
 /** Runs `hook` before every call (it may wait, or throw to fail the call). */

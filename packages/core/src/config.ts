@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Resource } from "sst/resource";
 import * as z from "zod/mini";
+import type { Credentials } from "./aws/sigv4";
 import { fromAddress } from "./sender";
 
 /**
@@ -132,8 +133,13 @@ export type Config = {
    * try it out at once), and the holidays that do not count.
    */
   counterNotice: { businessDays: number; holidays: Set<string>; autoRestore: boolean };
-  /** The environment holds AWS credentials (AWS_ACCESS_KEY_ID) for the SDK to sign with. */
-  credentialsInEnv: boolean;
+  /**
+   * What the AWS clients sign with: the environment's (AWS_ACCESS_KEY_ID…, as
+   * Lambda gives them), or a provider the entry point passes (the commands
+   * with --aws pass the SDK's chain: profiles, SSO). Absent, the local
+   * stand-ins get a placeholder (aws/client.ts).
+   */
+  credentials?: () => Promise<Credentials>;
   /** A rule that blocks future articles starts only once a second operator confirms it (Notice.confirmRule). */
   futureRulesNeedSecondApproval: boolean;
 };
@@ -197,9 +203,17 @@ export function load(env: Record<string, string | undefined>): Config {
       ),
       autoRestore: parsed.COUNTER_NOTICE_AUTO_RESTORE,
     },
-    credentialsInEnv: Boolean(env.AWS_ACCESS_KEY_ID),
+    ...(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? { credentials: fixedCredentials(env.AWS_ACCESS_KEY_ID, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN) }
+      : {}),
     futureRulesNeedSecondApproval: parsed.FUTURE_RULES_NEED_SECOND_APPROVAL,
   };
+}
+
+// A provider rather than the keys themselves, so that a configuration logged or compared never shows them.
+function fixedCredentials(accessKeyId: string, secretAccessKey: string, sessionToken: string | undefined) {
+  const credentials: Credentials = { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+  return async () => credentials;
 }
 
 /** What the stacks may link to a function, under the names they give it; each function gets only what it reads. */

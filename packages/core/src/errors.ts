@@ -49,7 +49,7 @@ const UNAVAILABLE = new Set([
 const NETWORK = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EAI_AGAIN"]);
 
 /**
- * AWS said "not now" (throttled, failing, out of reach) and the SDK's own
+ * AWS said "not now" (throttled, failing, out of reach) and the client's own
  * retries ran out. Every write the domain makes is conditional or
  * idempotent, so the caller may safely try the whole request again later.
  */

@@ -497,7 +497,7 @@ async function store(
     throw new DomainError("validation_failed", message, { issues: [{ path: "urls", message }] });
   }
   // The id is new, so only our own first attempt can hold it: a refused
-  // condition means the SDK retried a put whose answer was lost. The notice
+  // condition means the client retried a put whose answer was lost. The notice
   // is stored once.
   await entity.put(entity.key(notice.id), notice, { index, condition: when.new() });
   Metrics.count("NoticesFiled");
@@ -566,7 +566,7 @@ async function write(
   if (updated) return updated;
   const row = await entity.getRow(entity.key(id), { consistent: true });
   if (!row) throw new DomainError("not_found", "There is no such notice.");
-  // The SDK retries a write whose answer was lost; when the first attempt
+  // The client retries a write whose answer was lost; when the first attempt
   // landed, the retry fails its condition, yet the transition is ours.
   if (row.meta.writeId === writeId) return row.value;
   throw refusal(row.value, event.type);

@@ -10,16 +10,6 @@
  * transactions, no TTL (callers that read expiring items filter on
  * `when.unexpired`). docs/data-model.md ("The storage layer").
  */
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
 import * as z from "zod/mini";
 import { dynamo } from "./aws/dynamo";
 import * as Table from "./table";
@@ -216,9 +206,13 @@ export async function get(
 ) {
   const expression = new Expression();
   const project = projection(expression, fields);
-  const result = await dynamo().send(
-    new GetCommand({ TableName: Table.name(), Key: key, ConsistentRead: consistent, ...project, ...expression.maps() }),
-  );
+  const result = await dynamo().send("GetItem", {
+    TableName: Table.name(),
+    Key: key,
+    ConsistentRead: consistent,
+    ...project,
+    ...expression.maps(),
+  });
   return result.Item;
 }
 
@@ -237,9 +231,9 @@ export async function getMany(keys: Key[], { consistent = false }: { consistent?
   const found: Item[] = [];
   await mapLimit(chunk(unique, 100), 4, (batch) =>
     untilProcessed(batch, async (Keys) => {
-      const result = await dynamo().send(
-        new BatchGetCommand({ RequestItems: { [Table.name()]: { Keys, ConsistentRead: consistent } } }),
-      );
+      const result = await dynamo().send("BatchGetItem", {
+        RequestItems: { [Table.name()]: { Keys, ConsistentRead: consistent } },
+      });
       found.push(...(result.Responses?.[Table.name()] ?? []));
       return (result.UnprocessedKeys?.[Table.name()]?.Keys as Key[] | undefined) ?? [];
     }),
@@ -250,7 +244,7 @@ export async function getMany(keys: Key[], { consistent = false }: { consistent?
 /** False when `condition` did not hold. */
 export async function put(item: Item & Key, { condition }: { condition?: Condition } = {}): Promise<boolean> {
   const done = await unlessRefused(
-    dynamo().send(new PutCommand({ TableName: Table.name(), Item: item, ...conditionOf(condition) })),
+    dynamo().send("PutItem", { TableName: Table.name(), Item: item, ...conditionOf(condition) }),
   );
   return done !== undefined;
 }
@@ -261,7 +255,7 @@ type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Key
 async function writeMany(requests: WriteRequest[]): Promise<void> {
   await mapLimit(chunk(requests, 25), 4, (batch) =>
     untilProcessed(batch, async (pending) => {
-      const result = await dynamo().send(new BatchWriteCommand({ RequestItems: { [Table.name()]: pending } }));
+      const result = await dynamo().send("BatchWriteItem", { RequestItems: { [Table.name()]: pending } });
       return (result.UnprocessedItems?.[Table.name()] as WriteRequest[] | undefined) ?? [];
     }),
   );
@@ -294,16 +288,14 @@ export async function update(
   { condition, returning }: { condition?: Condition; returning?: Returning } = {},
 ): Promise<Item | boolean | undefined> {
   const result = await unlessRefused(
-    dynamo().send(
-      new UpdateCommand({
-        TableName: Table.name(),
-        Key: key,
-        ...compile(plan, condition),
-        ...(returning
-          ? { ReturnValues: ({ new: "ALL_NEW", old: "ALL_OLD", updated: "UPDATED_NEW" } as const)[returning] }
-          : {}),
-      }),
-    ),
+    dynamo().send("UpdateItem", {
+      TableName: Table.name(),
+      Key: key,
+      ...compile(plan, condition),
+      ...(returning
+        ? { ReturnValues: ({ new: "ALL_NEW", old: "ALL_OLD", updated: "UPDATED_NEW" } as const)[returning] }
+        : {}),
+    }),
   );
   if (!returning) return result !== undefined;
   return result?.Attributes ?? undefined;
@@ -312,7 +304,7 @@ export async function update(
 /** False when `condition` did not hold. */
 export async function remove(key: Key, { condition }: { condition?: Condition } = {}): Promise<boolean> {
   const done = await unlessRefused(
-    dynamo().send(new DeleteCommand({ TableName: Table.name(), Key: key, ...conditionOf(condition) })),
+    dynamo().send("DeleteItem", { TableName: Table.name(), Key: key, ...conditionOf(condition) }),
   );
   return done !== undefined;
 }
@@ -374,7 +366,7 @@ function queryInput(query: Query, start?: Cursor) {
 
 /** One page of a query, and where the next starts. */
 export async function page(query: Query, start?: Cursor): Promise<{ items: Item[]; next?: Cursor }> {
-  const result = await dynamo().send(new QueryCommand(queryInput(query, start)));
+  const result = await dynamo().send("Query", queryInput(query, start));
   return { items: result.Items ?? [], ...(result.LastEvaluatedKey ? { next: result.LastEvaluatedKey } : {}) };
 }
 
@@ -401,15 +393,13 @@ export async function scanAll(filter: Condition, fields?: readonly string[]): Pr
   do {
     const expression = new Expression();
     const FilterExpression = expression.condition(filter);
-    const result = await dynamo().send(
-      new ScanCommand({
-        TableName: Table.name(),
-        FilterExpression,
-        ...projection(expression, fields),
-        ...expression.maps(),
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
+    const result = await dynamo().send("Scan", {
+      TableName: Table.name(),
+      FilterExpression,
+      ...projection(expression, fields),
+      ...expression.maps(),
+      ...(start ? { ExclusiveStartKey: start } : {}),
+    });
     items.push(...(result.Items ?? []));
     start = result.LastEvaluatedKey;
   } while (start);
@@ -421,7 +411,7 @@ export async function count(query: Omit<Query, "fields">): Promise<number> {
   let total = 0;
   let start: Cursor | undefined;
   do {
-    const result = await dynamo().send(new QueryCommand({ ...queryInput(query, start), Select: "COUNT" }));
+    const result = await dynamo().send("Query", { ...queryInput(query, start), Select: "COUNT" });
     total += result.Count ?? 0;
     start = result.LastEvaluatedKey;
   } while (start);

@@ -13,14 +13,23 @@ export type Output = { log: (line: string) => void; error: (line: string) => voi
 /** What a command gets: the options given, and the words after the command's name. */
 export type Given = { values: Record<string, string | boolean | string[] | undefined>; args: string[] };
 
-/** The command's settings: the local stack's table (and mailbox) unless told to use AWS (or run where SST linked one). */
+/**
+ * The command's settings: the local stack's table (and mailbox) unless told
+ * to use AWS (or run where SST linked one). On AWS from a laptop the
+ * credentials are wherever the AWS CLI finds them (a profile, SSO), so the
+ * SDK's whole provider chain is loaded, here only: the functions take theirs
+ * from the environment.
+ */
 function settings(env: NodeJS.ProcessEnv, aws: boolean): Config {
   const local = !aws && !env.SST_RESOURCE_App;
   const stack = {
     DYNAMODB_ENDPOINT: `http://127.0.0.1:${env.DYNAMODB_PORT ?? 8000}`,
     SES_ENDPOINT: `http://127.0.0.1:${env.SES_PORT ?? 8005}`,
   };
-  return Config.fromEnv(local ? { ...stack, ...env } : env);
+  const config = Config.fromEnv(local ? { ...stack, ...env } : env);
+  if (local || config.credentials) return config;
+  const chain = import("@aws-sdk/credential-provider-node").then(({ defaultProvider }) => defaultProvider());
+  return { ...config, credentials: async () => (await chain)() };
 }
 
 /** Which table the command acts on, for its errors. */

@@ -15,16 +15,17 @@ export function clientOf<Client>(create: (config: Config) => Client): () => Clie
   };
 }
 
+/** What the local stand-ins get signed with when there are no credentials: they accept any signature. */
+export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
+
 /**
- * Where a client talks to, and as whom. The local stand-ins accept any
- * signature; give the SDK something to sign with so that a machine without
- * AWS credentials can still talk to them.
+ * Where an SDK client talks to, and as whom: the configuration's credentials,
+ * the placeholder for a local stand-in, or else the SDK's own chain.
  */
 export function clientOptions(config: Config, endpoint: string | undefined) {
-  const local = endpoint && !config.credentialsInEnv;
   return {
     region: config.region,
     endpoint,
-    credentials: local ? { accessKeyId: "local", secretAccessKey: "local" } : undefined,
+    credentials: config.credentials ?? (endpoint ? LOCAL_CREDENTIALS : undefined),
   };
 }
