@@ -110,6 +110,19 @@ export function compose(
 }
 
 /**
+ * Spaces sends out to the account's SES rate (SES_MAX_SEND_RATE), across all
+ * the mail this worker sends at once (notices' and counter-notices'). Each
+ * caller takes the next free slot and waits for it.
+ */
+let nextSlot = 0;
+export async function paced(): Promise<void> {
+  const now = Date.now();
+  const slot = Math.max(now, nextSlot);
+  nextSlot = slot + 1000 / config().sesMaxSendRate;
+  if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
+}
+
+/**
  * Sends through SES, one message per recipient (no recipient sees another's
  * address), and returns their message ids. A failure part-way sends the
  * earlier ones again on retry: mail is at least once (docs/reliability.md).
