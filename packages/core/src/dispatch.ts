@@ -24,6 +24,7 @@ import type { Event } from "./moderation";
 import * as Notice from "./notice";
 import * as Outbox from "./outbox";
 import * as Present from "./present";
+import * as Search from "./search";
 import { signInMail } from "./render/sign-in";
 import * as Session from "./session";
 import * as Store from "./store";
@@ -213,6 +214,8 @@ export function release(notice: Notice.Notice, holder: string, run: Run, now: Da
       "holder",
       "previousHolder",
       ...(notice.dispatch ? ["dispatch"] : []),
+      // The run wrote the search terms filing left (Search): they are in place whatever else changed.
+      ...(notice.indexPending ? ["indexPending"] : []),
       ...(run.last ? [["outbox", run.last.id]] : []),
       ...run.dropped.map((id) => ["outbox", id]),
     ),
@@ -276,6 +279,9 @@ async function applyEffects(notice: Notice.Notice, now: Date): Promise<Event[]> 
 export async function deliver(id: string, now = new Date(), holder: string = randomUUID()): Promise<void> {
   const claimed = await claim(id, now, holder);
   if (!claimed) return;
+  if (claimed.notice.indexPending) {
+    await Search.write(Search.terms(claimed.notice).slice(Search.AT_FILING), id);
+  }
   const effects = claimed.notice.effectsPending ? await applyEffects(claimed.notice, now) : undefined;
   const { effectsPending, ...rest } = claimed.notice;
   const notice: Notice.Notice = effects ? { ...rest, events: [...rest.events, ...effects] } : claimed.notice;

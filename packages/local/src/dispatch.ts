@@ -6,9 +6,13 @@
  *   npm run dispatch -- list
  *   npm run dispatch -- retry <id>
  *   npm run dispatch -- backfill-queue
+ *   npm run dispatch -- backfill-search
  *
  * `backfill-queue`, once after deploying the operators' queue index, puts the
- * notices stored before it into the queue (it reads the whole table).
+ * notices stored before it into the queue; `backfill-search`, once after
+ * deploying the console's search, writes the search terms of the notices
+ * stored before it and records their approvals on their sources (the
+ * queue's "approved before" flag). Both read the whole table and may run again.
  * Like `npm run keys`, it uses the local stack's table unless given --aws (or
  * run inside `sst shell`). A retried notice or counter-notice is due at once: the sweep (or, on
  * AWS, the table's stream) takes it from there.
@@ -20,6 +24,7 @@ const USAGE = `Usage:
   npm run dispatch -- list
   npm run dispatch -- retry <id>
   npm run dispatch -- backfill-queue
+  npm run dispatch -- backfill-search
 Add --aws to use DynamoDB on AWS instead of the local stack.`;
 
 async function list(out: Output) {
@@ -53,6 +58,10 @@ export function run(argv: string[], out: Output = console): Promise<number> {
       list: () => list(out),
       retry: ({ args: [id] }) => retry(id, out),
       "backfill-queue": async () => out.log(`${await Notice.backfillQueue()} notices put in the operators' queue.`),
+      "backfill-search": async () => {
+        const { indexed, approved } = await Notice.backfillSearch();
+        out.log(`${indexed} notices made searchable; ${approved} approved ones recorded on their sources.`);
+      },
     },
   });
 }
