@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { run } from "../../packages/local/src/dispatch";
 import { page, signedIn } from "../support/console";
 import { approve, confirmedNotice, drain, OPERATORS } from "../support/desk";
-import { unique } from "../support/fixtures";
+import { counterNoticeInput } from "../support/fixtures";
 import { inbox } from "../support/mailbox";
 import { intoSes } from "./inject";
 
@@ -30,20 +30,10 @@ async function counterNotice() {
   const { notice, articles, input } = await confirmedNotice();
   expect((await approve(notice.id)).status).toBe(200);
   await drain();
-  const sender = `sam-${unique()}@publisher.example`;
-  const counter = await CounterNotice.fileWithKey(
-    {
-      article: Links.article(articles[0]!.id),
-      sender: { name: "Sam Editor", email: sender, address: "1 Quay Street", phone: "+1 555 0100" },
-      material: "The harbour story.",
-      evidence: "We published it first.",
-      mistake: true,
-      jurisdiction: true,
-      service: true,
-      signature: "Sam Editor",
-    },
-    { id: "k1", name: "Newsroom" },
-  );
+  const counter = await CounterNotice.fileWithKey(counterNoticeInput(Links.article(articles[0]!.id)), {
+    id: "k1",
+    name: "Newsroom",
+  });
   return { notice, counter, requester: input.requester.email };
 }
 

@@ -121,7 +121,7 @@ async function sendOne(
   }
   try {
     if (message.kind === "webhook") {
-      await Webhook.fanOut(notice, message, now);
+      await Webhook.fanOut(notice, message, now, context.reviewing);
       return { id, message };
     }
     await Mail.paced();
@@ -286,16 +286,17 @@ export async function deliver(id: string, now = new Date(), holder: string = ran
   const { effectsPending, ...rest } = claimed.notice;
   const notice: Notice.Notice = effects ? { ...rest, events: [...rest.events, ...effects] } : claimed.notice;
   const queued = Object.entries(notice.outbox ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-  // A status change of a notice no key filed has nobody to tell: it leaves the outbox with the
-  // release, unsent, instead of costing a write of its own.
-  const unheard = (message: Outbox.Message) => message.kind === "webhook" && !notice.filedWith;
-  const dropped = queued.filter(([, message]) => unheard(message)).map(([id]) => id);
-  const pending = queued.filter(([, message]) => !unheard(message));
   const context = await Mail.contextFor(
     notice,
-    pending.map(([, message]) => message.kind),
-    [...new Set(pending.flatMap(([, message]) => recipients(notice, message)))],
+    queued.map(([, message]) => message.kind),
+    [...new Set(queued.flatMap(([, message]) => recipients(notice, message)))],
   );
+  // A status change of a notice no key filed, while no review key subscribed, has nobody to tell:
+  // it leaves the outbox with the release, unsent, instead of costing a write of its own.
+  const unheard = (message: Outbox.Message) =>
+    message.kind === "webhook" && !notice.filedWith && !context.reviewing?.size;
+  const dropped = queued.filter(([, message]) => unheard(message)).map(([id]) => id);
+  const pending = queued.filter(([, message]) => !unheard(message));
   const failed: Outcome[] = [];
   let last: Outcome | undefined;
   for (const [index, entry] of pending.entries()) {

@@ -723,11 +723,13 @@ function opened(notice: Notice, action: LinkAction): Notice {
  */
 export async function confirmAnonymous(id: string, token: string, now = new Date()): Promise<Notice> {
   verifyLink(id, "confirm", token, now);
+  const to = Moderation.transitions.confirmed.to;
+  // From here on the notice is a case: review keys' endpoints hear of it (Webhook.fanOut).
   return transition(
     id,
     { type: "confirmed", at: now.toISOString(), by: "requester" },
-    Moderation.transitions.confirmed.to,
-    { outbox: reviewMail(now) },
+    to,
+    { outbox: [...reviewMail(now), Outbox.queueWebhook(to, now)] },
     now,
   );
 }
@@ -1030,7 +1032,9 @@ const operatorsMail = (kind: Moderation.MailKind, now: Date) =>
  * One step on a notice that reads it first: the reducer says whether the
  * step fits the notice as read and what it leads to; the write holds only if
  * the status is still the one read (and `condition`). A change of status
- * queues its webhook event.
+ * queues its webhook event, and so does a reversal or restoration that
+ * leaves the status as it was (partly approved still, with fewer URLs
+ * hidden); nothing is told of a notice its sender has not confirmed.
  */
 async function act(
   notice: Notice,
@@ -1045,8 +1049,9 @@ async function act(
     if (error instanceof Moderation.InvalidTransition) throw refused(notice, event.type);
     throw error;
   }
-  const moved = next.status !== notice.status;
-  const outbox = [...(changes.outbox ?? []), ...(moved ? [Outbox.queueWebhook(next.status, now)] : [])];
+  const changed = next.status !== notice.status || event.type === "reversed" || event.type === "restored";
+  const told = changed && notice.status !== "awaiting_confirmation";
+  const outbox = [...(changes.outbox ?? []), ...(told ? [Outbox.queueWebhook(next.status, now)] : [])];
   const condition = when.and(when.eq("status", notice.status), changes.condition);
   return write(
     notice.id,

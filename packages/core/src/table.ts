@@ -175,6 +175,8 @@ export const key = {
   signIn: (id: string) => ({ pk: `SIGNIN#${id}`, sk: "SIGNIN" }),
   /** An operator's console session, by the hash of its cookie: the table never holds the cookie itself. */
   session: (hash: string) => ({ pk: `SESSION#${hash}`, sk: "SESSION" }),
+  /** The endpoints of keys with `notices:review`, which hear of every notice (Webhook.fanOut). */
+  reviewWebhooks: () => ({ pk: "SETTINGS", sk: "REVIEW_WEBHOOKS" }),
   /** The statement-of-reasons templates operators edited (Grounds). */
   grounds: () => ({ pk: "SETTINGS", sk: "GROUNDS" }),
   /** One counter per policy, subject and window; a new window is a new item. */

@@ -7,17 +7,20 @@
  *   npm run dispatch -- retry <id>
  *   npm run dispatch -- backfill-queue
  *   npm run dispatch -- backfill-search
+ *   npm run dispatch -- backfill-webhooks
  *
  * `backfill-queue`, once after deploying the operators' queue index, puts the
  * notices stored before it into the queue; `backfill-search`, once after
  * deploying the console's search, writes the search terms of the notices
  * stored before it and records their approvals on their sources (the
  * queue's "approved before" flag). Both read the whole table and may run again.
+ * `backfill-webhooks` subscribes the endpoints that keys with `notices:review`
+ * registered before such keys heard of every notice (no scan).
  * Like `npm run keys`, it uses the local stack's table unless given --aws (or
  * run inside `sst shell`). A retried notice or counter-notice is due at once: the sweep (or, on
  * AWS, the table's stream) takes it from there.
  */
-import { Dispatch, DomainError, Notice } from "@takedown/core";
+import { Dispatch, DomainError, Notice, Webhook } from "@takedown/core";
 import { command, main, type Output } from "./cli";
 
 const USAGE = `Usage:
@@ -25,6 +28,7 @@ const USAGE = `Usage:
   npm run dispatch -- retry <id>
   npm run dispatch -- backfill-queue
   npm run dispatch -- backfill-search
+  npm run dispatch -- backfill-webhooks
 Add --aws to use DynamoDB on AWS instead of the local stack.`;
 
 async function list(out: Output) {
@@ -62,6 +66,8 @@ export function run(argv: string[], out: Output = console): Promise<number> {
         const { indexed, approved } = await Notice.backfillSearch();
         out.log(`${indexed} notices made searchable; ${approved} approved ones recorded on their sources.`);
       },
+      "backfill-webhooks": async () =>
+        out.log(`${await Webhook.backfillReviewers()} endpoints of review keys now hear of every notice.`),
     },
   });
 }
