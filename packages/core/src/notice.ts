@@ -188,7 +188,7 @@ const Stored = z.object({
   /** The requester's appeal: the operator who rejected it should leave the new decision to another. */
   appeal: z.optional(z.object({ at: z.string(), reason: z.string(), rejectedBy: z.string() })),
   /** Set while the dispatcher fails on the notice as a whole; `dead` once it gave up (see Dispatch). */
-  dispatch: z.optional(z.object({ failures: z.number(), lastError: z.string(), dead: z.optional(z.string()) })),
+  dispatch: z.optional(Outbox.Failures),
   /** The API key it was filed with; that key may read it and list it. */
   filedWith: z.optional(FilingKey),
   version: z.number(),
