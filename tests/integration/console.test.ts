@@ -4,14 +4,14 @@
  * assignment, notes, decisions URL by URL and reversals, each in the audit
  * trail with its actor.
  */
-import { BatchWriteCommand, DeleteCommand, GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, DeleteCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { Abuse, ApiKey, Links, Notice, Paths, Queue, Table } from "@takedown/core";
 import { dynamo } from "@takedown/core/aws/dynamo";
 import { app } from "@takedown/web";
 import { run as dispatchCli } from "../../packages/local/src/dispatch";
 import { beforeAll, describe, expect, it } from "vitest";
 import { page, post, signedIn } from "../support/console";
-import { approve, confirmedNotice, drain, OPERATORS, tokenOf } from "../support/desk";
+import { approve, confirmedNotice, drain, itemsOf, OPERATORS, tokenOf } from "../support/desk";
 import { callsDuring } from "../support/dynamo-calls";
 import { ingestSource, noticeInput, unique } from "../support/fixtures";
 
@@ -279,23 +279,9 @@ describe("npm run dispatch -- backfill-search", () => {
 
 /** Deletes what filing and approving wrote for the search and the flags, as if the notice predated them. */
 async function forget(id: string, sourceDomain: string) {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new ScanCommand({
-        TableName: Table.name(),
-        FilterExpression: "#type = :type AND #notice = :id",
-        ExpressionAttributeNames: { "#type": "type", "#notice": "notice" },
-        ExpressionAttributeValues: { ":type": "search_term", ":id": id },
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  expect(items.length).toBeGreaterThan(0);
-  for (const item of items) {
+  const terms = (await itemsOf("search_term")).filter((item) => item.notice === id);
+  expect(terms.length).toBeGreaterThan(0);
+  for (const item of terms) {
     await dynamo().send(new DeleteCommand({ TableName: Table.name(), Key: { pk: item.pk, sk: item.sk } }));
   }
   await dynamo().send(new DeleteCommand({ TableName: Table.name(), Key: Table.key.sourceApprovals(sourceDomain) }));
