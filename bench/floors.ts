@@ -2,7 +2,8 @@
  * The fewest DynamoDB calls each operation's access pattern allows: the
  * floor column of the table. docs/performance.md explains each line; change
  * both together. `n` is the URLs a notice lists, `k` the mails a dispatcher
- * run sends, `r` the rules an approval leaves.
+ * run sends, `r` the rules an approval leaves, `s` the sources its articles
+ * come from.
  *
  * The access patterns include what issue 9 made each request do on purpose:
  * every call with a key (the ingest token too) checks the caller's address
@@ -24,13 +25,20 @@ export const floors = {
    * The address's counter (1 UpdateItem), the spent proof (1 PutItem), the
    * notice awaiting the mailbox (1 GetItem), the email's counter (1
    * UpdateItem), the URLs' articles with the rule-set version (1
-   * BatchGetItem per 100 keys), the notice (1 PutItem), the mailbox's
-   * awaiting item (1 PutItem). Through the JSON API, every anonymous call also
-   * counts against the per-address API limit (1 UpdateItem).
+   * BatchGetItem per 100 keys), the notice (1 PutItem) and beside it its
+   * search terms (1 BatchWriteItem of up to 25: the console's search looks
+   * them up instead of walking the notices, issue 13; a notice with more
+   * leaves the rest to the dispatcher), the mailbox's awaiting item (1
+   * PutItem). Through the JSON API, every anonymous call also counts against
+   * the per-address API limit (1 UpdateItem).
    */
-  fileAnonymous: (n: number, via: "form" | "json") => 6 + batchGets(n + 1) + (via === "json" ? 1 : 0),
-  /** The key (1 GetItem), the bad-key check (1 GetItem), its counter (1 UpdateItem), the articles and version, the notice. */
-  fileKeyed: (n: number) => 3 + batchGets(n + 1) + 1,
+  fileAnonymous: (n: number, via: "form" | "json") => 6 + batchGets(n + 1) + 1 + (via === "json" ? 1 : 0),
+  /**
+   * The key (1 GetItem), the bad-key check (1 GetItem), its counter (1
+   * UpdateItem), the articles and version, the notice and its first 25
+   * search terms (1 PutItem, 1 BatchWriteItem).
+   */
+  fileKeyed: (n: number) => 3 + batchGets(n + 1) + 1 + 1,
   /** One conditional UpdateItem: the transition, with its review mail queued in it. */
   confirm: () => 1,
   /**
@@ -40,19 +48,23 @@ export const floors = {
    */
   decide: () => 2,
   /**
-   * Claim (lease), one UpdateItem per listed URL, one BatchGetItem of what the
-   * decision mail shows (the articles, the rule-set version, the recipient's
+   * Claim (lease), one UpdateItem per listed URL, one conditional UpdateItem
+   * per source recording the approval on its record (the queue's "approved
+   * before" flag reads it: issue 13), one BatchGetItem of what the decision
+   * mail shows (the articles, the rule-set version, the recipient's
    * suppression entry), release (which records the effects and the mail).
+   * `s` is the sources the notice's articles come from.
    */
-  effectsByUrl: (n: number) => 1 + n + 1 + 1,
+  effectsByUrl: (n: number, s = 1) => 1 + n + s + 1 + 1,
   /**
    * Claim, the rules (1 BatchWriteItem per 25), then the rule-set version (1
    * PutItem, after the rules so a reader who sees it finds them), a count of
    * what each rule covers for the decision mail (1 Query each, COUNT on the
-   * index), the mail's batch read, release. The rule covers the listed
-   * articles too: no article is written.
+   * index), the approval on its source's record (1 UpdateItem: an author- or
+   * source-wide notice names one source), the mail's batch read, release.
+   * The rule covers the listed articles too: no article is written.
    */
-  effectsByRule: (r: number) => 1 + Math.ceil(r / 25) + 1 + r + 1 + 1,
+  effectsByRule: (r: number) => 1 + Math.ceil(r / 25) + 1 + r + 1 + 1 + 1,
   /** Claim, the decision mail's batch read, release (which records the mail). */
   effectsOfRejection: () => 3,
   /** Claim, one batch read of the recipients' suppression entries, one record per mail but the last, release. */

@@ -94,7 +94,7 @@ describe("a poison notice", () => {
     const { articles } = await ingestSource(1);
     await setArticleId(poison, articles[0]!.id);
     expect((await dispatchCli("retry", poison)).code).toBe(0);
-    expect((await dispatchCli("retry", poison)).err).toBe(`Notice ${poison} is not parked as dead.`);
+    expect((await dispatchCli("retry", poison)).err).toBe(`Nothing parked as dead has the id ${poison}.`);
     await Dispatch.sweep(new Date(Date.now() + 1_000));
     const revived = await Notice.get(poison);
     expect(revived.dispatch).toBeUndefined();

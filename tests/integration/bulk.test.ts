@@ -3,7 +3,7 @@
  * handful of batched DynamoDB calls, reported URL by URL, hidden with
  * bounded concurrency, and stored well inside DynamoDB's item limit.
  */
-import { Article, Dispatch, Notice, Table } from "@takedown/core";
+import { Article, Dispatch, Notice, Queue, Table } from "@takedown/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dynamo } from "../../packages/core/src/aws/dynamo";
 import { itemSize } from "../../packages/core/src/store";
@@ -75,6 +75,16 @@ describe("a 1,000-URL notice filed with a key", () => {
       1,
     ]);
     expect(calls.filter((c) => c.command === "PutItemCommand" && c.input.Item.type === "notice")).toHaveLength(1);
+    // Its search terms: the first 25 beside it, in one batch write; the dispatcher writes the rest.
+    expect(calls.filter((c) => c.command === "BatchWriteItemCommand")).toHaveLength(1);
+  });
+
+  it("is found by any of its URLs once the dispatcher has run", async () => {
+    await Dispatch.sweep();
+    const { rows, complete } = await Queue.search({ q: urls[TOTAL - 1]! });
+    expect(rows.map((r) => r.notice.id)).toEqual([id]);
+    expect(complete).toBe(true);
+    expect((await Notice.get(id)).indexPending).toBeUndefined();
   });
 
   it("mails the operators, not the requester, and stays well under the 400 KB item limit", async () => {

@@ -4,12 +4,15 @@
  * assignment, notes, decisions URL by URL and reversals, each in the audit
  * trail with its actor.
  */
-import { Abuse, ApiKey, Links, Notice, Paths, Queue } from "@takedown/core";
+import { Abuse, ApiKey, Links, Notice, Paths, Queue, Table } from "@takedown/core";
+import { dynamo } from "@takedown/core/aws/dynamo";
 import { app } from "@takedown/web";
+import { run as dispatchCli } from "../../packages/local/src/dispatch";
 import { beforeAll, describe, expect, it } from "vitest";
 import { page, post, signedIn } from "../support/console";
-import { approve, confirmedNotice, drain, OPERATORS, tokenOf } from "../support/desk";
-import { ingestSource, noticeInput } from "../support/fixtures";
+import { approve, confirmedNotice, drain, itemsOf, OPERATORS, tokenOf } from "../support/desk";
+import { callsDuring } from "../support/dynamo-calls";
+import { ingestSource, noticeInput, unique } from "../support/fixtures";
 
 let cookie: string;
 beforeAll(async () => {
@@ -147,6 +150,18 @@ describe("the queue", () => {
     expect(body).toContain("2 earlier notices rejected as unfounded");
     expect(body).toContain("Filed with an API key; address never confirmed");
   });
+
+  it("flags a source whose notices were approved URL by URL, leaving no rule, and not for its own approval", async () => {
+    const first = await confirmedNotice({ articles: 2 });
+    await approve(first.notice.id);
+    await drain();
+    // Another article of the same source: no rule covers it, and no approved notice lists it.
+    const later = await Notice.file(noticeInput([first.articles[1]!.originalUrl]));
+    const flags = async (state: Queue.State, id: string) =>
+      (await Queue.list(Queue.filter({ state, limit: "100" }))).rows.find((r) => r.notice.id === id)?.flags;
+    expect((await flags("awaiting_confirmation", later.id))?.sourceApprovedBefore).toEqual([first.sourceDomain]);
+    expect((await flags("decided", first.notice.id))?.sourceApprovedBefore).toEqual([]);
+  });
 });
 
 describe("search", () => {
@@ -188,7 +203,117 @@ describe("search", () => {
     const empty = await page(`${Paths.routes.search}?q=`, cookie);
     expect(empty.status).toBe(422);
   });
+
+  it("finds an old notice however many newer ones wait, reading only what it finds", async () => {
+    const tag = unique();
+    const source = await ingestSource(1);
+    const article = source.articles[0]!;
+    const old = await Notice.file(
+      noticeInput([article.originalUrl], {
+        requester: {
+          name: "Jane Writer",
+          email: `old-${tag}@search.example`,
+          organization: `Lighthouse Media ${tag}`,
+          role: "agent",
+        },
+      }),
+      new Date(Date.now() - 86_400_000),
+    );
+    await newerInQueue(old.id, 2_000);
+    for (const q of [
+      `OLD-${tag}@search.example`,
+      article.originalUrl.replace("https://www.", "http://"),
+      `http://127.0.0.1:3999/articles/${article.id}`,
+      `lighthouse media ${tag}`,
+      `media ${tag}`,
+    ]) {
+      const { result, calls } = await callsDuring(() => Queue.search({ q }));
+      expect(
+        result.rows.map((r) => r.notice.id),
+        q,
+      ).toEqual([old.id]);
+      expect(result.complete, q).toBe(true);
+      // Looked up, not walked: the notices read are the ones found.
+      const read = calls
+        .filter((c) => c.command === "BatchGetItemCommand")
+        .flatMap((c) => Object.values<any>(c.input.RequestItems)[0].Keys)
+        .filter((key: { pk: string }) => key.pk.startsWith("NOTICE#"));
+      expect(read, q).toHaveLength(1);
+    }
+  });
 });
+
+describe("npm run dispatch -- backfill-search", () => {
+  it("makes notices stored before the search findable, and their approvals count as approved before", async () => {
+    const tag = unique();
+    const first = await confirmedNotice({
+      articles: 2,
+      overrides: {
+        requester: { name: "Jane Writer", email: `before-${tag}@search.example`, role: "author" },
+      },
+    });
+    await approve(first.notice.id);
+    await drain();
+    // As a table from before the search holds them: no terms, no approval records.
+    await forget(first.notice.id, first.sourceDomain);
+    const later = await Notice.file(noticeInput([first.articles[1]!.originalUrl]));
+    await forget(later.id, first.sourceDomain);
+    // Found by its id, which needs no term.
+    const flagged = async () => (await Queue.search({ q: later.id })).rows[0]?.flags.sourceApprovedBefore;
+    expect((await Queue.search({ q: `before-${tag}@search.example` })).rows).toEqual([]);
+    expect(await flagged()).toEqual([]);
+
+    const out: string[] = [];
+    expect(await dispatchCli(["backfill-search"], { log: (line) => out.push(line), error: () => {} })).toBe(0);
+    expect(out.join("\n")).toMatch(/\d+ notices made searchable; \d+ approved ones recorded on their sources\./);
+    expect((await Queue.search({ q: `before-${tag}@search.example` })).rows.map((r) => r.notice.id)).toEqual([
+      first.notice.id,
+    ]);
+    expect((await Queue.search({ q: first.articles[1]!.originalUrl })).rows.map((r) => r.notice.id)).toEqual([
+      later.id,
+    ]);
+    expect(await flagged()).toEqual([first.sourceDomain]);
+  });
+});
+
+/** Deletes what filing and approving wrote for the search and the flags, as if the notice predated them. */
+async function forget(id: string, sourceDomain: string) {
+  const terms = (await itemsOf("search_term")).filter((item) => item.notice === id);
+  expect(terms.length).toBeGreaterThan(0);
+  for (const item of terms) {
+    await dynamo().send("DeleteItem", { TableName: Table.name(), Key: { pk: item.pk, sk: item.sk } });
+  }
+  await dynamo().send("DeleteItem", { TableName: Table.name(), Key: Table.key.sourceApprovals(sourceDomain) });
+}
+
+/** `count` notices filed after `id`, waiting in the same queue state, as on a busy desk; none matches its search terms. */
+async function newerInQueue(id: string, count: number) {
+  const { Item: item } = await dynamo().send("GetItem", { TableName: Table.name(), Key: Table.key.notice(id) });
+  const copies = Array.from({ length: count }, (_, i) => {
+    const copyId = `filler${unique()}${String(i).padStart(6, "0")}`;
+    const createdAt = new Date(Date.now() + i).toISOString();
+    return {
+      ...item,
+      ...Table.key.notice(copyId),
+      ...Table.queue.of("awaiting_confirmation", createdAt, copyId),
+      id: copyId,
+      createdAt,
+      requester: { ...item!.requester, email: `filler-${i}@elsewhere.example`, organization: undefined },
+      urls: [{ url: `https://elsewhere.example/${i}` }],
+      gsi2pk: undefined,
+      gsi2sk: undefined,
+    };
+  });
+  for (let i = 0; i < copies.length; i += 25) {
+    await dynamo().send("BatchWriteItem", {
+      RequestItems: {
+        [Table.name()]: copies.slice(i, i + 25).map((Item) => ({
+          PutRequest: { Item: Object.fromEntries(Object.entries(Item).filter(([, v]) => v !== undefined)) },
+        })),
+      },
+    });
+  }
+}
 
 describe("the case page", () => {
   it("assigns from the queue and from the case, and shows who did it in the audit trail", async () => {

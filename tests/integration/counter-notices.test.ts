@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { call, newKey } from "../support/api";
 import { page, post, signedIn } from "../support/console";
 import { approve, confirmedNotice, drain, itemsOf, ORIGIN, press } from "../support/desk";
-import { unique } from "../support/fixtures";
+import { counterNoticeInput } from "../support/fixtures";
 import { inbox, linkIn, waitForMail } from "../support/mailbox";
 import { proofOfWork } from "../support/pow";
 import { withSettings } from "../support/settings";
@@ -24,25 +24,6 @@ async function withheld(overrides: Partial<Notice.Input> = {}) {
   expect((await approve(filed.notice.id)).status).toBe(200);
   await drain();
   return { ...filed, article: filed.articles[0]! };
-}
-
-function counterInput(articleUrl: string, overrides: Partial<CounterNotice.Input> = {}): CounterNotice.Input {
-  return {
-    article: articleUrl,
-    sender: {
-      name: "Sam Editor",
-      email: `sam-${unique()}@publisher.example`,
-      address: "1 Quay Street, Harbourtown",
-      phone: "+1 555 0100",
-    },
-    material: "The harbour story, first published by us.",
-    evidence: "We published it first, on 1 November 2026, under our syndication agreement.",
-    mistake: true,
-    jurisdiction: true,
-    service: true,
-    signature: "Sam Editor",
-    ...overrides,
-  };
 }
 
 /** The form as a browser posts it: same origin, the fields by name, a solved proof of work. */
@@ -82,7 +63,7 @@ async function queueRow(state: Queue.State, id: string) {
 
 /** Files through the form and confirms from the receipt, as the sender does. */
 async function filedAndConfirmed(articleUrl: string) {
-  const input = counterInput(articleUrl);
+  const input = counterNoticeInput(articleUrl);
   expect((await postForm(input)).status).toBe(202);
   await drain();
   const receipt = await waitForMail(input.sender.email, /Confirm your counter-notice/);
@@ -108,7 +89,7 @@ describe("the 451 page", () => {
 describe("filing a counter-notice through the form", () => {
   it("mails a receipt; its link opens a page that changes nothing; its button confirms, records it on the notice and tells everyone", async () => {
     const { article, notice, input: noticeInput } = await withheld();
-    const input = counterInput(Links.article(article.id));
+    const input = counterNoticeInput(Links.article(article.id));
     const filed = await postForm(input);
     expect(filed.status).toBe(202);
     expect(await filed.text()).toContain("Check your email");
@@ -176,17 +157,17 @@ describe("filing a counter-notice through the form", () => {
   it("sends the form back with field messages, and files nothing, when it is wrong", async () => {
     const { article } = await withheld();
     const before = (await itemsOf("counter_notice")).length;
-    const unsworn = await postForm(counterInput(Links.article(article.id), { mistake: false as true }));
+    const unsworn = await postForm(counterNoticeInput(Links.article(article.id), { mistake: false as true }));
     expect(unsworn.status).toBe(422);
     expect(await unsworn.text()).toContain("The statement under penalty of perjury is required.");
-    const unsigned = await postForm(counterInput(Links.article(article.id), { signature: "Someone Else" }));
+    const unsigned = await postForm(counterNoticeInput(Links.article(article.id), { signature: "Someone Else" }));
     expect(unsigned.status).toBe(422);
     expect(await unsigned.text()).toContain("Type your full name, as given above");
     const shown = await confirmedNotice();
-    const notWithheld = await postForm(counterInput(Links.article(shown.articles[0]!.id)));
+    const notWithheld = await postForm(counterNoticeInput(Links.article(shown.articles[0]!.id)));
     expect(notWithheld.status).toBe(422);
     expect(await notWithheld.text()).toContain("not withheld here");
-    expect((await postForm(counterInput(Links.article(article.id)), false)).status).toBe(422);
+    expect((await postForm(counterNoticeInput(Links.article(article.id)), false)).status).toBe(422);
     expect(await itemsOf("counter_notice")).toHaveLength(before);
   });
 });
@@ -194,7 +175,7 @@ describe("filing a counter-notice through the form", () => {
 describe("POST /api/v1/counter-notices", () => {
   it("without a key: costs a proof of work and waits for confirmation", async () => {
     const { article } = await withheld();
-    const body = counterInput(Links.article(article.id));
+    const body = counterNoticeInput(Links.article(article.id));
     const refused = await call("POST", "/counter-notices", { body });
     expect(refused.status).toBe(422);
     expect(await refused.json()).toMatchObject({ error: { issues: [expect.objectContaining({ path: "proof" })] } });
@@ -206,7 +187,10 @@ describe("POST /api/v1/counter-notices", () => {
   it("with a key: opens at once, records it on the notice and mails the requester", async () => {
     const { article, notice, input: noticeInput } = await withheld();
     const key = await newKey(["notices:write"]);
-    const filed = await call("POST", "/counter-notices", { key: key.secret, body: counterInput(article.originalUrl) });
+    const filed = await call("POST", "/counter-notices", {
+      key: key.secret,
+      body: counterNoticeInput(article.originalUrl),
+    });
     expect(filed.status).toBe(202);
     const json = (await filed.json()) as { id: string; status: string; closesAt: string };
     expect(json).toEqual({ id: expect.any(String), status: "open", closesAt: expect.any(String) });
@@ -222,7 +206,7 @@ describe("POST /api/v1/counter-notices", () => {
     const key = await newKey(["notices:write"]);
     const filed = await call("POST", "/counter-notices", {
       key: key.secret,
-      body: counterInput(Links.article(article.id)),
+      body: counterNoticeInput(Links.article(article.id)),
     });
     const { id } = (await filed.json()) as { id: string };
     const at = new Date(Date.now() + 1_000);

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { run as digestCommand } from "../../packages/local/src/digest";
 import { call, newKey } from "../support/api";
 import { approve, confirmedNotice, drain } from "../support/desk";
+import { counterNoticeInput } from "../support/fixtures";
 import { inbox, waitForMail } from "../support/mailbox";
 
 const HOUR = 60 * 60 * 1000;
@@ -54,16 +55,7 @@ describe("the digest", () => {
     const key = await newKey(["notices:write"]);
     const filed = await call("POST", "/counter-notices", {
       key: key.secret,
-      body: {
-        article: Links.article(articles[0]!.id),
-        sender: { name: "Sam Editor", email: "sam@publisher.example", address: "1 Quay Street", phone: "+1 555 0100" },
-        material: "The story.",
-        evidence: "Our syndication agreement of 2025.",
-        mistake: true,
-        jurisdiction: true,
-        service: true,
-        signature: "Sam Editor",
-      },
+      body: counterNoticeInput(Links.article(articles[0]!.id)),
     });
     const { id, closesAt } = (await filed.json()) as { id: string; closesAt: string };
     const closes = Date.parse(closesAt);

@@ -5,12 +5,15 @@
  * aws-ses-v2-local: the dispatcher applies what a decision leads to, sends
  * the requester's mail and the filing key's webhook events.
  */
-import { Article, Dispatch, Links, Notice } from "@takedown/core";
+import { ApiKey, Article, CounterNotice, Dispatch, Links, Notice, Paths, Table } from "@takedown/core";
+import { dynamo } from "@takedown/core/aws/dynamo";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { run as dispatchCli } from "../../packages/local/src/dispatch";
 import { document } from "../../packages/web/src/openapi";
 import { call, newKey, type Key } from "../support/api";
-import { approve, confirmedNotice, OPERATORS } from "../support/desk";
-import { ingestSource, noticeInput } from "../support/fixtures";
+import { post, signedIn } from "../support/console";
+import { approve, confirmedNotice, itemsOf, OPERATORS, reject } from "../support/desk";
+import { counterNoticeInput, ingestSource, noticeInput } from "../support/fixtures";
 import { waitForMail } from "../support/mailbox";
 import { startReceiver, type Receiver } from "../support/receiver";
 
@@ -411,6 +414,133 @@ describe("webhooks", () => {
     expect(hooks.verified().map((r) => r.event.data.status)).toEqual(["pending_review", "approved", "reversed"]);
     const last = hooks.verified().at(-1)!.event.data;
     expect(last).toEqual(await (await call("GET", `/takedowns/${id}`, { key: filer.secret })).json());
+  });
+
+  it("tell the filing key every change of status, whoever made it, a status reached again included", async () => {
+    const hooks = await subscribed();
+    const { id, articles } = await keyedNotice();
+    const token = new URL(Links.status(id)).searchParams.get("token")!;
+    const cookie = await signedIn(OPERATORS[0]!);
+    const steps: (() => unknown)[] = [
+      // An operator in the console asks; the requester answers from the status page.
+      () => post(Paths.caseAction(id, "request-info"), cookie, { question: "Which licence do you mean?" }),
+      () => Notice.answer(id, token, { answer: "The one of 2024." }),
+      // An operator rejects from the review mail's link; the requester appeals.
+      () => reject(id, "Licensed to us.", OPERATORS[0]),
+      () => Notice.appeal(id, token, { reason: "That licence ended in 2025." }),
+      // A review key decides the appeal.
+      () => act(id, "decision", { action: "approve", reason: "The licence ended." }),
+      // A counter-notice, and an operator restores after it; the requester withdraws.
+      async () => {
+        await CounterNotice.fileWithKey(counterNoticeInput(Links.article(articles[0]!.id)), {
+          id: filer.id,
+          name: filer.name,
+        });
+        return Notice.restore(id, OPERATORS[1]!, { reason: "The publisher's licence checks out." });
+      },
+      () => Notice.withdraw(id, token),
+    ];
+    await Dispatch.deliver(id);
+    for (const step of steps) {
+      await step();
+      await Dispatch.deliver(id);
+    }
+    // Signing in sweeps, which tells this endpoint of the filer's earlier notices too: this one's are what counts.
+    const heard = hooks.verified().filter((r) => r.event.data.id === id);
+    expect(heard.map((r) => r.event.data.status)).toEqual([
+      "pending_review",
+      "awaiting_information",
+      "pending_review",
+      "rejected",
+      "pending_review",
+      "approved",
+      "reversed",
+      "withdrawn",
+    ]);
+    expect(new Set(heard.map((r) => r.headers["webhook-id"])).size).toBe(8);
+  });
+
+  it("tell a notices:review key's endpoints of every notice, from when it is confirmed, until deleted or revoked", async () => {
+    const watcher = await newKey(["notices:review"]);
+    const hooks = await startReceiver();
+    receivers.push(hooks);
+    const registered = await call("POST", "/webhooks", { key: watcher.secret, body: { url: hooks.url } });
+    expect(registered.status).toBe(201);
+    const endpoint = (await registered.json()) as { id: string; secret: string };
+    hooks.trust(endpoint.secret);
+    const heard = () => hooks.verified().map((r) => [r.event.data.id, r.event.data.status]);
+
+    // Nobody is told of a notice its sender has not confirmed: anyone can type anyone's address.
+    const unconfirmed = await confirmedNotice({ confirm: false });
+    await Dispatch.deliver(unconfirmed.notice.id);
+    await Notice.withdraw(
+      unconfirmed.notice.id,
+      new URL(Links.status(unconfirmed.notice.id)).searchParams.get("token")!,
+    );
+    await Dispatch.deliver(unconfirmed.notice.id);
+    const anonymous = await confirmedNotice();
+    await Dispatch.deliver(anonymous.notice.id);
+    await approve(anonymous.notice.id);
+    await Dispatch.deliver(anonymous.notice.id);
+    const keyed = await keyedNotice();
+    await Dispatch.deliver(keyed.id);
+    expect(heard()).toEqual([
+      [anonymous.notice.id, "pending_review"],
+      [anonymous.notice.id, "approved"],
+      [keyed.id, "pending_review"],
+    ]);
+
+    // Deleted, the endpoint hears nothing more; another, once its key is revoked, neither.
+    expect((await call("DELETE", `/webhooks/${endpoint.id}`, { key: watcher.secret })).status).toBe(204);
+    const second = (await (
+      await call("POST", "/webhooks", { key: watcher.secret, body: { url: hooks.url } })
+    ).json()) as {
+      id: string;
+      secret: string;
+    };
+    hooks.trust(second.secret);
+    await ApiKey.revoke(watcher.id);
+    for (let i = 0; i < 2; i++) {
+      const later = await keyedNotice();
+      await Dispatch.deliver(later.id);
+    }
+    expect(heard()).toHaveLength(3);
+    // The revoked key's endpoint failed once, and was then no longer told.
+    const tried = (await itemsOf("webhook_delivery")).filter((d) => d.endpointId === second.id);
+    expect(tried).toEqual([expect.objectContaining({ status: "failed", lastError: "key_revoked" })]);
+  });
+});
+
+describe("npm run dispatch -- backfill-webhooks", () => {
+  it("subscribes the endpoints a review key registered before review keys heard of every notice", async () => {
+    const both = await newKey(["notices:write", "notices:review"]);
+    const hooks = await startReceiver();
+    receivers.push(hooks);
+    const endpoint = (await (
+      await call("POST", "/webhooks", { key: both.secret, body: { url: hooks.url } })
+    ).json()) as {
+      id: string;
+      secret: string;
+    };
+    hooks.trust(endpoint.secret);
+    // As registered before: not among the endpoints that hear of every notice.
+    await dynamo().send("UpdateItem", {
+      TableName: Table.name(),
+      Key: Table.key.reviewWebhooks(),
+      UpdateExpression: "DELETE endpoints :it",
+      ExpressionAttributeValues: { ":it": new Set([`${both.id}/${endpoint.id}`]) },
+    });
+    const before = await confirmedNotice();
+    await Dispatch.deliver(before.notice.id);
+    expect(hooks.verified()).toEqual([]);
+
+    const out: string[] = [];
+    expect(await dispatchCli(["backfill-webhooks"], { log: (line) => out.push(line), error: () => {} })).toBe(0);
+    expect(out.join("\n")).toMatch(/^[1-9]\d* endpoints of review keys now hear of every notice\.$/);
+    const after = await confirmedNotice();
+    await Dispatch.deliver(after.notice.id);
+    expect(hooks.verified().map((r) => r.event.data.id)).toEqual([after.notice.id]);
+    expect((await call("DELETE", `/webhooks/${endpoint.id}`, { key: both.secret })).status).toBe(204);
   });
 });
 

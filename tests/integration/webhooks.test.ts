@@ -6,7 +6,7 @@
  * `now`, and Date itself, so that the receiver's own freshness check on
  * webhook-timestamp sees the same time.
  */
-import { ApiKey, Dispatch, Notice, Webhook } from "@takedown/core";
+import { ApiKey, Dispatch, Notice, type Outbox, Webhook } from "@takedown/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { call, newKey, type Key } from "../support/api";
 import { approve, reject } from "../support/desk";
@@ -127,14 +127,9 @@ describe("status-change events", () => {
     second.trust(other.secret!);
 
     const id = await fileWith(key);
+    const queued = (await Notice.get(id)).outbox["webhook:pending_review"] as Outbox.WebhookEvent;
     await Dispatch.deliver(id);
-    // A dispatcher that died after fanning out runs it again.
-    const queued = {
-      kind: "webhook" as const,
-      status: "pending_review" as const,
-      attempts: 0,
-      queuedAt: new Date().toISOString(),
-    };
+    // A dispatcher that died after fanning out runs it again, with the same queued event.
     await Webhook.fanOut(await Notice.get(id), queued);
 
     expect(hooks.verified()).toHaveLength(1);

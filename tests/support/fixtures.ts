@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { Article, type Notice } from "@takedown/core";
+import { Article, type CounterNotice, type Notice } from "@takedown/core";
 
 export const unique = () => randomBytes(4).toString("hex");
 
@@ -37,6 +37,29 @@ export function noticeInput(urls: string[], overrides: Partial<Notice.Input> = {
     goodFaith: true,
     accurate: true,
     signature: "Jane Writer",
+    ...overrides,
+  };
+}
+
+/** A counter-notice as a publisher files one against the article at `articleUrl`, sworn and signed. */
+export function counterNoticeInput(
+  articleUrl: string,
+  overrides: Partial<CounterNotice.Input> = {},
+): CounterNotice.Input {
+  return {
+    article: articleUrl,
+    sender: {
+      name: "Sam Editor",
+      email: `sam-${unique()}@publisher.example`,
+      address: "1 Quay Street, Harbourtown",
+      phone: "+1 555 0100",
+    },
+    material: "The harbour story, first published by us.",
+    evidence: "We published it first, on 1 November 2026, under our syndication agreement.",
+    mistake: true,
+    jurisdiction: true,
+    service: true,
+    signature: "Sam Editor",
     ...overrides,
   };
 }

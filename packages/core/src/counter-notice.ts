@@ -22,6 +22,7 @@ import { DomainError } from "./errors";
 import * as Ids from "./ids";
 import * as Log from "./logger";
 import * as Notice from "./notice";
+import * as Outbox from "./outbox";
 import * as Paths from "./paths";
 import * as Present from "./present";
 import * as Store from "./store";
@@ -133,6 +134,8 @@ const Stored = z.object({
   closedAt: z.optional(z.string()),
   outbox: z.record(z.string(), Message),
   events: z.array(Event),
+  /** Set while the dispatcher fails on its mail as a whole; `dead` once it parked it (Dispatch). */
+  dispatch: z.optional(Outbox.Failures),
   filedWith: z.optional(z.object({ id: z.string(), name: z.string() })),
   version: z.number(),
 });

@@ -13,7 +13,6 @@
  * idempotency key that could close this window. docs/reliability.md.
  */
 import { randomUUID } from "node:crypto";
-import * as Bounce from "./bounce";
 import * as Cdn from "./cdn";
 import { config } from "./config";
 import * as CounterNotice from "./counter-notice";
@@ -25,6 +24,7 @@ import type { Event } from "./moderation";
 import * as Notice from "./notice";
 import * as Outbox from "./outbox";
 import * as Present from "./present";
+import * as Search from "./search";
 import { signInMail } from "./render/sign-in";
 import * as Session from "./session";
 import * as Store from "./store";
@@ -44,12 +44,6 @@ const DEAD = "DEAD";
 
 type Claim = { notice: Notice.Notice; holder: string };
 
-/**
- * The leases this worker holds, by notice, so that a run that fails releases
- * its own lease (and never one another worker took over).
- */
-const held = new Map<string, string>();
-
 /** The claim failed because another worker holds the notice's lease, not because nothing is due. */
 class LeaseHeld extends Error {
   override name = "LeaseHeld";
@@ -60,8 +54,7 @@ class LeaseHeld extends Error {
  * first answer was lost succeed, and shows a worker that it is taking over
  * from one that died (`previousHolder` is only left behind by a crash).
  */
-async function claim(id: string, now: Date): Promise<Claim | undefined> {
-  const holder = randomUUID();
+async function claim(id: string, now: Date, holder: string): Promise<Claim | undefined> {
   const claimed = await Notice.entity.updateRow(
     Notice.entity.key(id),
     [
@@ -87,7 +80,6 @@ async function claim(id: string, now: Date): Promise<Claim | undefined> {
   if (claimed.meta.previousHolder !== holder) {
     Log.warn("dispatch.takeover", { notice: id, pending: Object.keys(notice.outbox ?? {}).length });
   }
-  held.set(id, holder);
   return { notice, holder };
 }
 
@@ -112,19 +104,6 @@ export type Outcome = {
   gaveUp?: { permanent: boolean };
 };
 
-/**
- * Spaces sends out to the account's SES rate (SES_MAX_SEND_RATE), across all
- * the notices this worker processes at once. Each caller takes the next free
- * slot and waits for it.
- */
-let nextSlot = 0;
-async function paced(): Promise<void> {
-  const now = Date.now();
-  const slot = Math.max(now, nextSlot);
-  nextSlot = slot + 1000 / config().sesMaxSendRate;
-  if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
-}
-
 /** Who a message goes to: the operator it names, or whoever the notice's mail is for (Present.mailTo). */
 const recipients = (notice: Notice.Notice, message: Outbox.Message): string[] =>
   message.kind === "webhook" ? [] : message.to ? [message.to] : Present.mailTo(notice);
@@ -142,19 +121,18 @@ async function sendOne(
   }
   try {
     if (message.kind === "webhook") {
-      await Webhook.fanOut(notice, message, now);
+      await Webhook.fanOut(notice, message, now, context.reviewing);
       return { id, message };
     }
-    await paced();
+    await Mail.paced();
     const email = { ...Mail.compose(message.kind, notice, message.to, context, now.getTime()), to };
     const ref = await Mail.send(email, { notice: notice.id, kind: message.kind });
     return { id, message, ref };
   } catch (error) {
     const name = error instanceof Error ? error.name : "Error";
     const failed = message.kind === "webhook" ? "webhook.fan_out_failed" : "mail.failed";
-    const permanent = message.kind !== "webhook" && Bounce.isPermanent(error);
-    const expired = now.getTime() - Date.parse(message.queuedAt) >= config().mailGiveUpMs;
-    const gaveUp = message.kind !== "webhook" && (permanent || expired) ? { permanent } : undefined;
+    // A webhook event is never given up here: its fan-out only writes deliveries, which retry on their own.
+    const gaveUp = message.kind === "webhook" ? undefined : Outbox.givenUp(error, message, now);
     Log.warn(failed, {
       notice: notice.id,
       kind: message.kind,
@@ -236,6 +214,8 @@ export function release(notice: Notice.Notice, holder: string, run: Run, now: Da
       "holder",
       "previousHolder",
       ...(notice.dispatch ? ["dispatch"] : []),
+      // The run wrote the search terms filing left (Search): they are in place whatever else changed.
+      ...(notice.indexPending ? ["indexPending"] : []),
       ...(run.last ? [["outbox", run.last.id]] : []),
       ...run.dropped.map((id) => ["outbox", id]),
     ),
@@ -299,23 +279,27 @@ async function applyEffects(notice: Notice.Notice, now: Date): Promise<Event[]> 
  * effects of its decision, then its messages, which can then tell what the
  * effects were.
  */
-export async function deliver(id: string, now = new Date()): Promise<void> {
-  const claimed = await claim(id, now);
+export async function deliver(id: string, now = new Date(), holder: string = randomUUID()): Promise<void> {
+  const claimed = await claim(id, now, holder);
   if (!claimed) return;
+  if (claimed.notice.indexPending) {
+    await Search.write(Search.terms(claimed.notice).slice(Search.AT_FILING), id);
+  }
   const effects = claimed.notice.effectsPending ? await applyEffects(claimed.notice, now) : undefined;
   const { effectsPending, ...rest } = claimed.notice;
   const notice: Notice.Notice = effects ? { ...rest, events: [...rest.events, ...effects] } : claimed.notice;
   const queued = Object.entries(notice.outbox ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-  // A status change of a notice no key filed has nobody to tell: it leaves the outbox with the
-  // release, unsent, instead of costing a write of its own.
-  const unheard = (message: Outbox.Message) => message.kind === "webhook" && !notice.filedWith;
-  const dropped = queued.filter(([, message]) => unheard(message)).map(([id]) => id);
-  const pending = queued.filter(([, message]) => !unheard(message));
   const context = await Mail.contextFor(
     notice,
-    pending.map(([, message]) => message.kind),
-    [...new Set(pending.flatMap(([, message]) => recipients(notice, message)))],
+    queued.map(([, message]) => message.kind),
+    [...new Set(queued.flatMap(([, message]) => recipients(notice, message)))],
   );
+  // A status change of a notice no key filed, while no review key subscribed, has nobody to tell:
+  // it leaves the outbox with the release, unsent, instead of costing a write of its own.
+  const unheard = (message: Outbox.Message) =>
+    message.kind === "webhook" && !notice.filedWith && !context.reviewing?.size;
+  const dropped = queued.filter(([, message]) => unheard(message)).map(([id]) => id);
+  const pending = queued.filter(([, message]) => !unheard(message));
   const failed: Outcome[] = [];
   let last: Outcome | undefined;
   for (const [index, entry] of pending.entries()) {
@@ -329,97 +313,144 @@ export async function deliver(id: string, now = new Date()): Promise<void> {
 }
 
 /**
+ * What the dispatcher runs and parks when it keeps failing: a notice's work,
+ * or a counter-notice's mail. Both keep their failures in `dispatch` and
+ * their lease in `holder`/`lease`, and both wait in the due index.
+ */
+type Work = {
+  what: "notice" | "counter-notice";
+  /** The field logs name the item by. */
+  logAs: "notice" | "counterNotice";
+  /** Does the work under a lease taken for `holder`. */
+  deliver: (id: string, now: Date, holder: string) => Promise<void>;
+  failures: (id: string) => Promise<Outbox.Failures | undefined>;
+  update: (id: string, plan: Plan, condition: Condition) => Promise<boolean>;
+  /** What parking also records on the item, beside `dispatch`. */
+  parked?: (failures: number, error: string, now: Date) => Plan;
+};
+
+const notices: Work = {
+  what: "notice",
+  logAs: "notice",
+  deliver,
+  failures: async (id) =>
+    (await Notice.entity.getFields(Notice.entity.key(id), ["dispatch"], { consistent: true }))?.dispatch,
+  update: (id, plan, condition) => Notice.entity.update(Notice.entity.key(id), plan, { condition }),
+};
+
+const counterNotices: Work = {
+  what: "counter-notice",
+  logAs: "counterNotice",
+  deliver: CounterNoticeMail.deliver,
+  failures: async (id) =>
+    (await CounterNotice.entity.getFields(CounterNotice.key(id), ["dispatch"], { consistent: true }))?.dispatch,
+  update: (id, plan, condition) => CounterNotice.entity.update(CounterNotice.key(id), plan, { condition }),
+  parked: CounterNoticeMail.parked,
+};
+
+/**
  * Runs one notice's work with its failures kept to itself: a run that throws
  * is recorded on the notice, which is backed off and, after MAX_FAILURES runs
  * in a row, parked as dead (out of the due index) with operators told, so it
  * can never hold up anyone else's mail. `busy`: another worker holds it.
  */
 export async function run(id: string, now = new Date()): Promise<"done" | "busy" | "failed"> {
+  return isolated(notices, id, now);
+}
+
+/** As `run`, for any work the dispatcher does (a counter-notice's mail goes the same way). */
+async function isolated(work: Work, id: string, now: Date): Promise<"done" | "busy" | "failed"> {
+  const holder = randomUUID();
   try {
-    await deliver(id, now);
+    await work.deliver(id, now, holder);
     return "done";
   } catch (error) {
     if (error instanceof LeaseHeld) return "busy";
     const name = error instanceof Error ? error.name : "Error";
-    Log.error("dispatch.failed", { notice: id, error: name });
-    const holder = held.get(id);
+    Log.error("dispatch.failed", { [work.logAs]: id, error: name });
     try {
-      await recordFailure(id, holder, name, now);
+      await recordFailure(work, id, holder, name, now);
     } catch (again) {
       // The lease runs out on its own; the next run after it counts this one.
-      Log.error("dispatch.failure_not_recorded", { notice: id, error: (again as Error).name });
+      Log.error("dispatch.failure_not_recorded", { [work.logAs]: id, error: (again as Error).name });
     }
     return "failed";
-  } finally {
-    held.delete(id);
   }
 }
 
-/** Counts a failed run, releases the lease and backs the notice off; parks it once the count is reached. */
-async function recordFailure(id: string, holder: string | undefined, error: string, now: Date): Promise<void> {
-  const item = await Notice.entity.getFields(Notice.entity.key(id), ["dispatch"], { consistent: true });
-  const failures = (item?.dispatch?.failures ?? 0) + 1;
+/** Counts a failed run, releases the lease and backs the item off; parks it once the count is reached. */
+async function recordFailure(work: Work, id: string, holder: string, error: string, now: Date): Promise<void> {
+  const failures = ((await work.failures(id))?.failures ?? 0) + 1;
   let dead = failures >= MAX_FAILURES;
   if (dead) {
-    // Told before it is parked: if the alert cannot go out, the notice stays due and the next run tries again.
+    // Told before it is parked: if the alert cannot go out, the item stays due and the next run tries again.
     try {
       await Promise.all(
         config().operatorEmails.map((operator) =>
-          Mail.send(Mail.deadNotice(id, operator, error, failures), { notice: id }),
+          Mail.send(Mail.deadNotice(id, operator, error, failures, work.what), {
+            // A bounce of the alert must not be recorded on a notice it is not about.
+            notice: work.what === "notice" ? id : "",
+          }),
         ),
       );
     } catch (alert) {
-      Log.error("dispatch.dead_alert_failed", { notice: id, error: (alert as Error).name });
+      Log.error("dispatch.dead_alert_failed", { [work.logAs]: id, error: (alert as Error).name });
       dead = false;
     }
   }
   const at = dead ? { gsi2pk: DEAD, gsi2sk: now.toISOString() } : Table.due.at(Outbox.retryAt(failures, now));
-  const dispatch = { failures, lastError: error, ...(dead ? { dead: now.toISOString() } : {}) };
-  await Notice.entity.update(
-    Notice.entity.key(id),
+  const dispatch: Outbox.Failures = { failures, lastError: error, ...(dead ? { dead: now.toISOString() } : {}) };
+  await work.update(
+    id,
     [
       change.set("dispatch", dispatch),
       ...change.fields(at),
       ...change.remove("lease", "holder", "previousHolder"),
+      ...(dead && work.parked ? work.parked(failures, error, now) : []),
       change.add("version", 1),
     ],
-    {
-      // Our own lease, or (the claim itself failed) nobody else's.
-      condition: holder
-        ? when.eq("holder", holder)
-        : when.and(
-            when.eq("gsi2pk", Table.due.partition),
-            when.or(when.missing("lease"), when.lt("lease", now.getTime())),
-          ),
-    },
+    // Our own lease, or (the claim itself failed) nobody else's.
+    when.or(
+      when.eq("holder", holder),
+      when.and(when.eq("gsi2pk", Table.due.partition), when.or(when.missing("lease"), when.lt("lease", now.getTime()))),
+    ),
   );
-  if (dead) Log.error("dispatch.dead", { notice: id, failures });
+  if (dead) Log.error("dispatch.dead", { [work.logAs]: id, failures });
 }
 
-/** The notices parked as dead, oldest first: what operators are asked to look at. */
-export async function dead(): Promise<{ id: string; dispatch: NonNullable<Notice.Notice["dispatch"]> }[]> {
-  // The index holds keys only; the few parked notices are then read whole.
-  const keys = await Store.queryAll({ index: Table.due.index, partition: DEAD });
-  const notices = new Map(
-    (await Notice.entity.getMany(keys.map(({ pk, sk }) => ({ pk: String(pk), sk: String(sk) })))).map((notice) => [
-      Notice.entity.key(notice.id).pk,
-      notice,
+export type Parked = { id: string; what: Work["what"]; dispatch: Outbox.Failures };
+
+/** What is parked as dead, notices and counter-notices, oldest first: what operators are asked to look at. */
+export async function dead(): Promise<Parked[]> {
+  // The index holds keys only; the few parked items are then read whole, each by its own entity.
+  const keys = await Store.keys({ index: Table.due.index, partition: DEAD });
+  const found = await Store.getManyEach(keys, { notices: Notice.entity, counters: CounterNotice.entity });
+  const parked = new Map<string, Parked>([
+    ...found.notices.map((n): [string, Parked] => [
+      Notice.entity.key(n.id).pk,
+      { id: n.id, what: "notice", dispatch: n.dispatch! },
     ]),
-  );
+    ...found.counters.map((c): [string, Parked] => [
+      CounterNotice.key(c.id).pk,
+      { id: c.id, what: "counter-notice", dispatch: c.dispatch! },
+    ]),
+  ]);
   return keys.flatMap(({ pk }) => {
-    const notice = notices.get(String(pk));
-    return notice?.dispatch ? [{ id: notice.id, dispatch: notice.dispatch }] : [];
+    const item = parked.get(pk);
+    return item?.dispatch ? [item] : [];
   });
 }
 
-/** Puts a dead notice back in the due index with a clean count, once an operator has dealt with the cause. */
-export async function retry(id: string, now = new Date()): Promise<void> {
-  const done = await Notice.entity.update(
-    Notice.entity.key(id),
-    [...change.fields(Table.due.at(now)), ...change.remove("dispatch"), change.add("version", 1)],
-    { condition: when.eq("gsi2pk", DEAD) },
-  );
-  if (!done) throw new DomainError("not_found", `Notice ${id} is not parked as dead.`);
+/**
+ * Puts a dead notice or counter-notice back in the due index with a clean
+ * count, once an operator has dealt with the cause; answers which it was.
+ */
+export async function retry(id: string, now = new Date()): Promise<Work["what"]> {
+  const plan = [...change.fields(Table.due.at(now)), ...change.remove("dispatch"), change.add("version", 1)];
+  for (const work of [notices, counterNotices]) {
+    if (await work.update(id, plan, when.eq("gsi2pk", DEAD))) return work.what;
+  }
+  throw new DomainError("not_found", `Nothing parked as dead has the id ${id}.`);
 }
 
 /**
@@ -458,11 +489,8 @@ export async function sweep(now = new Date(), limit = 100): Promise<number> {
     const due = page.items.map(({ pk }) => String(pk));
     seen += due.length;
     await mapLimit(due, 8, async (pk) => {
-      if (pk.startsWith(COUNTER_NOTICE)) {
-        return void (await CounterNoticeMail.deliver(pk.slice(COUNTER_NOTICE.length), now).catch((error: unknown) => {
-          Log.error("counter_notice.deliver_failed", { counterNotice: pk, error: (error as Error).name });
-        }));
-      }
+      if (pk.startsWith(COUNTER_NOTICE))
+        return void (await isolated(counterNotices, pk.slice(COUNTER_NOTICE.length), now));
       if (pk.startsWith(Session.PREFIX)) {
         return void (await sendSignIn(pk.slice(Session.PREFIX.length), now).catch((error: unknown) => {
           Log.error("signin.mail_failed", { error: (error as Error).name });

@@ -17,6 +17,7 @@ import type { Email } from "./render/mail";
 import * as Mails from "./render/mails";
 import * as Store from "./store";
 import { revealAll } from "./text";
+import * as Webhook from "./webhook";
 
 export type { Email } from "./render/mail";
 export { deadNotice } from "./render/mails";
@@ -32,18 +33,22 @@ export type Context = {
   grounds?: Grounds.Ground[];
   /** The names of the API keys that acted, by key id. */
   keyNames?: Map<string, string>;
+  /** When a status change is queued: the endpoints of `notices:review` keys, which hear of it too (Webhook.fanOut). */
+  reviewing?: Set<string>;
 };
 
-/**
- * Reads what the queued kinds of mail will show, and only that, with which
- * of `recipients` must not be mailed: one batch read (and, for review mail,
- * the count of what an approval would hide).
- */
 /** The mail that states reasons (DSA Art. 17), with the templates and the keys' names it needs. */
 const REASONED = new Set(["decision", "reversal", "restoration"]);
 
+/**
+ * Reads what the queued kinds of mail will show, and only that, with which
+ * of `recipients` must not be mailed, and who else hears of a queued status
+ * change: one batch read (and, for review mail, the count of what an
+ * approval would hide).
+ */
 export async function contextFor(notice: Notice, kinds: readonly string[], recipients: string[]): Promise<Context> {
   const review = kinds.includes("review");
+  const webhook = kinds.includes("webhook");
   const reasoned = kinds.some((kind) => REASONED.has(kind));
   const ids = review || reasoned ? notice.urls.flatMap((u) => u.articleId ?? []) : [];
   const keys = reasoned ? [...new Set(notice.events.flatMap((e) => Present.keyOf(e.by) ?? []))] : [];
@@ -53,8 +58,15 @@ export async function contextFor(notice: Notice, kinds: readonly string[], recip
       ...(review ? [records.key(notice.requester.email)] : []),
       ...(reasoned ? [Grounds.reader.key()] : []),
       ...keys.map((id) => ApiKey.entity.key(id)),
+      ...(webhook ? [Webhook.reviewers.key()] : []),
     ],
-    entities: { suppressed: suppressedAddresses, records, grounds: Grounds.reader.entity, apiKeys: ApiKey.entity },
+    entities: {
+      suppressed: suppressedAddresses,
+      records,
+      grounds: Grounds.reader.entity,
+      apiKeys: ApiKey.entity,
+      reviewers: Webhook.reviewers,
+    },
   };
   const [read, counts] = await Promise.all([
     ids.length
@@ -76,6 +88,7 @@ export async function contextFor(notice: Notice, kinds: readonly string[], recip
           keyNames: new Map(read.found.apiKeys.map((key) => [key.id, key.name])),
         }
       : {}),
+    ...(webhook ? { reviewing: read.found.reviewers[0]?.endpoints ?? new Set<string>() } : {}),
   };
 }
 
@@ -107,6 +120,19 @@ export function compose(
     case "withdrawal":
       return Mails.toOperators(kind, shown, operator!, now);
   }
+}
+
+/**
+ * Spaces sends out to the account's SES rate (SES_MAX_SEND_RATE), across all
+ * the mail this worker sends at once (notices' and counter-notices'). Each
+ * caller takes the next free slot and waits for it.
+ */
+let nextSlot = 0;
+export async function paced(): Promise<void> {
+  const now = Date.now();
+  const slot = Math.max(now, nextSlot);
+  nextSlot = slot + 1000 / config().sesMaxSendRate;
+  if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
 }
 
 /**

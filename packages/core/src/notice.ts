@@ -10,6 +10,7 @@ import * as Metrics from "./metrics";
 import * as Links from "./links";
 import * as Moderation from "./moderation";
 import * as Outbox from "./outbox";
+import * as Search from "./search";
 import * as Store from "./store";
 import { change, when } from "./store";
 import * as Suppression from "./suppression";
@@ -176,6 +177,8 @@ const Stored = z.object({
   outbox: z.record(z.string(), Outbox.Message),
   /** Set by an approval until its effects are recorded as applied. */
   effectsPending: z.optional(z.boolean()),
+  /** Set at filing when the notice has more search terms than filing writes; the dispatcher writes the rest (Search). */
+  indexPending: z.optional(z.boolean()),
   /** How many new confirmation links its sender asked for (see `resendReceipt`). */
   resends: z.optional(z.number()),
   /** When a later notice from the same mailbox took its place, before it was confirmed. */
@@ -185,7 +188,7 @@ const Stored = z.object({
   /** The requester's appeal: the operator who rejected it should leave the new decision to another. */
   appeal: z.optional(z.object({ at: z.string(), reason: z.string(), rejectedBy: z.string() })),
   /** Set while the dispatcher fails on the notice as a whole; `dead` once it gave up (see Dispatch). */
-  dispatch: z.optional(z.object({ failures: z.number(), lastError: z.string(), dead: z.optional(z.string()) })),
+  dispatch: z.optional(Outbox.Failures),
   /** The API key it was filed with; that key may read it and list it. */
   filedWith: z.optional(FilingKey),
   version: z.number(),
@@ -210,6 +213,52 @@ export const entity = Store.entity({
     bounces: z.custom<Set<string>>(),
   }),
 });
+
+/**
+ * Which notices for a source were approved, as the queue's flag reads them:
+ * the ids of the first APPROVALS_KEPT, and how many those are. Two ids are
+ * enough to tell, for any notice, whether another than itself was approved
+ * for the source, so the item never grows past that.
+ */
+export const sourceApprovals = Store.entity({
+  type: "source_approvals",
+  schema: z.object({ notices: z.custom<Set<string>>((value) => value instanceof Set), kept: z.number() }),
+  key: Table.key.sourceApprovals,
+});
+
+const APPROVALS_KEPT = 2;
+
+/**
+ * Records the approval on each source the notice's articles come from, once:
+ * the conditional `ADD` skips a notice already recorded (the dispatcher may
+ * apply an approval's effects twice) and a source that has enough.
+ */
+async function recordApproval(notice: Pick<Notice, "id" | "subjects">): Promise<void> {
+  const domains = [...new Set(notice.subjects.map((s) => s.sourceDomain))];
+  await Promise.all(
+    domains.map((domain) =>
+      sourceApprovals.upsert(
+        sourceApprovals.key(domain),
+        [change.add("notices", new Set([notice.id])), change.add("kept", 1)],
+        {
+          condition: when.and(
+            when.or(when.missing("kept"), when.lt("kept", APPROVALS_KEPT)),
+            when.not(when.contains("notices", notice.id)),
+          ),
+        },
+      ),
+    ),
+  );
+}
+
+/** The sources of `notice` that another approved notice came from, read from their records (`sourceApprovals`). */
+export function approvedBefore(
+  notice: Pick<Notice, "id" | "subjects">,
+  records: Partial<Record<string, { notices: Set<string> }>>,
+): string[] {
+  const domains = [...new Set(notice.subjects.map((s) => s.sourceDomain))];
+  return domains.filter((domain) => [...(records[domain]?.notices ?? [])].some((id) => id !== notice.id));
+}
 
 export type UrlOutcome = "matched" | "not_found" | "duplicate" | "hidden" | "kept" | "restored" | "rejected";
 
@@ -486,6 +535,8 @@ async function store(
     ...(key ? { filedWith: key } : {}),
     version: 1,
   };
+  const terms = Search.terms(notice);
+  if (terms.length > Search.AT_FILING) notice.indexPending = true;
   const index = {
     ...Table.due.at(now),
     ...Table.queue.of(Moderation.queueOf({ status }), notice.createdAt, notice.id),
@@ -498,8 +549,11 @@ async function store(
   }
   // The id is new, so only our own first attempt can hold it: a refused
   // condition means the client retried a put whose answer was lost. The notice
-  // is stored once.
-  await entity.put(entity.key(notice.id), notice, { index, condition: when.new() });
+  // is stored once. Its search terms go beside it, in one batch write.
+  await Promise.all([
+    entity.put(entity.key(notice.id), notice, { index, condition: when.new() }),
+    Search.write(terms.slice(0, Search.AT_FILING), notice.id),
+  ]);
   Metrics.count("NoticesFiled");
   return notice;
 }
@@ -669,11 +723,13 @@ function opened(notice: Notice, action: LinkAction): Notice {
  */
 export async function confirmAnonymous(id: string, token: string, now = new Date()): Promise<Notice> {
   verifyLink(id, "confirm", token, now);
+  const to = Moderation.transitions.confirmed.to;
+  // From here on the notice is a case: review keys' endpoints hear of it (Webhook.fanOut).
   return transition(
     id,
     { type: "confirmed", at: now.toISOString(), by: "requester" },
-    Moderation.transitions.confirmed.to,
-    { outbox: reviewMail(now) },
+    to,
+    { outbox: [...reviewMail(now), Outbox.queueWebhook(to, now)] },
     now,
   );
 }
@@ -916,6 +972,7 @@ export async function applyEffects(notice: Notice, now = new Date()): Promise<Mo
     everApproved || notice.scope === "urls"
       ? []
       : Promise.all(rules.map((rule) => Article.countInScope(rule.sourceDomain, rule.authorKey))),
+    everApproved || recordApproval(notice),
   ]);
   const count = notice.scope === "urls" ? found.length : covered.reduce((sum, n) => sum + n, 0);
   return [
@@ -975,7 +1032,9 @@ const operatorsMail = (kind: Moderation.MailKind, now: Date) =>
  * One step on a notice that reads it first: the reducer says whether the
  * step fits the notice as read and what it leads to; the write holds only if
  * the status is still the one read (and `condition`). A change of status
- * queues its webhook event.
+ * queues its webhook event, and so does a reversal or restoration that
+ * leaves the status as it was (partly approved still, with fewer URLs
+ * hidden); nothing is told of a notice its sender has not confirmed.
  */
 async function act(
   notice: Notice,
@@ -990,8 +1049,9 @@ async function act(
     if (error instanceof Moderation.InvalidTransition) throw refused(notice, event.type);
     throw error;
   }
-  const moved = next.status !== notice.status;
-  const outbox = [...(changes.outbox ?? []), ...(moved ? [Outbox.queueWebhook(next.status, now)] : [])];
+  const changed = next.status !== notice.status || event.type === "reversed" || event.type === "restored";
+  const told = changed && notice.status !== "awaiting_confirmation";
+  const outbox = [...(changes.outbox ?? []), ...(told ? [Outbox.queueWebhook(next.status, now)] : [])];
   const condition = when.and(when.eq("status", notice.status), changes.condition);
   return write(
     notice.id,
@@ -1127,6 +1187,34 @@ export async function backfillQueue(): Promise<number> {
     });
   });
   return queued.filter(Boolean).length;
+}
+
+/**
+ * Puts the notices stored before the console's search existed into it, and
+ * records the approved ones on their sources' records (the queue's "approved
+ * before" flag): `npm run dispatch -- backfill-search`, once after deploying.
+ * Reads the whole table; idempotent; returns how many notices it indexed and
+ * how many approved ones it recorded.
+ */
+export async function backfillSearch(): Promise<{ indexed: number; approved: number }> {
+  const found = await Store.scanAll(when.eq("type", "notice"), [
+    "id",
+    "createdAt",
+    "urls",
+    "requester",
+    "subjects",
+    "events",
+  ]);
+  const notices = found.map((item) =>
+    z.parse(
+      z.pick(Stored, { id: true, createdAt: true, urls: true, requester: true, subjects: true, events: true }),
+      item,
+    ),
+  );
+  const approved = notices.filter((notice) => notice.events.some((e) => e.type === "articles_hidden"));
+  await mapLimit(notices, 8, (notice) => Search.write(Search.terms(notice), notice.id));
+  await mapLimit(approved, 8, (notice) => recordApproval(notice));
+  return { indexed: notices.length, approved: approved.length };
 }
 
 /** The appeal open on a notice, for operators: who rejected it should let another operator decide. */

@@ -6,6 +6,8 @@
  * queueing one twice is a no-op.
  */
 import * as z from "zod/mini";
+import { isPermanent } from "./bounce";
+import { config } from "./config";
 import { MailKind, type Status } from "./moderation";
 
 const common = { attempts: z.number(), lastError: z.optional(z.string()), queuedAt: z.string() };
@@ -43,6 +45,26 @@ export function queue(kind: MailKind, queuedAt: Date, to?: string): [string, Mes
 export function queueWebhook(status: Status, queuedAt: Date): [string, Message] {
   return [`webhook:${status}`, { kind: "webhook", status, attempts: 0, queuedAt: queuedAt.toISOString() }];
 }
+
+/**
+ * Whether a message that failed to leave is given up: at once when SES
+ * refused it for good, and after MAIL_GIVE_UP_HOURS from when it was queued
+ * when it keeps failing for passing reasons. Undefined: try it again
+ * (`retryAt`). Notices' mail and counter-notices' mail both end this way.
+ */
+export function givenUp(error: unknown, message: { queuedAt: string }, now: Date): { permanent: boolean } | undefined {
+  const permanent = isPermanent(error);
+  const expired = now.getTime() - Date.parse(message.queuedAt) >= config().mailGiveUpMs;
+  return permanent || expired ? { permanent } : undefined;
+}
+
+/**
+ * What the dispatcher keeps on an item (a notice, a counter-notice) while
+ * whole runs on it fail: how many in a row, the last error, and since when
+ * it is parked as dead once it gave up (Dispatch.run).
+ */
+export const Failures = z.object({ failures: z.number(), lastError: z.string(), dead: z.optional(z.string()) });
+export type Failures = z.output<typeof Failures>;
 
 /** Exponential backoff: 5 s, 10 s, 20 s … capped at 15 minutes, or at `capMs`. */
 export function retryAt(attempts: number, now: Date, capMs = 15 * 60_000): Date {

@@ -9,11 +9,11 @@
  *   a source the notice targets (Notice.writesFromSource).
  * - `unfounded`: operators rejected notices from this address as manifestly
  *   unfounded before (Abuse.standing; how many).
- * - `sourceApprovedBefore`: a rule from another approved notice covers a
- *   source or author it targets, or a URL it lists was already hidden by
- *   another notice when it was filed. Both are read with the page at no
- *   extra cost; an approval of single URLs that left no rule and that this
- *   notice does not overlap is not seen.
+ * - `sourceApprovedBefore`: another notice for a source it targets was
+ *   approved (whole or in part, by rule or URL by URL; a later reversal
+ *   does not take that back). Each approval is recorded on its sources'
+ *   records (Notice.sourceApprovals) when its effects are applied, and the
+ *   page reads those records in the batch that reads the requesters'.
  * - `unconfirmedKey`: filed with an API key, for a requester address that is
  *   not the key's owner. The owner's address was vetted when the key was
  *   made; any other address was typed by the key holder and never proved by
@@ -26,19 +26,15 @@ import { DomainError } from "./errors";
 import * as Moderation from "./moderation";
 import * as Notice from "./notice";
 import * as Store from "./store";
-import * as Suppression from "./suppression";
 import * as Table from "./table";
+import * as Search from "./search";
 import * as Url from "./url";
-import * as Article from "./article";
-import * as Ids from "./ids";
 import { parse } from "./validation";
 
 export const States = Moderation.QueueState.options;
 export type State = Moderation.QueueState;
 
 export const PAGE = 25;
-/** How many notices one search reads at most, newest first in each state. */
-const SEARCH_BUDGET = 2_000;
 
 const LIMIT = "limit is a whole number from 1 to 100.";
 const STATE = `state is one of ${States.join(", ")}.`;
@@ -103,29 +99,24 @@ function waitingMs(state: Moderation.State, now: Date): number {
 const waitsOnOperators = (status: Notice.Status, state: Moderation.State) =>
   status === "pending_review" || Boolean(state.contested);
 
-/** Rows for notices read whole, with their requesters' records and the rule set read in one batch. */
+/** Rows for notices read whole, with their requesters' and their sources' records (a batch read each, at once). */
 async function rows(notices: Notice.Notice[], now: Date): Promise<Row[]> {
   if (!notices.length) return [];
   const emails = [...new Set(notices.map((n) => n.requester.email))];
-  const [records, rules] = await Promise.all([
+  const domains = [...new Set(notices.flatMap((n) => n.subjects.map((s) => s.sourceDomain)))];
+  const [records, approvals] = await Promise.all([
+    Store.getEach(Object.fromEntries(emails.map((email) => [email, [Abuse.records, Abuse.records.key(email)]]))),
     Store.getEach(
-      Object.fromEntries(emails.map((email) => [email, [Abuse.records, Abuse.records.key(email)] as const])),
+      Object.fromEntries(
+        domains.map((domain) => [domain, [Notice.sourceApprovals, Notice.sourceApprovals.key(domain)]]),
+      ),
     ),
-    Suppression.current(),
   ]);
   const slaMs = config().reviewSlaMs;
   return notices.map((notice) => {
     const state = Moderation.derive(notice.events);
     const waited = waitingMs(state, now);
     const sources = [...new Set(notice.subjects.map((s) => s.sourceDomain))];
-    const ruled = notice.subjects.flatMap((s) =>
-      rules
-        .covering({ sourceDomain: s.sourceDomain, authorKeys: [s.authorKey], firstSeenAt: "" })
-        .filter((rule) => rule.notice !== notice.id)
-        .map(() => s.sourceDomain),
-    );
-    // Which source a duplicate URL is from is not kept on the notice: its sources stand for it.
-    const overlapped = notice.urls.some((u) => u.duplicateOf) ? sources : [];
     return {
       notice,
       state,
@@ -137,7 +128,7 @@ async function rows(notices: Notice.Notice[], now: Date): Promise<Row[]> {
       flags: {
         domainMismatch: sources.filter((domain) => !Notice.writesFromSource(notice, domain)),
         unfounded: Abuse.standingOf(records[notice.requester.email]).unfounded,
-        sourceApprovedBefore: [...new Set([...ruled, ...overlapped])],
+        sourceApprovedBefore: Notice.approvedBefore(notice, approvals),
         unconfirmedKey: Boolean(notice.filedWith) && notice.requester.email !== notice.filedWith?.owner?.toLowerCase(),
       },
     };
@@ -227,60 +218,17 @@ const SearchInput = z.object({
 });
 
 /**
- * What a search term can be: a URL (ours or the original, any spelling),
- * an email address, an API key id, or words of an organisation's name.
- */
-function matcher(q: string): (notice: Notice.Notice) => boolean {
-  const lower = q.toLowerCase();
-  const url = q.includes(".") && !q.includes("@") ? Url.normalize(q) : undefined;
-  const ours = url ? Article.idForUrl(q, config().publicUrl) : undefined;
-  const original = url ? Ids.fromUrl(url) : undefined;
-  return (notice) =>
-    notice.urls.some(
-      (u) =>
-        (url && Url.normalize(u.url) === url) || (u.articleId && (u.articleId === ours || u.articleId === original)),
-    ) ||
-    notice.requester.email === lower ||
-    (lower.length >= 3 && (notice.requester.organization ?? "").toLowerCase().includes(lower)) ||
-    notice.filedWith?.id === q ||
-    (lower.length >= 3 && (notice.filedWith?.name ?? "").toLowerCase() === lower) ||
-    notice.id === lower;
-}
-
-/**
  * Notices in every state whose URLs, requester, organisation or key match
- * `q`, newest first. There is no index by URL or requester: the queue index
- * is walked newest first in each state, up to SEARCH_BUDGET notices; the
- * answer says when it stopped there.
+ * `q`, newest first: looked up by their search terms (Search.find), then
+ * read in one batch. `complete` is false when a term named more notices than
+ * a search shows.
  */
 export async function search(input: unknown, now = new Date()): Promise<{ rows: Row[]; complete: boolean }> {
   const { q } = parse(SearchInput, input);
-  const wanted = matcher(q);
-  const found: Row[] = [];
-  let read = 0;
-  let complete = true;
-  for (const state of States) {
-    let start: Store.Cursor | undefined;
-    do {
-      const page = await Store.page(
-        {
-          index: Table.queue.index,
-          partition: Table.queue.partition(state),
-          fields: ["pk", "sk"],
-          limit: 100,
-          newestFirst: true,
-        },
-        start,
-      );
-      read += page.items.length;
-      found.push(...(await rows((await Notice.entity.getMany(keysOf(page.items))).filter(wanted), now)));
-      start = page.next;
-      if (start && read >= SEARCH_BUDGET) {
-        complete = false;
-        break;
-      }
-    } while (start);
-  }
+  const { ids, complete } = await Search.find(q);
+  // A notice replaced by a later one from the same mailbox never moves on: it left the queue, and is not found.
+  const notices = (await Notice.entity.getMany(ids.map((id) => Notice.entity.key(id)))).filter((n) => !n.replacedAt);
+  const found = await rows(notices, now);
   found.sort((a, b) => (a.notice.createdAt < b.notice.createdAt ? 1 : -1));
   return { rows: found, complete };
 }

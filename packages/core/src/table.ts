@@ -148,6 +148,10 @@ export const key = {
   guid: (domain: string, guidHash: string) => ({ pk: `GUID#${domain}#${guidHash}`, sk: "GUID" }),
   /** A redeemed proof-of-work challenge; kept until the challenge expires. */
   powChallenge: (id: string) => ({ pk: `POW#${id}`, sk: "POW" }),
+  /** Which notices for a source operators approved (the first few): the queue's "approved before" flag. */
+  sourceApprovals: (domain: string) => ({ pk: `APPROVED#${bounded(domain)}`, sk: "APPROVED" }),
+  /** One thing a notice is searched by (`search` below says which), pointing at the notice. */
+  searchTerm: (term: string, sort: string) => ({ pk: `SEARCH#${bounded(term)}`, sk: sort }),
   /** What operators concluded about a requester's notices (DSA Art. 23). */
   requester: (email: string) => ({ pk: `REQUESTER#${bounded(email)}`, sk: "REQUESTER" }),
   /** Its own partition, so that what a key owns later (webhooks) can sit beside it. */
@@ -171,6 +175,8 @@ export const key = {
   signIn: (id: string) => ({ pk: `SIGNIN#${id}`, sk: "SIGNIN" }),
   /** An operator's console session, by the hash of its cookie: the table never holds the cookie itself. */
   session: (hash: string) => ({ pk: `SESSION#${hash}`, sk: "SESSION" }),
+  /** The endpoints of keys with `notices:review`, which hear of every notice (Webhook.fanOut). */
+  reviewWebhooks: () => ({ pk: "SETTINGS", sk: "REVIEW_WEBHOOKS" }),
   /** The statement-of-reasons templates operators edited (Grounds). */
   grounds: () => ({ pk: "SETTINGS", sk: "GROUNDS" }),
   /** One counter per policy, subject and window; a new window is a new item. */
@@ -294,4 +300,21 @@ export const queue = {
     gsi5pk: `QUEUE#${state}`,
     gsi5sk: `${createdAt}#${id}`,
   }),
+};
+
+/**
+ * What the console's search finds notices by (Search): an item per term and
+ * notice, in the term's partition, oldest first (`<createdAt>#<id>`): the
+ * requester's address, and each article a listed URL names (ours or the
+ * original: both give the article's id). Organisations share one partition
+ * sorted by their words, so the start of any word finds them (`begins_with`).
+ */
+export const search = {
+  byEmail: (email: string) => `email:${email}`,
+  byArticle: (articleId: string) => `url:${articleId}`,
+  organisations: "org",
+  partition: (term: string) => key.searchTerm(term, "").pk,
+  /** Where a notice sorts within a term's partition; within the organisations', after the words it is found by. */
+  sort: (createdAt: string, id: string, words?: string) =>
+    `${words === undefined ? "" : `${words}#`}${createdAt}#${id}`,
 };

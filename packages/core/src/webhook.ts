@@ -1,12 +1,15 @@
 /**
  * Webhooks: HTTPS endpoints an API key registers, told of every status change
  * of the notices filed with that key, signed per the Standard Webhooks
- * specification (webhook-id, webhook-timestamp, webhook-signature).
+ * specification (webhook-id, webhook-timestamp, webhook-signature). The
+ * endpoints of a key with `notices:review`, which reads and decides every
+ * notice, are told of every notice's changes, from its confirmation on.
  *
  * A status change is queued in the notice's outbox by the transition itself;
  * the dispatcher fans it out into one delivery item per endpoint (ids derived
- * from notice, status and endpoint, so fanning out again creates nothing
- * twice) and tries each at once. A delivery that fails stays in the due index
+ * from notice, status, when it was queued and endpoint, so fanning out again
+ * creates nothing twice, and a status reached again is a new event) and tries
+ * each at once. A delivery that fails stays in the due index
  * and the sweep tries it again, backing off from 5 s to an hour, until 24
  * hours after its first attempt; then it is failed. A replay makes it pending
  * again, with the same body and the same webhook-id.
@@ -93,6 +96,26 @@ const endpoints = Store.entity({
   key: Table.key.webhook,
   meta: z.object({ secret: z.string() }),
 });
+
+/**
+ * The endpoints of keys with `notices:review`, as `<keyId>/<endpointId>`: one
+ * small item, which the dispatcher reads in the batch it reads a run's mail
+ * context with, so a status change nobody subscribed to costs no call.
+ */
+export const reviewers = Store.entity({
+  type: "review_webhooks",
+  schema: z.object({ endpoints: z.optional(z.custom<Set<string>>((value) => value instanceof Set)) }),
+  key: Table.key.reviewWebhooks,
+});
+
+const subscription = (keyId: string, endpointId: string) => new Set([`${keyId}/${endpointId}`]);
+
+/** Stops telling an endpoint of every notice: deleted, or its key revoked. */
+async function unsubscribe(keyId: string, endpointId: string): Promise<void> {
+  await reviewers.update(reviewers.key(), [change.delete("endpoints", subscription(keyId, endpointId))], {
+    condition: when.stored(),
+  });
+}
 
 const DeliveryStatus = z.enum(["pending", "delivered", "failed"]);
 export type DeliveryStatus = z.output<typeof DeliveryStatus>;
@@ -251,12 +274,13 @@ const endpointCount = (keyId: string) => Store.count(endpointsOf(keyId));
 
 /**
  * Registers an endpoint for `keyId` and returns it with its secret, which is
- * never shown again. `resolve` stands in for DNS in tests.
+ * never shown again. `review`: the key has `notices:review`, so the endpoint
+ * hears of every notice. `resolve` stands in for DNS in tests.
  */
 export async function register(
   keyId: string,
   input: unknown,
-  { now = new Date(), resolve }: { now?: Date; resolve?: Address.Resolve } = {},
+  { now = new Date(), resolve, review = false }: { now?: Date; resolve?: Address.Resolve; review?: boolean } = {},
 ): Promise<{ endpoint: Endpoint; secret: string }> {
   const data = parse(RegisterInput, input);
   const url = new URL(data.url);
@@ -278,6 +302,7 @@ export async function register(
     await givePlace(keyId);
     throw error;
   }
+  if (review) await reviewers.upsert(reviewers.key(), [change.add("endpoints", subscription(keyId, endpoint.id))]);
   return { endpoint, secret };
 }
 
@@ -298,7 +323,24 @@ export async function get(keyId: string, id: string): Promise<Endpoint> {
 export async function remove(keyId: string, id: string): Promise<void> {
   const deleted = await endpoints.delete(endpoints.key(keyId, id), { condition: when.stored() });
   if (!deleted) throw noSuchEndpoint();
-  await givePlace(keyId);
+  await Promise.all([givePlace(keyId), unsubscribe(keyId, id)]);
+}
+
+/**
+ * Subscribes the endpoints that keys with `notices:review` registered before
+ * such keys' endpoints heard of every notice (`npm run dispatch --
+ * backfill-webhooks`, once): reads the keys' list and their partitions, no
+ * scan. Idempotent; returns how many endpoints it subscribed.
+ */
+export async function backfillReviewers(): Promise<number> {
+  const keys = (await ApiKey.list()).filter((key) => key.scopes.includes("notices:review") && !key.revokedAt);
+  const found = (await Promise.all(keys.map(async (key) => (await list(key.id)).map((e) => [key.id, e.id])))).flat();
+  if (found.length) {
+    await reviewers.upsert(reviewers.key(), [
+      change.add("endpoints", new Set(found.map(([keyId, id]) => `${keyId}/${id}`))),
+    ]);
+  }
+  return found.length;
 }
 
 // Events and their fan-out
@@ -308,16 +350,20 @@ export function event(notice: Notice, { status, queuedAt }: Outbox.WebhookEvent)
   return { type: EVENT_TYPE, timestamp: queuedAt, data: toView(notice, status) };
 }
 
-/** One status change for one endpoint, made once however often the fan-out runs. */
+/**
+ * One status change for one endpoint, made once however often the fan-out
+ * runs (the same queued event), and again when the notice reaches a status
+ * it had before (an appeal's `pending_review`): a new event, queued anew.
+ */
 async function createDelivery(
   endpointId: string,
   keyId: string,
   notice: Notice,
-  status: Status,
+  { status, queuedAt }: Outbox.WebhookEvent,
   payload: string,
   now: Date,
 ) {
-  const id = Ids.derived(`${notice.id}\n${status}\n${endpointId}`);
+  const id = Ids.derived(`${notice.id}\n${status}\n${queuedAt}\n${endpointId}`);
   const createdAt = now.toISOString();
   const delivery: StoredDelivery = {
     id,
@@ -345,23 +391,47 @@ async function createDelivery(
   return id;
 }
 
-/**
- * Turns a queued status change into one delivery per endpoint of the key that
- * filed the notice, and tries each. A revoked key's endpoints hear nothing.
- */
-export async function fanOut(notice: Notice, queued: Outbox.WebhookEvent, now = new Date()): Promise<void> {
-  const keyId = notice.filedWith?.id;
-  if (!keyId) return;
+/** The endpoints of the key that filed the notice, none when it is revoked. */
+async function filersEndpoints(keyId: string): Promise<{ keyId: string; endpointId: string }[]> {
   // The key and its endpoints share a partition: one query reads both.
   const found = await Store.queryEach(
     { partition: Table.webhooksOf.partition(keyId), consistent: true },
     { keys: ApiKey.entity, endpoints },
   );
   const key = found.keys[0];
-  if (!key || key.revokedAt) return;
+  if (!key || key.revokedAt) return [];
+  return found.endpoints.map((endpoint) => ({ keyId, endpointId: endpoint.id }));
+}
+
+/**
+ * Turns a queued status change into one delivery per endpoint that hears of
+ * it, and tries each: the endpoints of the key that filed the notice (none
+ * once it is revoked), and `reviewing`, those of the keys with
+ * `notices:review` (`reviewers`, read by the caller in its batch). An
+ * endpoint both lists name gets one delivery.
+ */
+export async function fanOut(
+  notice: Notice,
+  queued: Outbox.WebhookEvent,
+  now = new Date(),
+  reviewing: ReadonlySet<string> = new Set(),
+): Promise<void> {
+  const keyId = notice.filedWith?.id;
+  const targets = new Map(
+    [
+      ...(keyId ? await filersEndpoints(keyId) : []),
+      ...[...reviewing].map((entry) => {
+        const [reviewer = "", endpointId = ""] = entry.split("/");
+        return { keyId: reviewer, endpointId };
+      }),
+    ].map((target) => [target.endpointId, target]),
+  );
+  if (!targets.size) return;
   const payload = JSON.stringify(event(notice, queued));
   const ids = await Promise.all(
-    found.endpoints.map((endpoint) => createDelivery(endpoint.id, keyId, notice, queued.status, payload, now)),
+    [...targets.values()].map((target) =>
+      createDelivery(target.endpointId, target.keyId, notice, queued, payload, now),
+    ),
   );
   await Promise.all(ids.map((id) => attempt(id, now)));
 }
@@ -484,6 +554,10 @@ async function record(delivery: StoredDelivery, holder: string, answer: Answer, 
     condition: when.eq("holder", holder),
   });
   if (!written) Log.warn("webhook.lease_lost", { delivery: delivery.id });
+  // An endpoint deleted, or a key revoked, hears of no other notice either.
+  if (answer.error === "endpoint_deleted" || answer.error === "key_revoked") {
+    await unsubscribe(delivery.keyId, delivery.endpointId);
+  }
   if (!delivered) {
     Log.warn("webhook.failed", {
       delivery: delivery.id,

@@ -453,9 +453,11 @@ function statusChanged(): WebhookOperation {
     // We call the receiver: its proof is the signature (parameters), not credentials of ours.
     security: [{}],
     description:
-      "POSTed to each endpoint of the key that filed the notice, once per status it reaches, however the change " +
-      "was made (an operator's link or console, the review API, the requester). Retried with backoff for 24 hours " +
-      "until an endpoint answers 2xx.",
+      "POSTed to each endpoint of the key that filed the notice, and to each endpoint of every key with " +
+      "`notices:review` (for every notice, from when its sender confirmed it), once per change of status, however " +
+      "the change was made (an operator's link or console, the review API, the requester, a counter-notice's " +
+      "restoration); a status reached again (an appeal's `pending_review`) is a new event, and so is a reversal " +
+      "that leaves a notice partially approved. Retried with backoff for 24 hours until an endpoint answers 2xx.",
     parameters: [
       header("webhook-id", "The delivery's id: the same on every retry and replay, so a receiver can drop repeats."),
       header("webhook-timestamp", "When this attempt was signed, in seconds since the epoch."),

@@ -370,18 +370,25 @@ export function toOperators(
  * Tells an operator that the dispatcher gave up on a notice (Dispatch.run).
  * Names the notice only: what failed may be the notice's own content.
  */
-export function deadNotice(id: string, operator: string, error: string, failures: number): Email {
+export function deadNotice(
+  id: string,
+  operator: string,
+  error: string,
+  failures: number,
+  what: "notice" | "counter-notice" = "notice",
+): Email {
+  const name = what === "notice" ? "Takedown notice" : "Counter-notice";
   return renderMail(
     [operator],
-    `Takedown notice ${id} could not be processed`,
+    `${name} ${id} could not be processed`,
     <Section>
       <Line>
-        The dispatcher failed on notice {id} {failures} times in a row (last error: {error}) and has stopped trying, so
-        its mail and updates are held. Other notices are not affected.
+        The dispatcher failed on {what} {id} {failures} times in a row (last error: {error}) and has stopped trying, so
+        its mail{what === "notice" ? " and updates are" : " is"} held. Other {what}s are not affected.
       </Line>
       <Line>Once the cause is dealt with, put it back in the queue:</Line>
       <Line>npm run dispatch -- retry {id}</Line>
-      <Line>(npm run dispatch -- list shows every notice waiting like this.)</Line>
+      <Line>(npm run dispatch -- list shows everything waiting like this.)</Line>
     </Section>,
   );
 }

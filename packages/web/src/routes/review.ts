@@ -57,7 +57,8 @@ const decideNotice = describeRoute({
     "the review API by that key, with `reason` as the statement of reasons. `urls` (a subset of the notice's URLs, " +
     "as filed) decides URL by URL: those are hidden, the others kept, and the notice becomes `partially_approved`; " +
     "`reasons` may give a reason per URL. `unfounded` marks a rejection as manifestly unfounded; `ground` names a " +
-    "statement-of-reasons template. The webhooks of the key that filed the notice hear of the new status.",
+    "statement-of-reasons template. The webhooks of the key that filed the notice, and those of every key with `notices:review`, hear of " +
+    "the new status.",
   pathParameters: noticeId,
   body: {
     description: "The decision, and the reason the requester is given.",

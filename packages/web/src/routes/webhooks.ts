@@ -26,8 +26,11 @@ const registerWebhook = describeRoute({
   tag: "Webhooks",
   summary: "Register a webhook endpoint",
   description:
-    "Each status change of a notice filed with this key is POSTed to the endpoint as a `notice.status_changed` " +
-    "event, signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the " +
+    "Each status change of a notice filed with this key (`notices:write`) is POSTed to the endpoint as a " +
+    "`notice.status_changed` event, whoever made it (an operator, a review key, the requester, a counter-notice's " +
+    "restoration), a status reached again included. A key with `notices:review` hears of every notice's changes, " +
+    "however it was filed, from when it waits for review (a notice its sender has not confirmed is never told). " +
+    "Events are signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) with the " +
     `secret in this answer, which is never shown again. At most ${Webhook.MAX_ENDPOINTS_PER_KEY} endpoints per key.`,
   body: {
     description: "The endpoint: an https URL whose host resolves only to public addresses.",
@@ -55,7 +58,8 @@ const deleteWebhook = describeRoute({
   operationId: "deleteWebhook",
   tag: "Webhooks",
   summary: "Delete a webhook endpoint",
-  description: "Its pending deliveries fail at their next attempt instead of being sent.",
+  description:
+    "Its pending deliveries fail at their next attempt instead of being sent, and it hears of no further change.",
   pathParameters: endpointId,
   responses: { 204: { description: "Deleted." } },
   refusals: [noSuchEndpoint],
@@ -89,9 +93,10 @@ const replayWebhookDelivery = describeRoute({
 });
 
 export const webhooks = new Hono<ApiEnv>()
-  .use(allow("notices:write"))
+  .use(allow(["notices:write", "notices:review"]))
   .post("/", registerWebhook, jsonInput(Webhook.RegisterInput), async (c) => {
-    const { endpoint, secret } = await Webhook.register(keyId(c), c.req.valid("json"));
+    const review = c.get("principal")!.scopes.includes("notices:review");
+    const { endpoint, secret } = await Webhook.register(keyId(c), c.req.valid("json"), { review });
     return c.json({ ...endpoint, secret } satisfies Webhook.Created, 201);
   })
   .get("/", listWebhooks, async (c) => c.json({ webhooks: await Webhook.list(keyId(c)) } satisfies Webhook.List))

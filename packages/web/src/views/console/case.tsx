@@ -384,8 +384,47 @@ function CounterNotices(props: { counterNotices: CounterNotice.CounterNotice[] }
               <strong>Court action reported</strong> <When at={counter.courtAction.at} />: {counter.courtAction.text}
             </p>
           )}
+          <CounterMail counter={counter} />
         </div>
       ))}
     </section>
+  );
+}
+
+/** The counter-notice's mail that did not go out, and whether the dispatcher holds the rest (Dispatch.run). */
+function CounterMail(props: { counter: CounterNotice.CounterNotice }) {
+  const { counter } = props;
+  const failed = counter.events.filter((e) => e.type === "mail_failed");
+  const runs = counter.dispatch;
+  return (
+    <>
+      {runs?.dead ? (
+        <p class="error" id={`counter-notice-${counter.id}-held`}>
+          Its mail is held: the dispatcher failed on it {runs.failures} times in a row (last error: {runs.lastError})
+          and stopped trying on <When at={runs.dead} />. Once the cause is dealt with: npm run dispatch -- retry{" "}
+          {counter.id}
+        </p>
+      ) : (
+        runs && (
+          <p>
+            Its mail is being tried again: {runs.failures} failed runs so far (last error: {runs.lastError}).
+          </p>
+        )
+      )}
+      {failed.length > 0 && (
+        <>
+          <p>
+            <strong>Mail that could not be delivered:</strong>
+          </p>
+          <ul class="mail-failures">
+            {failed.map((e) => (
+              <li>
+                <When at={e.at} />: {e.detail}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </>
   );
 }

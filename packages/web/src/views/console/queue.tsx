@@ -231,7 +231,7 @@ export function SearchPage(props: {
           <p>
             {Present.plural(props.rows.length, "notice")} found, newest first.
             {!props.complete &&
-              " Only the most recent notices in each state were searched; narrow the search to see older ones."}
+              " It names more notices than a search shows: these are the newest; narrow the search to see older ones."}
           </p>
           <QueueTable rows={props.rows} now={props.now} />
         </>
