@@ -9,7 +9,14 @@ import { clientIp } from "./client-ip";
 import { documented, type Refusal } from "./described";
 import { limitBody, limitBodyTo, MAX_BODY_BYTES } from "./middleware";
 
-export type ApiEnv = { Variables: { principal?: ApiKey.Principal } };
+/** `counted`: where a stored key stands on its rate limit, counted as its key was checked. */
+export type ApiEnv = { Variables: { principal?: ApiKey.Principal; counted?: RateLimit.Result } };
+
+/** The limit every call counts against: its key's, or its address's when it sends none. */
+function policy(keyed: boolean): RateLimit.Policy {
+  const { windowSeconds, perKey, perIp } = config().rateLimit;
+  return { name: keyed ? "key" : "ip", limit: keyed ? perKey : perIp, windowSeconds };
+}
 
 /** Room for 1,000 URLs; what a notice may take to store is bounded by the domain. */
 const MAX_KEYED_BODY_BYTES = 512 * 1024;
@@ -38,12 +45,13 @@ export const identify = createMiddleware<ApiEnv>(async (c, next) => {
   if (header === undefined) return next();
   const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
   if (!token) throw new DomainError("unauthorized", "Send the API key as Authorization: Bearer <key>.");
-  // An address that sent too many bad keys is refused before its key is even
-  // looked at, so a good guess among them is not told apart from a bad one.
+  // An address that sent too many bad keys is refused whatever key it sends,
+  // so a good guess among them is not told apart from a bad one. The check
+  // runs beside the key's own write: a good key refused here has been counted.
   const ip = Abuse.network(clientIp(c));
   const [checked, blocked] = await Promise.all([
-    ApiKey.authenticate(token).then(
-      (principal) => ({ principal }),
+    ApiKey.admit(token, policy(true)).then(
+      (admitted) => ({ admitted }),
       (error: unknown) => ({ error }),
     ),
     RateLimit.exhausted(ip, Abuse.LIMITS.badKeysPerIp),
@@ -53,11 +61,12 @@ export const identify = createMiddleware<ApiEnv>(async (c, next) => {
     if (checked.error instanceof DomainError) await RateLimit.consume(ip, Abuse.LIMITS.badKeysPerIp);
     throw checked.error;
   }
-  const { principal } = checked;
+  const { principal, counted } = checked.admitted;
   c.set("principal", principal);
+  if (counted) c.set("counted", counted);
   // Alongside the request, not after it: Lambda may freeze as soon as the
   // response is out. A failure costs only the date, never the request.
-  const recorded = ApiKey.recordUse(principal).catch((error: unknown) => {
+  const recorded = ApiKey.recordUse(checked.admitted).catch((error: unknown) => {
     Log.warn("apikey.last_used_not_recorded", { keyId: principal.id, name: (error as Error).name });
   });
   await Promise.all([recorded, next()]);
@@ -111,17 +120,16 @@ export const allow = (scopes: ApiKey.Scope | ApiKey.Scope[], options: { anonymou
 };
 
 /**
- * Counts the call per key, or per client IP for anonymous callers, and says
+ * Counts the call per key (a stored key was counted by the write that
+ * checked it), or per client IP for anonymous callers, and says
  * where the caller stands on every response (IETF draft RateLimit-Policy and
  * RateLimit fields); over the limit, 429 with Retry-After.
  */
 export const rateLimit = createMiddleware<ApiEnv>(async (c, next) => {
-  const { windowSeconds, perKey, perIp } = config().rateLimit;
-  const keyed = c.get("principal") !== undefined;
-  const policy = { name: keyed ? "key" : "ip", limit: keyed ? perKey : perIp, windowSeconds };
-  const result = await RateLimit.consume(caller(c), policy);
-  c.header("RateLimit-Policy", `"${policy.name}";q=${policy.limit};w=${policy.windowSeconds}`);
-  c.header("RateLimit", `"${policy.name}";r=${result.remaining};t=${result.reset}`);
+  const result = c.get("counted") ?? (await RateLimit.consume(caller(c), policy(c.get("principal") !== undefined)));
+  const { name, limit, windowSeconds } = result.policy;
+  c.header("RateLimit-Policy", `"${name}";q=${limit};w=${windowSeconds}`);
+  c.header("RateLimit", `"${name}";r=${result.remaining};t=${result.reset}`);
   if (!result.allowed) throw RateLimit.exceeded(result);
   await next();
 });
