@@ -6,7 +6,7 @@
 import { ApiKey, Dispatch, Notice } from "@takedown/core";
 import { describe, expect, it } from "vitest";
 import { approve, call, newKey } from "../support/api";
-import { beforeEachCall } from "../support/dynamo-calls";
+import { beforeEachCall, callsDuring } from "../support/dynamo-calls";
 import { ingestSource, noticeInput } from "../support/fixtures";
 import { inbox, waitForMail } from "../support/mailbox";
 import { proofOfWork } from "../support/pow";
@@ -67,6 +67,19 @@ describe("filing with an API key", () => {
     expect((await call("GET", `/takedowns/${id}`, { key: other.secret })).status).toBe(404);
     expect((await call("GET", `/takedowns/${id}`)).status).toBe(403);
     expect((await call("GET", `/takedowns/${id}`, { key: owner.secret })).status).toBe(200);
+  });
+
+  it("files in three calls: the key's write, one batch read with the address's bad-key check, the notice", async () => {
+    const key = await newKey();
+    const { articles } = await ingestSource(1);
+    const file = () => call("POST", "/takedowns", { key: key.secret, body: noticeInput([articles[0]!.originalUrl]) });
+    expect((await file()).status).toBe(202);
+    const { result, calls } = await callsDuring(file);
+    expect(result.status).toBe(202);
+    expect(calls.map((c) => c.command)).toEqual(["UpdateItemCommand", "BatchGetItemCommand", "PutItemCommand"]);
+    const batch = calls[1]!.input.RequestItems[Object.keys(calls[1]!.input.RequestItems)[0]!];
+    expect(batch.ConsistentRead).toBe(true);
+    expect(batch.Keys.map((k: { pk: string }) => k.pk.split("#")[0])).toEqual(["ARTICLE", "RATE", "RULES"]);
   });
 
   it("still takes anonymous notices, with confirmation, and at most 50 URLs", async () => {

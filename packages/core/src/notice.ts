@@ -278,10 +278,21 @@ const reviewMail = (now: Date) => config().operatorEmails.map((operator) => Outb
  * One filed with an API key goes straight to review: the key's owner was
  * vetted when the key was made.
  */
-export async function file(input: unknown, now = new Date(), key?: FilingKey): Promise<Notice> {
+export async function file(input: unknown, now = new Date(), key?: FilingKey, gate?: Gate): Promise<Notice> {
   const data = parse(key ? KeyedInput : Input, input);
-  return store(data, await match(data), now, key);
+  return store(data, await match(data, gate), now, key);
 }
+
+/**
+ * A read that rides in filing's batch read of the articles, saving it a
+ * round trip, and a check of what it found that may refuse the notice
+ * before anything is written (web's bad-key check for a keyed call).
+ */
+export type Gate = {
+  keys: Store.Key[];
+  entities: Record<string, Store.Reader>;
+  check: (found: Record<string, unknown[]>) => void;
+};
 
 /**
  * A notice from someone without a key, through the form or the API. It pays
@@ -428,12 +439,17 @@ type Matched = {
  * judge the sender against one site, and one approval cannot reach a second
  * site's articles by a URL slipped in beside the first's (docs/workflow.md).
  */
-async function match(data: Valid): Promise<Matched> {
+async function match(data: Valid, gate?: Gate): Promise<Matched> {
   const candidates = data.urls.map((url) => ({
     url,
     id: Article.idForUrl(url, config().publicUrl)!,
   }));
-  const articles = await Article.getMany(candidates.map((candidate) => candidate.id));
+  const ids = candidates.map((candidate) => candidate.id);
+  // Consistent with a gate: what it checks (a count of bad keys) must not miss a write of a moment ago.
+  const { articles, found } = await Article.getManyAlong(ids, gate ?? { keys: [], entities: {} }, {
+    consistent: gate !== undefined,
+  });
+  gate?.check(found);
   const matched = [...new Set(candidates.map((c) => c.id).filter((id) => articles.has(id)))].map(
     (id) => articles.get(id)!,
   );

@@ -56,15 +56,33 @@ export async function consume(subject: string, policy: Policy, now = new Date())
   return { policy, allowed: true, remaining: Math.max(0, policy.limit - counted.hits), reset };
 }
 
+function full(counter: { hits: number } | undefined, policy: Policy, reset: number): Result | undefined {
+  if ((counter?.hits ?? 0) < policy.limit) return undefined;
+  return { policy, allowed: false, remaining: 0, reset };
+}
+
 /**
  * Whether `subject`'s window is already full, without counting anything: for
  * limits that count only failures, checked before the attempt is made.
  */
 export async function exhausted(subject: string, policy: Policy, now = new Date()): Promise<Result | undefined> {
   const { start, reset } = windowOf(policy, now);
-  const counter = await windows.get(windows.key(policy.name, subject, start), { consistent: true });
-  if ((counter?.hits ?? 0) < policy.limit) return undefined;
-  return { policy, allowed: false, remaining: 0, reset };
+  return full(await windows.get(windows.key(policy.name, subject, start), { consistent: true }), policy, reset);
+}
+
+/**
+ * `exhausted`, read in a batch read made anyway: the key and reader to add
+ * to it (as `Article.getManyAlong` takes them), and the verdict on what it
+ * found. The batch must be consistent, as `exhausted` is.
+ */
+export function exhaustedAlong(subject: string, policy: Policy, now = new Date()) {
+  const { start, reset } = windowOf(policy, now);
+  return {
+    keys: [windows.key(policy.name, subject, start)],
+    entities: { rateWindows: windows },
+    verdict: (found: Record<string, unknown[]>) =>
+      full(found.rateWindows?.[0] as { hits: number } | undefined, policy, reset),
+  };
 }
 
 /**
