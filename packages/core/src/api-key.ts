@@ -141,12 +141,17 @@ function ingestKey(token: string): Principal | undefined {
 
 const invalid = () => new DomainError("unauthorized", "This API key is not valid.");
 
-/** The key's item, if it is the one the token names and not revoked; unknown and mismatched keys first. */
-function checked(token: string, item: Store.Item | undefined): Store.Item {
-  const hash = item && entity.parseRow(item).meta.hash;
-  if (!hash || !timingSafeEqual(sha256(token), Buffer.from(hash, "hex"))) throw invalid();
+/** The key's item, unless it was revoked. */
+function live(item: Store.Item): Store.Item {
   if (item.revokedAt) throw new DomainError("unauthorized", "This API key has been revoked.");
   return item;
+}
+
+/** The key's item as read, if it is the one the token names (a wrong secret is told nothing more) and not revoked. */
+function checked(token: string, item: Store.Item | undefined): Store.Item {
+  const hash = item?.hash;
+  if (typeof hash !== "string" || !timingSafeEqual(sha256(token), Buffer.from(hash, "hex"))) throw invalid();
+  return live(item!);
 }
 
 /** A call let in by its key: who it is, where it stands on its limit, and the key's counts to remove (`RateLimit.countOn`). */
@@ -178,8 +183,9 @@ export async function admit(token: string, policy: RateLimit.Policy, now = new D
       condition: when.and(when.eq("hash", hash), made ? counting.madeUnderLimit : counting.underLimit),
       returning: "new",
     });
+  // The write's condition compared the hashes.
   const letIn = (item: Store.Item): Admitted => ({
-    principal: principalOf(id, checked(token, item)),
+    principal: principalOf(id, live(item)),
     counted: counting.counted(item),
     stale: counting.stale(item),
   });
