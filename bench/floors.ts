@@ -6,8 +6,9 @@
  *
  * The access patterns include what issue 9 made each request do on purpose:
  * every call with a key (the ingest token too) checks the caller's address
- * against the bad-key limit (1 GetItem, beside the key's own read); an
- * anonymous notice reads and records the one notice awaiting its mailbox.
+ * against the bad-key limit (1 GetItem beside the key's own write, or a key
+ * in the batch read a keyed filing makes anyway); an anonymous notice reads
+ * and records the one notice awaiting its mailbox.
  */
 const batchGets = (keys: number) => Math.ceil(keys / 100);
 
@@ -29,8 +30,12 @@ export const floors = {
    * counts against the per-address API limit (1 UpdateItem).
    */
   fileAnonymous: (n: number, via: "form" | "json") => 6 + batchGets(n + 1) + (via === "json" ? 1 : 0),
-  /** The key (1 GetItem), the bad-key check (1 GetItem), its counter (1 UpdateItem), the articles and version, the notice. */
-  fileKeyed: (n: number) => 3 + batchGets(n + 1) + 1,
+  /**
+   * The key's write (1 UpdateItem: it checks the secret, counts the call on
+   * the key's item and answers with the key), the articles with the bad-key
+   * check and the rule-set version (1 BatchGetItem per 100 keys), the notice.
+   */
+  fileKeyed: (n: number) => 1 + batchGets(n + 2) + 1,
   /** One conditional UpdateItem: the transition, with its review mail queued in it. */
   confirm: () => 1,
   /**
