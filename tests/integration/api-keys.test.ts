@@ -78,7 +78,6 @@ describe("filing with an API key", () => {
     expect(result.status).toBe(202);
     expect(calls.map((c) => c.command)).toEqual(["UpdateItemCommand", "BatchGetItemCommand", "PutItemCommand"]);
     const batch = calls[1]!.input.RequestItems[Object.keys(calls[1]!.input.RequestItems)[0]!];
-    expect(batch.ConsistentRead).toBe(true);
     expect(batch.Keys.map((k: { pk: string }) => k.pk.split("#")[0])).toEqual(["ARTICLE", "RATE", "RULES"]);
   });
 

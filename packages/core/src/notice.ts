@@ -445,10 +445,7 @@ async function match(data: Valid, gate?: Gate): Promise<Matched> {
     id: Article.idForUrl(url, config().publicUrl)!,
   }));
   const ids = candidates.map((candidate) => candidate.id);
-  // Consistent with a gate: what it checks (a count of bad keys) must not miss a write of a moment ago.
-  const { articles, found } = await Article.getManyAlong(ids, gate ?? { keys: [], entities: {} }, {
-    consistent: gate !== undefined,
-  });
+  const { articles, found } = await Article.getManyAlong(ids, gate ?? { keys: [], entities: {} });
   gate?.check(found);
   const matched = [...new Set(candidates.map((c) => c.id).filter((id) => articles.has(id)))].map(
     (id) => articles.get(id)!,

@@ -73,7 +73,9 @@ export async function exhausted(subject: string, policy: Policy, now = new Date(
 /**
  * `exhausted`, read in a batch read made anyway: the key and reader to add
  * to it (as `Article.getManyAlong` takes them), and the verdict on what it
- * found. The batch must be consistent, as `exhausted` is.
+ * found. The batch need not be consistent: a check made before the attempt
+ * lets through every call of a burst sent before the first failure is
+ * counted, so a count a moment stale lets through nothing a burst does not.
  */
 export function exhaustedAlong(subject: string, policy: Policy, now = new Date()) {
   const { start, reset } = windowOf(policy, now);
