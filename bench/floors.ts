@@ -7,8 +7,9 @@
  *
  * The access patterns include what issue 9 made each request do on purpose:
  * every call with a key (the ingest token too) checks the caller's address
- * against the bad-key limit (1 GetItem, beside the key's own read); an
- * anonymous notice reads and records the one notice awaiting its mailbox.
+ * against the bad-key limit (1 GetItem beside the key's own write, or a key
+ * in the batch read a keyed filing makes anyway); an anonymous notice reads
+ * and records the one notice awaiting its mailbox.
  */
 const batchGets = (keys: number) => Math.ceil(keys / 100);
 
@@ -25,20 +26,18 @@ export const floors = {
    * The address's counter (1 UpdateItem), the spent proof (1 PutItem), the
    * notice awaiting the mailbox (1 GetItem), the email's counter (1
    * UpdateItem), the URLs' articles with the rule-set version (1
-   * BatchGetItem per 100 keys), the notice (1 PutItem) and beside it its
-   * search terms (1 BatchWriteItem of up to 25: the console's search looks
-   * them up instead of walking the notices, issue 13; a notice with more
-   * leaves the rest to the dispatcher), the mailbox's awaiting item (1
-   * PutItem). Through the JSON API, every anonymous call also counts against
+   * BatchGetItem per 100 keys), the notice (1 PutItem), the mailbox's
+   * awaiting item (1 PutItem). The notice's search terms are the
+   * dispatcher's to write (`firstRun`), not the filing's. Through the JSON API, every anonymous call also counts against
    * the per-address API limit (1 UpdateItem).
    */
-  fileAnonymous: (n: number, via: "form" | "json") => 6 + batchGets(n + 1) + 1 + (via === "json" ? 1 : 0),
+  fileAnonymous: (n: number, via: "form" | "json") => 6 + batchGets(n + 1) + (via === "json" ? 1 : 0),
   /**
-   * The key (1 GetItem), the bad-key check (1 GetItem), its counter (1
-   * UpdateItem), the articles and version, the notice and its first 25
-   * search terms (1 PutItem, 1 BatchWriteItem).
+   * The key's write (1 UpdateItem: it checks the secret, counts the call on
+   * the key's item and answers with the key), the articles with the bad-key
+   * check and the rule-set version (1 BatchGetItem per 100 keys), the notice.
    */
-  fileKeyed: (n: number) => 3 + batchGets(n + 1) + 1 + 1,
+  fileKeyed: (n: number) => 1 + batchGets(n + 2) + 1,
   /** One conditional UpdateItem: the transition, with its review mail queued in it. */
   confirm: () => 1,
   /**
@@ -71,6 +70,13 @@ export const floors = {
   mail: (k: number) => 1 + 1 + (k - 1) + 1,
   /** As `mail`, the batch read also fetching the notice's articles, the rule-set version and the sender's record. */
   reviewMail: (k: number, articles: number) => 1 + batchGets(articles + 1 + k + 1) + (k - 1) + 1,
+  /**
+   * What the dispatcher's first run on a notice adds to its mail: the
+   * notice's `t` search terms (its address, its organisation's words, its
+   * articles: issue 13's console search looks them up instead of walking the
+   * notices), 1 BatchWriteItem per 25.
+   */
+  firstRun: (t: number) => Math.ceil(t / 25),
   /** The article and the rule-set version in one BatchGetItem. */
   view: () => 1,
   /** The notice (1 GetItem), then its articles with the version (1 BatchGetItem per 100). */

@@ -4,7 +4,7 @@
  * assignment, notes, decisions URL by URL and reversals, each in the audit
  * trail with its actor.
  */
-import { Abuse, ApiKey, Links, Notice, Paths, Queue, Table } from "@takedown/core";
+import { Abuse, ApiKey, Dispatch, Links, Notice, Paths, Queue, Table } from "@takedown/core";
 import { dynamo } from "@takedown/core/aws/dynamo";
 import { app } from "@takedown/web";
 import { run as dispatchCli } from "../../packages/local/src/dispatch";
@@ -185,6 +185,8 @@ describe("search", () => {
       new Date(),
       { id: key.id, name: key.name, owner: key.owner },
     );
+    // Its terms are written by the dispatcher's first run, not by the filing.
+    await Dispatch.deliver(notice.id);
     const spellings = [
       // No scheme's difference, no www., the host in capitals, a trailing slash, tracking and a fragment.
       `${article.originalUrl.replace("https://www.", "http://").replace(source.sourceDomain, source.sourceDomain.toUpperCase())}/?utm_source=x#top`,
@@ -219,6 +221,7 @@ describe("search", () => {
       }),
       new Date(Date.now() - 86_400_000),
     );
+    await Dispatch.deliver(old.id);
     await newerInQueue(old.id, 2_000);
     for (const q of [
       `OLD-${tag}@search.example`,

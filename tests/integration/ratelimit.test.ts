@@ -2,10 +2,12 @@
  * Rate limits per API key and per client IP, counted in the table so that
  * every instance of the app shares them.
  */
-import { RateLimit } from "@takedown/core";
+import { ApiKey, RateLimit, Table } from "@takedown/core";
 import { describe, expect, it } from "vitest";
 import { call, newKey } from "../support/api";
+import * as Store from "../../packages/core/src/store";
 import { withinOneWindow } from "../support/clock";
+import { callsDuring } from "../support/dynamo-calls";
 import { unique } from "../support/fixtures";
 import { withSettings } from "../support/settings";
 
@@ -78,5 +80,72 @@ describe("rate limits", () => {
       [false, 0, 55],
     ]);
     expect(await RateLimit.consume("subject", policy, at(59))).toMatchObject({ allowed: true, remaining: 1 });
+  });
+});
+
+describe("a key's limit, counted on the key's own item", () => {
+  it("lets exactly the limit through, however many calls race", async () => {
+    withinOneWindow(3600);
+    const key = await newKey();
+    const statuses = await Promise.all(
+      Array.from({ length: 12 }, async () => (await call("GET", "/takedowns", { key: key.secret })).status),
+    );
+    expect(statuses.filter((status) => status === 200)).toHaveLength(4);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(8);
+  });
+
+  it("counts nothing for a wrong secret, and refuses a revoked key as revoked even over its limit", async () => {
+    withinOneWindow(3600);
+    const key = await newKey();
+    const forged = key.secret.slice(0, -4) + (key.secret.endsWith("AAAA") ? "BBBB" : "AAAA");
+    for (let i = 0; i < 6; i++) expect((await call("GET", "/takedowns", { key: forged })).status).toBe(401);
+    const first = await call("GET", "/takedowns", { key: key.secret });
+    expect(first.headers.get("ratelimit")).toMatch(/^"key";r=3;/);
+    for (let i = 0; i < 3; i++) await call("GET", "/takedowns", { key: key.secret });
+    expectRefused(await call("GET", "/takedowns", { key: key.secret }), "key", 4);
+
+    await ApiKey.revoke(key.id);
+    const revoked = await call("GET", "/takedowns", { key: key.secret });
+    expect(revoked.status).toBe(401);
+    expect(await revoked.json()).toMatchObject({ error: { message: "This API key has been revoked." } });
+  });
+
+  it("starts afresh each window, and a key idle for longer keeps no old counts", async () => {
+    const policy = { name: "key", limit: 2, windowSeconds: 60 };
+    const key = await newKey();
+    const start = Math.floor(Date.now() / 60_000) * 60_000 + 1_000;
+    const at = (seconds: number) => new Date(start + seconds * 1000);
+    const count = (seconds: number) => `rate#key#${(start - 1000) / 1000 + seconds}`;
+    const allowed = async (seconds: number) => (await ApiKey.admit(key.secret, policy, at(seconds))).counted?.allowed;
+    expect([await allowed(0), await allowed(1), await allowed(2)]).toEqual([true, true, false]);
+    expect([await allowed(60), await allowed(61), await allowed(62)]).toEqual([true, true, false]);
+
+    // Idle for a whole window: the count it last used is stale, and goes with its next write.
+    const later = await ApiKey.admit(key.secret, policy, at(180));
+    expect(later.counted).toMatchObject({ allowed: true, remaining: 1 });
+    expect(later.stale).toEqual([count(60)]);
+    await ApiKey.recordUse(later, at(180));
+    const counts = Object.keys((await Store.get(Table.key.apiKey(key.id), { consistent: true }))!).filter((name) =>
+      name.startsWith("rate#"),
+    );
+    expect(counts.sort()).toEqual([count(180), count(240)]);
+  });
+
+  it("takes one write per call once the key's count for the window is made", async () => {
+    withinOneWindow(3600);
+    const key = await newKey();
+    const first = await callsDuring(() => call("GET", "/takedowns", { key: key.secret }));
+    // A new key has no count yet: the write that expects one is refused, the key read, and counted anew.
+    expect(first.calls.filter((c) => c.input.Key?.pk === `APIKEY#${key.id}`).map((c) => c.command)).toEqual([
+      "UpdateItemCommand",
+      "GetItemCommand",
+      "UpdateItemCommand",
+      "UpdateItemCommand", // its first use, recorded
+    ]);
+    const second = await callsDuring(() => call("GET", "/takedowns", { key: key.secret }));
+    expect(second.calls.filter((c) => c.input.Key?.pk === `APIKEY#${key.id}`).map((c) => c.command)).toEqual([
+      "UpdateItemCommand",
+    ]);
+    expect(second.calls.some((c) => c.input.Key?.pk?.startsWith("RATE#key"))).toBe(false);
   });
 });

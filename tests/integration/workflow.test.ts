@@ -97,6 +97,13 @@ describe("filing a notice through the API", () => {
     expect((await post("{oops")).status).toBe(400);
     expect((await post("{}", "text/plain")).status).toBe(415);
     expect((await post(JSON.stringify({ pad: "x".repeat(70 * 1024) }))).status).toBe(413);
+    // A length declared over the limit, as an HTTP server hands a request on, is refused as declared.
+    const declared = await app.request("/api/v1/takedowns", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": String(70 * 1024) },
+      body: "{}",
+    });
+    expect(declared.status).toBe(413);
     const urls = Array.from({ length: 51 }, (_, i) => `https://source.example/a/${i}`);
     const tooMany = await post(JSON.stringify(noticeInput(urls)));
     expect(tooMany.status).toBe(422);

@@ -10,7 +10,7 @@ import { describe, expect, inject, it } from "vitest";
 import { approve as approveWithKey, call, newKey } from "../support/api";
 import { withinOneWindow } from "../support/clock";
 import { confirmedNotice, ORIGIN, press } from "../support/desk";
-import { ingestSource } from "../support/fixtures";
+import { ingestSource, noticeInput } from "../support/fixtures";
 
 const ownLog = () => readFileSync(`${inject("logDir")}/${process.pid}.log`, "utf8");
 const pathOf = (link: string) => new URL(link).pathname + new URL(link).search;
@@ -81,6 +81,52 @@ describe("API keys (f)", () => {
     const good = await newKey();
     expect((await call("GET", "/takedowns", { key: good.secret, ip })).status).toBe(429);
     expect((await call("GET", "/takedowns", { key: good.secret, ip: "203.0.113.78" })).status).toBe(200);
+  });
+
+  it("answers a blocked address alike whatever key it sends, where filing reads the check in its own batch", async () => {
+    withinOneWindow(Abuse.LIMITS.badKeysPerIp.windowSeconds);
+    const ip = "203.0.113.79";
+    for (let i = 0; i < 10; i++) await call("GET", "/takedowns", { key: `tdk_nosuchkey${i}_${"y".repeat(43)}`, ip });
+    const [good, articlesOnly] = await Promise.all([newKey(), newKey(["articles:write"])]);
+    const { articles } = await ingestSource(1);
+    const body = noticeInput([articles[0]!.originalUrl]);
+    const idem = { "idempotency-key": `blocked-${Date.now()}` };
+    // Filed from elsewhere, so that the same request from the blocked address would be a replay.
+    expect(
+      (await call("POST", "/takedowns", { key: good.secret, body, headers: idem, ip: "203.0.113.80" })).status,
+    ).toBe(202);
+
+    const answers = await Promise.all(
+      [
+        { key: `tdk_nosuchkey99_${"y".repeat(43)}`, body },
+        { key: good.secret, body },
+        { key: good.secret, body: { ...body, signature: "" } },
+        { key: articlesOnly.secret, body },
+        { key: good.secret, body, headers: idem },
+      ].map(async (options) => {
+        const response = await call("POST", "/takedowns", { ...options, ip });
+        const headers = [...response.headers].filter(([name]) => name !== "x-request-id" && name !== "retry-after");
+        return {
+          status: response.status,
+          body: await response.json(),
+          headers,
+          retryAfter: response.headers.get("retry-after"),
+        };
+      }),
+    );
+    for (const answer of answers) {
+      expect(answer.status).toBe(429);
+      expect(answer.retryAfter).toEqual(expect.any(String));
+      expect({ body: answer.body, headers: answer.headers }).toEqual({
+        body: answers[0]!.body,
+        headers: answers[0]!.headers,
+      });
+    }
+    // Nothing was filed from the blocked address.
+    const listed = (await (await call("GET", "/takedowns", { key: good.secret, ip: "203.0.113.80" })).json()) as {
+      notices: unknown[];
+    };
+    expect(listed.notices).toHaveLength(1);
   });
 });
 

@@ -13,6 +13,7 @@ import * as z from "zod/mini";
 import { config } from "./config";
 import { DomainError } from "./errors";
 import * as Ids from "./ids";
+import * as RateLimit from "./ratelimit";
 import * as Store from "./store";
 import { change, when } from "./store";
 import * as Table from "./table";
@@ -138,31 +139,95 @@ function ingestKey(token: string): Principal | undefined {
   return { id: INGEST_KEY_ID, name: "Ingest token", scopes: ["articles:write"], builtIn: true };
 }
 
-/** The caller a bearer token names; unknown, malformed and revoked keys are unauthorized. */
-export async function authenticate(token: string): Promise<Principal> {
+const invalid = () => new DomainError("unauthorized", "This API key is not valid.");
+
+/** The key's item, unless it was revoked. */
+function live(item: Store.Item): Store.Item {
+  if (item.revokedAt) throw new DomainError("unauthorized", "This API key has been revoked.");
+  return item;
+}
+
+/** The key's item as read, if it is the one the token names (a wrong secret is told nothing more) and not revoked. */
+function checked(token: string, item: Store.Item | undefined): Store.Item {
+  const hash = item?.hash;
+  if (typeof hash !== "string" || !timingSafeEqual(sha256(token), Buffer.from(hash, "hex"))) throw invalid();
+  return live(item!);
+}
+
+/** A call let in by its key: who it is, where it stands on its limit, and the key's counts to remove (`RateLimit.countOn`). */
+export type Admitted = { principal: Principal; counted?: RateLimit.Result; stale: string[] };
+
+/**
+ * The caller a bearer token names, counted against `policy` in the same
+ * write: one conditional UpdateItem on the key's item checks the secret's
+ * hash, adds the call to the key's count for the window, and answers with
+ * the key. A wrong secret counts nothing against the key it names; a revoked
+ * key is refused when its item comes back (counting a key nobody may use
+ * again changes nothing). A key over its limit comes back with
+ * `counted.allowed` false. Unknown, malformed and revoked keys are
+ * unauthorized. The built-in ingest key has no item, so it is not counted here.
+ *
+ * The hashes are compared by DynamoDB, not in constant time: what the time
+ * could tell is how much of a SHA-256 matched, which says nothing of the secret.
+ */
+export async function admit(token: string, policy: RateLimit.Policy, now = new Date()): Promise<Admitted> {
   const ingest = ingestKey(token);
-  if (ingest) return ingest;
+  if (ingest) return { principal: ingest, stale: [] };
   const id = TOKEN.exec(token)?.[1];
-  const invalid = new DomainError("unauthorized", "This API key is not valid.");
-  if (!id) throw invalid;
+  if (!id) throw invalid();
+  const key = entity.key(id);
+  const hash = sha256(token).toString("hex");
+  const counting = RateLimit.countOn(policy, now);
+  const count = (made: boolean) =>
+    Store.update(key, counting.plan, {
+      condition: when.and(when.eq("hash", hash), made ? counting.madeUnderLimit : counting.underLimit),
+      returning: "new",
+    });
+  // The write's condition compared the hashes.
+  const letIn = (item: Store.Item): Admitted => ({
+    principal: principalOf(id, live(item)),
+    counted: counting.counted(item),
+    stale: counting.stale(item),
+  });
+  const refused = (item: Store.Item): Admitted => ({
+    principal: principalOf(id, item),
+    counted: counting.refused,
+    stale: [],
+  });
   // Consistent, so that a revocation holds from the moment it is written.
-  const row = await entity.getRow(entity.key(id), { consistent: true });
-  if (!row?.meta.hash || !timingSafeEqual(sha256(token), Buffer.from(row.meta.hash, "hex"))) throw invalid;
-  if (row.value.revokedAt) throw new DomainError("unauthorized", "This API key has been revoked.");
-  const { name, scopes, lastUsedAt, owner } = row.value;
+  const read = async () => checked(token, await Store.get(key, { consistent: true }));
+
+  // Nearly always, the key's last call made this window's count.
+  const written = await count(true);
+  if (written) return letIn(written);
+  // Refused: not this key, or over its limit, or its count not made (a new key, or one idle a whole window).
+  const stored = await read();
+  if (counting.full(stored)) return refused(stored);
+  const again = await count(false);
+  if (again) return letIn(again);
+  // Revoked or filled up since the read.
+  return refused(await read());
+}
+
+function principalOf(id: string, item: Store.Item): Principal {
+  const { name, scopes, lastUsedAt, owner } = entity.parse(item);
   return { id, name, scopes, lastUsedAt, owner };
 }
 
 /**
- * Records that a key was used, at most once per LAST_USED_RESOLUTION_MS: the
- * condition makes concurrent requests write once, and a fresh date writes
- * nothing. Callers run it beside the request's own work, not after it.
+ * Records that a key was used, at most once per LAST_USED_RESOLUTION_MS (the
+ * date is projected into the keys' index, so each change is an index write
+ * too): the condition makes concurrent requests write once, and a fresh
+ * date writes nothing. The same write removes the counts `admit` found
+ * stale. Callers run it beside the request's own work, not after it.
  */
-export async function recordUse(principal: Principal, now = new Date()): Promise<void> {
-  const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS).toISOString();
-  if (principal.builtIn || (principal.lastUsedAt && principal.lastUsedAt > stale)) return;
-  await entity.update(entity.key(principal.id), [change.set("lastUsedAt", now.toISOString())], {
-    condition: when.and(when.stored(), when.or(when.missing("lastUsedAt"), when.lt("lastUsedAt", stale))),
+export async function recordUse({ principal, stale }: Admitted, now = new Date()): Promise<void> {
+  const since = new Date(now.getTime() - LAST_USED_RESOLUTION_MS).toISOString();
+  const used = !principal.lastUsedAt || principal.lastUsedAt <= since;
+  if (principal.builtIn || (!used && !stale.length)) return;
+  const plan = [...(used ? [change.set("lastUsedAt", now.toISOString())] : []), ...change.remove(...stale)];
+  await entity.update(entity.key(principal.id), plan, {
+    condition: when.and(when.stored(), used && when.or(when.missing("lastUsedAt"), when.lt("lastUsedAt", since))),
   });
 }
 

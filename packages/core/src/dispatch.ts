@@ -283,7 +283,7 @@ export async function deliver(id: string, now = new Date(), holder: string = ran
   const claimed = await claim(id, now, holder);
   if (!claimed) return;
   if (claimed.notice.indexPending) {
-    await Search.write(Search.terms(claimed.notice).slice(Search.AT_FILING), id);
+    await Search.write(Search.terms(claimed.notice), id);
   }
   const effects = claimed.notice.effectsPending ? await applyEffects(claimed.notice, now) : undefined;
   const { effectsPending, ...rest } = claimed.notice;

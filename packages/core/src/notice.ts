@@ -177,7 +177,7 @@ const Stored = z.object({
   outbox: z.record(z.string(), Outbox.Message),
   /** Set by an approval until its effects are recorded as applied. */
   effectsPending: z.optional(z.boolean()),
-  /** Set at filing when the notice has more search terms than filing writes; the dispatcher writes the rest (Search). */
+  /** Set at filing until the dispatcher has written its search terms (Search). */
   indexPending: z.optional(z.boolean()),
   /** How many new confirmation links its sender asked for (see `resendReceipt`). */
   resends: z.optional(z.number()),
@@ -327,10 +327,21 @@ const reviewMail = (now: Date) => config().operatorEmails.map((operator) => Outb
  * One filed with an API key goes straight to review: the key's owner was
  * vetted when the key was made.
  */
-export async function file(input: unknown, now = new Date(), key?: FilingKey): Promise<Notice> {
+export async function file(input: unknown, now = new Date(), key?: FilingKey, gate?: Gate): Promise<Notice> {
   const data = parse(key ? KeyedInput : Input, input);
-  return store(data, await match(data), now, key);
+  return store(data, await match(data, gate), now, key);
 }
+
+/**
+ * A read that rides in filing's batch read of the articles, saving it a
+ * round trip, and a check of what it found that may refuse the notice
+ * before anything is written (web's bad-key check for a keyed call).
+ */
+export type Gate = {
+  keys: Store.Key[];
+  entities: Record<string, Store.Reader>;
+  check: (found: Record<string, unknown[]>) => void;
+};
 
 /**
  * A notice from someone without a key, through the form or the API. It pays
@@ -477,12 +488,14 @@ type Matched = {
  * judge the sender against one site, and one approval cannot reach a second
  * site's articles by a URL slipped in beside the first's (docs/workflow.md).
  */
-async function match(data: Valid): Promise<Matched> {
+async function match(data: Valid, gate?: Gate): Promise<Matched> {
   const candidates = data.urls.map((url) => ({
     url,
     id: Article.idForUrl(url, config().publicUrl)!,
   }));
-  const articles = await Article.getMany(candidates.map((candidate) => candidate.id));
+  const ids = candidates.map((candidate) => candidate.id);
+  const { articles, found } = await Article.getManyAlong(ids, gate ?? { keys: [], entities: {} });
+  gate?.check(found);
   const matched = [...new Set(candidates.map((c) => c.id).filter((id) => articles.has(id)))].map(
     (id) => articles.get(id)!,
   );
@@ -534,9 +547,8 @@ async function store(
     ),
     ...(key ? { filedWith: key } : {}),
     version: 1,
+    indexPending: true,
   };
-  const terms = Search.terms(notice);
-  if (terms.length > Search.AT_FILING) notice.indexPending = true;
   const index = {
     ...Table.due.at(now),
     ...Table.queue.of(Moderation.queueOf({ status }), notice.createdAt, notice.id),
@@ -549,11 +561,8 @@ async function store(
   }
   // The id is new, so only our own first attempt can hold it: a refused
   // condition means the client retried a put whose answer was lost. The notice
-  // is stored once. Its search terms go beside it, in one batch write.
-  await Promise.all([
-    entity.put(entity.key(notice.id), notice, { index, condition: when.new() }),
-    Search.write(terms.slice(0, Search.AT_FILING), notice.id),
-  ]);
+  // is stored once.
+  await entity.put(entity.key(notice.id), notice, { index, condition: when.new() });
   Metrics.count("NoticesFiled");
   return notice;
 }

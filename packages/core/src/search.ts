@@ -3,16 +3,15 @@
  * notice lists, ours or the original (both name the same article id), the
  * requester's address, the start of any word of their organisation, the API
  * key it was filed with (by id or name), or its id. Each term is an item of
- * its own, written when the notice is filed, keyed by the normalised term
- * (Table.search), so a search is a few queries of the terms' partitions and
- * one batch read of what they name, never a walk of the notices. The key's
- * notices are its own list already (Table.byKey).
+ * its own, keyed by the normalised term (Table.search), so a search is a
+ * few queries of the terms' partitions and one batch read of what they name,
+ * never a walk of the notices. The key's notices are its own list already
+ * (Table.byKey).
  *
- * Filing writes the terms in one BatchWriteItem beside the notice's put (up
- * to AT_FILING of them: every term of a notice listing up to about 20 URLs);
- * a longer notice is marked `indexPending` and the dispatcher's first run
- * writes the rest, so filing a 1,000-URL notice still costs one write more,
- * not forty.
+ * Filing marks the notice `indexPending` and the dispatcher's first run on it
+ * writes the terms (every notice is due at once, for its receipt or review
+ * mail): filing is what a rights holder waits for and is held to its floor,
+ * while an operator finds a notice seconds after it was filed.
  */
 import * as z from "zod/mini";
 import * as ApiKey from "./api-key";
@@ -31,8 +30,6 @@ export const entity = Store.entity({
   key: Table.key.searchTerm,
 });
 
-/** What one BatchWriteItem takes: the terms filing writes beside the notice. */
-export const AT_FILING = 25;
 /** An organisation is found from the start of its first words: this many starting points. */
 const ORGANISATION_WORDS = 5;
 /** Enough of an organisation's name to tell it by, well under a sort key's 1,024 bytes. */

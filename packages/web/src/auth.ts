@@ -2,14 +2,63 @@
  * Who calls the API and what they may do: API keys (Authorization: Bearer),
  * the scope a route needs, and the rate limit every call counts against.
  */
-import { Abuse, ApiKey, config, DomainError, Log, RateLimit } from "@takedown/core";
+import { Abuse, ApiKey, config, DomainError, Log, type Notice, RateLimit } from "@takedown/core";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { matchedRoutes } from "hono/route";
 import { clientIp } from "./client-ip";
 import { documented, type Refusal } from "./described";
 import { limitBody, limitBodyTo, MAX_BODY_BYTES } from "./middleware";
 
-export type ApiEnv = { Variables: { principal?: ApiKey.Principal } };
+/**
+ * `counted`: where a stored key stands on its rate limit, counted as its key
+ * was checked. `badKeys`: the call's bad-key check, for a route marked
+ * `foldsBadKeyCheck` to read in its own batch (`gate`).
+ */
+export type ApiEnv = {
+  Variables: { principal?: ApiKey.Principal; counted?: RateLimit.Result; badKeys?: BadKeyCheck };
+};
+
+/**
+ * Whether the caller's address is blocked for sending too many bad keys: read
+ * beside the key's own write, or on a route marked `foldsBadKeyCheck`, in the
+ * route's first batch read (`gate`); read on its own when the route answers
+ * before it reads anything.
+ */
+function badKeyCheck(ip: string) {
+  const limit = Abuse.LIMITS.badKeysPerIp;
+  const along = RateLimit.exhaustedAlong(ip, limit);
+  let known: Promise<RateLimit.Result | undefined> | undefined;
+  const gate: Notice.Gate = {
+    keys: along.keys,
+    entities: along.entities,
+    check: (found) => {
+      const blocked = along.verdict(found);
+      known = Promise.resolve(blocked);
+      if (blocked) throw RateLimit.exceeded(blocked);
+    },
+  };
+  return {
+    gate,
+    /** The verdict, read now unless it was read already. */
+    blocked: () => (known ??= RateLimit.exhausted(ip, limit)),
+    countFailure: () => RateLimit.consume(ip, limit),
+  };
+}
+type BadKeyCheck = ReturnType<typeof badKeyCheck>;
+
+/**
+ * Marks a route that reads the bad-key check of a keyed call in its first
+ * batch read (`c.get("badKeys").gate`), before it writes anything: the call
+ * saves the check's own round trip.
+ */
+export const foldsBadKeyCheck = createMiddleware<ApiEnv>((_c, next) => next());
+
+/** The limit every call counts against: its key's, or its address's when it sends none. */
+function policy(keyed: boolean): RateLimit.Policy {
+  const { windowSeconds, perKey, perIp } = config().rateLimit;
+  return { name: keyed ? "key" : "ip", limit: keyed ? perKey : perIp, windowSeconds };
+}
 
 /** Room for 1,000 URLs; what a notice may take to store is bounded by the domain. */
 const MAX_KEYED_BODY_BYTES = 512 * 1024;
@@ -38,29 +87,48 @@ export const identify = createMiddleware<ApiEnv>(async (c, next) => {
   if (header === undefined) return next();
   const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
   if (!token) throw new DomainError("unauthorized", "Send the API key as Authorization: Bearer <key>.");
-  // An address that sent too many bad keys is refused before its key is even
-  // looked at, so a good guess among them is not told apart from a bad one.
-  const ip = Abuse.network(clientIp(c));
-  const [checked, blocked] = await Promise.all([
-    ApiKey.authenticate(token).then(
-      (principal) => ({ principal }),
+  // An address that sent too many bad keys is refused whatever key it sends,
+  // so a good guess among them is not told apart from a bad one. The check
+  // runs beside the key's own write (a good key refused here was counted),
+  // or on a route that reads it in its own batch, after the route.
+  const badKeys = badKeyCheck(Abuse.network(clientIp(c)));
+  const folded = matchedRoutes(c).some((route) => route.handler === foldsBadKeyCheck);
+  const [checked] = await Promise.all([
+    ApiKey.admit(token, policy(true)).then(
+      (admitted) => ({ admitted }),
       (error: unknown) => ({ error }),
     ),
-    RateLimit.exhausted(ip, Abuse.LIMITS.badKeysPerIp),
+    folded || badKeys.blocked(),
   ]);
+  const blocked = folded && !("error" in checked) ? undefined : await badKeys.blocked();
   if (blocked) throw RateLimit.exceeded(blocked);
   if ("error" in checked) {
-    if (checked.error instanceof DomainError) await RateLimit.consume(ip, Abuse.LIMITS.badKeysPerIp);
+    if (checked.error instanceof DomainError) await badKeys.countFailure();
     throw checked.error;
   }
-  const { principal } = checked;
+  const { principal, counted } = checked.admitted;
   c.set("principal", principal);
-  // Alongside the request, not after it: Lambda may freeze as soon as the
-  // response is out. A failure costs only the date, never the request.
-  const recorded = ApiKey.recordUse(principal).catch((error: unknown) => {
-    Log.warn("apikey.last_used_not_recorded", { keyId: principal.id, name: (error as Error).name });
-  });
-  await Promise.all([recorded, next()]);
+  if (counted) c.set("counted", counted);
+  c.set("badKeys", badKeys);
+  // Alongside the request (or, where the check waits for the route, after
+  // it), not after the answer: Lambda may freeze as soon as the response is
+  // out. A failure costs only the date, never the request.
+  const record = () =>
+    ApiKey.recordUse(checked.admitted).catch((error: unknown) => {
+      Log.warn("apikey.last_used_not_recorded", { keyId: principal.id, name: (error as Error).name });
+    });
+  // What an answer carries before the route adds to it: a blocked address's
+  // refusal is built from this alone, as it is for any key it sends.
+  const before = folded ? new Headers(c.res.headers) : undefined;
+  await Promise.all([folded || record(), next()]);
+  if (!before) return;
+  const late = await badKeys.blocked();
+  if (late) {
+    for (const name of [...c.res.headers.keys()]) c.res.headers.delete(name);
+    for (const [name, value] of before) c.res.headers.set(name, value);
+    throw RateLimit.exceeded(late);
+  }
+  await record();
 });
 
 documented(identify, {
@@ -111,17 +179,16 @@ export const allow = (scopes: ApiKey.Scope | ApiKey.Scope[], options: { anonymou
 };
 
 /**
- * Counts the call per key, or per client IP for anonymous callers, and says
+ * Counts the call per key (a stored key was counted by the write that
+ * checked it), or per client IP for anonymous callers, and says
  * where the caller stands on every response (IETF draft RateLimit-Policy and
  * RateLimit fields); over the limit, 429 with Retry-After.
  */
 export const rateLimit = createMiddleware<ApiEnv>(async (c, next) => {
-  const { windowSeconds, perKey, perIp } = config().rateLimit;
-  const keyed = c.get("principal") !== undefined;
-  const policy = { name: keyed ? "key" : "ip", limit: keyed ? perKey : perIp, windowSeconds };
-  const result = await RateLimit.consume(caller(c), policy);
-  c.header("RateLimit-Policy", `"${policy.name}";q=${policy.limit};w=${policy.windowSeconds}`);
-  c.header("RateLimit", `"${policy.name}";r=${result.remaining};t=${result.reset}`);
+  const result = c.get("counted") ?? (await RateLimit.consume(caller(c), policy(c.get("principal") !== undefined)));
+  const { name, limit, windowSeconds } = result.policy;
+  c.header("RateLimit-Policy", `"${name}";q=${limit};w=${windowSeconds}`);
+  c.header("RateLimit", `"${name}";r=${result.remaining};t=${result.reset}`);
   if (!result.allowed) throw RateLimit.exceeded(result);
   await next();
 });

@@ -2,7 +2,7 @@ import { type ApiKey, Article, config, Links, Notice, Pow, Review } from "@taked
 import { Hono } from "hono";
 import { validator } from "hono/validator";
 import * as Answers from "../api-schemas";
-import { allow, identify, limitApiBody, rateLimit, type ApiEnv } from "../auth";
+import { allow, foldsBadKeyCheck, identify, limitApiBody, rateLimit, type ApiEnv } from "../auth";
 import { clientIp } from "../client-ip";
 import { describeRoute } from "../described";
 import { HttpError } from "../errors";
@@ -195,6 +195,7 @@ export const api = new Hono<ApiEnv>()
   .post(
     "/takedowns",
     fileNotice,
+    foldsBadKeyCheck,
     allow("notices:write", { anonymous: true }),
     noStore,
     jsonInput(Notice.KeyedInput),
@@ -202,11 +203,12 @@ export const api = new Hono<ApiEnv>()
       const principal = c.get("principal");
       // Anonymous systems pay what the form pays.
       const notice = principal
-        ? await Notice.file(c.req.valid("json"), new Date(), {
-            id: principal.id,
-            name: principal.name,
-            owner: principal.owner,
-          })
+        ? await Notice.file(
+            c.req.valid("json"),
+            new Date(),
+            { id: principal.id, name: principal.name, owner: principal.owner },
+            c.get("badKeys")?.gate,
+          )
         : await Notice.fileAnonymous(c.req.valid("json"), { ip: clientIp(c), proof: c.req.header("proof-of-work") });
       return c.json(Notice.toFiled(notice), 202);
     },
