@@ -55,9 +55,14 @@ describe("the storage layer's expressions", () => {
       [change.add("n", 1)],
       when.and(when.missing("pk"), false, when.or(when.lt("n", 3), when.not(when.contains("s", "x"))), undefined),
     );
-    expect(plain(compiled, "ConditionExpression")).toBe(
-      '(attribute_not_exists(pk) AND (n < 3 OR (NOT contains(s, "x"))))',
-    );
+    expect(plain(compiled, "ConditionExpression")).toBe('attribute_not_exists(pk) AND (n < 3 OR NOT contains(s, "x"))');
+    // NOT binds tighter than AND and OR: a list under it keeps its parentheses.
+    expect(
+      plain(
+        compile([change.add("n", 1)], when.not(when.or(when.exists("a"), when.exists("b")))),
+        "ConditionExpression",
+      ),
+    ).toBe("NOT (attribute_exists(a) OR attribute_exists(b))");
     expect(plain(compile([change.add("n", 1)], when.and(when.exists("pk"))), "ConditionExpression")).toBe(
       "attribute_exists(pk)",
     );

@@ -120,13 +120,20 @@ class Expression {
     return alias;
   }
 
-  condition(condition: Condition): string {
+  /**
+   * Only a nested list is parenthesised: dynalite's parser (the local engine)
+   * slows several times with each level of parentheses, and the outermost
+   * level groups nothing.
+   */
+  condition(condition: Condition, nested = false): string {
     if ("and" in condition || "or" in condition) {
       const [joiner, all] = "and" in condition ? [" AND ", condition.and] : [" OR ", condition.or];
       if (!all.length) throw new Error("An empty condition list says nothing.");
-      return all.length === 1 ? this.condition(all[0]!) : `(${all.map((c) => this.condition(c)).join(joiner)})`;
+      if (all.length === 1) return this.condition(all[0]!, nested);
+      const joined = all.map((c) => this.condition(c, true)).join(joiner);
+      return nested ? `(${joined})` : joined;
     }
-    if ("not" in condition) return `(NOT ${this.condition(condition.not)})`;
+    if ("not" in condition) return `NOT ${this.condition(condition.not, true)}`;
     if ("exists" in condition) return `attribute_exists(${this.path(condition.exists)})`;
     if ("missing" in condition) return `attribute_not_exists(${this.path(condition.missing)})`;
     if ("beginsWith" in condition)
