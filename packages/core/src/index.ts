@@ -34,5 +34,5 @@ export * as Token from "./token";
 export * as Url from "./url";
 export * as Webhook from "./webhook";
 export { DomainError, isUnavailable, type ErrorCode, type FieldIssue } from "./errors";
-export { reveal, revealAll } from "./text";
+export { reveal, revealAll, thousands } from "./text";
 export { issuesOf, parse } from "./validation";

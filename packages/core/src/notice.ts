@@ -17,7 +17,7 @@ import * as Suppression from "./suppression";
 import * as Table from "./table";
 import { date, operatorName } from "./present";
 import { mapLimit } from "./batch";
-import { signs, slug } from "./text";
+import { signs, slug, thousands } from "./text";
 import * as Token from "./token";
 import * as Url from "./url";
 import { parse } from "./validation";
@@ -54,7 +54,7 @@ export const requiredText = (message: string, max: number) =>
       wellFormed,
       z.trim(),
       z.minLength(1, message),
-      z.maxLength(max, `Keep this under ${max.toLocaleString("en")} characters.`),
+      z.maxLength(max, `Keep this under ${thousands(max)} characters.`),
     );
 
 const optionalText = (max: number) =>
@@ -84,7 +84,7 @@ const urlList = (max: number) =>
     )
     .check(
       z.minLength(1, "List at least one URL."),
-      z.maxLength(max, `A notice may list at most ${max.toLocaleString("en")} URLs.`),
+      z.maxLength(max, `A notice may list at most ${thousands(max)} URLs.`),
     );
 
 export const EmailAddress = z.pipe(

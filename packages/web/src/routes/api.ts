@@ -1,4 +1,4 @@
-import { type ApiKey, Article, config, Links, Notice, Pow, Review } from "@takedown/core";
+import { type ApiKey, Article, config, Links, Notice, Pow, Review, thousands } from "@takedown/core";
 import { Hono } from "hono";
 import { validator } from "hono/validator";
 import * as Answers from "../api-schemas";
@@ -84,7 +84,7 @@ const fileNotice = describeRoute({
   description:
     `Without an API key, a notice lists at most ${Notice.MAX_URLS} URLs and waits until its sender confirms ` +
     `their address from the mail we send. With a key that has \`notices:write\`, it may list up to ` +
-    `${Notice.MAX_URLS_WITH_KEY.toLocaleString("en")} URLs and goes straight to review, and its mail goes to the ` +
+    `${thousands(Notice.MAX_URLS_WITH_KEY)} URLs and goes straight to review, and its mail goes to the ` +
     "key's owner (and to the requester's address only when it is at the owner's domain). A notice with scope " +
     "`author` or `source` covers one source: URLs from several are refused on `scope`. Either way, people " +
     "decide it; the answer only says it was received.",
