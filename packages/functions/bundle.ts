@@ -6,17 +6,21 @@
  * pass, so that what is measured and tested here is what a deploy ships.
  */
 import { build, type Metafile } from "esbuild";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { nodejs } from "./handlers";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-export type Bundle = { file: string; handler: string; bytes: number; metafile: Metafile };
+/**
+ * `file` is the entry Lambda imports at init; `bytes` is its size, `totalBytes`
+ * its and its chunks' (the code a request may load later) together.
+ */
+export type Bundle = { file: string; handler: string; bytes: number; totalBytes: number; metafile: Metafile };
 
 /** The properties of a function's `nodejs` that SST's build reads; `plugins` is a path from the repository root. */
-export type NodeProperties = { minify?: boolean; format?: "esm" | "cjs"; plugins?: string };
+export type NodeProperties = { minify?: boolean; format?: "esm" | "cjs"; plugins?: string; splitting?: boolean };
 
 const banner = [
   `import { createRequire as topLevelCreateRequire } from 'module';`,
@@ -36,12 +40,15 @@ export async function bundle(handler: string, outdir: string, properties: NodePr
   const [path, exported] = splitHandler(handler);
   const base = path.split("/").pop()!;
   const file = join(outdir, `${base}.mjs`);
+  // A build before this one may have left chunks of other names.
+  await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
   const minify = Boolean(properties.minify);
   const plugins = properties.plugins ? (await import(pathToFileURL(join(root, properties.plugins)).href)).default : [];
   const result = await build({
     entryPoints: [join(root, `${path}.ts`)],
-    outfile: file,
+    // As SST's build: with splitting, the entry keeps its name and chunks sit beside it.
+    ...(properties.splitting ? { outdir, splitting: true, outExtension: { ".js": ".mjs" } } : { outfile: file }),
     bundle: true,
     platform: "node",
     format: "esm",
@@ -55,28 +62,67 @@ export async function bundle(handler: string, outdir: string, properties: NodePr
     banner: { js: banner },
     plugins,
     metafile: true,
+    // The metafile's paths are relative to this.
+    absWorkingDir: root,
     logLevel: "error",
   });
-  const [output] = Object.values(result.metafile.outputs);
-  return { file, handler: `${base}.${exported}`, bytes: output!.bytes, metafile: result.metafile };
+  const built = { file, metafile: result.metafile };
+  const sizes = new Map(
+    Object.entries(result.metafile.outputs).map(([name, { bytes }]) => [resolve(root, name), bytes]),
+  );
+  const totalBytes = outputFiles(built).reduce((sum, path) => sum + sizes.get(path)!, 0);
+  const { bytes } = entryOf(built);
+  return { file, handler: `${base}.${exported}`, bytes, totalBytes, metafile: result.metafile };
+}
+
+/** What esbuild says of the file Lambda imports, its chunks aside. */
+export function entryOf({ file, metafile }: Pick<Bundle, "file" | "metafile">) {
+  return Object.entries(metafile.outputs).find(([name]) => resolve(root, name) === file)![1];
+}
+
+/**
+ * The bundle's files that can run, by absolute path: the entry and the chunks
+ * it imports, with `import()` too unless `initOnly` (then only what a cold
+ * start runs). esbuild also writes a chunk for each `import()` inside code
+ * that tree-shaking removed (the SES client's, reached through core's index);
+ * nothing loads those, and they are left out here.
+ */
+export function outputFiles({ file, metafile }: Pick<Bundle, "file" | "metafile">, initOnly = false): string[] {
+  const byPath = new Map(Object.entries(metafile.outputs).map(([name, output]) => [resolve(root, name), output]));
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path) || !byPath.has(path)) return;
+    seen.add(path);
+    for (const imported of byPath.get(path)!.imports) {
+      if (imported.kind === "import-statement" || (!initOnly && imported.kind === "dynamic-import"))
+        visit(resolve(root, imported.path));
+    }
+  };
+  visit(file);
+  return [...seen];
+}
+
+/** The source files whose code is in the bundle's files that can run (esbuild also lists those tree-shaking emptied). */
+export function filesIn(built: Pick<Bundle, "file" | "metafile">, initOnly = false): string[] {
+  const outputs = new Map(
+    Object.entries(built.metafile.outputs).map(([name, output]) => [resolve(root, name), output]),
+  );
+  const files = outputFiles(built, initOnly).flatMap((path) =>
+    Object.entries(outputs.get(path)!.inputs).flatMap(([input, { bytesInOutput }]) => (bytesInOutput ? [input] : [])),
+  );
+  return [...new Set(files)];
+}
+
+/** Every package whose code is in a bundle, by name (`@aws-sdk/client-ses`, `hono`…). */
+export function packagesIn(built: Pick<Bundle, "file" | "metafile">, initOnly = false): Set<string> {
+  const names = filesIn(built, initOnly).flatMap((input) => {
+    const match = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)?.pop();
+    return match ? [match.slice("node_modules/".length)] : [];
+  });
+  return new Set(names);
 }
 
 function splitHandler(handler: string): [path: string, exported: string] {
   const dot = handler.lastIndexOf(".");
   return [handler.slice(0, dot), handler.slice(dot + 1)];
-}
-
-/** The files that put code into the bundle (esbuild also lists those tree-shaking emptied). */
-export function filesIn(metafile: Metafile): string[] {
-  const [output] = Object.values(metafile.outputs);
-  return Object.entries(output!.inputs).flatMap(([file, { bytesInOutput }]) => (bytesInOutput ? [file] : []));
-}
-
-/** Every package whose code is in a bundle, by name (`@aws-sdk/client-ses`, `hono`…). */
-export function packagesIn(metafile: Metafile): Set<string> {
-  const names = filesIn(metafile).flatMap((input) => {
-    const match = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)?.pop();
-    return match ? [match.slice("node_modules/".length)] : [];
-  });
-  return new Set(names);
 }

@@ -23,4 +23,10 @@ export const runtime = "nodejs24.x";
  * `target` (its Go side expects esbuild's enum) and targets esnext; it
  * minifies only when told to, whatever its docs say the default is.
  */
-export const nodejs = { format: "esm", minify: true, plugins: "packages/functions/esbuild-plugins.mjs" } as const;
+export const nodejs = {
+  format: "esm",
+  minify: true,
+  plugins: "packages/functions/esbuild-plugins.mjs",
+  // The web app's route groups load on first use (packages/web/src/lazy.ts): each becomes a chunk.
+  splitting: true,
+} as const;

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bundle, filesIn, packagesIn, root, type Bundle } from "../../packages/functions/bundle";
+import { bundle, filesIn, outputFiles, packagesIn, root, type Bundle } from "../../packages/functions/bundle";
 import { handlers, nodejs } from "../../packages/functions/handlers";
 import { ensurePlatform } from "../../packages/functions/sst-platform";
 
@@ -40,32 +40,51 @@ describe.each(Object.keys(handlers) as (keyof typeof handlers)[])("the %s functi
     expect(typeof module[exported]).toBe("function");
   });
 
-  it(`stays within its size budget`, () => {
-    expect(built[name].bytes).toBeLessThan(BUDGET[name]);
+  it(`stays within its size budget, its chunks included`, () => {
+    expect(built[name].totalBytes).toBeLessThan(BUDGET[name]);
   });
 });
 
 describe("what the bundles carry", () => {
   it("leaves the SES client out of the site, which only queues mail, and in the functions that send it", () => {
-    expect(packagesIn(built.api.metafile)).not.toContain("@aws-sdk/client-ses");
-    expect(packagesIn(built.dispatch.metafile)).toContain("@aws-sdk/client-ses");
-    expect(packagesIn(built.sweep.metafile)).toContain("@aws-sdk/client-ses");
+    expect(packagesIn(built.api)).not.toContain("@aws-sdk/client-ses");
+    expect(packagesIn(built.dispatch)).toContain("@aws-sdk/client-ses");
+    expect(packagesIn(built.sweep)).toContain("@aws-sdk/client-ses");
   });
 
   it("speaks DynamoDB without the SDK: no function bundles its DynamoDB client, and those without mail no SDK at all", () => {
-    for (const { metafile } of Object.values(built)) {
-      expect(packagesIn(metafile)).not.toContain("@aws-sdk/client-dynamodb");
-      expect(packagesIn(metafile)).not.toContain("@aws-sdk/lib-dynamodb");
+    for (const b of Object.values(built)) {
+      expect(packagesIn(b)).not.toContain("@aws-sdk/client-dynamodb");
+      expect(packagesIn(b)).not.toContain("@aws-sdk/lib-dynamodb");
     }
     for (const name of ["api", "poll", "mailEvents"] as const) {
-      expect([...packagesIn(built[name].metafile)].filter((p) => /^@(aws-sdk|smithy)\//.test(p))).toEqual([
+      expect([...packagesIn(built[name])].filter((p) => /^@(aws-sdk|smithy)\//.test(p))).toEqual([
         "@aws-sdk/util-dynamodb",
       ]);
     }
   });
 
+  it("starts the site with its shell alone: each group of routes, and core behind them, loads on its first request", () => {
+    const init = filesIn(built.api, true);
+    const everything = filesIn(built.api);
+    for (const group of [
+      "routes/api.ts",
+      "routes/site.tsx",
+      "routes/articles.tsx",
+      "routes/console.tsx",
+      "openapi.ts",
+    ]) {
+      expect(everything.some((file) => file.endsWith(`web/src/${group}`))).toBe(true);
+      expect(init.filter((file) => file.endsWith(`web/src/${group}`))).toEqual([]);
+    }
+    // Core at init: what the shell and its error page need, not the domain.
+    expect(init.filter((file) => file.includes("packages/core/")).sort()).toEqual(
+      ["config", "errors", "logger", "paths", "sender"].map((name) => `packages/core/src/${name}.ts`),
+    );
+  });
+
   it("leaves the CloudFront client out of the site, which never invalidates: its cold start stays as it was", () => {
-    expect(packagesIn(built.api.metafile)).not.toContain("@aws-sdk/client-cloudfront");
+    expect(packagesIn(built.api)).not.toContain("@aws-sdk/client-cloudfront");
   });
 
   it("ships what SST ships: ESM with SST's banner (the stacks test checks the build's properties are the stacks')", () => {
@@ -77,17 +96,19 @@ describe("what the bundles carry", () => {
   });
 
   it("validates and describes the API with zod/mini: classic zod, ~440 KB with its locales, stays out", () => {
-    const zod = filesIn(built.api.metafile).filter((input) => input.includes("node_modules/zod/"));
+    const zod = filesIn(built.api).filter((input) => input.includes("node_modules/zod/"));
     expect(zod.some((input) => input.includes("/v4/mini/"))).toBe(true);
     expect(zod.filter((input) => /\/v4\/(classic|locales)\//.test(input))).toEqual([]);
   });
 
   it("gives the site its browser files built at bundling time, and leaves esbuild out", async () => {
     const { buildAssets } = await import("../../packages/web/browser/build.mjs");
-    const code = readFileSync(built.api.file, "utf8");
+    const code = outputFiles(built.api)
+      .map((file) => readFileSync(file, "utf8"))
+      .join("\n");
     // A file's name carries the hash of its content.
     for (const asset of Object.values(buildAssets())) expect(code).toContain(asset.path);
-    expect(packagesIn(built.api.metafile)).not.toContain("esbuild");
+    expect(packagesIn(built.api)).not.toContain("esbuild");
   });
 
   it("gives SST's plugin host the built files for build.mjs, on a stdout that carries nothing else", async () => {
@@ -113,10 +134,10 @@ describe("what the bundles carry", () => {
   });
 
   it("bundles the AWS SDK a command at a time, not whole service aggregates", () => {
-    for (const { metafile } of Object.values(built)) {
-      expect(
-        filesIn(metafile).filter((input) => /client-(dynamodb|ses)\/dist-es\/(DynamoDB|SES)\.js$/.test(input)),
-      ).toEqual([]);
+    for (const b of Object.values(built)) {
+      expect(filesIn(b).filter((input) => /client-(dynamodb|ses)\/dist-es\/(DynamoDB|SES)\.js$/.test(input))).toEqual(
+        [],
+      );
     }
   });
 });

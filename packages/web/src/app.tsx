@@ -1,16 +1,32 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { assets } from "./assets";
-import { HttpError, onError } from "./errors";
+import type { BlankEnv, ExtractSchema, MergeSchemaPath } from "hono/types";
+import { notFound, onError } from "./errors";
+import { lazy, type LazyGroup } from "./lazy";
 import { logRequests, requestIdOf } from "./logging";
-import { api } from "./routes/api";
-import { articles } from "./routes/articles";
-import { counterNoticePages } from "./routes/counter-notices";
-import { console_ } from "./routes/console";
-import { docs } from "./routes/docs";
-import { site } from "./routes/site";
-import { takedowns } from "./routes/takedowns";
+import type { api } from "./routes/api";
+
+const API = "/api/v1";
+
+/**
+ * Where each group of routes answers, and its code. Every group loads on its
+ * first request (lazy.ts), so what a cold start runs is this file's shell.
+ * The OpenAPI document's path comes before the rest of the API's.
+ */
+const groups: [paths: string[], group: LazyGroup][] = [
+  [["/assets/*"], lazy(() => import("./assets").then((m) => m.assets))],
+  [[`${API}/openapi.json`, "/api/docs"], lazy(() => import("./routes/docs").then((m) => m.docs))],
+  [[API, `${API}/*`], lazy(() => import("./routes/api").then((m) => m.api), API)],
+  [["/", "/sources/*", "/feed.xml", "/sitemap.xml"], lazy(() => import("./routes/site").then((m) => m.site))],
+  [["/articles/*", "/notices/*"], lazy(() => import("./routes/articles").then((m) => m.articles))],
+  [["/takedown", "/takedowns/*"], lazy(() => import("./routes/takedowns").then((m) => m.takedowns))],
+  [
+    ["/counter-notice", "/counter-notices/*"],
+    lazy(() => import("./routes/counter-notices").then((m) => m.counterNoticePages)),
+  ],
+  [["/console", "/console/*"], lazy(() => import("./routes/console").then((m) => m.console_))],
+];
 
 /** The whole site: pages for people, /api/v1 for systems. Hosts wrap it as is. */
 export const app = new Hono()
@@ -30,15 +46,17 @@ export const app = new Hono()
       strictTransportSecurity: "max-age=63072000; includeSubDomains",
     }),
   )
-  .route("/", assets)
-  .route("/", docs)
-  .route("/api/v1", api)
-  .route("/", site)
-  .route("/", articles)
-  .route("/", takedowns)
-  .route("/", counterNoticePages)
-  .route("/", console_)
-  .notFound((c) => onError(new HttpError(404, "not_found", "There is no such page."), c))
+  .notFound(notFound)
   .onError(onError);
 
-export type App = typeof app;
+for (const [paths, group] of groups) {
+  for (const path of paths) app.all(path, group);
+}
+
+/** Every route the app serves, each group loaded, with the paths it answers at: what the OpenAPI check compares. */
+export async function servedRoutes() {
+  return (await Promise.all(groups.map(([, group]) => group.routes()))).flat();
+}
+
+/** The app as the typed client (`hc<App>`) sees it: the JSON API under /api/v1. */
+export type App = Hono<BlankEnv, MergeSchemaPath<ExtractSchema<typeof api>, typeof API>, "/">;

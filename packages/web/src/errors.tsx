@@ -3,7 +3,9 @@
  * HTTP errors raised by the edge (415, 400, 413, 401), and anything else as a
  * 500 that says nothing about the internals.
  */
-import { DomainError, isUnavailable, Log, type ErrorCode, type FieldIssue } from "@takedown/core";
+// The shell that every request loads imports core by module, not through its index (see lazy.ts).
+import { DomainError, isUnavailable, type ErrorCode, type FieldIssue } from "@takedown/core/errors";
+import * as Log from "@takedown/core/logger";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -94,3 +96,6 @@ export function onError(error: Error, c: Context) {
   }
   return c.html(<ErrorPage status={status} message={message} />, status);
 }
+
+/** The answer when no route matches, in the app and in each lazily loaded group alike. */
+export const notFound = (c: Context) => onError(new HttpError(404, "not_found", "There is no such page."), c);

@@ -1,1 +1,1 @@
-export { app, type App } from "./app";
+export { app, servedRoutes, type App } from "./app";

@@ -1,4 +1,4 @@
-import { Log } from "@takedown/core";
+import * as Log from "@takedown/core/logger";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { RequestIdVariables } from "hono/request-id";
@@ -14,11 +14,25 @@ export function boundedPath(c: Context): string {
 /** The pattern of the route that answered (`/notices/:id`), or "(none)" when none did. */
 function routeOf(c: Context): string {
   return (
+    answeredBy.get(c.req.raw) ??
     matchedRoutes(c)
       .filter((route) => route.method !== "ALL")
-      .at(-1)?.path ?? "(none)"
+      .at(-1)?.path ??
+    "(none)"
   );
 }
+
+/** Routes that answered inside a lazily loaded group (lazy.ts), whose context the app's log line cannot see. */
+const answeredBy = new WeakMap<Request, string>();
+
+/** In a lazily loaded group: tells the app's log line which of the group's routes answered. */
+export const noteRoute = createMiddleware(async (c, next) => {
+  try {
+    await next();
+  } finally {
+    answeredBy.set(c.req.raw, routeOf(c));
+  }
+});
 
 /** What hono/aws-lambda hands the app on Lambda; absent under `npm start`. */
 type LambdaEnv = { requestContext?: { requestId?: string }; lambdaContext?: { awsRequestId?: string } };

@@ -21,7 +21,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { bundle, root } from "../../../packages/functions/bundle";
+import { bundle, entryOf, root } from "../../../packages/functions/bundle";
 import { ensurePlatform } from "../../../packages/functions/sst-platform";
 
 export type Declared = {
@@ -52,14 +52,14 @@ async function answer(method: string, input: any): Promise<unknown> {
   if (method === "Runtime.Build") {
     // Built from the properties the stack gave SST, as SST's CLI would.
     const built = await bundle(input.handler, join(work, "artifacts", `${input.functionID}-src`), input.properties);
-    const [output] = Object.values(built.metafile.outputs);
+    const output = entryOf(built);
     declared.builds.push({
       functionID: input.functionID,
       handler: input.handler,
       links: input.links,
       properties: input.properties,
       file: built.file,
-      exports: output!.exports,
+      exports: output.exports,
     });
     return {
       handler: built.handler,

@@ -1,6 +1,7 @@
 import { CounterNotice, Links, type Article } from "@takedown/core";
 import { raw } from "hono/html";
-import { Layout, When } from "./layout";
+import { When } from "@takedown/core/render/notice";
+import { Layout } from "./layout";
 
 export function ArticlePage(props: { article: Article.Article }) {
   const { article } = props;

@@ -1,6 +1,7 @@
 import { CounterNotice, Links, Paths, Present, revealAll, type Article, type Pow } from "@takedown/core";
 import { assetPath } from "../assets";
-import { Checkbox, ErrorSummary, Layout, TextField, When } from "./layout";
+import { When } from "@takedown/core/render/notice";
+import { Checkbox, ErrorSummary, Layout, TextField } from "./layout";
 
 export type FormField =
   | "article"

@@ -1,4 +1,4 @@
-import { Paths } from "@takedown/core";
+import * as Paths from "@takedown/core/paths";
 import type { Child } from "hono/jsx";
 import { assetPath } from "../assets";
 
@@ -27,8 +27,6 @@ export function Layout(props: { title: string; children: Child }) {
     </html>
   );
 }
-
-export { When } from "@takedown/core/render/notice";
 
 type FieldProps = { label: string; name: string; error?: string; hint?: string };
 

@@ -12,7 +12,8 @@ import {
 } from "@takedown/core";
 import type { Child } from "hono/jsx";
 import { ArticleSummary } from "@takedown/core/render/notice";
-import { Layout, When } from "./layout";
+import { When } from "@takedown/core/render/notice";
+import { Layout } from "./layout";
 
 type NoticeT = Notice.Notice;
 

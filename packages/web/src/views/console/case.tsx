@@ -10,7 +10,7 @@ import {
   type Suppression,
 } from "@takedown/core";
 import type { Child } from "hono/jsx";
-import { When } from "../layout";
+import { When } from "@takedown/core/render/notice";
 import { NoticeFacts } from "../notice";
 import { ConsoleLayout } from "./layout";
 import { AssignForm } from "./queue";

@@ -1,5 +1,5 @@
 import { config, Paths, Present, Queue } from "@takedown/core";
-import { When } from "../layout";
+import { When } from "@takedown/core/render/notice";
 import { ConsoleLayout } from "./layout";
 
 const STATE_LABEL: Record<Queue.State, string> = {
