@@ -1,8 +1,10 @@
 /**
- * `npm run bench:compare -- <git ref>`: the API Lambda's bundle and import
- * time at another commit, side by side with the working tree's, built the
- * same way and imported by fresh Node processes in alternating rounds, so a
- * change can show it made cold start no worse (docs/performance.md).
+ * `npm run bench:compare -- <git ref>`: the API Lambda's bundle, its import
+ * time, and its import with a first request of each kind section 3 times (an
+ * article page, a challenge), at another commit side by side with the
+ * working tree's, built the same way and run by fresh Node processes in
+ * alternating rounds against the same dynalite, so a change can show what it
+ * did to cold start (docs/performance.md).
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
@@ -11,7 +13,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { bundle, root } from "../packages/functions/bundle";
 import { handlers } from "../packages/functions/handlers";
-import { importMs, median } from "./coldstart";
+import { FIRST, importMs, median } from "./coldstart";
+import { deskEnv, startEngines } from "./engines";
 
 const [ref = "HEAD~1", roundsArg = "21"] = process.argv.slice(2);
 const rounds = Number(roundsArg);
@@ -37,18 +40,42 @@ try {
     { name: ref, ...(await theirs.bundle(handlers.api, join(work, "before"))) },
     { name: "working tree", ...(await bundle(handlers.api, join(work, "after"))) },
   ];
-  const env = { TABLE_NAME: "compare", DYNAMODB_ENDPOINT: "http://127.0.0.1:1", SES_ENDPOINT: "http://127.0.0.1:1" };
-  const times = new Map(built.map((b) => [b.name, [] as number[]]));
-  for (let round = 0; round < rounds; round++) {
-    for (const b of round % 2 ? [...built].reverse() : built)
-      times.get(b.name)!.push((await importMs(b.file, env)).imported);
+  const engines = await startEngines("compare");
+  const env = deskEnv(engines.dynamo.url, engines.ses.url, engines.table);
+  const firsts = Object.keys(FIRST) as (keyof typeof FIRST)[];
+  const times = new Map(
+    built.map((b) => [b.name, { init: [] as number[], ...Object.fromEntries(firsts.map((f) => [f, [] as number[]])) }]),
+  );
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const b of round % 2 ? [...built].reverse() : built) {
+        const timed = times.get(b.name)! as Record<string, number[]>;
+        timed.init!.push((await importMs(b.file, env)).imported);
+        for (const first of firsts) {
+          const { imported, request } = await importMs(b.file, env, FIRST[first]);
+          timed[first]!.push(imported + request);
+        }
+      }
+    }
+  } finally {
+    await engines.close();
   }
-  const [before, after] = built.map((b) => ({ name: b.name, kb: b.bytes / 1024, ms: median(times.get(b.name)!) }));
-  console.log(`API Lambda, ${rounds} alternating rounds, medians:`);
-  for (const row of [before!, after!])
-    console.log(`  ${row.name.padEnd(14)} ${row.kb.toFixed(1)} KB  imports in ${row.ms.toFixed(1)} ms`);
+  const columns = ["init", ...firsts] as const;
   console.log(
-    `  ratio          ${(after!.kb / before!.kb).toFixed(3)}× size  ${(after!.ms / before!.ms).toFixed(3)}× import`,
+    `API Lambda, ${rounds} alternating rounds, medians (ms; a first request's column is init and the request):`,
+  );
+  console.log(`  ${"".padEnd(14)} ${"KB at init".padStart(10)}  ${columns.map((c) => c.padStart(20)).join("")}`);
+  const rows = built.map((b) => {
+    const timed = times.get(b.name)! as Record<string, number[]>;
+    return { name: b.name, kb: b.bytes / 1024, ms: columns.map((c) => median(timed[c]!)) };
+  });
+  for (const row of rows)
+    console.log(
+      `  ${row.name.padEnd(14)} ${row.kb.toFixed(1).padStart(10)}  ${row.ms.map((ms) => ms.toFixed(1).padStart(20)).join("")}`,
+    );
+  const [before, after] = rows;
+  console.log(
+    `  ${"ratio".padEnd(14)} ${`${(after!.kb / before!.kb).toFixed(3)}×`.padStart(10)}  ${after!.ms.map((ms, i) => `${(ms / before!.ms[i]!).toFixed(3)}×`.padStart(20)).join("")}`,
   );
 } finally {
   git("worktree", "remove", "--force", checkout);
