@@ -1,4 +1,4 @@
-import { Hono, type Context, type Env, type Handler } from "hono";
+import { Hono, type Env, type Handler } from "hono";
 import type { RouterRoute, Schema } from "hono/types";
 import { notFound, onError } from "./errors";
 import { noteRoute } from "./logging";
@@ -31,19 +31,7 @@ export function lazy<E extends Env, S extends Schema, B extends string>(
         throw error;
       },
     ));
-  const handler: Handler = async (c) => {
-    const answer = await (await group()).fetch(c.req.raw, c.env, executionContextOf(c));
-    // Through the app's context, so the headers its middleware set before the group ran (X-Request-Id) stay.
-    return c.newResponse(answer.body, answer);
-  };
+  // The group's own answer, not a copy: copying re-streams the body (logging.ts sets X-Request-Id on it).
+  const handler: Handler = async (c) => (await group()).fetch(c.req.raw, c.env);
   return Object.assign(handler, { routes: async () => (await group()).routes });
-}
-
-/** Node's server has no execution context, and Hono's getter throws when there is none. */
-function executionContextOf(c: Context) {
-  try {
-    return c.executionCtx;
-  } catch {
-    return undefined;
-  }
 }

@@ -52,6 +52,8 @@ export const logRequests = createMiddleware<{ Variables: RequestIdVariables }>(a
   const started = performance.now();
   const lambdaRequestId = (c.env as LambdaEnv | undefined)?.lambdaContext?.awsRequestId;
   await Log.withContext({ requestId: c.get("requestId"), lambdaRequestId }, next);
+  // Again on the answer itself: one from a lazily loaded group (lazy.ts) never saw the header requestId() set.
+  c.res.headers.set("X-Request-Id", c.get("requestId"));
   Log.info("request", {
     requestId: c.get("requestId"),
     lambdaRequestId,
