@@ -83,6 +83,8 @@ describe("logs and metrics on Lambda", () => {
       NoticesFiled: 1,
     });
     expect(typeof filed!._aws.Timestamp).toBe("number");
+    // The route that answered, although its group loaded lazily and its body limit replaced the request.
+    expect(lines.find((line) => line.msg === "request")).toMatchObject({ route: "/api/v1/takedowns", status: 202 });
   });
 
   it("carry the job's invocation id on every line, and count mail sent and mail SES refused", async () => {

@@ -11,6 +11,7 @@ import { approve as approveWithKey, call, newKey } from "../support/api";
 import { withinOneWindow } from "../support/clock";
 import { confirmedNotice, ORIGIN, press } from "../support/desk";
 import { ingestSource, noticeInput } from "../support/fixtures";
+import { proofOfWork } from "../support/pow";
 
 const ownLog = () => readFileSync(`${inject("logDir")}/${process.pid}.log`, "utf8");
 const pathOf = (link: string) => new URL(link).pathname + new URL(link).search;
@@ -167,8 +168,6 @@ describe("idempotency (g)", () => {
   });
 
   it("keeps two anonymous senders behind one address apart", async () => {
-    const { proofOfWork } = await import("../support/pow");
-    const { noticeInput } = await import("../support/fixtures");
     const { articles } = await ingestSource(1);
     const ip = "198.51.100.23";
     const idem = { "idempotency-key": "order-1" };
@@ -223,6 +222,18 @@ describe("paths (i)", () => {
     const logged = JSON.parse(line) as { path: string; route: string };
     expect(logged.route).toBe("/notices/:id");
     expect(logged.path.length).toBeLessThanOrEqual(200);
+    // A body without a declared length: the body limit puts a copy of the request in its place.
+    const refused = await app.request("/api/v1/takedowns", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...proofOfWork() },
+      body: "{}",
+    });
+    expect(refused.status).toBe(422);
+    const filing = ownLog()
+      .split("\n")
+      .reverse()
+      .find((l) => l.includes('"msg":"request"') && l.includes('"path":"/api/v1/takedowns"'))!;
+    expect(JSON.parse(filing)).toMatchObject({ route: "/api/v1/takedowns", status: 422 });
     const unknown = await app.request("/no/such/form", { method: "POST", headers: { origin: ORIGIN } });
     expect(unknown.status).toBe(404);
     const crossSite = await app.request("/no/such/form", {

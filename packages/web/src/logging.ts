@@ -27,10 +27,12 @@ const answeredBy = new WeakMap<Request, string>();
 
 /** In a lazily loaded group: tells the app's log line which of the group's routes answered. */
 export const noteRoute = createMiddleware(async (c, next) => {
+  // The request the app handed over: a body limit may put a copy in its place (hono/body-limit).
+  const handedOver = c.req.raw;
   try {
     await next();
   } finally {
-    answeredBy.set(c.req.raw, routeOf(c));
+    answeredBy.set(handedOver, routeOf(c));
   }
 });
 
