@@ -43,32 +43,31 @@ try {
   const engines = await startEngines("compare");
   const env = deskEnv(engines.dynamo.url, engines.ses.url, engines.table);
   const firsts = Object.keys(FIRST) as (keyof typeof FIRST)[];
-  const times = new Map(
-    built.map((b) => [b.name, { init: [] as number[], ...Object.fromEntries(firsts.map((f) => [f, [] as number[]])) }]),
-  );
+  const columns = ["init", ...firsts] as const;
+  const times = new Map(built.map((b) => [b.name, new Map(columns.map((column) => [column, [] as number[]]))]));
   try {
     for (let round = 0; round < rounds; round++) {
       for (const b of round % 2 ? [...built].reverse() : built) {
-        const timed = times.get(b.name)! as Record<string, number[]>;
-        timed.init!.push((await importMs(b.file, env)).imported);
+        const timed = times.get(b.name)!;
+        timed.get("init")!.push((await importMs(b.file, env)).imported);
         for (const first of firsts) {
           const { imported, request } = await importMs(b.file, env, FIRST[first]);
-          timed[first]!.push(imported + request);
+          timed.get(first)!.push(imported + request);
         }
       }
     }
   } finally {
     await engines.close();
   }
-  const columns = ["init", ...firsts] as const;
   console.log(
     `API Lambda, ${rounds} alternating rounds, medians (ms; a first request's column is init and the request):`,
   );
   console.log(`  ${"".padEnd(14)} ${"KB at init".padStart(10)}  ${columns.map((c) => c.padStart(20)).join("")}`);
-  const rows = built.map((b) => {
-    const timed = times.get(b.name)! as Record<string, number[]>;
-    return { name: b.name, kb: b.bytes / 1024, ms: columns.map((c) => median(timed[c]!)) };
-  });
+  const rows = built.map((b) => ({
+    name: b.name,
+    kb: b.bytes / 1024,
+    ms: columns.map((column) => median(times.get(b.name)!.get(column)!)),
+  }));
   for (const row of rows)
     console.log(
       `  ${row.name.padEnd(14)} ${row.kb.toFixed(1).padStart(10)}  ${row.ms.map((ms) => ms.toFixed(1).padStart(20)).join("")}`,

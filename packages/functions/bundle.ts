@@ -67,17 +67,20 @@ export async function bundle(handler: string, outdir: string, properties: NodePr
     logLevel: "error",
   });
   const built = { file, metafile: result.metafile };
-  const sizes = new Map(
-    Object.entries(result.metafile.outputs).map(([name, { bytes }]) => [resolve(root, name), bytes]),
-  );
-  const totalBytes = outputFiles(built).reduce((sum, path) => sum + sizes.get(path)!, 0);
+  const outputs = outputsByPath(result.metafile);
+  const totalBytes = outputFiles(built).reduce((sum, path) => sum + outputs.get(path)!.bytes, 0);
   const { bytes } = entryOf(built);
   return { file, handler: `${base}.${exported}`, bytes, totalBytes, metafile: result.metafile };
 }
 
+/** The metafile's outputs by absolute path (it names them relative to the root). */
+function outputsByPath(metafile: Metafile) {
+  return new Map(Object.entries(metafile.outputs).map(([name, output]) => [resolve(root, name), output]));
+}
+
 /** What esbuild says of the file Lambda imports, its chunks aside. */
 export function entryOf({ file, metafile }: Pick<Bundle, "file" | "metafile">) {
-  return Object.entries(metafile.outputs).find(([name]) => resolve(root, name) === file)![1];
+  return outputsByPath(metafile).get(file)!;
 }
 
 /**
@@ -88,7 +91,7 @@ export function entryOf({ file, metafile }: Pick<Bundle, "file" | "metafile">) {
  * nothing loads those, and they are left out here.
  */
 export function outputFiles({ file, metafile }: Pick<Bundle, "file" | "metafile">, initOnly = false): string[] {
-  const byPath = new Map(Object.entries(metafile.outputs).map(([name, output]) => [resolve(root, name), output]));
+  const byPath = outputsByPath(metafile);
   const seen = new Set<string>();
   const visit = (path: string) => {
     if (seen.has(path) || !byPath.has(path)) return;
@@ -104,9 +107,7 @@ export function outputFiles({ file, metafile }: Pick<Bundle, "file" | "metafile"
 
 /** The source files whose code is in the bundle's files that can run (esbuild also lists those tree-shaking emptied). */
 export function filesIn(built: Pick<Bundle, "file" | "metafile">, initOnly = false): string[] {
-  const outputs = new Map(
-    Object.entries(built.metafile.outputs).map(([name, output]) => [resolve(root, name), output]),
-  );
+  const outputs = outputsByPath(built.metafile);
   const files = outputFiles(built, initOnly).flatMap((path) =>
     Object.entries(outputs.get(path)!.inputs).flatMap(([input, { bytesInOutput }]) => (bytesInOutput ? [input] : [])),
   );

@@ -11,8 +11,7 @@ import {
   type Moderation,
 } from "@takedown/core";
 import type { Child } from "hono/jsx";
-import { ArticleSummary } from "@takedown/core/render/notice";
-import { When } from "@takedown/core/render/notice";
+import { ArticleSummary, When } from "@takedown/core/render/notice";
 import { Layout } from "./layout";
 
 type NoticeT = Notice.Notice;
