@@ -88,9 +88,14 @@ export function entryOf({ file, metafile }: Pick<Bundle, "file" | "metafile">) {
  * it imports, with `import()` too unless `initOnly` (then only what a cold
  * start runs). esbuild also writes a chunk for each `import()` inside code
  * that tree-shaking removed (the SES client's, reached through core's index);
- * nothing loads those, and they are left out here.
+ * nothing loads those, and they are left out here. `from` starts elsewhere
+ * than the entry: at a route group's chunk (`chunkOf`).
  */
-export function outputFiles({ file, metafile }: Pick<Bundle, "file" | "metafile">, initOnly = false): string[] {
+export function outputFiles(
+  { file, metafile }: Pick<Bundle, "file" | "metafile">,
+  initOnly = false,
+  from = file,
+): string[] {
   const byPath = outputsByPath(metafile);
   const seen = new Set<string>();
   const visit = (path: string) => {
@@ -101,14 +106,21 @@ export function outputFiles({ file, metafile }: Pick<Bundle, "file" | "metafile"
         visit(resolve(root, imported.path));
     }
   };
-  visit(file);
+  visit(from);
   return [...seen];
 }
 
+/** The chunk esbuild made for a module the code `import()`s (a route group's, by its source path from the root). */
+export function chunkOf({ metafile }: Pick<Bundle, "metafile">, source: string): string {
+  const [path] = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint === source) ?? [];
+  if (!path) throw new Error(`No chunk of its own for ${source}`);
+  return resolve(root, path);
+}
+
 /** The source files whose code is in the bundle's files that can run (esbuild also lists those tree-shaking emptied). */
-export function filesIn(built: Pick<Bundle, "file" | "metafile">, initOnly = false): string[] {
+export function filesIn(built: Pick<Bundle, "file" | "metafile">, initOnly = false, from = built.file): string[] {
   const outputs = outputsByPath(built.metafile);
-  const files = outputFiles(built, initOnly).flatMap((path) =>
+  const files = outputFiles(built, initOnly, from).flatMap((path) =>
     Object.entries(outputs.get(path)!.inputs).flatMap(([input, { bytesInOutput }]) => (bytesInOutput ? [input] : [])),
   );
   return [...new Set(files)];

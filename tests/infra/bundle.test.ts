@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bundle, filesIn, outputFiles, packagesIn, root, type Bundle } from "../../packages/functions/bundle";
+import { bundle, chunkOf, filesIn, outputFiles, packagesIn, root, type Bundle } from "../../packages/functions/bundle";
 import { handlers, nodejs } from "../../packages/functions/handlers";
 import { ensurePlatform } from "../../packages/functions/sst-platform";
 
@@ -81,6 +81,17 @@ describe("what the bundles carry", () => {
     expect(init.filter((file) => file.includes("packages/core/")).sort()).toEqual(
       ["config", "errors", "logger", "paths", "sender"].map((name) => `packages/core/src/${name}.ts`),
     );
+  });
+
+  it("loads for a reader's first article page the domain it reads, not the notices, counter-notices and webhooks others need", () => {
+    // The article page's group, with the chunks it imports: what its first request loads after init.
+    const core = filesIn(built.api, true, chunkOf(built.api, "packages/web/src/routes/articles.tsx"))
+      .filter((file) => file.startsWith("packages/core/src/"))
+      .map((file) => file.slice("packages/core/src/".length));
+    expect(core).toContain("article.ts");
+    expect(core).toContain("suppression.ts");
+    for (const other of ["notice.ts", "counter-notice.ts", "webhook.ts", "outbox.ts", "present.ts", "moderation.ts"])
+      expect(core).not.toContain(other);
   });
 
   it("leaves the CloudFront client out of the site, which never invalidates: its cold start stays as it was", () => {

@@ -177,8 +177,6 @@ export const key = (id: string) => entity.key(id);
 const subject = (id: string) => `counter:${id}`;
 
 export const links = {
-  form: (articleId: string) =>
-    `${config().publicUrl}${Paths.routes.counterNotice}?article=${encodeURIComponent(articleId)}`,
   confirm: (counter: Pick<CounterNotice, "id" | "sender">, now: number) =>
     `${config().publicUrl}${Paths.counterNoticeConfirm(counter.id)}?token=${Token.sign({
       notice: subject(counter.id),

@@ -13,7 +13,8 @@ import * as Moderation from "./moderation";
 import * as Notice from "./notice";
 import { Line, Link, renderMail, Section, type Email } from "./render/mail";
 import * as Links from "./links";
-import { date, plural } from "./present";
+import { plural } from "./present";
+import { date } from "./text";
 import * as Store from "./store";
 import * as Table from "./table";
 

@@ -14,6 +14,9 @@ export const article = (id: string) => `${base()}${Paths.article(id)}`;
 export const form = (prefill?: string) =>
   `${base()}${Paths.routes.form}${prefill ? `?url=${encodeURIComponent(prefill)}` : ""}`;
 export const publicNotice = (id: string) => `${base()}${Paths.publicNotice(id)}`;
+/** The counter-notice form for one withheld article, on its 451 page. */
+export const counterNoticeForm = (articleId: string) =>
+  `${base()}${Paths.routes.counterNotice}?article=${encodeURIComponent(articleId)}`;
 
 export function status(notice: string): string {
   const token = Token.sign({ notice, action: "status", actor: "requester" });

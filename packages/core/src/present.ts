@@ -11,27 +11,7 @@ import { decidedFor, rulesOf, writesFromSource, type Notice, type Subject } from
 import type { DecisionRecord } from "./moderation";
 import * as Suppression from "./suppression";
 
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
-
-/** "1 December 2026, 01:09 UTC": a date as people read it. Pages put the exact instant in `<time datetime>`. */
-export function date(iso: string): string {
-  const at = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${at.getUTCDate()} ${MONTHS[at.getUTCMonth()]} ${at.getUTCFullYear()}, ${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())} UTC`;
-}
+export { date } from "./text";
 
 export const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 

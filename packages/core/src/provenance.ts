@@ -4,8 +4,7 @@
  * something another source published first shows it beside the claim.
  */
 import * as Article from "./article";
-import { date } from "./present";
-import { reveal } from "./text";
+import { date, reveal } from "./text";
 
 /** "first seen 24 November 2026, 08:30 UTC in the feed https://…/rss.xml", or "… pushed to the API". */
 export function describe(article: Article.Article): string {

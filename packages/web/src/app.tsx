@@ -19,7 +19,8 @@ const groups: [paths: string[], group: LazyGroup][] = [
   [[`${API}/openapi.json`, "/api/docs"], lazy(() => import("./routes/docs").then((m) => m.docs))],
   [[API, `${API}/*`], lazy(() => import("./routes/api").then((m) => m.api), API)],
   [["/", "/sources/*", "/feed.xml", "/sitemap.xml"], lazy(() => import("./routes/site").then((m) => m.site))],
-  [["/articles/*", "/notices/*"], lazy(() => import("./routes/articles").then((m) => m.articles))],
+  [["/articles/*"], lazy(() => import("./routes/articles").then((m) => m.articles))],
+  [["/notices/*"], lazy(() => import("./routes/notices").then((m) => m.notices))],
   [["/takedown", "/takedowns/*"], lazy(() => import("./routes/takedowns").then((m) => m.takedowns))],
   [
     ["/counter-notice", "/counter-notices/*"],

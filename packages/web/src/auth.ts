@@ -2,7 +2,13 @@
  * Who calls the API and what they may do: API keys (Authorization: Bearer),
  * the scope a route needs, and the rate limit every call counts against.
  */
-import { Abuse, ApiKey, config, DomainError, Log, type Notice, RateLimit } from "@takedown/core";
+import * as Abuse from "@takedown/core/abuse";
+import * as ApiKey from "@takedown/core/api-key";
+import * as Log from "@takedown/core/logger";
+import type * as Notice from "@takedown/core/notice";
+import * as RateLimit from "@takedown/core/ratelimit";
+import { config } from "@takedown/core/config";
+import { DomainError } from "@takedown/core/errors";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";

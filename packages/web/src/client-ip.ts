@@ -1,4 +1,4 @@
-import { config } from "@takedown/core";
+import { config } from "@takedown/core/config";
 import type { Context } from "hono";
 
 /** What the hosts hand the app: the fields hono's getConnInfo reads on each. */

@@ -7,7 +7,7 @@
  * operation passes through, so a new route cannot go undescribed and a rule
  * is never restated beside the code that enforces it.
  */
-import type { ApiKey } from "@takedown/core";
+import type * as ApiKey from "@takedown/core/api-key";
 import type { MiddlewareHandler } from "hono";
 import type * as z from "zod/mini";
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { Idempotency } from "@takedown/core";
+import * as Idempotency from "@takedown/core/idempotency";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { ContentfulStatusCode } from "hono/utils/http-status";

@@ -1,4 +1,4 @@
-import { config } from "@takedown/core";
+import { config } from "@takedown/core/config";
 import type { Context, Env } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";

@@ -11,7 +11,13 @@
  * which would put classic zod or a second converter in the API's Lambda
  * bundle; see "OpenAPI" in docs/api.md.
  */
-import { ApiKey, Article, config, CounterNotice, Idempotency, Notice, Webhook } from "@takedown/core";
+import * as ApiKey from "@takedown/core/api-key";
+import * as Article from "@takedown/core/article";
+import * as CounterNotice from "@takedown/core/counter-notice";
+import * as Idempotency from "@takedown/core/idempotency";
+import * as Notice from "@takedown/core/notice";
+import * as Webhook from "@takedown/core/webhook";
+import { config } from "@takedown/core/config";
 import * as z from "zod/mini";
 import * as Answers from "./api-schemas";
 import {

@@ -8,7 +8,7 @@ import type { CounterNotice } from "../counter-notice";
 import { links, STATEMENTS } from "../counter-notice";
 import * as Links from "../links";
 import type { Notice } from "../notice";
-import { date } from "../present";
+import { date } from "../text";
 import { revealAll } from "../text";
 import { Line, Link, renderMail, Section, type Email } from "./mail";
 import { When } from "./notice";

@@ -3,9 +3,8 @@
  * (render/mails.tsx) both show, written once so they read, and escape, alike.
  */
 import type * as Article from "../article";
-import { date } from "../present";
 import { describe } from "../provenance";
-import { reveal } from "../text";
+import { date, reveal } from "../text";
 
 /** A date as people read it, with the exact instant for machines; mail's text part keeps the words. */
 export function When(props: { at: string }) {

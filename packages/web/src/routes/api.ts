@@ -1,4 +1,11 @@
-import { type ApiKey, Article, config, Links, Notice, Pow, Review, thousands } from "@takedown/core";
+import type * as ApiKey from "@takedown/core/api-key";
+import * as Article from "@takedown/core/article";
+import * as Links from "@takedown/core/links";
+import * as Notice from "@takedown/core/notice";
+import * as Pow from "@takedown/core/pow";
+import * as Review from "@takedown/core/review";
+import { config } from "@takedown/core/config";
+import { thousands } from "@takedown/core/text";
 import { Hono } from "hono";
 import { validator } from "hono/validator";
 import * as Answers from "../api-schemas";

@@ -5,22 +5,19 @@
  * SameSite=Lax). Plain forms: no script runs on these pages.
  */
 import { slug } from "@takedown/core/text";
-import {
-  ApiKey,
-  Article,
-  config,
-  CounterNotice,
-  DomainError,
-  Grounds,
-  Moderation,
-  Notice,
-  parse,
-  Paths,
-  Present,
-  Queue,
-  Session,
-  type FieldIssue,
-} from "@takedown/core";
+import * as ApiKey from "@takedown/core/api-key";
+import * as Article from "@takedown/core/article";
+import * as CounterNotice from "@takedown/core/counter-notice";
+import * as Grounds from "@takedown/core/grounds";
+import * as Moderation from "@takedown/core/moderation";
+import * as Notice from "@takedown/core/notice";
+import * as Paths from "@takedown/core/paths";
+import * as Present from "@takedown/core/present";
+import * as Queue from "@takedown/core/queue";
+import * as Session from "@takedown/core/session";
+import { config } from "@takedown/core/config";
+import { DomainError, type FieldIssue } from "@takedown/core/errors";
+import { parse } from "@takedown/core/validation";
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";

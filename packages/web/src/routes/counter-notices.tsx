@@ -3,7 +3,13 @@
  * receipt's link opens (its button confirms), the notice requester's court
  * action, and POST /api/v1/counter-notices for systems.
  */
-import { Article, CounterNotice, DomainError, Links, Notice, Paths, Pow, type FieldIssue } from "@takedown/core";
+import * as Article from "@takedown/core/article";
+import * as CounterNotice from "@takedown/core/counter-notice";
+import * as Links from "@takedown/core/links";
+import * as Notice from "@takedown/core/notice";
+import * as Paths from "@takedown/core/paths";
+import * as Pow from "@takedown/core/pow";
+import { DomainError, type FieldIssue } from "@takedown/core/errors";
 import { Hono, type Context } from "hono";
 import { allow, type ApiEnv } from "../auth";
 import { clientIp } from "../client-ip";

@@ -7,7 +7,10 @@
  * notice and reading one with its audit trail are GET /takedowns and
  * GET /takedowns/{id} (api.ts), which answer more to this scope.
  */
-import { DomainError, Notice, Present, Review } from "@takedown/core";
+import * as Notice from "@takedown/core/notice";
+import * as Present from "@takedown/core/present";
+import * as Review from "@takedown/core/review";
+import { DomainError } from "@takedown/core/errors";
 import { Hono, type Context } from "hono";
 import { allow, type ApiEnv } from "../auth";
 import { describeRoute, type Refusal } from "../described";

@@ -4,7 +4,12 @@
  * `Article.recent`, which only ever returns what `Article.visible` lets
  * through, so a hidden article leaves every one of them at once.
  */
-import { Article, Links, Paths, Source, Url, config } from "@takedown/core";
+import * as Article from "@takedown/core/article";
+import * as Links from "@takedown/core/links";
+import * as Paths from "@takedown/core/paths";
+import * as Source from "@takedown/core/source";
+import * as Url from "@takedown/core/url";
+import { config } from "@takedown/core/config";
 import { Hono } from "hono";
 import { HttpError } from "../errors";
 import { FrontPage, SourcePage } from "../views/listing";

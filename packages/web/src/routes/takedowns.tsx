@@ -1,15 +1,12 @@
-import {
-  Abuse,
-  Article,
-  config,
-  DomainError,
-  Links,
-  Notice,
-  Paths,
-  Pow,
-  Present,
-  type FieldIssue,
-} from "@takedown/core";
+import * as Abuse from "@takedown/core/abuse";
+import * as Article from "@takedown/core/article";
+import * as Links from "@takedown/core/links";
+import * as Notice from "@takedown/core/notice";
+import * as Paths from "@takedown/core/paths";
+import * as Pow from "@takedown/core/pow";
+import * as Present from "@takedown/core/present";
+import { config } from "@takedown/core/config";
+import { DomainError, type FieldIssue } from "@takedown/core/errors";
 import { Hono, type Context } from "hono";
 import { clientIp } from "../client-ip";
 import { limitBody, noStore, sameOrigin } from "../middleware";

@@ -3,7 +3,7 @@
  * deliveries. A key reaches only its own endpoints; core builds every key
  * from the caller's id, so another key's endpoint is simply not there (404).
  */
-import { Webhook } from "@takedown/core";
+import * as Webhook from "@takedown/core/webhook";
 import { Hono, type Context } from "hono";
 import { allow, type ApiEnv } from "../auth";
 import { describeRoute, type Refusal } from "../described";

@@ -1,4 +1,5 @@
-import { CounterNotice, Links, type Article } from "@takedown/core";
+import * as Links from "@takedown/core/links";
+import type * as Article from "@takedown/core/article";
 import { raw } from "hono/html";
 import { When } from "@takedown/core/render/notice";
 import { Layout } from "./layout";
@@ -54,7 +55,7 @@ export function UnavailablePage(props: { article: Article.Article }) {
       )}
       <p>
         If you published or wrote it, or hold a licence for it, and say it was removed by mistake,{" "}
-        <a href={CounterNotice.links.form(props.article.id)} id="counter-notice">
+        <a href={Links.counterNoticeForm(props.article.id)} id="counter-notice">
           send a counter-notice
         </a>
         .

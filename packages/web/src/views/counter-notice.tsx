@@ -1,4 +1,10 @@
-import { CounterNotice, Links, Paths, Present, revealAll, type Article, type Pow } from "@takedown/core";
+import * as CounterNotice from "@takedown/core/counter-notice";
+import * as Links from "@takedown/core/links";
+import * as Paths from "@takedown/core/paths";
+import * as Present from "@takedown/core/present";
+import type * as Article from "@takedown/core/article";
+import type * as Pow from "@takedown/core/pow";
+import { revealAll } from "@takedown/core/text";
 import { assetPath } from "../assets";
 import { When } from "@takedown/core/render/notice";
 import { Checkbox, ErrorSummary, Layout, TextField } from "./layout";

@@ -1,4 +1,6 @@
-import { Links, Paths, type Article } from "@takedown/core";
+import * as Links from "@takedown/core/links";
+import * as Paths from "@takedown/core/paths";
+import type * as Article from "@takedown/core/article";
 import { Layout } from "./layout";
 
 function ArticleList(props: { articles: Article.Article[]; showSource: boolean }) {

@@ -1,15 +1,12 @@
-import {
-  Bounce,
-  CounterNotice,
-  Notice,
-  Paths,
-  Present,
-  reveal,
-  revealAll,
-  type Abuse,
-  type Article,
-  type Moderation,
-} from "@takedown/core";
+import * as Bounce from "@takedown/core/bounce";
+import * as CounterNotice from "@takedown/core/counter-notice";
+import * as Notice from "@takedown/core/notice";
+import * as Paths from "@takedown/core/paths";
+import * as Present from "@takedown/core/present";
+import type * as Abuse from "@takedown/core/abuse";
+import type * as Article from "@takedown/core/article";
+import type * as Moderation from "@takedown/core/moderation";
+import { reveal, revealAll } from "@takedown/core/text";
 import type { Child } from "hono/jsx";
 import { ArticleSummary, When } from "@takedown/core/render/notice";
 import { Layout } from "./layout";

@@ -1,4 +1,7 @@
-import { config, Notice, Present, type Pow } from "@takedown/core";
+import * as Notice from "@takedown/core/notice";
+import * as Present from "@takedown/core/present";
+import type * as Pow from "@takedown/core/pow";
+import { config } from "@takedown/core/config";
 import { assetPath } from "../assets";
 import { Checkbox, ErrorSummary, Choices, Layout, TextField } from "./layout";
 

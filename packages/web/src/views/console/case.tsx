@@ -1,14 +1,12 @@
-import {
-  config,
-  Notice,
-  type CounterNotice,
-  Paths,
-  Present,
-  type Article,
-  type Grounds,
-  type Moderation,
-  type Suppression,
-} from "@takedown/core";
+import * as Notice from "@takedown/core/notice";
+import type * as CounterNotice from "@takedown/core/counter-notice";
+import * as Paths from "@takedown/core/paths";
+import * as Present from "@takedown/core/present";
+import type * as Article from "@takedown/core/article";
+import type * as Grounds from "@takedown/core/grounds";
+import type * as Moderation from "@takedown/core/moderation";
+import type * as Suppression from "@takedown/core/suppression";
+import { config } from "@takedown/core/config";
 import type { Child } from "hono/jsx";
 import { When } from "@takedown/core/render/notice";
 import { NoticeFacts } from "../notice";

@@ -1,4 +1,5 @@
-import { Paths, type Grounds } from "@takedown/core";
+import * as Paths from "@takedown/core/paths";
+import type * as Grounds from "@takedown/core/grounds";
 import { ConsoleLayout } from "./layout";
 
 /**

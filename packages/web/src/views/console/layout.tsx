@@ -1,4 +1,4 @@
-import { Paths } from "@takedown/core";
+import * as Paths from "@takedown/core/paths";
 import type { Child } from "hono/jsx";
 import { Layout } from "../layout";
 

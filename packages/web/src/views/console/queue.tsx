@@ -1,4 +1,7 @@
-import { config, Paths, Present, Queue } from "@takedown/core";
+import * as Paths from "@takedown/core/paths";
+import * as Present from "@takedown/core/present";
+import * as Queue from "@takedown/core/queue";
+import { config } from "@takedown/core/config";
 import { When } from "@takedown/core/render/notice";
 import { ConsoleLayout } from "./layout";
 

@@ -1,4 +1,4 @@
-import { Paths } from "@takedown/core";
+import * as Paths from "@takedown/core/paths";
 import { Layout, TextField } from "../layout";
 
 /** The sign-in form; `sent` once a link was asked for, which reads the same whoever asked. */
