@@ -14,8 +14,9 @@ import { nodejs } from "./handlers";
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 /**
- * `file` is the entry Lambda imports at init; `bytes` is its size, `totalBytes`
- * its and its chunks' (the code a request may load later) together.
+ * `file` is the entry Lambda imports at init; `bytes` is what init loads (the
+ * entry and the chunks it imports), `totalBytes` that and the chunks a request
+ * may load later (`import()`) together.
  */
 export type Bundle = { file: string; handler: string; bytes: number; totalBytes: number; metafile: Metafile };
 
@@ -68,8 +69,9 @@ export async function bundle(handler: string, outdir: string, properties: NodePr
   });
   const built = { file, metafile: result.metafile };
   const outputs = outputsByPath(result.metafile);
-  const totalBytes = outputFiles(built).reduce((sum, path) => sum + outputs.get(path)!.bytes, 0);
-  const { bytes } = entryOf(built);
+  const sizeOf = (initOnly: boolean) =>
+    outputFiles(built, initOnly).reduce((sum, path) => sum + outputs.get(path)!.bytes, 0);
+  const [bytes, totalBytes] = [sizeOf(true), sizeOf(false)];
   return { file, handler: `${base}.${exported}`, bytes, totalBytes, metafile: result.metafile };
 }
 
