@@ -98,6 +98,18 @@ describe("what the bundles carry", () => {
     expect(packagesIn(built.api)).not.toContain("@aws-sdk/client-cloudfront");
   });
 
+  it("loads the CloudFront client in the jobs that apply decisions on their first invalidation, not at init", async () => {
+    for (const name of ["dispatch", "sweep"] as const) {
+      const chunk = await import(chunkOf(built[name], "packages/core/src/aws/cloudfront.ts"));
+      expect(typeof chunk.cloudfront).toBe("function");
+      expect(typeof chunk.CreateInvalidationCommand).toBe("function");
+      expect(packagesIn(built[name])).toContain("@aws-sdk/client-cloudfront");
+      expect(packagesIn(built[name], true)).not.toContain("@aws-sdk/client-cloudfront");
+      // Mail leaves on most invocations: SES stays at init.
+      expect(packagesIn(built[name], true)).toContain("@aws-sdk/client-ses");
+    }
+  });
+
   it("ships what SST ships: ESM with SST's banner (the stacks test checks the build's properties are the stacks')", () => {
     for (const { file } of Object.values(built)) {
       const code = readFileSync(file, "utf8");

@@ -5,8 +5,6 @@
  * (a stage without a CDN), there is nothing to forget.
  */
 import { randomUUID } from "node:crypto";
-import { CreateInvalidationCommand } from "@aws-sdk/client-cloudfront";
-import { cloudfront } from "./aws/cloudfront";
 import { config } from "./config";
 
 /** CloudFront accepts at most 3,000 paths in progress per distribution; one call carries them all. */
@@ -25,6 +23,9 @@ export async function invalidate(paths: string[]): Promise<void> {
   for (const bad of unique.filter((path) => !path.startsWith("/"))) {
     throw new Error(`CloudFront paths start with "/": ${bad}`);
   }
+  // Loaded by the first invalidation, a chunk of its own in the jobs' bundles: the client is most of
+  // their code, and an invocation that only mails (a receipt, a review) never needs it.
+  const { cloudfront, CreateInvalidationCommand } = await import("./aws/cloudfront");
   for (let start = 0; start < unique.length; start += MAX_PATHS) {
     const batch = unique.slice(start, start + MAX_PATHS);
     await cloudfront().send(

@@ -1,5 +1,6 @@
 import type { ScheduledEvent } from "aws-lambda";
-import { Config, configure, Digest } from "@takedown/core";
+import * as Digest from "@takedown/core/digest";
+import { Config, configure } from "@takedown/core/config";
 import { traced } from "./traced";
 
 // At init, before the first event: the settings and the links SST gave this function.

@@ -1,5 +1,6 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
-import { Config, configure, Dispatch } from "@takedown/core";
+import * as Dispatch from "@takedown/core/dispatch";
+import { Config, configure } from "@takedown/core/config";
 import { dueNotice, dueSignIn } from "./due";
 import { traced } from "./traced";
 

@@ -1,5 +1,6 @@
 import type { ScheduledEvent } from "aws-lambda";
-import { Config, configure, Poll } from "@takedown/core";
+import * as Poll from "@takedown/core/poll";
+import { Config, configure } from "@takedown/core/config";
 
 // At init, before the first event: the settings and the links SST gave this function.
 configure(Config.fromEnv(process.env));

@@ -1,4 +1,5 @@
-import { Bounce, Config, configure } from "@takedown/core";
+import * as Bounce from "@takedown/core/bounce";
+import { Config, configure } from "@takedown/core/config";
 import { traced } from "./traced";
 
 // At init, before the first event: the settings and the links SST gave this function.

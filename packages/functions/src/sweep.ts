@@ -1,5 +1,7 @@
 import type { ScheduledEvent } from "aws-lambda";
-import { Config, configure, CounterNotice, Dispatch } from "@takedown/core";
+import * as CounterNotice from "@takedown/core/counter-notice";
+import * as Dispatch from "@takedown/core/dispatch";
+import { Config, configure } from "@takedown/core/config";
 import { traced } from "./traced";
 
 // At init, before the first event: the settings and the links SST gave this function.

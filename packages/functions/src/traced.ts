@@ -1,5 +1,5 @@
 import type { Context } from "aws-lambda";
-import { Log } from "@takedown/core";
+import * as Log from "@takedown/core/logger";
 
 /** Runs a job's handler with the invocation's request id on every line it logs. */
 export function traced<E, R>(handler: (event: E) => Promise<R>): (event: E, context?: Partial<Context>) => Promise<R> {
