@@ -1,11 +1,12 @@
 /**
- * Faults injected into the real AWS clients: the DynamoDB client through its
- * interceptors, the SES client through the SDK's middleware stack. The code
- * under test, the clients' own retries and the engines all run as in
- * production; only the chosen calls fail, hang or lose their answer.
+ * Faults injected into the real AWS clients, DynamoDB's and SES's, through
+ * their interceptors. The code under test, the clients' own retries and the
+ * engines all run as in production; only the chosen calls fail, hang or lose
+ * their answer.
  */
 import { dynamo } from "@takedown/core/aws/dynamo";
 import { ses } from "@takedown/core/aws/ses";
+import type { SignedClient } from "@takedown/core/aws/signed";
 
 type Fault = {
   /** The command (`UpdateItemCommand`…) and its input as JSON decide whether a call is hit. */
@@ -70,35 +71,18 @@ function inject(
   };
 }
 
-let counter = 0;
-
-type Stack = { add: (middleware: any, options: object) => void; remove: (name: string) => boolean };
-
-export const intoDynamo = (fault: Fault) =>
-  inject(fault, (run) =>
-    dynamo().intercept((call, send) => run(`${call.operation}Command`, call.input, send, (output) => output), {
-      retried: fault.retried,
-    }),
-  );
-
-export const intoSes = (fault: Fault) =>
-  inject(fault, (run) => {
-    const name = `fault-${++counter}`;
-    const stack: Stack = ses().middlewareStack;
-    stack.add(
-      (next: any, context: any) => (args: any) =>
-        run(
-          context.commandName,
-          args.input,
-          () => next(args),
-          (result: any) => result.output,
-        ),
-      fault.retried
-        ? { step: "finalizeRequest", priority: "low", name }
-        : { step: "initialize", priority: "high", name },
+/** Faults through a client's interceptors (signed.ts), inside its retries or outside them. */
+const into =
+  <Operation extends string>(client: () => SignedClient<Operation>) =>
+  (fault: Fault) =>
+    inject(fault, (run) =>
+      client().intercept((call, send) => run(`${call.operation}Command`, call.input, send, (output) => output), {
+        retried: fault.retried,
+      }),
     );
-    return () => void stack.remove(name);
-  });
+
+export const intoDynamo = into(dynamo);
+export const intoSes = into(ses);
 
 function awsError(name: string, status: number, fault: "client" | "server", message: string) {
   return () => Object.assign(new Error(message), { name, $fault: fault, $metadata: { httpStatusCode: status } });

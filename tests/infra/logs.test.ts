@@ -4,7 +4,6 @@
  * carries its invocation's, and the counts CloudWatch alarms on arrive as
  * embedded metrics (notices filed and decided, mail sent and failed).
  */
-import { SendEmailCommand } from "@aws-sdk/client-ses";
 import { config, Table } from "@takedown/core";
 import { ses } from "@takedown/core/aws/ses";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
@@ -107,13 +106,11 @@ describe("logs and metrics on Lambda", () => {
     // A message SES refuses (the stand-in refuses one without a body) counts as failed, once.
     const refused = await linesOf(() =>
       ses()
-        .send(
-          new SendEmailCommand({
-            Source: config().mailFrom,
-            Destination: { ToAddresses: ["x@example.org"] },
-            Message: { Subject: { Data: "x" }, Body: {} },
-          }),
-        )
+        .sendEmail({
+          Source: config().mailFrom,
+          Destination: { ToAddresses: ["x@example.org"] },
+          Message: { Subject: { Data: "x" }, Body: {} },
+        })
         .catch((error: Error) => error),
     );
     expect(refused.result).toBeInstanceOf(Error);

@@ -4,7 +4,8 @@
  * connection) and what is not (a refused condition, a bad request), how long
  * it waits, and the budget that stops a failing table from being hammered.
  */
-import { backoff, DynamoDBError, RetryBudget, retryKind } from "@takedown/core/aws/dynamo";
+import { DynamoDBError } from "@takedown/core/aws/dynamo";
+import { backoff, RetryBudget, retryKind } from "@takedown/core/aws/signed";
 import { describe, expect, it } from "vitest";
 
 const answered = (name: string, status: number) => new DynamoDBError(name, "…", status);

@@ -2,7 +2,6 @@
  * The emails of the workflow, as text and HTML (render/mails.tsx), and
  * sending them through SES.
  */
-import { SendEmailCommand } from "@aws-sdk/client-ses";
 import { records, standingOf, type Standing } from "./abuse";
 import * as ApiKey from "./api-key";
 import * as Article from "./article";
@@ -146,22 +145,20 @@ export async function send(email: Email, tags: { notice: string; kind?: string }
   const { mailFrom, noticeEmail } = config();
   const ids: string[] = [];
   for (const to of email.to) {
-    const { MessageId } = await ses().send(
-      new SendEmailCommand({
-        Source: mailFrom,
-        Destination: { ToAddresses: [to] },
-        // Replies go to MAIL_FROM, which nobody reads, unless an address the desk reads is set.
-        ...(noticeEmail ? { ReplyToAddresses: [noticeEmail] } : {}),
-        Tags: Object.entries(tags).flatMap(([Name, Value]) => (Value ? [{ Name, Value }] : [])),
-        Message: {
-          Subject: { Data: email.subject, Charset: "UTF-8" },
-          Body: {
-            Text: { Data: email.text, Charset: "UTF-8" },
-            Html: { Data: email.html, Charset: "UTF-8" },
-          },
+    const { MessageId } = await ses().sendEmail({
+      Source: mailFrom,
+      Destination: { ToAddresses: [to] },
+      // Replies go to MAIL_FROM, which nobody reads, unless an address the desk reads is set.
+      ...(noticeEmail ? { ReplyToAddresses: [noticeEmail] } : {}),
+      Tags: Object.entries(tags).flatMap(([Name, Value]) => (Value ? [{ Name, Value }] : [])),
+      Message: {
+        Subject: { Data: email.subject, Charset: "UTF-8" },
+        Body: {
+          Text: { Data: email.text, Charset: "UTF-8" },
+          Html: { Data: email.html, Charset: "UTF-8" },
         },
-      }),
-    );
+      },
+    });
     if (MessageId) ids.push(MessageId);
   }
   return ids.join(" ") || undefined;

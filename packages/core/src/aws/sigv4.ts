@@ -1,7 +1,7 @@
 /**
  * AWS Signature Version 4 for requests whose path needs no encoding and
- * that carry no query string: what DynamoDB's JSON protocol sends (a POST to
- * `/`). Every header given is signed. Checked against AWS's published test
+ * that carry no query string: what DynamoDB's JSON protocol and SES's query
+ * protocol send (a POST to `/`). Every header given is signed. Checked against AWS's published test
  * suite (tests/unit/sigv4.test.ts).
  */
 import { createHash, createHmac } from "node:crypto";
@@ -21,17 +21,20 @@ export type Scope = { region: string; service: string };
 const hash = (data: string) => createHash("sha256").update(data, "utf8").digest("hex");
 const hmac = (key: string | Buffer, data: string) => createHmac("sha256", key).update(data, "utf8").digest();
 
-// The key depends only on the secret, the day, the region and the service: one process signs
-// with one of each, so the last key made is kept instead of four HMACs a request.
-let lastKey: { id: string; key: Buffer } | undefined;
+// The key depends only on the secret, the day, the region and the service: kept for each
+// (the dispatcher signs for DynamoDB and SES in turn) instead of four HMACs a request. A new
+// day or new credentials add keys; the few a process ever holds are dropped now and then.
+const keys = new Map<string, Buffer>();
 
 function signingKey(secret: string, day: string, { region, service }: Scope): Buffer {
   const id = `${secret}\n${day}\n${region}\n${service}`;
-  if (lastKey?.id !== id) {
-    const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), service), "aws4_request");
-    lastKey = { id, key };
+  let key = keys.get(id);
+  if (!key) {
+    if (keys.size >= 16) keys.clear();
+    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), service), "aws4_request");
+    keys.set(id, key);
   }
-  return lastKey.key;
+  return key;
 }
 
 /** `request`'s headers with X-Amz-Date, the session token if any, and Authorization added. */
