@@ -18,10 +18,12 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { bundle, type Bundle } from "../packages/functions/bundle";
 import { handlers } from "../packages/functions/handlers";
+import { dueReceipt, originalUrl, type Story } from "./desk";
 import type { Row, Section } from "./report";
+import { seed } from "./seed";
 
 const run = promisify(execFile);
-/** Imports the bundle, then hands its handler one API Gateway event if REQUEST holds one. */
+/** Imports the bundle, then hands its handler one event (API Gateway's, a stream batch) if REQUEST holds one. */
 const COLD = `
 const t = performance.now();
 const { handler } = await import(process.env.BUNDLE);
@@ -31,7 +33,9 @@ if (process.env.REQUEST) {
   const started = performance.now();
   const answer = await handler(JSON.parse(process.env.REQUEST), { awsRequestId: "bench" });
   request = performance.now() - started;
-  if (!(answer?.statusCode < 500)) throw new Error("the first request failed: " + JSON.stringify(answer));
+  // An API answer has a status; a stream batch's lists the records to try again.
+  const failed = answer?.statusCode ? answer.statusCode >= 500 : !answer || answer.batchItemFailures?.length;
+  if (failed) throw new Error("the first request failed: " + JSON.stringify(answer));
 }
 console.log(JSON.stringify({ imported, request }));`;
 /** The issue's target: the API's init within 1.5× of hello-world's. */
@@ -85,10 +89,20 @@ export const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
-/** A timed run: which bundle, and with which first request (none: the import alone). */
-type Trial = { name: string; built: Bundle; request?: object };
+/**
+ * A timed run: which bundle, and with which first request (none: the import
+ * alone). A request made anew for each run (a new notice's receipt) checks
+ * afterwards that it was served.
+ */
+type Trial = {
+  name: string;
+  built: Bundle;
+  request?: object | (() => Promise<{ batch: object; mailed: () => Promise<boolean> }>);
+};
 
 export async function coldStart(rounds: number, env: Record<string, string>): Promise<Section> {
+  const story: Story = { source: "coldstart.example", author: "Bench Writer", i: 0 };
+  await seed([story]);
   const out = mkdtempSync(join(tmpdir(), "bench-bundles-"));
   try {
     const entries = { hello: "bench/hello.handler", ...handlers };
@@ -102,12 +116,23 @@ export async function coldStart(rounds: number, env: Record<string, string>): Pr
       ...Object.entries(built).map(([name, b]) => ({ name, built: b })),
       ...firsts.map((first) => ({ name: `api ${first}`, built: built.api!, request: FIRST[first] })),
       { name: "hello request", built: built.hello!, request: event("GET", "/") },
+      {
+        name: "dispatch receipt",
+        built: built.dispatch!,
+        request: () => dueReceipt({ urls: [originalUrl(story)] }),
+      },
     ];
     const times = new Map(trials.map((t) => [t.name, [] as Timing[]]));
     for (let round = 0; round < rounds; round++) {
       // Alternate the order, so no bundle always follows the same one.
       for (const trial of round % 2 ? [...trials].reverse() : trials) {
-        times.get(trial.name)!.push(await importMs(trial.built.file, env, trial.request));
+        if (typeof trial.request !== "function") {
+          times.get(trial.name)!.push(await importMs(trial.built.file, env, trial.request));
+          continue;
+        }
+        const { batch, mailed } = await trial.request();
+        times.get(trial.name)!.push(await importMs(trial.built.file, env, batch));
+        if (!(await mailed())) throw new Error(`${trial.name}: the dispatcher mailed no receipt`);
       }
     }
     const of = (name: string, pick: (t: Timing) => number) => median(times.get(name)!.map(pick));
@@ -161,6 +186,14 @@ export async function coldStart(rounds: number, env: Record<string, string>): Pr
         note: `the request alone ${of(`api ${first}`, (t) => t.request).toFixed(1)} ms, its group's chunks loaded on the way`,
       });
     }
+    rows.push({
+      figure: "dispatch: init and its first batch, a new notice's receipt",
+      ours: of("dispatch receipt", cold),
+      unit: "ms",
+      reference: of("hello request", cold),
+      referenceLabel: "hello-world's, GET /",
+      note: `the batch alone ${of("dispatch receipt", (t) => t.request).toFixed(1)} ms: reads, mails through SES, writes back`,
+    });
     return { title: `3. Cold start: bundles imported by fresh Node processes, ${rounds} interleaved rounds`, rows };
   } finally {
     rmSync(out, { recursive: true, force: true });

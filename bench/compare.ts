@@ -1,9 +1,11 @@
 /**
  * `npm run bench:compare -- <git ref>`: the API Lambda's bundle, its import
  * time, and its import with a first request of each kind section 3 times (an
- * article page, a challenge), at another commit side by side with the
- * working tree's, built the same way and run by fresh Node processes in
- * alternating rounds against the same dynalite, so a change can show what it
+ * article page, a challenge); and the dispatcher's, alone and with its first
+ * batch, a new notice whose receipt it mails (what a requester waits for
+ * after filing). At another commit side by side with the working tree's,
+ * built the same way and run by fresh Node processes in alternating rounds
+ * against the same dynalite and SES stand-in, so a change can show what it
  * did to cold start (docs/performance.md).
  */
 import { execFileSync } from "node:child_process";
@@ -14,7 +16,10 @@ import { pathToFileURL } from "node:url";
 import { bundle, root } from "../packages/functions/bundle";
 import { handlers } from "../packages/functions/handlers";
 import { FIRST, importMs, median } from "./coldstart";
+import { dueReceipt, originalUrl, type Story } from "./desk";
 import { deskEnv, startEngines } from "./engines";
+import { quietLogs } from "./quiet";
+import { seed } from "./seed";
 
 const [ref = "HEAD~1", roundsArg = "21"] = process.argv.slice(2);
 const rounds = Number(roundsArg);
@@ -36,46 +41,58 @@ try {
   const theirs: typeof import("../packages/functions/bundle") = await import(
     pathToFileURL(join(checkout, "packages/functions/bundle.ts")).href
   );
-  const built = [
-    { name: ref, ...(await theirs.bundle(handlers.api, join(work, "before"))) },
-    { name: "working tree", ...(await bundle(handlers.api, join(work, "after"))) },
-  ];
+  const build = async (name: string, make: typeof bundle, dir: string) => ({
+    name,
+    api: await make(handlers.api, join(work, dir, "api")),
+    dispatch: await make(handlers.dispatch, join(work, dir, "dispatch")),
+  });
+  const built = [await build(ref, theirs.bundle, "before"), await build("working tree", bundle, "after")];
+  quietLogs();
   const engines = await startEngines("compare");
   const env = deskEnv(engines.dynamo.url, engines.ses.url, engines.table);
+  const story: Story = { source: "compare.example", author: "Bench Writer", i: 0 };
+  await seed([story]);
   const firsts = Object.keys(FIRST) as (keyof typeof FIRST)[];
-  const columns = ["init", ...firsts] as const;
+  const columns = ["init", ...firsts, "dispatch init", "dispatch + receipt"] as const;
   const times = new Map(built.map((b) => [b.name, new Map(columns.map((column) => [column, [] as number[]]))]));
   try {
     for (let round = 0; round < rounds; round++) {
       for (const b of round % 2 ? [...built].reverse() : built) {
         const timed = times.get(b.name)!;
-        timed.get("init")!.push((await importMs(b.file, env)).imported);
+        timed.get("init")!.push((await importMs(b.api.file, env)).imported);
         for (const first of firsts) {
-          const { imported, request } = await importMs(b.file, env, FIRST[first]);
+          const { imported, request } = await importMs(b.api.file, env, FIRST[first]);
           timed.get(first)!.push(imported + request);
         }
+        timed.get("dispatch init")!.push((await importMs(b.dispatch.file, env)).imported);
+        const receipt = await dueReceipt({ urls: [originalUrl(story)] });
+        const { imported, request } = await importMs(b.dispatch.file, env, receipt.batch);
+        if (!(await receipt.mailed())) throw new Error(`${b.name}'s dispatcher mailed no receipt`);
+        timed.get("dispatch + receipt")!.push(imported + request);
       }
     }
   } finally {
     await engines.close();
   }
   console.log(
-    `API Lambda, ${rounds} alternating rounds, medians (ms; a first request's column is init and the request):`,
+    `API and dispatcher Lambdas, ${rounds} alternating rounds, medians (ms; a first request's column is init and the request):`,
   );
-  console.log(`  ${"".padEnd(14)} ${"KB at init".padStart(10)}  ${columns.map((c) => c.padStart(20)).join("")}`);
+  const width = 20;
+  console.log(
+    `  ${"".padEnd(14)} ${"API KB at init".padStart(width)}${"dispatch KB".padStart(width)}${columns.map((c) => c.padStart(width)).join("")}`,
+  );
   const rows = built.map((b) => ({
     name: b.name,
-    kb: b.bytes / 1024,
+    kb: [b.api.bytes / 1024, b.dispatch.bytes / 1024],
     ms: columns.map((column) => median(times.get(b.name)!.get(column)!)),
   }));
   for (const row of rows)
     console.log(
-      `  ${row.name.padEnd(14)} ${row.kb.toFixed(1).padStart(10)}  ${row.ms.map((ms) => ms.toFixed(1).padStart(20)).join("")}`,
+      `  ${row.name.padEnd(14)} ${[...row.kb, ...row.ms].map((value) => value.toFixed(1).padStart(width)).join("")}`,
     );
   const [before, after] = rows;
-  console.log(
-    `  ${"ratio".padEnd(14)} ${`${(after!.kb / before!.kb).toFixed(3)}×`.padStart(10)}  ${after!.ms.map((ms, i) => `${(ms / before!.ms[i]!).toFixed(3)}×`.padStart(20)).join("")}`,
-  );
+  const ratios = [...after!.kb, ...after!.ms].map((value, i) => value / [...before!.kb, ...before!.ms][i]!);
+  console.log(`  ${"ratio".padEnd(14)} ${ratios.map((ratio) => `${ratio.toFixed(3)}×`.padStart(width)).join("")}`);
 } finally {
   git("worktree", "remove", "--force", checkout);
   rmSync(work, { recursive: true, force: true });

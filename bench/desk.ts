@@ -4,8 +4,10 @@
  * deciding, readers reading, and the dispatcher (called as the table's stream
  * would call it).
  */
-import { ApiKey, Article, Dispatch, Links, Pow } from "@takedown/core";
+import { ApiKey, Article, config, Dispatch, Links, Pow, Table } from "@takedown/core";
 import { app } from "@takedown/web";
+import { streamBatch } from "../tests/infra/support/events";
+import { inbox } from "../tests/support/mailbox";
 import { INGEST_TOKEN, OPERATORS, PUBLIC_URL } from "./engines";
 
 let callers = 0;
@@ -145,6 +147,20 @@ export function fileKeyed(filing: Filing, key: Key): Prepared<Filed> {
   return async () => {
     const answer = await ok(app.request("/api/v1/takedowns", { method: "POST", headers, body }, fromIp(ip)), 202);
     return { id: ((await answer.json()) as { id: string }).id, email, ip };
+  };
+}
+
+/**
+ * A notice filed now through the form's JSON, as the table's stream hands it
+ * to the dispatcher (its receipt is due), and whether that receipt has
+ * reached the sender since.
+ */
+export async function dueReceipt(filing: Filing) {
+  const filed = await fileJson(filing)();
+  const { dynamoEndpoint, tableName, sesEndpoint } = config();
+  return {
+    batch: await streamBatch(dynamoEndpoint!, tableName, [Table.key.notice(filed.id)]),
+    mailed: async () => (await inbox(filed.email, sesEndpoint)).length === 1,
   };
 }
 
