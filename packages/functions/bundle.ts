@@ -68,11 +68,14 @@ export async function bundle(handler: string, outdir: string, properties: NodePr
     logLevel: "error",
   });
   const built = { file, metafile: result.metafile };
-  const outputs = outputsByPath(result.metafile);
-  const sizeOf = (initOnly: boolean) =>
-    outputFiles(built, initOnly).reduce((sum, path) => sum + outputs.get(path)!.bytes, 0);
-  const [bytes, totalBytes] = [sizeOf(true), sizeOf(false)];
+  const [bytes, totalBytes] = [bytesOf(built, true), bytesOf(built)];
   return { file, handler: `${base}.${exported}`, bytes, totalBytes, metafile: result.metafile };
+}
+
+/** What the bundle's files that can run weigh (`outputFiles`): at init only, or with the chunks requests load. */
+function bytesOf(built: Pick<Bundle, "file" | "metafile">, initOnly = false): number {
+  const outputs = outputsByPath(built.metafile);
+  return outputFiles(built, initOnly).reduce((sum, path) => sum + outputs.get(path)!.bytes, 0);
 }
 
 /** The metafile's outputs by absolute path (it names them relative to the root). */
