@@ -7,13 +7,12 @@
  * small HTTP stand-in that answers as DynamoDB does, to see the client
  * retry, time out and name its errors.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { config, Table } from "@takedown/core";
 import { DynamoDB, DynamoDBError, dynamo } from "@takedown/core/aws/dynamo";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { type Script, scriptedEndpoint, silent } from "../support/scripted-endpoint";
 
 const sdk = DynamoDBDocumentClient.from(
   new DynamoDBClient({
@@ -144,30 +143,7 @@ describe("through dynalite, as the SDK's document client", () => {
   });
 });
 
-/** A stand-in that answers each request with the next scripted answer; the last one repeats. */
-type Script = (request: IncomingMessage, body: string, response: ServerResponse) => void;
-
-let server: Server;
-let script: Script[] = [];
-const received: { headers: IncomingMessage["headers"]; body: string }[] = [];
-
-beforeAll(async () => {
-  server = createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk) => (body += chunk));
-    request.on("end", () => {
-      received.push({ headers: request.headers, body });
-      const next = script.length > 1 ? script.shift()! : script[0]!;
-      next(request, body, response);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-});
-afterEach(() => {
-  received.length = 0;
-  server.closeAllConnections();
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+const endpoint = scriptedEndpoint();
 
 const json =
   (status: number, body: object): Script =>
@@ -177,12 +153,11 @@ const json =
   };
 const error = (status: number, type: string, message: string) =>
   json(status, { __type: `com.amazonaws.dynamodb.v20120810#${type}`, message });
-const silent: Script = () => {};
 
 const client = (options: Partial<ConstructorParameters<typeof DynamoDB>[0]> = {}) =>
   new DynamoDB({
     region: "eu-west-1",
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint: endpoint.url(),
     credentials: async () => ({ accessKeyId: "AKID", secretAccessKey: "secret", sessionToken: "TOKEN" }),
     ...options,
   });
@@ -190,9 +165,9 @@ const get = { TableName: "t", Key: { pk: "a", sk: "b" } };
 
 describe("against a stand-in that answers as DynamoDB does", () => {
   it("sends one signed JSON POST per call, with its target, its session token and marshalled values", async () => {
-    script = [json(200, { Item: { pk: { S: "a" }, n: { N: "2" } } })];
+    endpoint.script = [json(200, { Item: { pk: { S: "a" }, n: { N: "2" } } })];
     expect(await client().send("GetItem", get)).toEqual({ Item: { pk: "a", n: 2 } });
-    const [{ headers, body }] = received as [(typeof received)[0]];
+    const [{ headers, body }] = endpoint.received as [(typeof endpoint.received)[0]];
     expect(headers).toMatchObject({
       "x-amz-target": "DynamoDB_20120810.GetItem",
       "content-type": "application/x-amz-json-1.0",
@@ -206,49 +181,49 @@ describe("against a stand-in that answers as DynamoDB does", () => {
   });
 
   it("rides out throttles and 5xx answers within its attempts", async () => {
-    script = [
+    endpoint.script = [
       error(400, "ProvisionedThroughputExceededException", "slow down"),
       error(500, "InternalServerError", "oops"),
       json(200, {}),
     ];
     expect(await client({ maxAttempts: 3 }).send("GetItem", get)).toEqual({});
-    expect(received).toHaveLength(3);
+    expect(endpoint.received).toHaveLength(3);
   });
 
   it("gives up after its attempts with the last answer's name, message, fault and status", async () => {
-    script = [error(503, "ServiceUnavailable", "try later")];
+    endpoint.script = [error(503, "ServiceUnavailable", "try later")];
     await expect(client({ maxAttempts: 2 }).send("GetItem", get)).rejects.toMatchObject({
       name: "ServiceUnavailable",
       message: "try later",
       $fault: "server",
       $metadata: { httpStatusCode: 503, requestId: "REQ1" },
     });
-    expect(received).toHaveLength(2);
+    expect(endpoint.received).toHaveLength(2);
   });
 
   it("answers a refused condition at once", async () => {
-    script = [error(400, "ConditionalCheckFailedException", "The conditional request failed")];
+    endpoint.script = [error(400, "ConditionalCheckFailedException", "The conditional request failed")];
     await expect(client().send("PutItem", { TableName: "t", Item: { pk: "a" } })).rejects.toMatchObject({
       name: "ConditionalCheckFailedException",
     });
-    expect(received).toHaveLength(1);
+    expect(endpoint.received).toHaveLength(1);
   });
 
   it("ends an attempt nobody answers with a TimeoutError, and tries again", async () => {
-    script = [silent, json(200, { Item: { pk: { S: "late" } } })];
+    endpoint.script = [silent, json(200, { Item: { pk: { S: "late" } } })];
     const started = performance.now();
     expect(await client({ requestTimeout: 200 }).send("GetItem", get)).toEqual({ Item: { pk: "late" } });
     expect(performance.now() - started).toBeGreaterThanOrEqual(190);
-    script = [silent];
+    endpoint.script = [silent];
     await expect(client({ requestTimeout: 100, maxAttempts: 2 }).send("GetItem", get)).rejects.toMatchObject({
       name: "TimeoutError",
     });
   });
 
   it("tries again when the connection drops mid-answer, and names a refused connection as Node does", async () => {
-    script = [(_, __, response) => response.socket?.destroy(), json(200, {})];
+    endpoint.script = [(_, __, response) => response.socket?.destroy(), json(200, {})];
     expect(await client().send("GetItem", get)).toEqual({});
-    expect(received).toHaveLength(2);
+    expect(endpoint.received).toHaveLength(2);
     const closed = new DynamoDB({
       region: "eu-west-1",
       endpoint: "http://127.0.0.1:1",
@@ -259,7 +234,7 @@ describe("against a stand-in that answers as DynamoDB does", () => {
   });
 
   it("runs interceptors outside the retries once a call, and inside them once an attempt, the first added outermost", async () => {
-    script = [error(500, "InternalServerError", "oops"), json(200, { Item: { pk: { S: "a" } } })];
+    endpoint.script = [error(500, "InternalServerError", "oops"), json(200, { Item: { pk: { S: "a" } } })];
     const dynamo = client();
     const seen: string[] = [];
     dynamo.intercept(async (call, send) => {
@@ -282,13 +257,13 @@ describe("against a stand-in that answers as DynamoDB does", () => {
     expect(seen).toEqual(["outer GetItem", "inner", "attempt", "attempt"]);
     stop();
     seen.length = 0;
-    script = [json(200, {})];
+    endpoint.script = [json(200, {})];
     await dynamo.send("GetItem", get);
     expect(seen).toEqual(["outer GetItem", "inner"]);
   });
 
   it("retries what an interceptor inside the loop throws as it would DynamoDB's answer; outside, it is the call's error", async () => {
-    script = [json(200, {})];
+    endpoint.script = [json(200, {})];
     const dynamo = client();
     let thrown = 0;
     const throttle = () => {

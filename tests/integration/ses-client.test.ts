@@ -6,12 +6,11 @@
  * fail — against a small HTTP stand-in that answers as SES does, to see the
  * client name its errors and retry only what may pass.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { SESClient, SendEmailCommand, type SendEmailCommandInput } from "@aws-sdk/client-ses";
 import { config } from "@takedown/core";
 import { Ses, ses } from "@takedown/core/aws/ses";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { type Script, scriptedEndpoint } from "../support/scripted-endpoint";
 import { inbox } from "../support/mailbox";
 
 /** A message with what the query protocol must escape: &, =, +, %, the characters encodeURIComponent keeps, and more. */
@@ -56,30 +55,7 @@ describe("through aws-ses-v2-local, as the SDK's SESClient", () => {
   });
 });
 
-/** A stand-in that answers each request with the next scripted answer; the last one repeats. */
-type Script = (request: IncomingMessage, body: string, response: ServerResponse) => void;
-
-let server: Server;
-let script: Script[] = [];
-const received: { headers: IncomingMessage["headers"]; body: string }[] = [];
-
-beforeAll(async () => {
-  server = createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk) => (body += chunk));
-    request.on("end", () => {
-      received.push({ headers: request.headers, body });
-      const next = script.length > 1 ? script.shift()! : script[0]!;
-      next(request, body, response);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-});
-afterEach(() => {
-  received.length = 0;
-  server.closeAllConnections();
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+const endpoint = scriptedEndpoint();
 
 const xml =
   (status: number, body: string): Script =>
@@ -101,7 +77,7 @@ const refused = (status: number, type: string, code: string, text: string) =>
 const client = (options: Partial<ConstructorParameters<typeof Ses>[0]> = {}) =>
   new Ses({
     region: "eu-west-1",
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint: endpoint.url(),
     credentials: async () => ({ accessKeyId: "AKID", secretAccessKey: "secret", sessionToken: "TOKEN" }),
     ...options,
   });
@@ -109,9 +85,9 @@ const mail = message("writer@rights.example", "Subject");
 
 describe("against a stand-in that answers as SES does", () => {
   it("sends one signed form POST per message, with its action, its fields and its session token", async () => {
-    script = [sent("0100-abc")];
+    endpoint.script = [sent("0100-abc")];
     expect(await client().sendEmail({ ...mail })).toEqual({ MessageId: "0100-abc" });
-    const [{ headers, body }] = received as [(typeof received)[0]];
+    const [{ headers, body }] = endpoint.received as [(typeof endpoint.received)[0]];
     expect(headers).toMatchObject({
       "content-type": "application/x-www-form-urlencoded; charset=utf-8",
       "x-amz-security-token": "TOKEN",
@@ -141,7 +117,7 @@ describe("against a stand-in that answers as SES does", () => {
   });
 
   it("names a refusal by SES's code, with its message decoded, and does not send it again", async () => {
-    script = [
+    endpoint.script = [
       refused(
         400,
         "Sender",
@@ -155,25 +131,25 @@ describe("against a stand-in that answers as SES does", () => {
       $fault: "client",
       $metadata: { httpStatusCode: 400, requestId: "REQ1" },
     });
-    expect(received).toHaveLength(1);
+    expect(endpoint.received).toHaveLength(1);
   });
 
   it("tries a throttled or failed send once more, as the SDK's client was set to, then gives up with the last answer", async () => {
-    script = [refused(400, "Sender", "Throttling", "Maximum sending rate exceeded."), sent("0100-late")];
+    endpoint.script = [refused(400, "Sender", "Throttling", "Maximum sending rate exceeded."), sent("0100-late")];
     expect(await client().sendEmail({ ...mail })).toEqual({ MessageId: "0100-late" });
-    expect(received).toHaveLength(2);
-    received.length = 0;
-    script = [refused(500, "Receiver", "InternalFailure", "oops")];
+    expect(endpoint.received).toHaveLength(2);
+    endpoint.received.length = 0;
+    endpoint.script = [refused(500, "Receiver", "InternalFailure", "oops")];
     await expect(client().sendEmail({ ...mail })).rejects.toMatchObject({
       name: "InternalFailure",
       $fault: "server",
       $metadata: { httpStatusCode: 500 },
     });
-    expect(received).toHaveLength(2);
+    expect(endpoint.received).toHaveLength(2);
   });
 
   it("names an answer that is not SES's by its status", async () => {
-    script = [
+    endpoint.script = [
       (_, __, response) => {
         response.writeHead(400, { "content-type": "application/json" });
         response.end('{"message":"Bad Request Exception"}');
