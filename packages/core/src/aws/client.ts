@@ -27,6 +27,7 @@ const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 export function credentialsFor(config: Config, endpoint: string | undefined): () => Promise<Credentials> {
   return config.credentials ?? (endpoint ? async () => LOCAL_CREDENTIALS : noCredentials);
 }
+
 async function noCredentials(): Promise<never> {
   throw Object.assign(
     new Error(
