@@ -15,8 +15,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Bundle, bundle, outputFiles, root } from "../packages/functions/bundle";
 import { handlers } from "../packages/functions/handlers";
-import { FIRST, importMs, median } from "./coldstart";
-import { dueReceipt, originalUrl, type Story } from "./desk";
+import { FIRST, importMs, median, receiptMs } from "./coldstart";
+import type { Story } from "./desk";
 import { deskEnv, startEngines } from "./engines";
 import { quietLogs } from "./quiet";
 import { seed } from "./seed";
@@ -70,9 +70,7 @@ try {
           timed.get(first)!.push(imported + request);
         }
         timed.get("dispatch init")!.push((await importMs(b.dispatch.file, env)).imported);
-        const receipt = await dueReceipt({ urls: [originalUrl(story)] });
-        const { imported, request } = await importMs(b.dispatch.file, env, receipt.batch);
-        if (!(await receipt.mailed())) throw new Error(`${b.name}'s dispatcher mailed no receipt`);
+        const { imported, request } = await receiptMs(b.dispatch.file, env, story);
         timed.get("dispatch + receipt")!.push(imported + request);
       }
     }

@@ -92,8 +92,8 @@ export function entryOf({ file, metafile }: Pick<Bundle, "file" | "metafile">) {
  * The bundle's files that can run, by absolute path: the entry and the chunks
  * it imports, with `import()` too unless `initOnly` (then only what a cold
  * start runs). esbuild also writes a chunk for each `import()` inside code
- * that tree-shaking removed (the SES client's, reached through core's index);
- * nothing loads those, and they are left out here. `from` starts elsewhere
+ * that tree-shaking removed (one in the CloudFront client's chunk); nothing
+ * loads those, and they are left out here. `from` starts elsewhere
  * than the entry: at a route group's chunk (`chunkOf`).
  */
 export function outputFiles(

@@ -27,6 +27,7 @@ export const nodejs = {
   format: "esm",
   minify: true,
   plugins: "packages/functions/esbuild-plugins.mjs",
-  // The web app's route groups load on first use (packages/web/src/lazy.ts): each becomes a chunk.
+  // What loads on first use becomes a chunk: the web app's route groups (packages/web/src/lazy.ts),
+  // the CloudFront client in the jobs that invalidate (core's cdn.ts).
   splitting: true,
 } as const;

@@ -28,7 +28,7 @@ import type {
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { marshall, type NativeAttributeValue, unmarshall } from "@aws-sdk/util-dynamodb";
 import { clientOf, credentialsFor } from "./client";
-import { type Answer, AwsError, type Options, SignedClient } from "./signed";
+import { type Answer, AwsError, type Call, type Options, SignedClient } from "./signed";
 
 // The parameters DynamoDB keeps for old clients (conditions and filters as maps): this
 // client marshals expressions' values only, so they are left out of its inputs.
@@ -133,7 +133,7 @@ export class DynamoDB extends SignedClient<Operation> {
     return (await this.call({ operation, input: input as Values })) as Output<O>;
   }
 
-  protected async attempt({ operation, input }: { operation: Operation; input: Values }): Promise<unknown> {
+  protected async attempt({ operation, input }: Call<Operation>): Promise<unknown> {
     const body = JSON.stringify(convertMessage(input, toWire), base64Binary);
     const answer = await this.post(
       { "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": `DynamoDB_20120810.${operation}` },

@@ -9,7 +9,7 @@
 import type { SendEmailCommandInput } from "@aws-sdk/client-ses";
 import * as Metrics from "../metrics";
 import { clientOf, credentialsFor } from "./client";
-import { type Answer, AwsError, type Options, SignedClient } from "./signed";
+import { type Answer, AwsError, type Call, type Options, SignedClient } from "./signed";
 
 const SES = {
   name: "SES",
@@ -36,7 +36,7 @@ export class Ses extends SignedClient<"SendEmail"> {
     Metrics.count(succeeded ? "MailSent" : "MailFailed");
   }
 
-  protected async attempt({ operation, input }: { operation: "SendEmail"; input: Record<string, unknown> }) {
+  protected async attempt({ operation, input }: Call<"SendEmail">) {
     const fields: [string, string][] = [
       ["Action", operation],
       ["Version", "2010-12-01"],

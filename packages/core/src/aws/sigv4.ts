@@ -1,8 +1,8 @@
 /**
  * AWS Signature Version 4 for requests whose path needs no encoding and
  * that carry no query string: what DynamoDB's JSON protocol and SES's query
- * protocol send (a POST to `/`). Every header given is signed. Checked against AWS's published test
- * suite (tests/unit/sigv4.test.ts).
+ * protocol send (a POST to `/`). Every header given is signed. Checked
+ * against AWS's published test suite (tests/unit/sigv4.test.ts).
  */
 import { createHash, createHmac } from "node:crypto";
 
