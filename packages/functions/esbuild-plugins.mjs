@@ -6,12 +6,12 @@ import { fileURLToPath } from "node:url";
 import { buildAssets } from "../web/browser/build.mjs";
 
 /**
- * The SDK clients still bundled (SES and CloudFront, in the jobs only; the
- * DynamoDB client is our own, aws/dynamo.ts) import the SDK's default
- * credential chain (profiles, SSO, process, IMDS, web identity, and the STS
- * and SSO clients they need), a large part of a job's bundle that Lambda
- * never runs: the configuration hands every client the environment's
- * credentials. The bundles get the environment provider in its place. Code
+ * The one SDK client still bundled (CloudFront's, in the jobs that
+ * invalidate; DynamoDB and SES go through our own, core's aws/) imports the
+ * SDK's default credential chain (profiles, SSO, process, IMDS, web
+ * identity, and the STS and SSO clients they need), a large part of that
+ * chunk that Lambda never runs: the configuration hands every client the
+ * environment's credentials. The bundles get the environment provider in its place. Code
  * run with Node directly (npm start, the CLIs, the tests) keeps the whole
  * chain.
  */
