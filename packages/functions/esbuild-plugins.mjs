@@ -2,7 +2,11 @@
  * esbuild plugins for the Lambda bundles, given to SST's build through
  * `nodejs.plugins` (stacks) and to bundle.ts, so both build the same thing.
  */
-import { fileURLToPath } from "node:url";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build as esbuild } from "esbuild";
 import { buildAssets } from "../web/browser/build.mjs";
 
 /**
@@ -39,4 +43,45 @@ const builtAssets = {
   },
 };
 
-export default [credentialsFromEnvironment, builtAssets];
+/**
+ * /api/v1's OpenAPI description, computed now: its module bundled on its
+ * own and run in this process (the routes describe themselves only when
+ * Hono registers them), its result put in its place as JSON.
+ */
+const builtApiDescription = {
+  name: "built-api-description",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]packages[\\/]web[\\/]src[\\/]api-description\.ts$/ }, async ({ path }) => ({
+      contents: `export const apiDescription = () => (${JSON.stringify(await describe(path))});`,
+      loader: "js",
+    }));
+  },
+};
+
+async function describe(module) {
+  const {
+    outputFiles: [bundled],
+  } = await esbuild({
+    entryPoints: [module],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "esnext",
+    // For the CommonJS packages in it.
+    banner: { js: `import { createRequire } from "node:module"; const require = createRequire(import.meta.url);` },
+    plugins: [builtAssets],
+    write: false,
+    logLevel: "error",
+  });
+  const dir = await mkdtemp(join(tmpdir(), "api-description-"));
+  try {
+    const file = join(dir, "api-description.mjs");
+    await writeFile(file, bundled.text);
+    const { apiDescription } = await import(pathToFileURL(file).href);
+    return apiDescription();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export default [credentialsFromEnvironment, builtAssets, builtApiDescription];

@@ -7,15 +7,20 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Config } from "@takedown/core/config";
 import { beforeAll, describe, expect, it } from "vitest";
 import { bundle, chunkOf, filesIn, outputFiles, packagesIn, root, type Bundle } from "../../packages/functions/bundle";
 import { handlers, nodejs } from "../../packages/functions/handlers";
 import { ensurePlatform } from "../../packages/functions/sst-platform";
+import { apiDescription } from "../../packages/web/src/api-description";
+import { forDeployment } from "../../packages/web/src/openapi";
+import { http } from "./support/events";
 
 /** What each bundle may weigh: a budget raised on purpose, not a measurement (npm run build prints those). */
 // The jobs that apply decisions have room for the CloudFront client (~300 KB), a chunk they load on first use.
+// The site's includes the OpenAPI description as data (~110 KB; gzipped, the bundle weighs what it did with the generator).
 const BUDGET = {
-  api: 400 * 1024,
+  api: 480 * 1024,
   dispatch: 600 * 1024,
   sweep: 600 * 1024,
   mailEvents: 200 * 1024,
@@ -92,6 +97,15 @@ describe("what the bundles carry", () => {
       expect(core).not.toContain(other);
   });
 
+  it("carries the API's OpenAPI description computed at bundling time, not its generator and zod's JSON Schema converter", async () => {
+    const converter = /node_modules\/zod\/v4\/core\/(to-json-schema|json-schema-processors)\.js$/;
+    expect(filesIn(built.api).filter((file) => converter.test(file))).toEqual([]);
+    const { handler } = await import(built.api.file);
+    const answer = await handler(http("GET", "/api/v1/openapi.json"), { awsRequestId: "bundle-test" });
+    expect(answer.statusCode).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual(forDeployment(apiDescription(), Config.fromEnv(process.env)));
+  });
+
   it("leaves the CloudFront client out of the site, which never invalidates: its cold start stays as it was", () => {
     expect(packagesIn(built.api)).not.toContain("@aws-sdk/client-cloudfront");
   });
@@ -130,26 +144,32 @@ describe("what the bundles carry", () => {
     expect(packagesIn(built.api)).not.toContain("esbuild");
   });
 
-  it("gives SST's plugin host the built files for build.mjs, on a stdout that carries nothing else", async () => {
+  it("gives SST's plugin host the built files for build.mjs and the API's description, on a stdout that carries nothing else", async () => {
     // At deploy SST runs nodejs.plugins in a Node process of its own and talks to it in JSON lines on stdin and stdout.
     ensurePlatform();
     const host = spawn(process.execPath, [
       join(root, ".sst/platform/functions/nodejs-runtime/plugin.mjs"),
       join(root, nodejs.plugins),
     ]);
-    const builder = join(root, "packages/web/browser/build.mjs");
+    const modules = ["packages/web/browser/build.mjs", "packages/web/src/api-description.ts"].map((m) => join(root, m));
     host.stdin.end(
-      `${JSON.stringify({ id: 1, command: "load", path: builder, value: { path: builder, namespace: "file" } })}\n`,
+      modules
+        .map(
+          (path, i) => `${JSON.stringify({ id: i + 1, command: "load", path, value: { path, namespace: "file" } })}\n`,
+        )
+        .join(""),
     );
     let stdout = "";
     for await (const chunk of host.stdout) stdout += chunk;
-    const lines = stdout.trim().split("\n");
-    expect(lines).toHaveLength(1);
-    const reply = JSON.parse(lines[0]!) as { id: number; value: { contents: string; loader: string } };
-    expect(reply.id).toBe(1);
-    expect(reply.value.loader).toBe("js");
+    const replies = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { id: number; value: { contents: string; loader: string } });
+    expect(replies.map(({ id }) => id).sort()).toEqual([1, 2]);
+    const contents = (id: number) => replies.find((reply) => reply.id === id)!.value.contents;
     const { buildAssets } = await import("../../packages/web/browser/build.mjs");
-    for (const asset of Object.values(buildAssets())) expect(reply.value.contents).toContain(asset.path);
+    for (const asset of Object.values(buildAssets())) expect(contents(1)).toContain(asset.path);
+    expect(contents(2)).toContain(JSON.stringify(apiDescription()));
   });
 
   it("bundles the AWS SDK a command at a time, not whole service aggregates", () => {

@@ -9,7 +9,9 @@ import { app, servedRoutes } from "@takedown/web";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { BASE_PATH, document, documentOf, type OpenApiDocument } from "../../packages/web/src/openapi";
+import { document } from "../../packages/web/src/routes/docs";
+import { EXAMPLE_ORIGIN } from "../../packages/web/src/described";
+import { BASE_PATH, documentOf, type OpenApiDocument } from "../../packages/web/src/openapi";
 import { api } from "../../packages/web/src/routes/api";
 import { call, newKey } from "../support/api";
 import { check, checkWebhookEvent } from "../support/openapi-responses";
@@ -40,6 +42,16 @@ describe("the OpenAPI document", () => {
       .filter((route) => route.method !== "ALL" && route.path.startsWith(`${BASE_PATH}/`))
       .map((route) => `${route.method} ${route.path.slice(BASE_PATH.length).replace(/:(\w+)/g, "{$1}")}`);
     expect([...new Set(served)].sort()).toEqual(declared(document()).sort());
+  });
+
+  it("names this deployment in its contact and in its examples' links to the site", async () => {
+    const served = (await (await app.request(`${BASE_PATH}/openapi.json`)).json()) as OpenApiDocument;
+    const { publicUrl } = config();
+    expect(served.info.contact.url).toBe(`${publicUrl}/takedown`);
+    const example = (path: string) => served.paths[path]!.post!.requestBody!.content["application/json"].example;
+    expect(example("/takedowns")).toMatchObject({ urls: [`${publicUrl}/articles/0123456789abcdef0123`] });
+    expect(example("/counter-notices")).toMatchObject({ article: `${publicUrl}/articles/0123456789abcdef0123` });
+    expect(JSON.stringify(served)).not.toContain(EXAMPLE_ORIGIN);
   });
 
   it("is generated from the routes, so a route without a description cannot be added", () => {

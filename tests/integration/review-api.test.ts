@@ -9,7 +9,7 @@ import { ApiKey, Article, CounterNotice, Dispatch, Links, Notice, Paths, Table }
 import { dynamo } from "@takedown/core/aws/dynamo";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { run as dispatchCli } from "../../packages/local/src/dispatch";
-import { document } from "../../packages/web/src/openapi";
+import { document } from "../../packages/web/src/routes/docs";
 import { call, newKey, type Key } from "../support/api";
 import { post, signedIn } from "../support/console";
 import { approve, confirmedNotice, itemsOf, OPERATORS, reject } from "../support/desk";

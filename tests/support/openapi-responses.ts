@@ -16,7 +16,8 @@ import { app } from "@takedown/web";
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { afterAll, inject } from "vitest";
-import { BASE_PATH, document, type OpenApiDocument, type OperationObject } from "../../packages/web/src/openapi";
+import { BASE_PATH, type OpenApiDocument, type OperationObject } from "../../packages/web/src/openapi";
+import { document } from "../../packages/web/src/routes/docs";
 import type { Report } from "./openapi-coverage";
 
 const DOCUMENT_ID = "https://takedown-desk.test/openapi.json";

@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Config, configure } from "@takedown/core";
-import { document } from "../../web/src/openapi";
+import { document } from "../../web/src/routes/docs";
 
 type Run = { code: number; stdout: string; stderr: string };
 

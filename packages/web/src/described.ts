@@ -66,6 +66,13 @@ export type RouteDescription = {
   refusals?: Refusal[];
 };
 
+/**
+ * The site's origin as examples write it: a description is the same for
+ * every deployment (the Lambda bundles carry it computed), and the served
+ * document puts the deployment's own origin in its place.
+ */
+export const EXAMPLE_ORIGIN = "https://takedown-desk.example";
+
 const DESCRIBED = Symbol("openapi");
 
 type Described = { [DESCRIBED]: (call: Call) => Contribution | RouteDescription };

@@ -9,7 +9,8 @@
  *
  * This is a small generator rather than @hono/zod-openapi or hono-openapi,
  * which would put classic zod or a second converter in the API's Lambda
- * bundle; see "OpenAPI" in docs/api.md.
+ * bundle; and the bundle carries its result, not the generator
+ * (api-description.ts). See "OpenAPI" in docs/api.md.
  */
 import * as ApiKey from "@takedown/core/api-key";
 import * as Article from "@takedown/core/article";
@@ -17,7 +18,6 @@ import * as CounterNotice from "@takedown/core/counter-notice";
 import * as Idempotency from "@takedown/core/idempotency";
 import * as Notice from "@takedown/core/notice";
 import * as Webhook from "@takedown/core/webhook";
-import { config } from "@takedown/core/config";
 import * as z from "zod/mini";
 import * as Answers from "./api-schemas";
 import {
@@ -27,13 +27,13 @@ import {
   type Contribution,
   describeRoute,
   descriptionOf,
+  EXAMPLE_ORIGIN,
   type Header,
   isRoute,
   type JsonSchema,
   type Refusal,
   type RouteDescription,
 } from "./described";
-import { api } from "./routes/api";
 
 export type { JsonSchema } from "./described";
 export type Ref = { $ref: string };
@@ -86,7 +86,7 @@ export type OpenApiDocument = {
     title: string;
     version: string;
     description: string;
-    contact: { name: string; url: string; email?: string };
+    contact: Contact;
     license: { name: string; identifier: string };
   };
   servers: { url: string }[];
@@ -101,6 +101,11 @@ export type OpenApiDocument = {
     securitySchemes: Record<string, SecurityScheme>;
   };
 };
+
+type Contact = { name: string; url: string; email?: string };
+
+/** The document before a deployment makes it its own (`forDeployment`). */
+export type ApiDescription = Omit<OpenApiDocument, "info"> & { info: Omit<OpenApiDocument["info"], "contact"> };
 
 /** Where the API is mounted; the document's paths are relative to it. */
 export const BASE_PATH = "/api/v1";
@@ -510,25 +515,24 @@ function securitySchemes(): Record<string, SecurityScheme> {
   };
 }
 
-/** The document of the API whose routes are `routes` (Hono's `app.routes`, relative to BASE_PATH). */
-export function documentOf(routes: Registered[]): OpenApiDocument {
+/**
+ * The document of the API whose routes are `routes` (Hono's `app.routes`,
+ * relative to BASE_PATH), the same for every deployment (`forDeployment`
+ * makes it one's), so that it can be computed when the Lambda bundles are
+ * built (api-description.ts).
+ */
+export function documentOf(routes: Registered[]): ApiDescription {
   const paths: OpenApiDocument["paths"] = {};
   for (const endpoint of endpoints([...routes, DOCUMENT_ROUTE])) {
     const path = openApiPath(endpoint.path);
     (paths[path] ??= {})[endpoint.method.toLowerCase() as Method] = operationObject(path, gather(endpoint));
   }
-  const { publicUrl, noticeEmail } = config();
   return {
     openapi: "3.1.1",
     info: {
       title: "Takedown Desk API",
       version: "1",
       description: DESCRIPTION,
-      contact: {
-        name: "The takedown desk",
-        url: `${publicUrl}/takedown`,
-        ...(noticeEmail ? { email: noticeEmail } : {}),
-      },
       // What LICENSE says.
       license: { name: "MIT License", identifier: "MIT" },
     },
@@ -563,9 +567,20 @@ export function documentOf(routes: Registered[]): OpenApiDocument {
   };
 }
 
-let built: OpenApiDocument | undefined;
-
-/** Built on first use, so a cold start that serves no documentation pays nothing for it. */
-export function document(): OpenApiDocument {
-  return (built ??= documentOf(api.routes));
+/**
+ * The document as a deployment serves it: the description, whom to ask
+ * about it, and the deployment's own origin where examples name the site.
+ */
+export function forDeployment(
+  description: ApiDescription,
+  { publicUrl, noticeEmail }: { publicUrl: string; noticeEmail?: string },
+): OpenApiDocument {
+  const origin = JSON.stringify(publicUrl).slice(1, -1);
+  const ours = JSON.parse(JSON.stringify(description).replaceAll(EXAMPLE_ORIGIN, origin)) as ApiDescription;
+  const contact: Contact = {
+    name: "The takedown desk",
+    url: `${publicUrl}/takedown`,
+    ...(noticeEmail ? { email: noticeEmail } : {}),
+  };
+  return { ...ours, info: { ...ours.info, contact } };
 }

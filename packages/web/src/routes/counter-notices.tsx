@@ -5,7 +5,6 @@
  */
 import * as Article from "@takedown/core/article";
 import * as CounterNotice from "@takedown/core/counter-notice";
-import * as Links from "@takedown/core/links";
 import * as Notice from "@takedown/core/notice";
 import * as Paths from "@takedown/core/paths";
 import * as Pow from "@takedown/core/pow";
@@ -13,7 +12,7 @@ import { DomainError, type FieldIssue } from "@takedown/core/errors";
 import { Hono, type Context } from "hono";
 import { allow, type ApiEnv } from "../auth";
 import { clientIp } from "../client-ip";
-import { describeRoute } from "../described";
+import { describeRoute, EXAMPLE_ORIGIN } from "../described";
 import { jsonInput, limitBody, noStore, sameOrigin } from "../middleware";
 import {
   ConfirmedPage,
@@ -135,7 +134,7 @@ export const counterNoticePages = new Hono()
   });
 
 const counterNoticeExample = () => ({
-  article: Links.article("0123456789abcdef0123"),
+  article: `${EXAMPLE_ORIGIN}${Paths.article("0123456789abcdef0123")}`,
   sender: {
     name: "Sam Editor",
     email: "sam@harbour-gazette.example",

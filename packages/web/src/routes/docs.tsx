@@ -1,8 +1,17 @@
+import { config } from "@takedown/core/config";
 import { Hono } from "hono";
-import { BASE_PATH, document } from "../openapi";
+import { apiDescription } from "../api-description";
+import { BASE_PATH, forDeployment, type OpenApiDocument } from "../openapi";
 import { ApiReference } from "../views/api-docs";
 
 const DOCUMENT_PATH = `${BASE_PATH}/openapi.json`;
+
+let served: OpenApiDocument | undefined;
+
+/** The document, made on first use, so that a cold start that serves no documentation pays nothing for it. */
+export function document(): OpenApiDocument {
+  return (served ??= forDeployment(apiDescription(), config()));
+}
 
 /**
  * The API's description: for machines (OpenAPI 3.1) and for people (a page
