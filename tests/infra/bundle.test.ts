@@ -106,6 +106,14 @@ describe("what the bundles carry", () => {
     expect(JSON.parse(answer.body)).toEqual(forDeployment(apiDescription(), Config.fromEnv(process.env)));
   });
 
+  it("renders mail with Hono's server-side JSX alone: the jobs that mail load neither its DOM renderer nor its hooks", () => {
+    for (const name of ["dispatch", "sweep", "digest"] as const) {
+      const init = filesIn(built[name], true);
+      expect(init.some((file) => file.endsWith("packages/core/src/render/mail.tsx"))).toBe(true);
+      expect(init.filter((file) => /node_modules\/hono\/dist\/jsx\/(dom\/render\.js|hooks\/)/.test(file))).toEqual([]);
+    }
+  });
+
   it("leaves the CloudFront client out of the site, which never invalidates: its cold start stays as it was", () => {
     expect(packagesIn(built.api)).not.toContain("@aws-sdk/client-cloudfront");
   });

@@ -4,7 +4,7 @@
  * text by `toText` below, so both parts always say the same thing.
  */
 import { raw } from "hono/html";
-import { isValidElement, type Child, type JSXNode } from "hono/jsx";
+import type { Child, JSXNode } from "hono/jsx";
 
 export type Email = { to: string[]; subject: string; text: string; html: string };
 
@@ -64,7 +64,7 @@ function expand(node: Child, stop: (tag: unknown) => boolean = () => false): (st
   if (node === null || node === undefined || typeof node === "boolean") return [];
   if (Array.isArray(node)) return node.flatMap((child) => expand(child, stop));
   if (node instanceof Promise) throw new Error("Mail is rendered synchronously; a component returned a promise.");
-  if (!isValidElement(node)) return [String(node)];
+  if (!isElement(node)) return [String(node)];
   const { tag } = node;
   if (stop(tag)) return [node];
   if (typeof tag === "function") {
@@ -76,6 +76,14 @@ function expand(node: Child, stop: (tag: unknown) => boolean = () => false): (st
 }
 
 const childrenOf = (node: JSXNode) => node.children as Child[];
+
+/**
+ * hono/jsx's own `isValidElement`, which lives in its index: Hono declares
+ * no `sideEffects: false`, so importing the index bundles its DOM renderer
+ * and hooks into every function that mails (~16 KB at init).
+ */
+const isElement = (node: unknown): node is JSXNode =>
+  typeof node === "object" && node !== null && "tag" in node && "props" in node;
 
 /** What a reader sees of inline content: text, a line break, a link's label and address. */
 function inline(node: Child): string {
