@@ -15,9 +15,9 @@ import { buildAssets } from "../web/browser/build.mjs";
  * SDK's default credential chain (profiles, SSO, process, IMDS, web
  * identity, and the STS and SSO clients they need), a large part of that
  * chunk that Lambda never runs: the configuration hands every client the
- * environment's credentials. The bundles get the environment provider in its place. Code
- * run with Node directly (npm start, the CLIs, the tests) keeps the whole
- * chain.
+ * environment's credentials. The bundles get the environment provider in
+ * its place. Code run with Node directly (npm start, the CLIs, the tests)
+ * keeps the whole chain.
  */
 const credentialsFromEnvironment = {
   name: "credentials-from-environment",
