@@ -19,7 +19,7 @@ import { promisify } from "node:util";
 import { bundle } from "../packages/functions/bundle";
 import { handlers } from "../packages/functions/handlers";
 import { dueReceipt, originalUrl, type Story } from "./desk";
-import type { Row, Section } from "./report";
+import { median, type Row, type Section } from "./report";
 import { seed } from "./seed";
 
 const run = promisify(execFile);
@@ -93,12 +93,6 @@ function event(method: string, path: string) {
 export const FIRST = {
   "an article page": event("GET", "/articles/bench-none"),
   "a filer's challenge": event("GET", "/api/v1/challenge"),
-};
-
-export const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
 /** A timed run: its name, and a fresh process timed importing a bundle (and serving a first request). */

@@ -17,8 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { root } from "../packages/functions/bundle";
-import { median } from "./coldstart";
-import type { Section } from "./report";
+import { median, type Section } from "./report";
 
 type Pair = { notices: number; rawPut: number; noticeRatio: number; views: number; rawGet: number; viewRatio: number };
 

@@ -15,10 +15,11 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Bundle, bundle, outputFiles, root } from "../packages/functions/bundle";
 import { handlers } from "../packages/functions/handlers";
-import { FIRST, importMs, median, receiptMs } from "./coldstart";
+import { FIRST, importMs, receiptMs } from "./coldstart";
 import type { Story } from "./desk";
 import { deskEnv, startEngines } from "./engines";
 import { quietLogs } from "./quiet";
+import { median } from "./report";
 import { seed } from "./seed";
 
 const [ref = "HEAD~1", roundsArg = "21"] = process.argv.slice(2);

@@ -14,7 +14,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { ensureTable, startDynamo } from "../packages/local/src/engines";
-import type { Section } from "./report";
+import { median, type Section } from "./report";
 
 /** `loadSeconds`: reading the whole rule set once, as each process does after the set changes. */
 export type FeedFigures = {
@@ -117,7 +117,7 @@ export async function feedsBench({ quick = false }: { quick?: boolean } = {}): P
     // A poll takes a few seconds, and one of them can land on a busy moment of a shared machine: three, the median.
     const polls: number[] = [];
     for (const run of ["a", "b", "c"]) polls.push(await pollFresh(`r${rules}${run}`, items));
-    const seconds = polls.sort((a, b) => a - b)[1]!;
+    const seconds = median(polls);
     figures.push({ rules, items, seconds, itemsPerSecond: items / seconds, loadSeconds });
   }
   await new Promise<void>((done) => server.close(() => done()));

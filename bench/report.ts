@@ -28,6 +28,13 @@ export type Row = {
 
 export type Section = { title: string; rows: Row[] };
 
+/** The middle of a run's repeated measurements, which a moment of a busy machine cannot move. */
+export const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
 export type Judged = Row & { ratio?: number; met?: boolean };
 
 export function judge(row: Row): Judged {

@@ -23,10 +23,9 @@ import { app } from "@takedown/web";
 import { clientOptions } from "../packages/core/src/aws/client";
 import { dynamo } from "../packages/core/src/aws/dynamo";
 import { root } from "../packages/functions/bundle";
-import { median } from "./coldstart";
 import { articleId, fileKeyed, newKey, noticeBody, originalUrl, stranger, type Story } from "./desk";
 import type { Done, Load } from "./load";
-import type { Row, Section } from "./report";
+import { median, type Row, type Section } from "./report";
 import { seed } from "./seed";
 
 const CONCURRENCY = 16;
