@@ -8,6 +8,7 @@
  * is never restated beside the code that enforces it.
  */
 import type * as ApiKey from "@takedown/core/api-key";
+import * as Paths from "@takedown/core/paths";
 import type { MiddlewareHandler } from "hono";
 import type * as z from "zod/mini";
 
@@ -72,6 +73,9 @@ export type RouteDescription = {
  * document puts the deployment's own origin in its place.
  */
 export const EXAMPLE_ORIGIN = "https://takedown-desk.example";
+
+/** An article of this site, as the examples that name one write it. */
+export const EXAMPLE_ARTICLE_URL = `${EXAMPLE_ORIGIN}${Paths.article("0123456789abcdef0123")}`;
 
 const DESCRIBED = Symbol("openapi");
 

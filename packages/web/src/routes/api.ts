@@ -2,7 +2,6 @@ import type * as ApiKey from "@takedown/core/api-key";
 import * as Article from "@takedown/core/article";
 import * as Links from "@takedown/core/links";
 import * as Notice from "@takedown/core/notice";
-import * as Paths from "@takedown/core/paths";
 import * as Pow from "@takedown/core/pow";
 import * as Review from "@takedown/core/review";
 import { thousands } from "@takedown/core/text";
@@ -11,7 +10,7 @@ import { validator } from "hono/validator";
 import * as Answers from "../api-schemas";
 import { allow, foldsBadKeyCheck, identify, limitApiBody, rateLimit, type ApiEnv } from "../auth";
 import { clientIp } from "../client-ip";
-import { describeRoute, EXAMPLE_ORIGIN } from "../described";
+import { describeRoute, EXAMPLE_ARTICLE_URL } from "../described";
 import { HttpError } from "../errors";
 import { idempotency } from "../idempotency";
 import { jsonInput, noStore } from "../middleware";
@@ -34,7 +33,7 @@ const articleExample = () => ({
 
 const noticeExample = () => ({
   requester: { name: "Jane Writer", email: "jane@harbour-gazette.example", role: "author" },
-  urls: [`${EXAMPLE_ORIGIN}${Paths.article("0123456789abcdef0123")}`],
+  urls: [EXAMPLE_ARTICLE_URL],
   scope: "urls",
   future: false,
   work: "My article on the harbour expansion, first published by the Harbour Gazette.",

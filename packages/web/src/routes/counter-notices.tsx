@@ -12,7 +12,7 @@ import { DomainError, type FieldIssue } from "@takedown/core/errors";
 import { Hono, type Context } from "hono";
 import { allow, type ApiEnv } from "../auth";
 import { clientIp } from "../client-ip";
-import { describeRoute, EXAMPLE_ORIGIN } from "../described";
+import { describeRoute, EXAMPLE_ARTICLE_URL } from "../described";
 import { jsonInput, limitBody, noStore, sameOrigin } from "../middleware";
 import {
   ConfirmedPage,
@@ -134,7 +134,7 @@ export const counterNoticePages = new Hono()
   });
 
 const counterNoticeExample = () => ({
-  article: `${EXAMPLE_ORIGIN}${Paths.article("0123456789abcdef0123")}`,
+  article: EXAMPLE_ARTICLE_URL,
   sender: {
     name: "Sam Editor",
     email: "sam@harbour-gazette.example",
