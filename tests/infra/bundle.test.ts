@@ -128,6 +128,15 @@ describe("what the bundles carry", () => {
     }
   });
 
+  it("requires Node's built-in modules rather than importing them, so no cold start builds their ES module facades", () => {
+    for (const { metafile } of Object.values(built)) {
+      const imported = Object.values(metafile.outputs).flatMap((output) =>
+        output.imports.filter((i) => i.external && i.kind === "import-statement").map((i) => i.path),
+      );
+      expect(imported).toEqual([]);
+    }
+  });
+
   it("ships what SST ships: ESM with SST's banner (the stacks test checks the build's properties are the stacks')", () => {
     for (const { file } of Object.values(built)) {
       const code = readFileSync(file, "utf8");
@@ -152,7 +161,7 @@ describe("what the bundles carry", () => {
     expect(packagesIn(built.api)).not.toContain("esbuild");
   });
 
-  it("gives SST's plugin host the built files for build.mjs and the API's description, on a stdout that carries nothing else", async () => {
+  it("gives SST's plugin host the built files for build.mjs and the API's description, and built-ins required, on a stdout that carries nothing else", async () => {
     // At deploy SST runs nodejs.plugins in a Node process of its own and talks to it in JSON lines on stdin and stdout.
     ensurePlatform();
     const host = spawn(process.execPath, [
@@ -160,11 +169,15 @@ describe("what the bundles carry", () => {
       join(root, nodejs.plugins),
     ]);
     const modules = ["packages/web/browser/build.mjs", "packages/web/src/api-description.ts"].map((m) => join(root, m));
+    const builtin = { path: "process", kind: "import-statement", namespace: "file", resolveDir: root };
     host.stdin.end(
-      modules
-        .map(
-          (path, i) => `${JSON.stringify({ id: i + 1, command: "load", path, value: { path, namespace: "file" } })}\n`,
-        )
+      [
+        ...modules.map((path, i) => ({ id: i + 1, command: "load", path, value: { path, namespace: "file" } })),
+        { id: 3, command: "resolve", path: "node:process", value: { ...builtin, path: "node:process" } },
+        { id: 4, command: "load", path: "process", value: { path: "process", namespace: "node-builtin" } },
+        { id: 5, command: "load", path: "process", value: { path: "process", namespace: "file" } },
+      ]
+        .map((message) => `${JSON.stringify(message)}\n`)
         .join(""),
     );
     let stdout = "";
@@ -172,12 +185,17 @@ describe("what the bundles carry", () => {
     const replies = stdout
       .trim()
       .split("\n")
-      .map((line) => JSON.parse(line) as { id: number; value: { contents: string; loader: string } });
-    expect(replies.map(({ id }) => id).sort()).toEqual([1, 2]);
-    const contents = (id: number) => replies.find((reply) => reply.id === id)!.value.contents;
+      .map((line) => JSON.parse(line) as { id: number; value: Record<string, unknown> & { contents: string } });
+    expect(replies.map(({ id }) => id).sort()).toEqual([1, 2, 3, 4, 5]);
+    const value = (id: number) => replies.find((reply) => reply.id === id)!.value;
+    const contents = (id: number) => value(id).contents;
     const { buildAssets } = await import("../../packages/web/browser/build.mjs");
     for (const asset of Object.values(buildAssets())) expect(contents(1)).toContain(asset.path);
     expect(contents(2)).toContain(JSON.stringify(apiDescription()));
+    // A built-in imported is required instead; a file of the same name is left to esbuild.
+    expect(value(3)).toEqual({ path: "process", namespace: "node-builtin", sideEffects: false });
+    expect(contents(4)).toBe("module.exports = process;");
+    expect(value(5)).toEqual({});
   });
 
   it("bundles the AWS SDK a command at a time, not whole service aggregates", () => {
