@@ -30,7 +30,7 @@ import { app } from "@takedown/web";
 import { clientOptions } from "../packages/core/src/aws/client";
 import { dynamo, type Operation } from "../packages/core/src/aws/dynamo";
 import { root } from "../packages/functions/bundle";
-import { callsDuring } from "../tests/support/dynamo-calls";
+import { type Call, callsDuring } from "../tests/support/dynamo-calls";
 import { articleId, fileKeyed, newKey, noticeBody, originalUrl, stranger, type Story } from "./desk";
 import type { Done, Load } from "./load";
 import { commandName } from "./meter";
@@ -96,7 +96,7 @@ async function recorded({
  * the app would; the recorded window's count is removed by the app's next
  * request in a window after it.
  */
-function replay(calls: { operation: Operation; input: Record<string, any> }[]) {
+function replay(calls: { operation: Operation; input: Call["input"] }[]) {
   const seconds = config().rateLimit.windowSeconds;
   const windowAt = (ms: number) => Math.floor(ms / 1000 / seconds) * seconds;
   const recordedIn = windowAt(Date.now());
