@@ -35,7 +35,7 @@ const feedOf = (run: string, items: number) =>
   ).join("")}</channel></rss>`;
 
 export async function feedsBench({ quick = false }: { quick?: boolean } = {}): Promise<FeedFigures[]> {
-  const items = quick ? 200 : 1_000;
+  const items = quick ? 100 : 1_000;
   // Quick mode (CI, npm run bench -- --quick) cannot spend the minute 100,000 rules take to write.
   const ruleCounts = [0, quick ? 10_000 : 100_000];
   const dynamo = await startDynamo();
