@@ -26,7 +26,7 @@ import { throughput } from "./throughput";
 
 const quick = process.argv.includes("--quick");
 const size = quick
-  ? { largeSource: 2_000, coldRounds: 3, throughputRounds: 2, throughputMs: 750, latencyRounds: 10 }
+  ? { largeSource: 2_000, coldRounds: 3, throughputRounds: 2, throughputMs: 500, latencyRounds: 10 }
   : { largeSource: 100_000, coldRounds: 15, throughputRounds: 5, throughputMs: 5_000, latencyRounds: 200 };
 
 /** What a section's runner gets: the engines, the run's size, and section 1's operations. */

@@ -16,7 +16,9 @@
  * replays raw, through the app's client, the calls one request made when
  * recorded: what the request would reach if the app cost nothing but its
  * calls, which splits the gap to the target between its access pattern
- * (section 1 holds it at its floor) and the app's own work.
+ * (section 1 holds it at its floor) and the app's own work. And a bare Hono
+ * app on the same server makes those calls and answers the app's bytes,
+ * nothing else: the floor of that request served over HTTP here.
  */
 import { fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -25,12 +27,13 @@ import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { serve as listen } from "@hono/node-server";
+import { Hono } from "hono";
 import { config, Table } from "@takedown/core";
 import { app } from "@takedown/web";
 import { clientOptions } from "../packages/core/src/aws/client";
 import { dynamo, type Operation } from "../packages/core/src/aws/dynamo";
 import { root } from "../packages/functions/bundle";
-import { type Call, callsDuring } from "../tests/support/dynamo-calls";
+import { callsDuring } from "../tests/support/dynamo-calls";
 import { articleId, fileKeyed, newKey, noticeBody, originalUrl, stranger, type Story } from "./desk";
 import type { Done, Load } from "./load";
 import { commandName } from "./meter";
@@ -42,13 +45,16 @@ const CONCURRENCY = 16;
  * Run, unmeasured, before the rounds: the app's first page view loads its
  * route group (compiled by tsx here) and every path starts in the
  * interpreter, which would otherwise fall on a quick run's short rounds.
- * A raw loop, a few functions of the client, is compiled well within its
- * shorter warm-up.
+ * A raw loop (a few functions of the client) and the bare app (a route
+ * on code the app has warmed) are compiled well within their shorter one.
  */
 const WARM_UP_MS = { app: 1_000, raw: 250 };
 
-/** One round: through the app, then raw calls through each client, then the request's own calls replayed (per second). */
-type Round = { app: number; sdk: number; ours: number; replayed: number };
+/**
+ * One round, per second: through the app, raw calls through each client, the
+ * request's own calls replayed raw, and the bare app making them over HTTP.
+ */
+type Round = { app: number; sdk: number; ours: number; replayed: number; bare: number };
 export const TARGETS = { notices: 0.3, views: 0.5 };
 
 /** Raw calls from `concurrency` loops for `ms`; per second. */
@@ -67,7 +73,7 @@ async function raw(send: () => Promise<unknown>, ms: number): Promise<number> {
   return (done * 1000) / (performance.now() - start);
 }
 
-/** The DynamoDB calls one request through the app makes. */
+/** The DynamoDB calls one request through the app makes, and its answer's body. */
 async function recorded({
   url,
   method,
@@ -79,15 +85,18 @@ async function recorded({
   headers: Record<string, string>;
   body?: string;
 }) {
-  const { calls } = await callsDuring(async () => {
+  const { result: answer, calls } = await callsDuring(async () => {
     const answer = await fetch(url, { method, headers, body });
     if (!answer.ok) throw new Error(`${method} ${url} answered ${answer.status}`);
-    await answer.arrayBuffer();
+    return answer.text();
   });
-  return calls.map((call) => ({
-    operation: commandName(call.command) as Operation,
-    input: structuredClone(call.input),
-  }));
+  return {
+    answer,
+    calls: calls.map((call) => ({
+      operation: commandName(call.command) as Operation,
+      input: structuredClone(call.input),
+    })),
+  };
 }
 
 /**
@@ -98,7 +107,7 @@ async function recorded({
  * the app would; the recorded window's count is removed by the app's next
  * request in a window after it.
  */
-function replay(calls: { operation: Operation; input: Call["input"] }[]) {
+function replay({ calls, answer }: Awaited<ReturnType<typeof recorded>>) {
   const seconds = config().rateLimit.windowSeconds;
   const windowAt = (ms: number) => Math.floor(ms / 1000 / seconds) * seconds;
   const recordedIn = windowAt(Date.now());
@@ -117,6 +126,7 @@ function replay(calls: { operation: Operation; input: Call["input"] }[]) {
       : input;
   };
   return {
+    answer,
     calls: calls.map(({ operation }) => operation).join(", "),
     send: async () => {
       for (const call of calls) await dynamo().send(call.operation, fresh(call) as never);
@@ -128,6 +138,7 @@ export async function throughput(rounds: number, ms: number): Promise<Section> {
   const server = listen({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let bare: typeof server | undefined;
   const driver = fork(join(root, "bench/load.ts"), [], {
     execArgv: ["--import", "tsx"],
     env: { ...process.env, NODE_NO_WARNINGS: "1" },
@@ -190,6 +201,17 @@ export async function throughput(rounds: number, ms: number): Promise<Section> {
       notices: replay(await recorded(filing)),
       views: replay(await recorded(page)),
     };
+    // It reads the request's body, as any handler of a filing must, and answers with the app's.
+    const bareApp = new Hono().all("/:figure", async (c) => {
+      const { send, answer } = replays[c.req.param("figure") as keyof typeof replays];
+      await c.req.arrayBuffer();
+      await send();
+      return c.body(answer);
+    });
+    bare = listen({ fetch: bareApp.fetch, port: 0, hostname: "127.0.0.1" });
+    await new Promise<void>((resolve) => bare!.once("listening", () => resolve()));
+    const bareBase = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
+    for (const [figure, spec] of figures) await load({ ...spec, url: `${bareBase}/${figure}` }, WARM_UP_MS.raw);
     const byFigure = { notices: [] as Round[], views: [] as Round[] };
     for (let round = 0; round < rounds; round++) {
       for (const [figure, spec] of figures) {
@@ -198,7 +220,13 @@ export async function throughput(rounds: number, ms: number): Promise<Section> {
         const order = round % 2 ? (["ours", "sdk"] as const) : (["sdk", "ours"] as const);
         const measured = { sdk: 0, ours: 0 };
         for (const client of order) measured[client] = await raw(rawCalls[figure][client], ms);
-        byFigure[figure].push({ app, ...measured, replayed: await raw(replays[figure].send, ms) });
+        const replayed = await raw(replays[figure].send, ms);
+        byFigure[figure].push({
+          app,
+          ...measured,
+          replayed,
+          bare: await load({ ...spec, url: `${bareBase}/${figure}` }),
+        });
       }
     }
     const faster = ({ sdk, ours }: Round) => Math.max(sdk, ours);
@@ -211,7 +239,7 @@ export async function throughput(rounds: number, ms: number): Promise<Section> {
       compare: "at-least",
       target,
       ratio: median(measured.map((round) => round.app / faster(round))),
-      note: `ratio: the median of ${rounds} rounds' ours/raw, each round's runs back to back; ${median(measured.map((round) => round.app / round.replayed)).toFixed(2)}× its own calls replayed raw`,
+      note: `ratio: the median of ${rounds} rounds' ours/raw, each round's runs back to back; ${median(measured.map((round) => round.app / round.bare)).toFixed(2)}× the bare app below`,
     });
     const replayed = (figure: string, call: string, measured: Round[], calls: string): Row => ({
       figure: `${figure}: its DynamoDB calls alone, replayed raw (${calls})`,
@@ -221,6 +249,15 @@ export async function throughput(rounds: number, ms: number): Promise<Section> {
       referenceLabel: `raw ${call}, the faster client`,
       ratio: median(measured.map((round) => round.replayed / faster(round))),
       note: "not judged: what the request reaches if the app's own work cost nothing, through the app's client",
+    });
+    const bareRow = (figure: string, call: string, measured: Round[]): Row => ({
+      figure: `${figure}: a bare Hono app making those calls, on the same server`,
+      ours: median(measured.map(({ bare }) => bare)),
+      unit: "/s",
+      reference: median(measured.map(faster)),
+      referenceLabel: `raw ${call}, the faster client`,
+      ratio: median(measured.map((round) => round.bare / faster(round))),
+      note: "not judged: the request's floor over HTTP here; it reads the body and answers the app's bytes, nothing more",
     });
     const clients = (call: string, measured: Round[]): Row => ({
       figure: `raw ${call}s through our DynamoDB client`,
@@ -236,14 +273,20 @@ export async function throughput(rounds: number, ms: number): Promise<Section> {
       rows: [
         row("notices filed through the HTTP API (keyed)", "PutItem", byFigure.notices, TARGETS.notices),
         replayed("a keyed filing", "PutItem", byFigure.notices, replays.notices.calls),
+        bareRow("a keyed filing", "PutItem", byFigure.notices),
         clients("PutItem", byFigure.notices),
         row("article pages through the HTTP server", "GetItem", byFigure.views, TARGETS.views),
         replayed("an article page", "GetItem", byFigure.views, replays.views.calls),
+        bareRow("an article page", "GetItem", byFigure.views),
         clients("GetItem", byFigure.views),
       ],
     };
   } finally {
     driver.kill();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.all(
+      [server, bare].map(
+        (listening) => new Promise<void>((resolve) => (listening ? listening.close(() => resolve()) : resolve())),
+      ),
+    );
   }
 }
