@@ -134,11 +134,16 @@ function replay({ calls, answer }: Awaited<ReturnType<typeof recorded>>) {
   };
 }
 
-export async function throughput(rounds: number, ms: number): Promise<Section> {
-  const server = listen({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+/** `fetch` served as `npm start` serves the app, on a free port of the loopback. */
+async function served(fetch: (request: Request) => Response | Promise<Response>) {
+  const server = listen({ fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  let bare: typeof server | undefined;
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+export async function throughput(rounds: number, ms: number): Promise<Section> {
+  const { server, base } = await served(app.fetch);
+  let bare: Awaited<ReturnType<typeof served>> | undefined;
   const driver = fork(join(root, "bench/load.ts"), [], {
     execArgv: ["--import", "tsx"],
     env: { ...process.env, NODE_NO_WARNINGS: "1" },
@@ -208,10 +213,8 @@ export async function throughput(rounds: number, ms: number): Promise<Section> {
       await send();
       return c.body(answer);
     });
-    bare = listen({ fetch: bareApp.fetch, port: 0, hostname: "127.0.0.1" });
-    await new Promise<void>((resolve) => bare!.once("listening", () => resolve()));
-    const bareBase = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
-    for (const [figure, spec] of figures) await load({ ...spec, url: `${bareBase}/${figure}` }, WARM_UP_MS.raw);
+    bare = await served(bareApp.fetch);
+    for (const [figure, spec] of figures) await load({ ...spec, url: `${bare.base}/${figure}` }, WARM_UP_MS.raw);
     const byFigure = { notices: [] as Round[], views: [] as Round[] };
     for (let round = 0; round < rounds; round++) {
       for (const [figure, spec] of figures) {
@@ -225,7 +228,7 @@ export async function throughput(rounds: number, ms: number): Promise<Section> {
           app,
           ...measured,
           replayed,
-          bare: await load({ ...spec, url: `${bareBase}/${figure}` }),
+          bare: await load({ ...spec, url: `${bare.base}/${figure}` }),
         });
       }
     }
@@ -241,24 +244,32 @@ export async function throughput(rounds: number, ms: number): Promise<Section> {
       ratio: median(measured.map((round) => round.app / faster(round))),
       note: `ratio: the median of ${rounds} rounds' ours/raw, each round's runs back to back; ${median(measured.map((round) => round.app / round.bare)).toFixed(2)}× the bare app below`,
     });
-    const replayed = (figure: string, call: string, measured: Round[], calls: string): Row => ({
-      figure: `${figure}: its DynamoDB calls alone, replayed raw (${calls})`,
-      ours: median(measured.map(({ replayed }) => replayed)),
+    /** A floor measured in the same rounds, against the same raw baseline; not judged. */
+    const floor = (figure: string, call: string, measured: Round[], side: "replayed" | "bare", note: string): Row => ({
+      figure,
+      ours: median(measured.map((round) => round[side])),
       unit: "/s",
       reference: median(measured.map(faster)),
       referenceLabel: `raw ${call}, the faster client`,
-      ratio: median(measured.map((round) => round.replayed / faster(round))),
-      note: "not judged: what the request reaches if the app's own work cost nothing, through the app's client",
+      ratio: median(measured.map((round) => round[side] / faster(round))),
+      note: `not judged: ${note}`,
     });
-    const bareRow = (figure: string, call: string, measured: Round[]): Row => ({
-      figure: `${figure}: a bare Hono app making those calls, on the same server`,
-      ours: median(measured.map(({ bare }) => bare)),
-      unit: "/s",
-      reference: median(measured.map(faster)),
-      referenceLabel: `raw ${call}, the faster client`,
-      ratio: median(measured.map((round) => round.bare / faster(round))),
-      note: "not judged: the request's floor over HTTP here; it reads the body and answers the app's bytes, nothing more",
-    });
+    const floors = (request: string, call: string, measured: Round[], calls: string) => [
+      floor(
+        `${request}: its DynamoDB calls alone, replayed raw (${calls})`,
+        call,
+        measured,
+        "replayed",
+        "what the request reaches if the app's own work cost nothing, through the app's client",
+      ),
+      floor(
+        `${request}: a bare Hono app making those calls, on the same server`,
+        call,
+        measured,
+        "bare",
+        "the request's floor over HTTP here; it reads the body and answers the app's bytes, nothing more",
+      ),
+    ];
     const clients = (call: string, measured: Round[]): Row => ({
       figure: `raw ${call}s through our DynamoDB client`,
       ours: median(measured.map(({ ours }) => ours)),
@@ -272,19 +283,17 @@ export async function throughput(rounds: number, ms: number): Promise<Section> {
       title: `4. Throughput, ${CONCURRENCY} concurrent, ${rounds} interleaved rounds of ${ms / 1000} s`,
       rows: [
         row("notices filed through the HTTP API (keyed)", "PutItem", byFigure.notices, TARGETS.notices),
-        replayed("a keyed filing", "PutItem", byFigure.notices, replays.notices.calls),
-        bareRow("a keyed filing", "PutItem", byFigure.notices),
+        ...floors("a keyed filing", "PutItem", byFigure.notices, replays.notices.calls),
         clients("PutItem", byFigure.notices),
         row("article pages through the HTTP server", "GetItem", byFigure.views, TARGETS.views),
-        replayed("an article page", "GetItem", byFigure.views, replays.views.calls),
-        bareRow("an article page", "GetItem", byFigure.views),
+        ...floors("an article page", "GetItem", byFigure.views, replays.views.calls),
         clients("GetItem", byFigure.views),
       ],
     };
   } finally {
     driver.kill();
     await Promise.all(
-      [server, bare].map(
+      [server, bare?.server].map(
         (listening) => new Promise<void>((resolve) => (listening ? listening.close(() => resolve()) : resolve())),
       ),
     );
