@@ -57,6 +57,9 @@ const WARM_UP_MS = { app: 1_000, raw: 250 };
 type Round = { app: number; sdk: number; ours: number; replayed: number; bare: number };
 export const TARGETS = { notices: 0.3, views: 0.5 };
 
+/** A request as the load driver sends it. */
+type Sent = Omit<Load, "concurrency" | "ms">;
+
 /** Raw calls from `concurrency` loops for `ms`; per second. */
 async function raw(send: () => Promise<unknown>, ms: number): Promise<number> {
   const start = performance.now();
@@ -74,17 +77,7 @@ async function raw(send: () => Promise<unknown>, ms: number): Promise<number> {
 }
 
 /** The DynamoDB calls one request through the app makes, and its answer's body. */
-async function recorded({
-  url,
-  method,
-  headers,
-  body,
-}: {
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-  body?: string;
-}) {
+async function recorded({ url, method, headers, body }: Sent) {
   const { result: answer, calls } = await callsDuring(async () => {
     const answer = await fetch(url, { method, headers, body });
     if (!answer.ok) throw new Error(`${method} ${url} answered ${answer.status}`);
@@ -151,7 +144,7 @@ export async function throughput(rounds: number, ms: number): Promise<Section> {
   // A driver that dies would otherwise leave the bench waiting for its answer forever.
   let died: (code: number | null) => void = () => {};
   driver.once("exit", (code) => died(code));
-  const load = (spec: Omit<Load, "concurrency" | "ms">, duration = ms) =>
+  const load = (spec: Sent, duration = ms) =>
     new Promise<number>((resolve, reject) => {
       died = (code) => reject(new Error(`bench/load.ts exited ${code} during a round`));
       driver.once("message", (done: Done) =>
@@ -214,7 +207,8 @@ export async function throughput(rounds: number, ms: number): Promise<Section> {
       return c.body(answer);
     });
     bare = await served(bareApp.fetch);
-    for (const [figure, spec] of figures) await load({ ...spec, url: `${bare.base}/${figure}` }, WARM_UP_MS.raw);
+    const toBare = (figure: string, spec: Sent) => ({ ...spec, url: `${bare!.base}/${figure}` });
+    for (const [figure, spec] of figures) await load(toBare(figure, spec), WARM_UP_MS.raw);
     const byFigure = { notices: [] as Round[], views: [] as Round[] };
     for (let round = 0; round < rounds; round++) {
       for (const [figure, spec] of figures) {
@@ -228,7 +222,7 @@ export async function throughput(rounds: number, ms: number): Promise<Section> {
           app,
           ...measured,
           replayed,
-          bare: await load({ ...spec, url: `${bare.base}/${figure}` }),
+          bare: await load(toBare(figure, spec)),
         });
       }
     }

@@ -169,11 +169,15 @@ describe("what the bundles carry", () => {
       join(root, nodejs.plugins),
     ]);
     const modules = ["packages/web/browser/build.mjs", "packages/web/src/api-description.ts"].map((m) => join(root, m));
-    const builtin = { path: "process", kind: "import-statement", namespace: "file", resolveDir: root };
     host.stdin.end(
       [
         ...modules.map((path, i) => ({ id: i + 1, command: "load", path, value: { path, namespace: "file" } })),
-        { id: 3, command: "resolve", path: "node:process", value: { ...builtin, path: "node:process" } },
+        {
+          id: 3,
+          command: "resolve",
+          path: "node:process",
+          value: { path: "node:process", kind: "import-statement", namespace: "file", resolveDir: root },
+        },
         { id: 4, command: "load", path: "process", value: { path: "process", namespace: "node-builtin" } },
         { id: 5, command: "load", path: "process", value: { path: "process", namespace: "file" } },
       ]
